@@ -1,0 +1,30 @@
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root (where package.json is), whether run from source or from a bundle in dist/. */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const APP_FOLDER = "PoUW Miner";
+
+/**
+ * Per-user data folder (wallet, journal, settings, devnet state). `POUW_DATA_DIR` overrides it so
+ * tests and several headless miners on one machine never share state.
+ */
+export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.POUW_DATA_DIR) return path.resolve(env.POUW_DATA_DIR);
+  const home = os.homedir();
+  if (platform === "win32") return path.join(env.APPDATA ?? path.join(home, "AppData", "Roaming"), APP_FOLDER);
+  if (platform === "darwin") return path.join(home, "Library", "Application Support", APP_FOLDER);
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, ".local", "share"), "pouw-miner");
+}
+
+/**
+ * Where model files live. From a source checkout it is the repository's `models/` folder; inside a
+ * packaged app (read-only asar) it is under the data folder. `POUW_MODELS_DIR` overrides both.
+ */
+export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.POUW_MODELS_DIR) return path.resolve(env.POUW_MODELS_DIR);
+  if (packageRoot.includes(`${path.sep}app.asar`)) return path.join(appDataDir(env), "models");
+  return path.join(packageRoot, "models");
+}
