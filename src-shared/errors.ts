@@ -24,6 +24,7 @@ export const ErrorCode = z.enum([
   "INSUFFICIENT_FUNDS",
   "WRONG_PASSWORD",
   "INTERNAL",
+  "CATALOGUE_INVALID",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

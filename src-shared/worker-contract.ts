@@ -181,15 +181,21 @@ export const FromWorkerMessage = z.union([ReadyMessage, ResponseMessage, EventMe
 export type ResponseMessage = z.infer<typeof ResponseMessage>;
 export type FromWorkerMessage = z.infer<typeof FromWorkerMessage>;
 
-/** Parses a method's params or result; the caller turns a failure into INVALID_PARAMS / INTERNAL. */
-export function parseParams<M extends WorkerMethod>(method: M, params: unknown) {
-  return (WorkerMethods[method].params as z.ZodType<z.infer<Methods[M]["params"]>>).safeParse(params);
+/** Params after parsing (defaults applied), as handlers receive them. */
+export type ParsedParamsOf<M extends WorkerMethod> = z.infer<Methods[M]["params"]>;
+
+/** Parses a method's params, result or event; the caller turns a failure into a typed error. */
+export function parseParams<M extends WorkerMethod>(method: M, params: unknown): z.ZodSafeParseResult<ParsedParamsOf<M>> {
+  const schema: z.ZodType = WorkerMethods[method].params;
+  return schema.safeParse(params) as z.ZodSafeParseResult<ParsedParamsOf<M>>;
 }
-export function parseResult<M extends WorkerMethod>(method: M, result: unknown) {
-  return (WorkerMethods[method].result as z.ZodType<ResultOf<M>>).safeParse(result);
+export function parseResult<M extends WorkerMethod>(method: M, result: unknown): z.ZodSafeParseResult<ResultOf<M>> {
+  const schema: z.ZodType = WorkerMethods[method].result;
+  return schema.safeParse(result) as z.ZodSafeParseResult<ResultOf<M>>;
 }
-export function parseEvent<M extends WorkerMethod>(method: M, event: unknown) {
-  return (WorkerMethods[method].event as z.ZodType<EventOf<M>>).safeParse(event);
+export function parseEvent<M extends WorkerMethod>(method: M, event: unknown): z.ZodSafeParseResult<EventOf<M>> {
+  const schema: z.ZodType = WorkerMethods[method].event;
+  return schema.safeParse(event) as z.ZodSafeParseResult<EventOf<M>>;
 }
 
 /** One line naming the first problem, for INVALID_PARAMS messages. */

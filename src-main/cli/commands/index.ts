@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { plannedCommand } from "./planned.js";
+import { walletCommand } from "./wallet.js";
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
 export const commands: readonly CommandSpec[] = [
@@ -21,5 +22,5 @@ export const commands: readonly CommandSpec[] = [
     usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F]",
     issue: 6,
   }),
-  plannedCommand({ name: "wallet", summary: "create, import, back up and export the miner's wallet", usage: "<create|import|address|export> [--json]", issue: 6 }),
+  walletCommand,
 ];

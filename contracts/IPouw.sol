@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice Enums shared by the contracts and mirrored in src-shared/pouw-states.ts (order matters).
+library PouwTypes {
+    enum Role { None, Miner, Oracle }
+    /// @dev What happened to a node's slot when it leaves a task; drives reputation.
+    enum SlotOutcome { Released, Completed, Failed, TimedOut, Outlier }
+}
+
+interface INodePool {
+    function isActiveOracle(address node) external view returns (bool);
+    function selectAndLock(bytes32 modelId, uint256 k, uint256 seed, address[] calldata exclude)
+        external
+        returns (address[] memory picked);
+    function finishSlots(address[] calldata nodes, PouwTypes.SlotOutcome[] calldata outcomes) external;
+}
+
+interface IPouwTasks {
+    function openUserTasks() external view returns (uint256);
+    function requestBackground(bytes32 modelId, uint8 k, uint32 topicIndex, string calldata topic, uint96 payment)
+        external
+        returns (uint256 taskId);
+    function withdraw() external;
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {INodePool, PouwTypes} from "./IPouw.sol";
+
+/// @notice Miners and oracles: stake, declared models and speed, unbonding, on-chain reputation,
+/// and the fair (stake x reputation weighted) random choice of miners for a task.
+contract NodePool is INodePool, Ownable, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    uint256 public constant VERSION = 1;
+
+    struct Node {
+        uint96 stake;
+        PouwTypes.Role role;
+        bool busy;
+        bool active;
+        uint32 speed; // benchmarked tokens per second, as declared
+        uint40 unbondAt;
+    }
+
+    struct Reputation {
+        uint32 completed;
+        uint32 failed;
+        uint32 timedOut;
+        uint32 outliers;
+    }
+
+    IERC20 public immutable token;
+    uint96 public immutable minStake;
+    uint40 public immutable unbondingDelay;
+    /// @dev Stake taken from a miner that stalls a task (0 disables stake slashing).
+    uint96 public immutable slashAmount;
+    address public tasks;
+    address public slashSink;
+
+    mapping(address => Node) public nodes;
+    mapping(address => Reputation) public reputation;
+    mapping(address => mapping(bytes32 => bool)) public serves;
+    mapping(bytes32 => address[]) internal _modelMiners;
+
+    event NodeRegistered(address indexed node, PouwTypes.Role role, uint96 stake, uint32 speed, bytes32[] models);
+    event StakeAdded(address indexed node, uint96 amount);
+    event UnbondRequested(address indexed node, uint40 unbondAt);
+    event StakeWithdrawn(address indexed node, uint96 amount);
+    event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint32 completed, uint32 failed, uint32 timedOut, uint32 outliers);
+    event Slashed(address indexed node, uint96 amount);
+
+    error AlreadyRegistered();
+    error NotRegistered();
+    error BadRole();
+    error StakeTooLow();
+    error NoModels();
+    error StillActive();
+    error StillBonded(uint40 unbondAt);
+    error NodeBusy();
+    error NotTasks();
+    error TasksAlreadySet();
+    error LengthMismatch();
+
+    modifier onlyTasks() {
+        if (msg.sender != tasks) revert NotTasks();
+        _;
+    }
+
+    constructor(IERC20 token_, uint96 minStake_, uint40 unbondingDelay_, uint96 slashAmount_) Ownable(msg.sender) {
+        token = token_;
+        minStake = minStake_;
+        unbondingDelay = unbondingDelay_;
+        slashAmount = slashAmount_;
+    }
+
+    /// @notice Wires the task manager (the only caller of lock/finish) and where slashed stake goes.
+    function wire(address tasks_, address slashSink_) external onlyOwner {
+        if (tasks != address(0)) revert TasksAlreadySet();
+        tasks = tasks_;
+        slashSink = slashSink_;
+    }
+
+    function version() external pure returns (uint256) {
+        return VERSION;
+    }
+
+    function register(PouwTypes.Role role, uint96 stake, uint32 speed, bytes32[] calldata models) external {
+        Node storage n = nodes[msg.sender];
+        if (n.role != PouwTypes.Role.None) revert AlreadyRegistered();
+        if (role == PouwTypes.Role.None) revert BadRole();
+        if (stake < minStake) revert StakeTooLow();
+        if (role == PouwTypes.Role.Miner && models.length == 0) revert NoModels();
+        nodes[msg.sender] = Node(stake, role, false, true, speed, 0);
+        if (role == PouwTypes.Role.Miner) {
+            for (uint256 i; i < models.length; ++i) {
+                if (!serves[msg.sender][models[i]]) {
+                    serves[msg.sender][models[i]] = true;
+                    _modelMiners[models[i]].push(msg.sender);
+                }
+            }
+        }
+        emit NodeRegistered(msg.sender, role, stake, speed, models);
+        token.safeTransferFrom(msg.sender, address(this), stake);
+    }
+
+    function addStake(uint96 amount) external {
+        Node storage n = nodes[msg.sender];
+        if (n.role == PouwTypes.Role.None) revert NotRegistered();
+        n.stake += amount;
+        emit StakeAdded(msg.sender, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @notice Stops new assignments now; the stake can be withdrawn after the unbonding delay.
+    function requestUnbond() external {
+        Node storage n = nodes[msg.sender];
+        if (n.role == PouwTypes.Role.None) revert NotRegistered();
+        n.active = false;
+        n.unbondAt = uint40(block.timestamp) + unbondingDelay;
+        emit UnbondRequested(msg.sender, n.unbondAt);
+    }
+
+    function withdrawStake() external nonReentrant {
+        Node storage n = nodes[msg.sender];
+        if (n.role == PouwTypes.Role.None) revert NotRegistered();
+        if (n.active) revert StillActive();
+        if (block.timestamp < n.unbondAt) revert StillBonded(n.unbondAt);
+        if (n.busy) revert NodeBusy();
+        uint96 amount = n.stake;
+        delete nodes[msg.sender];
+        emit StakeWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    function isActiveOracle(address node) external view returns (bool) {
+        Node storage n = nodes[node];
+        return n.role == PouwTypes.Role.Oracle && n.active && n.stake >= minStake;
+    }
+
+    function modelMiners(bytes32 modelId) external view returns (address[] memory) {
+        return _modelMiners[modelId];
+    }
+
+    /// @notice Selection weight: stake scaled by a reputation score in (0, 1] (failures count double).
+    function weightOf(address miner) public view returns (uint256) {
+        Node storage n = nodes[miner];
+        Reputation storage r = reputation[miner];
+        uint256 good = uint256(r.completed) + 1;
+        uint256 bad = uint256(r.failed) + r.timedOut + r.outliers;
+        return (uint256(n.stake) * good) / (good + 2 * bad);
+    }
+
+    /// @notice Picks k distinct idle miners serving the model, weighted by stake and reputation,
+    /// and marks them busy. Returns an empty array (locking nobody) when fewer than k are eligible.
+    function selectAndLock(bytes32 modelId, uint256 k, uint256 seed, address[] calldata exclude)
+        external
+        onlyTasks
+        returns (address[] memory picked)
+    {
+        address[] storage all = _modelMiners[modelId];
+        address[] memory cands = new address[](all.length);
+        uint256[] memory weights = new uint256[](all.length);
+        uint256 count;
+        uint256 total;
+        for (uint256 i; i < all.length; ++i) {
+            address m = all[i];
+            if (!_eligible(m, exclude)) continue;
+            uint256 w = weightOf(m);
+            cands[count] = m;
+            weights[count] = w;
+            total += w;
+            ++count;
+        }
+        if (count < k) return new address[](0);
+        picked = new address[](k);
+        for (uint256 j; j < k; ++j) {
+            uint256 r = uint256(keccak256(abi.encode(seed, j))) % total;
+            uint256 i;
+            while (r >= weights[i]) r -= weights[i++];
+            picked[j] = cands[i];
+            total -= weights[i];
+            weights[i] = 0;
+            nodes[cands[i]].busy = true;
+        }
+    }
+
+    function _eligible(address m, address[] calldata exclude) internal view returns (bool) {
+        Node storage n = nodes[m];
+        if (n.role != PouwTypes.Role.Miner || !n.active || n.busy || n.stake < minStake) return false;
+        for (uint256 e; e < exclude.length; ++e) {
+            if (exclude[e] == m) return false;
+        }
+        return true;
+    }
+
+    /// @notice Frees miners leaving a task and records how they did; stalls may also cost stake.
+    function finishSlots(address[] calldata miners, PouwTypes.SlotOutcome[] calldata outcomes) external onlyTasks {
+        if (miners.length != outcomes.length) revert LengthMismatch();
+        for (uint256 i; i < miners.length; ++i) {
+            _finish(miners[i], outcomes[i]);
+        }
+    }
+
+    function _finish(address miner, PouwTypes.SlotOutcome outcome) internal {
+        Node storage n = nodes[miner];
+        n.busy = false;
+        if (outcome == PouwTypes.SlotOutcome.Released) return;
+        Reputation storage r = reputation[miner];
+        if (outcome == PouwTypes.SlotOutcome.Completed) ++r.completed;
+        else if (outcome == PouwTypes.SlotOutcome.Failed) ++r.failed;
+        else if (outcome == PouwTypes.SlotOutcome.TimedOut) ++r.timedOut;
+        else ++r.outliers;
+        emit ReputationChanged(miner, outcome, r.completed, r.failed, r.timedOut, r.outliers);
+        if (outcome == PouwTypes.SlotOutcome.TimedOut && slashAmount > 0 && n.stake > 0) {
+            uint96 cut = n.stake < slashAmount ? n.stake : slashAmount;
+            n.stake -= cut;
+            emit Slashed(miner, cut);
+            token.safeTransfer(slashSink, cut);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import { z } from "zod";
+
+/**
+ * Miner settings: one schema for the Electron shell, the headless entry and the dashboard. The stored
+ * file carries `schemaVersion`; older files are brought forward by numbered migrations
+ * (src-main/settings/migrations.ts) before this schema validates them.
+ */
+export const SETTINGS_SCHEMA_VERSION = 2;
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
+
+/** Mining allowed on `days` (0 = Sunday) from `start` to `end`; a window with end < start runs past midnight. */
+export const ScheduleWindow = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+    start: HHMM,
+    end: HHMM,
+  })
+  .strict()
+  .refine((w) => w.start !== w.end, { message: "schedule window start and end must differ" });
+export type ScheduleWindow = z.infer<typeof ScheduleWindow>;
+
+/** The embedded local devnet, or a deployment file describing a real network's contracts. */
+export const NetworkSetting = z.union([
+  z.literal("devnet"),
+  z.object({ deploymentFile: z.string().min(1) }).strict(),
+]);
+export type NetworkSetting = z.infer<typeof NetworkSetting>;
+
+const ThemeSetting = z.enum(["system", "light", "dark"]);
+const IdleMinutes = z.number().int().min(1).max(240);
+const Schedule = z.array(ScheduleWindow).max(32);
+
+// Each user-editable field once; the stored schema and the update schema are both derived from it.
+const requiredFields = {
+  network: NetworkSetting.default("devnet"),
+  idleOnly: z.boolean().default(false),
+  idleMinutes: IdleMinutes.default(5),
+  schedule: Schedule.default([]),
+  startOnLogin: z.boolean().default(false),
+  oracleDuty: z.boolean().default(true),
+  theme: ThemeSetting.default("system"),
+};
+const optionalFields = {
+  maxThreads: z.number().int().min(1).max(1024),
+  maxGpuLayers: z.number().int().min(0).max(10_000),
+  dataDir: z.string().min(1),
+  modelsDir: z.string().min(1),
+  activeModelId: z.string().min(1),
+};
+
+export const Settings = z
+  .object({
+    schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
+    ...requiredFields,
+    maxThreads: optionalFields.maxThreads.optional(),
+    maxGpuLayers: optionalFields.maxGpuLayers.optional(),
+    dataDir: optionalFields.dataDir.optional(),
+    modelsDir: optionalFields.modelsDir.optional(),
+    activeModelId: optionalFields.activeModelId.optional(),
+  })
+  .strict();
+export type Settings = z.infer<typeof Settings>;
+
+/**
+ * A partial change. `null` clears an optional field (JSON, used by the headless HTTP API, cannot
+ * carry `undefined`). Unknown keys are rejected so a typo never silently does nothing.
+ */
+export const SettingsUpdate = z
+  .object({
+    network: NetworkSetting.optional(),
+    idleOnly: z.boolean().optional(),
+    idleMinutes: IdleMinutes.optional(),
+    schedule: Schedule.optional(),
+    startOnLogin: z.boolean().optional(),
+    oracleDuty: z.boolean().optional(),
+    theme: ThemeSetting.optional(),
+    maxThreads: optionalFields.maxThreads.nullable().optional(),
+    maxGpuLayers: optionalFields.maxGpuLayers.nullable().optional(),
+    dataDir: optionalFields.dataDir.nullable().optional(),
+    modelsDir: optionalFields.modelsDir.nullable().optional(),
+    activeModelId: optionalFields.activeModelId.nullable().optional(),
+  })
+  .strict();
+export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
+
+export function defaultSettings(): Settings {
+  return Settings.parse({ schemaVersion: SETTINGS_SCHEMA_VERSION });
+}
+
+/** Applies an already-validated update; `null` removes the key, `undefined` leaves it as it was. */
+export function mergeSettings(current: Settings, update: SettingsUpdate): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next;
+}
+
+/** One line naming the first problem, e.g. `idleMinutes: Too small: expected number to be >=1`. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid value";
+  const where = issue.path.length > 0 ? issue.path.join(".") : "value";
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
+  return `${where}: ${issue.message}${more}`.replace(/\s*\n\s*/g, " ");
+}
