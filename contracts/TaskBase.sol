@@ -77,7 +77,7 @@ abstract contract TaskBase {
 
     event TaskRequested(uint256 indexed taskId, address indexed requester, bytes32 indexed modelId, bool background, TaskSpec spec, uint96 payment);
     event StateChanged(uint256 indexed taskId, State from, State to, uint40 deadline);
-    event CreatorAssigned(uint256 indexed taskId, address indexed miner, uint32 topicIndex, string topic);
+    event CreatorAssigned(uint256 indexed taskId, address indexed miner, uint32 topicIndex);
     event SeedCreated(uint256 indexed taskId, address indexed miner, bytes32 seedHash, string seed);
     event PromptPrepared(uint256 indexed taskId, address indexed miner, bytes32 promptHash, string prompt);
     event MinerAssigned(uint256 indexed taskId, address indexed miner, uint8 slot, uint40 deadline);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ErrorShape } from "./errors.js";
+import { HardwareProbe, HardwareSample } from "./hardware.js";
 import { Progress } from "./progress.js";
 
 /**
@@ -138,6 +139,8 @@ const NoEvents = z.never();
 /** Every method the worker serves: what it takes, what it answers, what it streams meanwhile. */
 export const WorkerMethods = {
   status: { params: Empty, result: WorkerStatus, event: NoEvents },
+  probe: { params: Empty, result: HardwareProbe, event: NoEvents },
+  sample: { params: Empty, result: HardwareSample, event: NoEvents },
   loadModel: { params: LoadModelParams, result: LoadModelResult, event: Progress },
   unloadModel: { params: Empty, result: z.object({ unloaded: z.boolean() }), event: NoEvents },
   generate: { params: GenerateParams, result: GenerateResult, event: TokenChunk },

@@ -1,5 +1,6 @@
 import os from "node:os";
 import si from "systeminformation";
+import { chooseThreads } from "../src-shared/threads.js";
 
 let cached: Promise<number> | undefined;
 
@@ -14,12 +15,7 @@ export function defaultThreads(): Promise<number> {
       .cpu()
       .then((c) => c.physicalCores)
       .catch(() => logicalCores);
-    return pickThreads({ physicalCores: physicalCores > 0 ? physicalCores : logicalCores, logicalCores });
+    return chooseThreads({ physicalCores: physicalCores > 0 ? physicalCores : logicalCores, logicalCores });
   })();
   return cached;
-}
-
-// TODO(hardware/models): replace with chooseThreads from src-shared/threads.ts once it lands.
-function pickThreads(cpu: { physicalCores: number; logicalCores: number }): number {
-  return Math.max(1, Math.min(cpu.physicalCores, cpu.logicalCores) - 1);
 }

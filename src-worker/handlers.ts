@@ -2,6 +2,8 @@ import { WORKER_PROTOCOL_VERSION, type EventOf, type ParsedParamsOf, type Result
 import { benchmarkModel } from "./benchmark.js";
 import { embedTexts } from "./embed.js";
 import { generateText } from "./generate.js";
+import { probeHardware } from "./hardware/probe.js";
+import { sampleHardware } from "./hardware/sampler.js";
 import type { ModelHost } from "./model-host.js";
 import { TokenThrottle } from "./token-throttle.js";
 
@@ -28,6 +30,12 @@ export function createHandlers(host: ModelHost, env: { startedAt: number; active
       model: host.info,
       activeRequests: env.activeRequests(),
     }),
+    // The probe reuses the worker's llama so node-llama-cpp's backend and VRAM view are the real ones.
+    probe: async () => {
+      const llama = await host.llama().catch(() => undefined);
+      return probeHardware(llama ? { llama } : {});
+    },
+    sample: () => sampleHardware(),
     loadModel: (params, ctx) => host.load(params, { signal: ctx.signal, onProgress: ctx.emit }),
     unloadModel: async () => ({ unloaded: await host.unload() }),
     generate: (params, ctx) =>

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PouwError } from "../src-shared/errors.js";
+import { readGgufHeader } from "../src-shared/gguf/reader.js";
 import type { Progress } from "../src-shared/progress.js";
 
 /**
@@ -17,7 +18,8 @@ export async function checkModelFile(
   const name = path.basename(filePath);
   const info = await stat(filePath).catch(() => null);
   if (!info || !info.isFile()) throw new PouwError("MODEL_FILE_MISSING", `model file not found: ${filePath}`);
-  await checkGgufMagic(filePath, name);
+  // Catches non-GGUF and truncated files, which llama.cpp would otherwise reject less clearly.
+  await readGgufHeader(filePath);
   if (info.size > os.totalmem()) {
     throw new PouwError(
       "MODEL_TOO_LARGE",
@@ -31,18 +33,6 @@ export async function checkModelFile(
     }
   }
   return { sizeBytes: info.size };
-}
-
-async function checkGgufMagic(filePath: string, name: string): Promise<void> {
-  const handle = await open(filePath, "r");
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(8), 0, 8, 0);
-    if (bytesRead < 8 || buffer.toString("latin1", 0, 4) !== "GGUF") {
-      throw new PouwError("MODEL_FILE_INVALID", `${name} is not a GGUF model file`);
-    }
-  } finally {
-    await handle.close();
-  }
 }
 
 async function sha256File(

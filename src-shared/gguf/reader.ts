@@ -147,7 +147,7 @@ function readValue(cursor: ByteCursor, typeCode: number, fileBytes: number, inva
       for (let i = 0; i < count; i++) items[i] = readValue(cursor, itemType, fileBytes, invalid);
       return items;
     }
-    case undefined: throw invalid(`has an unknown metadata value type ${typeCode}`);
+    default: throw invalid(`has an unknown metadata value type ${typeCode}`);
   }
 }
 

@@ -1,0 +1,69 @@
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** What the supervisor needs from a started worker, however it was started. */
+export interface WorkerChild {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** Called once, when the process has ended. */
+  onExit(handler: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void): void;
+  /** The worker's stderr, line by line, when the spawner can capture it (for crash reasons). */
+  onStderr(handler: (line: string) => void): void;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * The seam between the supervisor and process creation: `forkSpawner` under Node (CLI, tests,
+ * headless), an Electron utilityProcess spawner injected by the Electron shell in the app.
+ */
+export interface WorkerSpawner {
+  spawn(): WorkerChild;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The worker entry next to this file: TypeScript from a checkout, JavaScript from a bundle. */
+export function defaultWorkerEntry(): string {
+  const bundled = path.resolve(here, "../../src-worker/main.js");
+  return existsSync(bundled) ? bundled : path.resolve(here, "../../src-worker/main.ts");
+}
+
+export function forkSpawner(opts: { entry?: string; env?: NodeJS.ProcessEnv } = {}): WorkerSpawner {
+  const entry = opts.entry ?? defaultWorkerEntry();
+  // Sources run through tsx's loader; a bundled .js entry runs as is.
+  const execArgv = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  return {
+    spawn() {
+      const child = fork(entry, [], {
+        execArgv,
+        env: { ...process.env, ...opts.env },
+        stdio: ["ignore", "inherit", "pipe", "ipc"],
+        serialization: "advanced",
+      });
+      let stderrTail = "";
+      const stderrHandlers: Array<(line: string) => void> = [];
+      child.stderr?.setEncoding("utf8");
+      child.stderr?.on("data", (chunk: string) => {
+        stderrTail += chunk;
+        const lines = stderrTail.split("\n");
+        stderrTail = lines.pop() ?? "";
+        for (const line of lines) for (const h of stderrHandlers) h(line);
+      });
+      return {
+        pid: child.pid,
+        send: (m) => {
+          if (child.connected) child.send(m as Parameters<typeof child.send>[0]);
+        },
+        onMessage: (h) => child.on("message", h),
+        onExit: (h) => child.once("exit", (code, signal) => h({ code, signal })),
+        onStderr: (h) => stderrHandlers.push(h),
+        kill: (signal = "SIGTERM") => {
+          if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
+        },
+      };
+    },
+  };
+}
