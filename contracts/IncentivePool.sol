@@ -18,7 +18,8 @@ contract IncentivePool is Ownable {
     uint40 public immutable epochLength;
     uint96 public immutable budgetPerEpoch;
     uint96 public immutable rewardPerTask;
-    uint8 public immutable backgroundK;
+    /// @dev Redundancy cap: a background task asks for k miners, 1 <= k <= maxBackgroundK.
+    uint8 public immutable maxBackgroundK;
     /// @dev Background tasks are requested only while open user tasks are at most this many.
     uint32 public immutable lowDemandThreshold;
     IPouwTasks public tasks;
@@ -34,6 +35,7 @@ contract IncentivePool is Ownable {
     error DemandNotLow(uint256 openUserTasks);
     error EpochBudgetExhausted(uint256 epoch);
     error NotOracle();
+    error BadK();
 
     constructor(
         IERC20 token_,
@@ -41,7 +43,7 @@ contract IncentivePool is Ownable {
         uint40 epochLength_,
         uint96 budgetPerEpoch_,
         uint96 rewardPerTask_,
-        uint8 backgroundK_,
+        uint8 maxBackgroundK_,
         uint32 lowDemandThreshold_
     ) Ownable(msg.sender) {
         token = token_;
@@ -49,7 +51,7 @@ contract IncentivePool is Ownable {
         epochLength = epochLength_;
         budgetPerEpoch = budgetPerEpoch_;
         rewardPerTask = rewardPerTask_;
-        backgroundK = backgroundK_;
+        maxBackgroundK = maxBackgroundK_;
         lowDemandThreshold = lowDemandThreshold_;
     }
 
@@ -76,8 +78,9 @@ contract IncentivePool is Ownable {
     }
 
     /// @notice Any registered oracle may start a background task when demand is low.
-    function requestBackgroundTask(bytes32 modelId) external returns (uint256 taskId) {
+    function requestBackgroundTask(bytes32 modelId, uint8 k) external returns (uint256 taskId) {
         if (!pool.isActiveOracle(msg.sender)) revert NotOracle();
+        if (k == 0 || k > maxBackgroundK) revert BadK();
         if (_topics.length == 0) revert NoTopics();
         uint256 open = tasks.openUserTasks();
         if (open > lowDemandThreshold) revert DemandNotLow(open);
@@ -86,7 +89,7 @@ contract IncentivePool is Ownable {
         spentInEpoch[epoch] += rewardPerTask;
         uint32 topicIndex = uint32(uint256(keccak256(abi.encode(block.prevrandao, block.number, msg.sender))) % _topics.length);
         token.forceApprove(address(tasks), rewardPerTask);
-        taskId = tasks.requestBackground(modelId, backgroundK, topicIndex, _topics[topicIndex], rewardPerTask);
+        taskId = tasks.requestBackground(modelId, k, topicIndex, _topics[topicIndex], rewardPerTask);
         emit BackgroundRequested(taskId, epoch, topicIndex, modelId);
     }
 

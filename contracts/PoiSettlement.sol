@@ -50,56 +50,60 @@ abstract contract PoiSettlement is TaskBase {
     /// @dev reward_i = P * w_i / sum(w), w_i = s_i * (2n - r_i) over the n consensus miners, where
     /// r_i is the speed rank among them; P = (E - oracle fees) * importance. Rest goes back.
     function _settle(uint256 taskId, Task storage t, uint16[] calldata scores, address[] storage voters) internal {
-        uint256 escrow = t.escrow;
-        uint256 oracleShare = (escrow * _params.oracleFeeBps) / BPS / voters.length;
+        uint256 oracleShare = (uint256(t.escrow) * _params.oracleFeeBps) / BPS / voters.length;
         for (uint256 i; i < voters.length; ++i) _credit(taskId, t, voters[i], oracleShare, CREDIT_ORACLE);
-
-        uint256 k = t.k;
-        address[] memory miners = new address[](k);
-        PouwTypes.SlotOutcome[] memory outcomes = new PouwTypes.SlotOutcome[](k);
-        uint256[] memory weights = new uint256[](k);
-        uint256 n;
-        uint256 live;
-        for (uint256 i; i < k; ++i) {
-            Slot storage s = _slots[taskId][i];
-            if (s.status != SlotStatus.Revealed) continue;
-            miners[live] = s.miner;
-            bool consensus = scores[i] >= _params.similarityThresholdBps;
-            outcomes[live++] = consensus ? PouwTypes.SlotOutcome.Completed : PouwTypes.SlotOutcome.Outlier;
-            if (consensus) ++n;
-        }
-        uint256 totalWeight = _weights(taskId, k, scores, n, weights);
-        uint256 minerPool = ((t.escrow) * importanceBps(t.background, t.priority)) / BPS;
-        for (uint256 i; i < k && totalWeight > 0; ++i) {
+        (uint256[] memory weights, uint256 totalWeight) = _weights(taskId, t.k, scores);
+        uint256 minerPool = (uint256(t.escrow) * importanceBps(t.background, t.priority)) / BPS;
+        for (uint256 i; i < weights.length; ++i) {
             if (weights[i] == 0) continue;
             _credit(taskId, t, _slots[taskId][i].miner, (minerPool * weights[i]) / totalWeight, CREDIT_MINER);
         }
         _credit(taskId, t, t.requester, t.escrow, CREDIT_REFUND);
         t.outcome = Outcome.Settled;
-        assembly {
-            mstore(miners, live)
-            mstore(outcomes, live)
-        }
-        pool.finishSlots(miners, outcomes);
+        _finishRevealed(taskId, t.k, scores);
         _end(taskId, t);
     }
 
-    function _weights(uint256 taskId, uint256 k, uint16[] calldata scores, uint256 n, uint256[] memory weights)
+    function _isConsensus(Slot storage s, uint16 score) internal view returns (bool) {
+        return s.status == SlotStatus.Revealed && score >= _params.similarityThresholdBps;
+    }
+
+    function _weights(uint256 taskId, uint256 k, uint16[] calldata scores)
         internal
         view
-        returns (uint256 total)
+        returns (uint256[] memory weights, uint256 total)
     {
-        uint16 threshold = _params.similarityThresholdBps;
+        weights = new uint256[](k);
+        uint256 n;
+        for (uint256 i; i < k; ++i) if (_isConsensus(_slots[taskId][i], scores[i])) ++n;
         for (uint256 i; i < k; ++i) {
             Slot storage s = _slots[taskId][i];
-            if (s.status != SlotStatus.Revealed || scores[i] < threshold) continue;
+            if (!_isConsensus(s, scores[i])) continue;
             uint256 rank;
             for (uint256 j; j < k; ++j) {
                 Slot storage o = _slots[taskId][j];
-                if (o.status == SlotStatus.Revealed && scores[j] >= threshold && o.rank < s.rank) ++rank;
+                if (_isConsensus(o, scores[j]) && o.rank < s.rank) ++rank;
             }
             weights[i] = uint256(scores[i]) * (2 * n - rank);
             total += weights[i];
         }
+    }
+
+    /// @dev Consensus miners gain reputation, outliers lose it; all revealed miners become idle.
+    function _finishRevealed(uint256 taskId, uint256 k, uint16[] calldata scores) internal {
+        address[] memory miners = new address[](k);
+        PouwTypes.SlotOutcome[] memory outcomes = new PouwTypes.SlotOutcome[](k);
+        uint256 n;
+        for (uint256 i; i < k; ++i) {
+            Slot storage s = _slots[taskId][i];
+            if (s.status != SlotStatus.Revealed) continue;
+            miners[n] = s.miner;
+            outcomes[n++] = _isConsensus(s, scores[i]) ? PouwTypes.SlotOutcome.Completed : PouwTypes.SlotOutcome.Outlier;
+        }
+        assembly {
+            mstore(miners, n)
+            mstore(outcomes, n)
+        }
+        pool.finishSlots(miners, outcomes);
     }
 }

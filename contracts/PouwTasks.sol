@@ -4,13 +4,13 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {INodePool, IPouwTasks, PouwTypes} from "./IPouw.sol";
+import {INodePool, PouwTypes} from "./IPouw.sol";
 import {PoiSettlement} from "./PoiSettlement.sol";
 import {TaskBase} from "./TaskBase.sol";
 
 /// @notice The task state machine Request -> Create -> Prepare -> Start -> Precommit -> Commit -> End,
 /// with escrow, miner assignment, commit-reveal, deadlines and pull-based withdrawals.
-contract PouwTasks is IPouwTasks, PoiSettlement, ReentrancyGuard {
+contract PouwTasks is PoiSettlement, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     /// @notice Index of the predefined topic a background task's creator writes about.

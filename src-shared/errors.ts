@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   "WRONG_PASSWORD",
   "INTERNAL",
   "CATALOGUE_INVALID",
+  "UNTRUSTED_SENDER",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

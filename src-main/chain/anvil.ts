@@ -40,7 +40,8 @@ export interface AnvilInstance {
 /** Path of the anvil binary shipped by @foundry-rs/anvil for this platform. */
 export function anvilBinaryPath(platform = process.platform, arch = process.arch): string {
   const require = createRequire(import.meta.url);
-  const pkg = `@foundry-rs/anvil-${platform}-${arch}`;
+  // The packages name Node's "x64" by Go's "amd64".
+  const pkg = `@foundry-rs/anvil-${platform}-${arch === "x64" ? "amd64" : arch}`;
   let pkgJson: string;
   try {
     pkgJson = require.resolve(`${pkg}/package.json`);

@@ -29,7 +29,9 @@ const SolcOutput = z.object({
         z.string(),
         z.object({
           abi: z.array(z.unknown()),
-          evm: z.object({ bytecode: z.object({ object: z.string() }), deployedBytecode: z.object({ object: z.string() }) }),
+          evm: z
+            .object({ bytecode: z.object({ object: z.string() }), deployedBytecode: z.object({ object: z.string() }) })
+            .optional(),
         }),
       ),
     )
@@ -90,7 +92,7 @@ export async function compileContracts(): Promise<CompileResult> {
   const sourceHash = hashInputs(sources, solcVersion);
   const contracts = DEPLOYABLE_CONTRACTS.map((name): CompiledContract => {
     const c = output.contracts?.[`${name}.sol`]?.[name];
-    if (!c) throw new PouwError("INTERNAL", `solc produced no output for ${name}`);
+    if (!c?.evm) throw new PouwError("INTERNAL", `solc produced no bytecode for ${name}`);
     return { name, abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedSize: c.evm.deployedBytecode.object.length / 2 };
   });
   const warnings = (output.errors ?? []).filter((e) => e.severity !== "error").map((e) => e.formattedMessage);

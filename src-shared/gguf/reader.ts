@@ -1,4 +1,5 @@
-import { closeSync, openSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { PouwError } from "../errors.js";
 import { ByteCursor, EndOfData, bufferSource, fileSource } from "./byte-cursor.js";
 import type { ByteSource } from "./byte-cursor.js";
@@ -57,20 +58,20 @@ const MAX_DIMS = 4;
 
 /** Reads and validates a GGUF file's header without reading its tensor data. */
 export async function readGgufHeader(filePath: string): Promise<GgufHeader> {
-  let fd: number;
+  let handle: FileHandle;
   try {
-    fd = openSync(filePath, "r");
+    handle = await open(filePath, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new PouwError("MODEL_FILE_MISSING", `Model file not found: ${filePath}`);
     throw new PouwError("MODEL_FILE_INVALID", `Cannot open model file ${filePath}: ${code ?? String(err)}`);
   }
   try {
-    const stats = statSync(filePath);
+    const stats = await handle.stat();
     if (!stats.isFile()) throw new PouwError("MODEL_FILE_INVALID", `${filePath} is not a GGUF model file`);
-    return parseGgufHeader(fileSource(fd, stats.size), filePath);
+    return parseGgufHeader(fileSource(handle.fd, stats.size), filePath);
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -101,7 +102,8 @@ function parseGgufHeader(source: ByteSource, label: string): GgufHeader {
     const alignment = typeof metadata["general.alignment"] === "number" ? metadata["general.alignment"] : GGUF_DEFAULT_ALIGNMENT;
     const dataOffset = alignUp(cursor.position, alignment);
     const totalDataBytes = tensors.reduce((end, t) => Math.max(end, t.offset + (t.bytes ?? 0)), 0);
-    const expected = dataOffset + totalDataBytes;
+    // A file without tensors may end right after its header, before any alignment padding.
+    const expected = tensors.length === 0 ? cursor.position : dataOffset + totalDataBytes;
     if (source.size < expected) {
       throw invalid(`is truncated — expected ${expected} bytes, found ${source.size}`);
     }

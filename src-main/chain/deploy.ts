@@ -1,0 +1,127 @@
+import { ContractFactory, parseEther, type Signer } from "ethers";
+import { Deployment } from "../../src-shared/deployment.js";
+import { PouwError } from "../../src-shared/errors.js";
+import { connectProtocol, type ProtocolContracts } from "./contracts.js";
+import {
+  IncentivePoolAbi,
+  IncentivePoolBytecode,
+  NodePoolAbi,
+  NodePoolBytecode,
+  PouwTasksAbi,
+  PouwTasksBytecode,
+  PouwTokenAbi,
+  PouwTokenBytecode,
+  SOURCES_SHA256,
+} from "./generated/index.js";
+
+export interface DeployParams {
+  tokenSupply: bigint;
+  minStake: bigint;
+  unbondingDelaySeconds: number;
+  /** Stake taken from a miner that stalls a task; 0 = reputation only. */
+  slashAmount: bigint;
+  /** Seconds allowed in Request, Create, Prepare, Start, Precommit, Commit. */
+  windows: { request: number; create: number; prepare: number; start: number; precommit: number; commit: number };
+  poiWindowSeconds: number;
+  keeperFee: bigint;
+  oracleFeeBps: number;
+  creatorFeeBps: number;
+  similarityThresholdBps: number;
+  backgroundImportanceBps: number;
+  oracleQuorum: number;
+  epochLengthSeconds: number;
+  budgetPerEpoch: bigint;
+  rewardPerBackgroundTask: bigint;
+  maxBackgroundK: number;
+  lowDemandThreshold: number;
+  incentiveFunding: bigint;
+  topics: string[];
+}
+
+/** Devnet defaults: short deadlines, one oracle is enough for PoI finality. */
+export const DEFAULT_DEPLOY_PARAMS: DeployParams = {
+  tokenSupply: parseEther("100000000"),
+  minStake: parseEther("100"),
+  unbondingDelaySeconds: 7 * 24 * 3600,
+  slashAmount: parseEther("1"),
+  windows: { request: 600, create: 300, prepare: 300, start: 60, precommit: 300, commit: 120 },
+  poiWindowSeconds: 300,
+  keeperFee: parseEther("0.01"),
+  oracleFeeBps: 500,
+  creatorFeeBps: 1000,
+  similarityThresholdBps: 8000,
+  backgroundImportanceBps: 5000,
+  oracleQuorum: 1,
+  epochLengthSeconds: 3600,
+  budgetPerEpoch: parseEther("100"),
+  rewardPerBackgroundTask: parseEther("5"),
+  maxBackgroundK: 5,
+  lowDemandThreshold: 0,
+  incentiveFunding: parseEther("1000000"),
+  topics: ["a friendly animal", "a rainy day", "a lost toy", "sharing with a friend", "the first day of school"],
+};
+
+export interface DeployedProtocol {
+  deployment: Deployment;
+  contracts: ProtocolContracts;
+}
+
+async function deployOne(signer: Signer, abi: readonly unknown[], bytecode: string, args: unknown[]): Promise<string> {
+  const factory = new ContractFactory(abi as never, bytecode, signer);
+  const contract = await factory.deploy(...args);
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+/**
+ * Deploys token, node pool, incentive pool and task manager, wires their roles, funds the
+ * incentive pool and adds its topics. The signer keeps the rest of the token supply.
+ */
+export async function deployProtocol(signer: Signer, overrides: Partial<DeployParams> = {}): Promise<DeployedProtocol> {
+  const p: DeployParams = { ...DEFAULT_DEPLOY_PARAMS, ...overrides };
+  const provider = signer.provider;
+  if (!provider) throw new PouwError("CHAIN_ERROR", "deployProtocol needs a signer connected to a provider");
+  const holder = await signer.getAddress();
+  const startBlock = await provider.getBlockNumber();
+
+  const token = await deployOne(signer, PouwTokenAbi, PouwTokenBytecode, [holder, p.tokenSupply]);
+  const nodePool = await deployOne(signer, NodePoolAbi, NodePoolBytecode, [token, p.minStake, p.unbondingDelaySeconds, p.slashAmount]);
+  const incentivePool = await deployOne(signer, IncentivePoolAbi, IncentivePoolBytecode, [
+    token,
+    nodePool,
+    p.epochLengthSeconds,
+    p.budgetPerEpoch,
+    p.rewardPerBackgroundTask,
+    p.maxBackgroundK,
+    p.lowDemandThreshold,
+  ]);
+  const w = p.windows;
+  const taskParams = {
+    windows: [w.request, w.create, w.prepare, w.start, w.precommit, w.commit, 0],
+    poiWindow: p.poiWindowSeconds,
+    keeperFee: p.keeperFee,
+    oracleFeeBps: p.oracleFeeBps,
+    creatorFeeBps: p.creatorFeeBps,
+    similarityThresholdBps: p.similarityThresholdBps,
+    backgroundImportanceBps: p.backgroundImportanceBps,
+    oracleQuorum: p.oracleQuorum,
+  };
+  const tasks = await deployOne(signer, PouwTasksAbi, PouwTasksBytecode, [token, nodePool, incentivePool, taskParams]);
+
+  const contracts = connectProtocol({ contracts: { token, nodePool, tasks, incentivePool } }, signer);
+  await contracts.nodePool.send("wire", tasks, incentivePool);
+  await contracts.incentivePool.send("wire", tasks);
+  if (p.incentiveFunding > 0n) await contracts.token.send("transfer", incentivePool, p.incentiveFunding);
+  for (const topic of p.topics) await contracts.incentivePool.send("addTopic", topic);
+
+  const version = Number(await contracts.tasks.read<bigint>("version"));
+  const network = await provider.getNetwork();
+  const deployment = Deployment.parse({
+    chainId: Number(network.chainId),
+    contracts: { token, nodePool, tasks, incentivePool },
+    version,
+    deployedAtBlock: startBlock + 1,
+    sourcesSha256: SOURCES_SHA256,
+  });
+  return { deployment, contracts };
+}

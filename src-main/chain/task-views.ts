@@ -1,0 +1,85 @@
+import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
+import {
+  slotStatusName,
+  taskOutcomeName,
+  taskStateName,
+  type SlotStatus,
+  type TaskOutcome,
+  type TaskState,
+} from "../../src-shared/pouw-states.js";
+import type { PouwTasks } from "./contracts.js";
+
+export interface TaskView {
+  id: bigint;
+  requester: string;
+  state: TaskState;
+  outcome: TaskOutcome;
+  background: boolean;
+  k: number;
+  priority: number;
+  live: number;
+  progressed: number;
+  revealsClosed: boolean;
+  escrow: bigint;
+  deadline: number;
+  modelId: string;
+}
+
+export interface SlotView {
+  miner: string;
+  status: SlotStatus;
+  rank: number;
+  hash: string;
+}
+
+/** ethers Result rows are array-like with named keys; this reads them by name. */
+type Row = Record<string, unknown>;
+
+export async function readTask(tasks: PouwTasks, taskId: bigint): Promise<TaskView> {
+  const r = await tasks.read<Row>("getTask", taskId);
+  return {
+    id: taskId,
+    requester: String(r.requester),
+    state: taskStateName(Number(r.state)),
+    outcome: taskOutcomeName(Number(r.outcome)),
+    background: Boolean(r.background),
+    k: Number(r.k),
+    priority: Number(r.priority),
+    live: Number(r.live),
+    progressed: Number(r.progressed),
+    revealsClosed: Boolean(r.revealsClosed),
+    escrow: BigInt(r.escrow as bigint),
+    deadline: Number(r.deadline),
+    modelId: String(r.modelId),
+  };
+}
+
+export async function readSlot(tasks: PouwTasks, taskId: bigint, slot: number): Promise<SlotView> {
+  const r = await tasks.read<Row>("getSlot", taskId, slot);
+  return { miner: String(r.miner), status: slotStatusName(Number(r.status)), rank: Number(r.rank), hash: String(r.hash) };
+}
+
+export async function readSlots(tasks: PouwTasks, taskId: bigint, k: number): Promise<SlotView[]> {
+  const slots: SlotView[] = [];
+  for (let i = 0; i < k; i++) slots.push(await readSlot(tasks, taskId, i));
+  return slots;
+}
+
+/** Model ids on chain are keccak256 of the model's catalogue name. */
+export function modelIdOf(name: string): string {
+  return keccak256(toUtf8Bytes(name));
+}
+
+export function outputHashOf(output: string | Uint8Array): string {
+  return keccak256(typeof output === "string" ? toUtf8Bytes(output) : output);
+}
+
+/** What a miner precommits: keccak256(abi.encode(keccak256(output), salt, miner)). */
+export function commitmentOf(outputHash: string, salt: string, miner: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32", "address"], [outputHash, salt, miner]));
+}
+
+/** The hash oracles agree on for a PoI result (same as PouwTasks.poiResultHash). */
+export function poiResultHashOf(taskId: bigint, scoresBps: readonly number[]): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint16[]"], [taskId, scoresBps]));
+}

@@ -1,0 +1,79 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BrowserWindow, app, session } from "electron";
+import { createMemoryCore } from "../core/memory-core.js";
+import type { MainCore } from "../core/types.js";
+import { appDataDir } from "../paths.js";
+import { openSettings } from "../settings/store.js";
+import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
+import { registerIpc } from "./ipc.js";
+import type { AppOrigin } from "./navigation-guard.js";
+import { createTray } from "./tray.js";
+
+// Bundled to dist/electron/main.js; the renderer is built to dist/renderer and the preload sits beside us.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = !app.isPackaged ? process.env.POUW_DEV_SERVER_URL : undefined;
+const origin: AppOrigin = { rendererDir: path.join(here, "..", "renderer"), ...(devServerUrl ? { devServerUrl } : {}) };
+const resourcesDir = path.join(app.getAppPath(), "resources");
+
+let mainWindow: BrowserWindow | undefined;
+let quitting = false;
+
+function showWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    mainWindow = createFrame({
+      origin,
+      preloadPath: path.join(here, "preload.cjs"),
+      iconPath: path.join(resourcesDir, "icon.png"),
+      load: devServerUrl ? { url: devServerUrl } : { file: path.join(origin.rendererDir, "index.html") },
+    });
+    mainWindow.on("closed", () => (mainWindow = undefined));
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+async function start(): Promise<void> {
+  const settings = openSettings({ cwd: appDataDir() });
+  for (const notice of settings.notices) console.warn(notice);
+  const core: MainCore = createMemoryCore({ appVersion: app.getVersion(), settings });
+
+  lockDownSession(session.defaultSession, origin);
+  const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
+  const tray = createTray(resourcesDir, {
+    show: showWindow,
+    start: () => void core.startMining(),
+    stop: () => void core.stopMining(),
+    quit: () => app.quit(),
+  });
+  tray.update(core.getSnapshot().snapshot.mining);
+  core.onPatch(() => tray.update(core.getSnapshot().snapshot.mining));
+
+  app.on("before-quit", () => {
+    quitting = true;
+    unregister();
+    tray.destroy();
+    void core.close();
+  });
+  showWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on("second-instance", showWindow);
+  app.on("web-contents-created", (_event, contents) => guardWebContents(contents, origin));
+  // The miner keeps working from the tray when its window closes; Quit in the tray ends it.
+  app.on("window-all-closed", () => {
+    if (quitting) app.quit();
+  });
+  app.on("activate", showWindow);
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error(`PoUW Miner failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Transaction, Wallet, parseEther, type JsonRpcProvider } from "ethers";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
+import { createProvider } from "../../src-main/chain/provider.js";
+import { Journal } from "../../src-main/engine/journal.js";
+import { TxQueue } from "../../src-main/engine/tx-queue.js";
+
+let anvil: AnvilInstance;
+let provider: JsonRpcProvider;
+let dir: string;
+let funder: Wallet;
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  provider = createProvider(anvil.rpcUrl, { chainId: anvil.chainId, pollingInterval: 20 });
+  funder = new Wallet(anvil.accounts[0]!.privateKey, provider);
+  dir = await mkdtemp(path.join(os.tmpdir(), "pouw-txq-"));
+});
+afterAll(async () => {
+  await anvil?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+let wallet: Wallet;
+let journalPath: string;
+beforeEach(async () => {
+  await provider.send("evm_setAutomine", [true]);
+  wallet = new Wallet(Wallet.createRandom().privateKey, provider);
+  await (await funder.sendTransaction({ to: wallet.address, value: parseEther("1") })).wait();
+  journalPath = path.join(dir, `${wallet.address}.jsonl`);
+});
+
+const transfer = (taskId: string, action = "pay") => ({ taskId, action, to: anvil.accounts[5]!.address, data: "0x", value: 1000n });
+
+describe("TxQueue", () => {
+  it("sends concurrent requests with consecutive nonces, each once", async () => {
+    const journal = await Journal.open(journalPath);
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20 });
+    const receipts = await Promise.all([q.send(transfer("1")), q.send(transfer("2")), q.send(transfer("3"))]);
+    const nonces = await Promise.all(receipts.map(async (r) => (await provider.getTransaction(r.hash))!.nonce));
+    expect(nonces).toEqual([0, 1, 2]);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(3);
+    // Asking again for a confirmed action returns its receipt instead of paying twice.
+    const again = await q.send(transfer("2"));
+    expect(again.hash).toBe(receipts[1]!.hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(3);
+    await journal.close();
+  });
+
+  it("after a crash between journaling and broadcasting, recovery sends that exact transaction once", async () => {
+    // Simulate the crash: journal an intent the way the queue does, but never broadcast it.
+    const journal = await Journal.open(journalPath);
+    const tx = Transaction.from({
+      type: 2, chainId: anvil.chainId, nonce: 0, to: anvil.accounts[5]!.address, value: 1000n, gasLimit: 21000n,
+      maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n,
+    });
+    const raw = await wallet.signTransaction(tx);
+    const hash = Transaction.from(raw).hash!;
+    await journal.append({ kind: "intent", taskId: "9", action: "pay", data: { nonce: 0, hash, raw } });
+    await journal.close();
+
+    const reopened = await Journal.open(journalPath);
+    const q = new TxQueue(wallet, provider, reopened, { pollMs: 20 });
+    const [result] = await q.recover();
+    expect(result?.receipt?.hash).toBe(hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(1);
+    expect(reopened.pending()).toEqual([]);
+    // The engine asking again after recovery does not send a second payment.
+    expect((await q.send(transfer("9"))).hash).toBe(hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(1);
+    await reopened.close();
+  });
+
+  it("after a crash once the transaction was mined, recovery only records it", async () => {
+    const journal = await Journal.open(journalPath);
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20 });
+    const receipt = await q.send(transfer("4"));
+    await journal.close();
+    // Cut the journal back to just the intent, as if the process died right after broadcasting.
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const lines = (await readFile(journalPath, "utf8")).split("\n");
+    await writeFile(journalPath, `${lines[0]}\n`);
+
+    const reopened = await Journal.open(journalPath);
+    const [result] = await new TxQueue(wallet, provider, reopened, { pollMs: 20 }).recover();
+    expect(result?.receipt?.hash).toBe(receipt.hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(1);
+    await reopened.close();
+  });
+
+  it("replaces a stuck transaction with higher fees and only one of them is mined", async () => {
+    await provider.send("evm_setAutomine", [false]);
+    const journal = await Journal.open(journalPath);
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20, bumpAfterMs: 300 });
+    const sending = q.send(transfer("5"));
+    await new Promise((r) => setTimeout(r, 900)); // at least one bump happens while nothing is mined
+    await provider.send("evm_mine", []);
+    const receipt = await sending;
+    const attempts = journal.all().filter((r) => r.kind === "intent" || r.kind === "sent");
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(receipt.hash).toBe(attempts.at(-1)!.data.hash);
+    const mined = await provider.getTransaction(receipt.hash);
+    const first = Transaction.from(String(attempts[0]!.data.raw));
+    expect(mined!.maxFeePerGas! > first.maxFeePerGas!).toBe(true);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(1);
+    await journal.close();
+  });
+
+  it("explains a wallet without gas money and journals nothing", async () => {
+    const poor = new Wallet(Wallet.createRandom().privateKey, provider);
+    const journal = await Journal.open(path.join(dir, "poor.jsonl"));
+    const q = new TxQueue(poor, provider, journal);
+    await expect(q.send(transfer("6"))).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS", message: expect.stringMatching(/not enough ETH for pay/) });
+    expect(journal.all()).toEqual([]);
+    await journal.close();
+  });
+});
