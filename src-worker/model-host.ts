@@ -56,13 +56,14 @@ export class ModelHost {
       const { sizeBytes } = await checkModelFile(modelPath, { ...opts, ...(params.sha256 ? { sha256: params.sha256 } : {}) });
       await this.#unloadLocked();
       const llama = await this.llama();
-      opts.onProgress?.({ stage: "load", fraction: 0 });
+      const report = loadProgressReporter(opts.onProgress);
+      report(0);
       const model = await llama
         .loadModel({
           modelPath,
           gpuLayers: params.gpuLayers ?? "auto",
           ...(opts.signal ? { loadSignal: opts.signal } : {}),
-          onLoadProgress: (fraction) => opts.onProgress?.({ stage: "load", fraction: Math.min(1, Math.max(0, fraction)) }),
+          onLoadProgress: report,
         })
         .catch((err: unknown) => {
           throw loadError(err, modelPath, opts.signal);
@@ -124,6 +125,17 @@ export class ModelHost {
     await loaded.model.dispose();
     return true;
   }
+}
+
+/** llama.cpp reports load progress per tensor; pass on at most one event per 5% (and the end). */
+function loadProgressReporter(onProgress: ((p: Progress) => void) | undefined): (fraction: number) => void {
+  let last = -1;
+  return (raw) => {
+    const fraction = Math.min(1, Math.max(0, raw));
+    if (fraction - last < 0.05 && !(fraction === 1 && last < 1)) return;
+    last = fraction;
+    onProgress?.({ stage: "load", fraction });
+  };
 }
 
 function ggufNames(model: LlamaModel): { architecture?: string; name?: string } {

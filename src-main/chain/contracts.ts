@@ -1,4 +1,4 @@
-import { Contract, type ContractRunner, type TransactionReceipt } from "ethers";
+import { Contract, Interface, type ContractRunner, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { IncentivePoolAbi, NodePoolAbi, PouwTasksAbi, PouwTokenAbi } from "./generated/index.js";
@@ -31,7 +31,10 @@ export class TypedContract<A extends readonly AbiItem[]> {
   /** Sends a transaction and waits for its receipt; a revert throws with the custom error's name. */
   async send(method: WriteName<A>, ...args: unknown[]): Promise<TransactionReceipt> {
     try {
-      const tx = (await this.contract.getFunction(method).send(...args)) as { wait(): Promise<TransactionReceipt | null> };
+      const fn = this.contract.getFunction(method);
+      // Miner selection reads fresh randomness, so gas at inclusion can exceed the estimate.
+      const gasLimit = ((await fn.estimateGas(...args)) * 3n) / 2n;
+      const tx = (await fn.send(...args, { gasLimit })) as { wait(): Promise<TransactionReceipt | null> };
       const receipt = await tx.wait();
       if (!receipt) throw new PouwError("CHAIN_ERROR", `${method}: no receipt`);
       return receipt;
@@ -67,15 +70,24 @@ export function connectProtocol(deployment: Pick<Deployment, "contracts">, runne
   };
 }
 
-/** The custom error name of a reverted call (e.g. "CommitmentMismatch"), if ethers decoded one. */
+// Errors of every contract: a revert can bubble up from a contract other than the one called.
+const allErrors = new Interface(
+  [...PouwTokenAbi, ...NodePoolAbi, ...PouwTasksAbi, ...IncentivePoolAbi].filter((f) => f.type === "error") as unknown as AbiItem[],
+);
+
+/** The custom error name of a reverted call or transaction (e.g. "CommitmentMismatch"). */
 export function revertName(err: unknown): string | undefined {
   const seen = new Set<unknown>();
   let e: unknown = err;
   while (e && typeof e === "object" && !seen.has(e)) {
     seen.add(e);
-    const revert = (e as { revert?: { name?: unknown } }).revert;
+    const { revert, data, cause } = e as { revert?: { name?: unknown }; data?: unknown; cause?: unknown };
     if (revert && typeof revert.name === "string") return revert.name;
-    e = (e as { cause?: unknown }).cause;
+    if (typeof data === "string" && data.length >= 10) {
+      const parsed = allErrors.parseError(data);
+      if (parsed) return parsed.name;
+    }
+    e = cause;
   }
   return undefined;
 }

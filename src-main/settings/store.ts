@@ -108,6 +108,8 @@ function backUp(file: string, at: Date): string {
     const candidate = `${file}.bak-${stamp}${n === 0 ? "" : `-${n}`}`;
     try {
       fs.copyFileSync(file, candidate, fs.constants.COPYFILE_EXCL);
+      // Conf re-reads the file when it opens and would throw on it, so the bad file moves aside.
+      fs.unlinkSync(file);
       return candidate;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { CliContext, OptionSpecs, ParsedCommandArgs } from "../cli/command.js";
 import { numberOpt, stringOpt, UsageError } from "../cli/command.js";
@@ -58,7 +59,7 @@ export async function loadModelWithProgress(worker: WorkerSupervisor, params: Lo
 // TODO(hardware/models): switch to resolveModel(fileOrId, modelsDir()) from src-main/models/resolve.ts
 // once it lands, so catalogue ids work; until then only file paths are accepted.
 export async function resolveModelArg(fileOrId: string): Promise<{ path: string; sha256?: string }> {
-  const looksLikeFile = fileOrId.includes("/") || fileOrId.includes(path.sep) || fileOrId.endsWith(".gguf");
+  const looksLikeFile = existsSync(fileOrId) || fileOrId.includes("/") || fileOrId.includes(path.sep) || fileOrId.endsWith(".gguf");
   if (!looksLikeFile) throw new PouwError("UNKNOWN_MODEL", `unknown model "${fileOrId}" (give a .gguf file path)`);
   return { path: path.resolve(fileOrId) };
 }

@@ -1,0 +1,27 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { parseCatalogue, type Catalogue } from "../../src-shared/catalogue.js";
+import { PouwError } from "../../src-shared/errors.js";
+import { packageRoot } from "../paths.js";
+
+/** models/catalogue.json ships with the app (inside the asar when packaged), next to the code. */
+export function defaultCataloguePath(): string {
+  return path.join(packageRoot, "models", "catalogue.json");
+}
+
+export async function loadCatalogue(filePath: string = defaultCataloguePath()): Promise<Catalogue> {
+  let text: string;
+  try {
+    text = await fs.readFile(filePath, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new PouwError("CATALOGUE_INVALID", `cannot read the model catalogue at ${filePath} (${code})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new PouwError("CATALOGUE_INVALID", `the model catalogue at ${filePath} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseCatalogue(json);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { migrateSettings, settingsMigrations, storedVersion } from "../../src-main/settings/migrations.js";
+import { SETTINGS_SCHEMA_VERSION, Settings } from "../../src-shared/settings-schema.js";
+
+const step = (version: number) => {
+  const found = settingsMigrations.find((m) => m.version === version);
+  if (!found) throw new Error(`no migration ${version}`);
+  return found;
+};
+
+describe("settings migrations", () => {
+  it("are numbered 1..N in order and end at the schema version", () => {
+    expect(settingsMigrations.map((m) => m.version)).toEqual(
+      Array.from({ length: SETTINGS_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+    for (const m of settingsMigrations) expect(m.description.length).toBeGreaterThan(10);
+  });
+
+  it("1: renames the prototype's threads and idle keys and stamps version 1", () => {
+    const input = Object.freeze({ threads: 3, idle: true, theme: "dark" });
+    expect(step(1).migrate(input)).toEqual({ maxThreads: 3, idleOnly: true, theme: "dark", schemaVersion: 1 });
+    expect(input).toEqual({ threads: 3, idle: true, theme: "dark" });
+  });
+
+  it("1: keeps an explicit new key over the legacy one", () => {
+    expect(step(1).migrate({ threads: 3, maxThreads: 2 })).toEqual({ maxThreads: 2, schemaVersion: 1 });
+  });
+
+  it("2: turns a network path into a deployment file and localhost into devnet", () => {
+    expect(step(2).migrate({ schemaVersion: 1, network: "/etc/pouw/testnet.json" })).toEqual({
+      schemaVersion: 2,
+      network: { deploymentFile: "/etc/pouw/testnet.json" },
+    });
+    expect(step(2).migrate({ schemaVersion: 1, network: "localhost" })).toEqual({ schemaVersion: 2, network: "devnet" });
+    expect(step(2).migrate({ schemaVersion: 1, network: "devnet" })).toEqual({ schemaVersion: 2, network: "devnet" });
+    expect(step(2).migrate({ schemaVersion: 1 })).toEqual({ schemaVersion: 2 });
+  });
+
+  it("migrates a version-0 file end to end into valid settings", () => {
+    const { value, from, applied } = migrateSettings({ threads: 2, idle: true, network: "./deploy.json", theme: "light" });
+    expect(from).toBe(0);
+    expect(applied).toEqual([1, 2]);
+    const parsed = Settings.parse(value);
+    expect(parsed).toMatchObject({ maxThreads: 2, idleOnly: true, network: { deploymentFile: "./deploy.json" }, theme: "light" });
+    expect(parsed.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
+  });
+
+  it("runs only the steps above the stored version", () => {
+    const { applied, value } = migrateSettings({ schemaVersion: 1, network: "localhost", threads: 9 });
+    expect(applied).toEqual([2]);
+    expect(value).toEqual({ schemaVersion: 2, network: "devnet", threads: 9 });
+  });
+
+  it("refuses a file from a newer app and a malformed version", () => {
+    expect(() => migrateSettings({ schemaVersion: SETTINGS_SCHEMA_VERSION + 1 })).toThrow(/newer than this app/);
+    expect(() => storedVersion({ schemaVersion: "2" })).toThrow(/not a whole number/);
+    expect(() => storedVersion({ schemaVersion: 1.5 })).toThrow(/not a whole number/);
+  });
+});
