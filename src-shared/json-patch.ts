@@ -65,7 +65,7 @@ function updateAt(node: Json, tokens: string[], op: PatchOp): Json {
     delete copy[head];
   } else {
     if (op.op === "replace") ownValue(node, head, op);
-    copy[head] = op.value;
+    defineOwn(copy, head, op.value);
   }
   return copy;
 }
@@ -76,7 +76,14 @@ function setChild(node: Container, key: string, value: Json): Container {
     copy[Number(key)] = value;
     return copy;
   }
-  return { ...node, [key]: value };
+  const copy = { ...node };
+  defineOwn(copy, key, value);
+  return copy;
+}
+
+// Plain assignment of "__proto__" would change the copy's prototype instead of adding a member.
+function defineOwn(target: Record<string, Json>, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function ownValue(node: Record<string, Json>, key: string, op: PatchOp): Json {

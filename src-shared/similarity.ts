@@ -24,9 +24,12 @@ export function cosineSimilarity(a: readonly number[], b: readonly number[]): nu
     na += x * x;
     nb += y * y;
   }
-  if (na === 0 || nb === 0) return 0;
+  // Separate square roots: na * nb can underflow to 0 (or overflow) when each alone is fine.
+  const denominator = Math.sqrt(na) * Math.sqrt(nb);
+  const cos = dot / denominator;
+  if (!(denominator > 0) || !Number.isFinite(cos)) return 0;
   // Rounding can push |cos| a hair past 1; clamp so callers can rely on the range.
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+  return Math.max(-1, Math.min(1, cos));
 }
 
 /**

@@ -100,6 +100,9 @@ function parseGgufHeader(source: ByteSource, label: string): GgufHeader {
     for (let i = 0; i < tensorCount; i++) tensors.push(readTensorInfo(cursor, source.size, invalid));
 
     const alignment = typeof metadata["general.alignment"] === "number" ? metadata["general.alignment"] : GGUF_DEFAULT_ALIGNMENT;
+    if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
+      throw invalid(`has an invalid general.alignment (${alignment})`);
+    }
     const dataOffset = alignUp(cursor.position, alignment);
     const totalDataBytes = tensors.reduce((end, t) => Math.max(end, t.offset + (t.bytes ?? 0)), 0);
     // A file without tensors may end right after its header, before any alignment padding.

@@ -46,6 +46,9 @@ describe("applyPatch", () => {
   it("does not follow inherited keys such as __proto__", () => {
     expect(() => applyPatch({}, [{ op: "replace", path: "/__proto__/polluted", value: 1 }])).toThrow(/does not exist/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const added = applyPatch<Record<string, unknown>>({}, [{ op: "add", path: "/__proto__", value: { polluted: 1 } }]);
+    expect(Object.getPrototypeOf(added)).toBe(Object.prototype);
+    expect(Object.keys(added)).toEqual(["__proto__"]);
   });
 });
 

@@ -172,7 +172,7 @@ describe("readGgufHeader validation", () => {
     expect(err.message).toMatch(new RegExp(`^${file} is truncated — its header runs past the end of the file`));
   });
 
-  it("rejects an unsupported GGUF version and an impossible count", async () => {
+  it("rejects an unsupported GGUF version, an impossible count and a bad alignment", async () => {
     const bytes = encodeGguf(sample);
     const v1 = Buffer.from(bytes);
     v1.writeUInt32LE(1, 4);
@@ -180,6 +180,8 @@ describe("readGgufHeader validation", () => {
     const huge = Buffer.from(bytes);
     huge.writeBigUInt64LE(2n ** 60n, 16);
     expect(() => readGgufHeaderFromBuffer(huge, "huge.gguf")).toThrow(/^huge.gguf has an impossible metadata count/);
+    const oddAlignment = encodeGguf({ metadata: [["general.alignment", { type: "uint32", value: 24 }]], tensors: [] });
+    expect(() => readGgufHeaderFromBuffer(oddAlignment, "odd.gguf")).toThrow("odd.gguf has an invalid general.alignment (24)");
   });
 
   it("reads a multi-GiB file without reading its tensor data", async () => {

@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { benchCommand } from "./bench.js";
+import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
 import { inferCommand } from "./infer.js";
 import { plannedCommand } from "./planned.js";
@@ -10,7 +11,7 @@ import { walletCommand } from "./wallet.js";
 export const commands: readonly CommandSpec[] = [
   probeCommand,
   plannedCommand({ name: "models", summary: "list the model catalogue with what fits this machine", usage: "[--json]", issue: 3 }),
-  plannedCommand({ name: "download", summary: "download a model from the catalogue, with progress", usage: "<id> [--json]", issue: 3 }),
+  downloadCommand,
   inferCommand,
   embedCommand,
   benchCommand,
