@@ -19,8 +19,13 @@ export const CatalogueEntry = z
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "id must be lowercase letters, digits, dots and dashes"),
     name: z.string().min(1),
     family: z.string().min(1),
-    /** A node-llama-cpp model URI: `hf:<user>/<repo>/<file>`. */
-    hfUri: z.string().regex(/^hf:[^/\s]+\/[^/\s]+\/\S+\.gguf$/, "hfUri must look like hf:<user>/<repo>/<file>.gguf"),
+    /**
+     * A node-llama-cpp model URI: `hf:<user>/<repo>/<file>`. Plain http(s) URLs are accepted too
+     * (test catalogues serve files from 127.0.0.1); the shipped catalogue uses `hf:` only.
+     */
+    hfUri: z
+      .string()
+      .regex(/^(hf:[^/\s]+\/[^/\s]+\/|https?:\/\/)\S+\.gguf$/, "hfUri must look like hf:<user>/<repo>/<file>.gguf or an http(s) URL"),
     /** The file name in the models folder. */
     file: z.string().regex(/^[^/\\]+\.gguf$/, "file must be a bare .gguf file name"),
     sha256: Sha256.optional(),

@@ -5,31 +5,39 @@
 
 /** L2-normalised copy of `v`; a zero vector stays zero rather than becoming NaN. */
 export function normalize(v: readonly number[]): number[] {
+  // Dividing by the largest magnitude first keeps the sum of squares from under- or overflowing.
+  const scale = maxAbs(v);
+  if (scale === 0 || !Number.isFinite(scale)) return v.map(() => 0);
   let sum = 0;
-  for (const x of v) sum += x * x;
+  for (const x of v) sum += (x / scale) ** 2;
   const norm = Math.sqrt(sum);
-  return norm === 0 || !Number.isFinite(norm) ? v.map(() => 0) : v.map((x) => x / norm);
+  return v.map((x) => x / scale / norm);
 }
 
 /** Cosine similarity in [-1, 1]; 0 when either vector is zero. Throws on mismatched lengths. */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) throw new RangeError(`vectors differ in length (${a.length} vs ${b.length})`);
+  const sa = maxAbs(a);
+  const sb = maxAbs(b);
+  if (sa === 0 || sb === 0 || !Number.isFinite(sa) || !Number.isFinite(sb)) return 0;
   let dot = 0;
   let na = 0;
   let nb = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
+    const x = (a[i] as number) / sa;
+    const y = (b[i] as number) / sb;
     dot += x * y;
     na += x * x;
     nb += y * y;
   }
-  // Separate square roots: na * nb can underflow to 0 (or overflow) when each alone is fine.
-  const denominator = Math.sqrt(na) * Math.sqrt(nb);
-  const cos = dot / denominator;
-  if (!(denominator > 0) || !Number.isFinite(cos)) return 0;
   // Rounding can push |cos| a hair past 1; clamp so callers can rely on the range.
-  return Math.max(-1, Math.min(1, cos));
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+}
+
+function maxAbs(v: readonly number[]): number {
+  let m = 0;
+  for (const x of v) m = Math.max(m, Math.abs(x));
+  return m;
 }
 
 /**

@@ -4,8 +4,12 @@ import { parseCatalogue, type Catalogue } from "../../src-shared/catalogue.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { packageRoot } from "../paths.js";
 
-/** models/catalogue.json ships with the app (inside the asar when packaged), next to the code. */
-export function defaultCataloguePath(): string {
+/**
+ * models/catalogue.json ships with the app (inside the asar when packaged), next to the code.
+ * `POUW_CATALOGUE` points at another file, so tests can list models served from 127.0.0.1.
+ */
+export function defaultCataloguePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.POUW_CATALOGUE) return path.resolve(env.POUW_CATALOGUE);
   return path.join(packageRoot, "models", "catalogue.json");
 }
 

@@ -44,6 +44,7 @@ export class PendingCalls {
 
   call<R>(method: WorkerMethod, params: unknown, opts: CallOptions<never>): Promise<R> {
     const id = this.#nextId++;
+    if (opts.signal?.aborted) return Promise.reject(new PouwError("CANCELLED", `${method} was cancelled`));
     return new Promise<R>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => {

@@ -98,6 +98,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     const checked = parseParams(method, params);
     if (!checked.success) throw new PouwError("INVALID_PARAMS", `${method}: ${describeIssues(checked.error)}`);
     await (this.#ready ?? this.start());
+    if (this.#state === "stopping") throw new PouwError("WORKER_UNAVAILABLE", "the worker was stopped");
     const result = await this.#pending.call<ResultOf<M>>(method, checked.data, opts as CallOptions<never>);
     if (method === "loadModel") this.#loadedModel = params as LoadModelParams;
     if (method === "unloadModel") this.#loadedModel = undefined;
@@ -187,10 +188,13 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
 
   #onCrash(reason: string, code: number | null, signal: NodeJS.Signals | null): void {
     this.#stopHeartbeat();
+    this.#child = undefined;
+    if (this.#state === "stopping" || this.#state === "stopped") {
+      this.#pending.failAll(new PouwError("WORKER_UNAVAILABLE", "the worker was stopped"));
+      return;
+    }
     const crashedWhileLoading = this.#pending.loadingModel;
     this.#pending.failAll(new PouwError("WORKER_CRASHED", `the worker crashed (${reason})`));
-    this.#child = undefined;
-    if (this.#state === "stopping" || this.#state === "stopped") return;
     // Loading the same model again would crash the same way; the caller must choose another.
     if (crashedWhileLoading) this.#loadedModel = undefined;
     if (this.#state === "ready" && performance.now() - this.#startedAt > STABLE_AFTER_MS) this.#crashes = 0;

@@ -49,15 +49,17 @@ export function createHardwareSampler(opts: { sources?: Partial<SamplerSources>;
         src.cpuTemperature(),
         refreshGpu ? (graphicsCalls++, src.graphics()) : Promise.resolve(undefined),
       ]);
+      // CPU and memory are the reading's core: without them there is no sample, only an error.
+      if (load.status === "rejected") throw load.reason;
+      if (mem.status === "rejected") throw mem.reason;
       if (graphics.status === "fulfilled" && graphics.value) gpu = gpuFigures(graphics.value);
       else if (graphics.status === "rejected") gpu = {};
-      const memory = mem.status === "fulfilled" ? mem.value : undefined;
       const cpuTemp = temp.status === "fulfilled" && typeof temp.value.main === "number" && Number.isFinite(temp.value.main) ? temp.value.main : undefined;
       return HardwareSample.parse({
         at: Date.now(),
-        cpuPercent: load.status === "fulfilled" ? clampPercent(load.value.currentLoad) : 0,
-        ramUsedBytes: memory ? Math.max(0, memory.total - memory.available) : 0,
-        ramTotalBytes: memory?.total ?? 0,
+        cpuPercent: clampPercent(load.value.currentLoad),
+        ramUsedBytes: Math.max(0, mem.value.total - mem.value.available),
+        ramTotalBytes: mem.value.total,
         gpuPercent: gpu.percent,
         vramUsedBytes: gpu.vramUsed,
         temperatureC: cpuTemp ?? gpu.temperature,

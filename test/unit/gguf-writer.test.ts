@@ -125,6 +125,14 @@ describe("GGUF writer → reader", () => {
     );
   });
 
+  it("records a non-default alignment and aligns tensor data to it", () => {
+    const header = readGgufHeaderFromBuffer(encodeGguf({ ...sample, alignment: 64 }));
+    expect(header.alignment).toBe(64);
+    expect(header.metadata["general.alignment"]).toBe(64);
+    expect(header.dataOffset % 64).toBe(0);
+    expect(header.tensors.map((t) => t.offset)).toEqual([0, 64]);
+  });
+
   it("writes identical bytes for an identical document", () => {
     const hash = (b: Buffer) => createHash("sha256").update(b).digest("hex");
     expect(hash(encodeGguf(sample))).toBe(hash(encodeGguf(sample)));
