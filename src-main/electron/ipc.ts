@@ -1,4 +1,4 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from "electron";
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from "electron";
 import { invokeMethodNames, ipcChannels, type PushChannel, type PushPayload } from "../../src-shared/app-contract.js";
 import { dispatchInvoke } from "../core/dispatch.js";
 import type { MainCore } from "../core/types.js";

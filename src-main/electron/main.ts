@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BrowserWindow, app, session } from "electron";
+import { app, session, type BrowserWindow } from "electron";
 import { createMemoryCore } from "../core/memory-core.js";
 import type { MainCore } from "../core/types.js";
 import { appDataDir } from "../paths.js";

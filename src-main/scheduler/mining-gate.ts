@@ -1,0 +1,38 @@
+import type { Settings } from "../../src-shared/settings-schema.js";
+import { inSchedule, nextScheduledStart } from "./schedule.js";
+
+/** How long the user has been away; Electron's powerMonitor in the app, pluggable under headless. */
+export interface IdleSource {
+  idleSeconds(): number;
+}
+
+/** Headless default: nobody is at a server's keyboard. */
+export const alwaysIdle: IdleSource = { idleSeconds: () => Number.POSITIVE_INFINITY };
+
+export type GateDecision =
+  | { allowed: true; reason: string }
+  | { allowed: false; reason: string; code: "USER_ACTIVE" | "OUTSIDE_SCHEDULE"; resumesAt?: Date };
+
+/**
+ * Whether mining may run right now, and why not, in words the dashboard shows as they are. Pure,
+ * so every rule is tested without clocks or Electron.
+ */
+export function miningGate(
+  settings: Pick<Settings, "idleOnly" | "idleMinutes" | "schedule">,
+  idleSeconds: number,
+  now: Date,
+): GateDecision {
+  if (!inSchedule(settings.schedule, now)) {
+    const resumesAt = nextScheduledStart(settings.schedule, now);
+    const when = resumesAt ? ` — resumes ${resumesAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}` : "";
+    return { allowed: false, code: "OUTSIDE_SCHEDULE", reason: `paused: outside your mining schedule${when}`, ...(resumesAt ? { resumesAt } : {}) };
+  }
+  if (settings.idleOnly && idleSeconds < settings.idleMinutes * 60) {
+    return {
+      allowed: false,
+      code: "USER_ACTIVE",
+      reason: `paused: you are using this computer (mining starts after ${settings.idleMinutes} min idle)`,
+    };
+  }
+  return { allowed: true, reason: settings.idleOnly ? "mining while you are away" : "mining" };
+}

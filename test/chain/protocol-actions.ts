@@ -1,0 +1,141 @@
+import { keccak256, parseEther, solidityPacked, type EventLog } from "ethers";
+import fc from "fast-check";
+import { PouwError } from "../../src-shared/errors.js";
+import { taskStateIndex, type TaskState } from "../../src-shared/pouw-states.js";
+import { increaseTime } from "../../src-main/chain/provider.js";
+import { revertName } from "../../src-main/chain/contracts.js";
+import { commitmentOf, MAX_SCORE, outputHashOf, readSlots, readTask } from "./property-helpers.js";
+import { MODEL, nodeOf, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
+
+/** One random step against the protocol; indexes are resolved modulo what exists at that moment. */
+export type Action =
+  | { kind: "request"; k: number; tokens: number; requester: number }
+  | { kind: "background"; k: number; oracle: number }
+  | { kind: "ack" | "precommit"; task: number; slot: number; wrongActor: boolean }
+  | { kind: "reveal"; task: number; slot: number; tamper: boolean }
+  | { kind: "poi"; task: number; oracle: number; scores: number[] }
+  | { kind: "advance" | "reassign"; task: number; slot: number; oracle: number }
+  | { kind: "withdraw"; who: number }
+  | { kind: "warp"; seconds: number };
+
+const idx = fc.nat({ max: 31 });
+export const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("request" as const), k: fc.integer({ min: 1, max: 3 }), tokens: fc.integer({ min: 1, max: 20 }), requester: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 1, max: 3 }), oracle: idx }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constantFrom("ack" as const, "precommit" as const), task: idx, slot: idx, wrongActor: fc.boolean({ probability: 0.15 } as never) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("poi" as const), task: idx, oracle: idx, scores: fc.array(fc.integer({ min: 0, max: MAX_SCORE }), { minLength: 3, maxLength: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("advance" as const, "reassign" as const), task: idx, slot: idx, oracle: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), who: idx }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("warp" as const), seconds: fc.constantFrom(30, 90, 400, 700) }) },
+);
+
+const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Runs actions in order; reverts are expected outcomes, anything else is a test failure. */
+export class ProtocolModel {
+  readonly taskIds: bigint[] = [];
+  readonly states = new Map<bigint, TaskState>();
+  readonly payments = new Map<bigint, bigint>();
+  reverts = 0;
+  successes = 0;
+  constructor(readonly chain: Chain) {}
+
+  private salt(taskId: bigint, slot: number, miner: string): string {
+    return keccak256(solidityPacked(["uint256", "uint256", "address"], [taskId, slot, miner]));
+  }
+  private output(taskId: bigint, slot: number): string {
+    return `Tim found a shiny stone. (${taskId}:${slot % 2})`;
+  }
+
+  async apply(a: Action): Promise<void> {
+    try {
+      await this.exec(a);
+      this.successes++;
+    } catch (err) {
+      if (!(err instanceof PouwError) || revertName(err) === undefined) throw err;
+      this.reverts++;
+    }
+    await this.checkForward();
+  }
+
+  private async exec(a: Action): Promise<void> {
+    const c = this.chain;
+    if (a.kind === "warp") return increaseTime(c.provider, a.seconds);
+    if (a.kind === "withdraw") {
+      const all = [...c.miners, ...c.oracles, ...c.requesters];
+      return void (await pick(all, a.who)!.c.tasks.send("withdraw"));
+    }
+    if (a.kind === "request") {
+      const requester = pick(c.requesters, a.requester)!;
+      const id = await requestUserTask(c, requester, { k: a.k, payment: parseEther(String(a.tokens)) });
+      return this.track(id);
+    }
+    if (a.kind === "background") {
+      await pick(c.oracles, a.oracle)!.c.incentivePool.send("requestBackgroundTask", MODEL, a.k);
+      return this.track(await c.owner.c.tasks.read<bigint>("taskCount"));
+    }
+    const taskId = pick(this.taskIds, a.task);
+    if (taskId === undefined) return;
+    const t = await readTask(c.owner.c.tasks, taskId);
+    if (a.kind === "poi") {
+      const slots = await readSlots(c.owner.c.tasks, taskId, t.k);
+      const scores = slots.map((s, i) => (s.status === "Revealed" ? (a.scores[i % a.scores.length] ?? 0) : 0));
+      return void (await pick(c.oracles, a.oracle)!.c.tasks.send("submitPoi", taskId, scores));
+    }
+    if (a.kind === "advance") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("advance", taskId));
+    const slot = a.slot % Math.max(t.k, 1);
+    if (a.kind === "reassign") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("reassign", taskId, slot));
+    if (t.state === "Create" || t.state === "Prepare") return this.createStep(taskId, t.state);
+    const miner = (await readSlots(c.owner.c.tasks, taskId, t.k))[slot]?.miner;
+    if (!miner || /^0x0+$/.test(miner)) return;
+    const honest = nodeOf(c, miner);
+    const actor = a.kind !== "reveal" && a.wrongActor ? (c.miners.find((m) => m.address !== miner) ?? honest) : honest;
+    const out = this.output(taskId, slot);
+    const salt = this.salt(taskId, slot, miner);
+    if (a.kind === "ack") return void (await actor.c.tasks.send("ack", taskId, slot));
+    if (a.kind === "precommit") {
+      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf(outputHashOf(out), salt, actor.address)));
+    }
+    await honest.c.tasks.send("reveal", taskId, slot, enc(a.tamper ? `${out}!` : out), salt);
+  }
+
+  private async createStep(taskId: bigint, state: TaskState): Promise<void> {
+    const creator = nodeOf(this.chain, await this.chain.owner.c.tasks.read<string>("creatorOf", taskId));
+    const text = state === "Create" ? "a kind dragon" : "Tell a story about a kind dragon.";
+    await creator.c.tasks.send(state === "Create" ? "submitSeed" : "submitPrompt", taskId, outputHashOf(text), text);
+  }
+
+  private async track(id: bigint): Promise<void> {
+    this.taskIds.push(id);
+    this.payments.set(id, (await readTask(this.chain.owner.c.tasks, id)).escrow);
+    this.states.set(id, "Request");
+  }
+
+  /** State only moves forward (or stays). */
+  private async checkForward(): Promise<void> {
+    for (const id of this.taskIds) {
+      const now = (await readTask(this.chain.owner.c.tasks, id)).state;
+      const before = this.states.get(id) ?? "Request";
+      if (taskStateIndex(now) < taskStateIndex(before)) throw new Error(`task ${id} went back from ${before} to ${now}`);
+      this.states.set(id, now);
+    }
+  }
+
+  /** Conservation and no double payout, checked from balances and Credited events. */
+  async checkFunds(supply: bigint): Promise<void> {
+    const c = this.chain;
+    if ((await totalHeld(c)) !== supply) throw new Error("token supply not conserved across holders");
+    if (!(await tasksBalanceMatches(c))) throw new Error("task contract balance != escrow + owed");
+    const tasks = c.owner.c.tasks.contract;
+    for (const id of this.taskIds) {
+      const logs = (await tasks.queryFilter(tasks.filters.Credited!(id))) as EventLog[];
+      const credited = logs.reduce((s, l) => s + BigInt(l.args.getValue("amount") as bigint), 0n);
+      const t = await readTask(c.owner.c.tasks, id);
+      const paid = this.payments.get(id) ?? 0n;
+      if (credited + t.escrow !== paid) throw new Error(`task ${id}: credited ${credited} + escrow ${t.escrow} != payment ${paid}`);
+      if (t.state === "End" && t.escrow !== 0n) throw new Error(`task ${id} ended holding escrow`);
+    }
+  }
+}
