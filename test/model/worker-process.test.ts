@@ -61,7 +61,9 @@ describe("worker process (tiny model)", () => {
     const stopAt = full.text.charAt(index);
     const stopped = await worker.call("generate", { ...gen, stop: [stopAt] });
     expect(stopped.finishReason).toBe("stop");
-    expect(stopped.text).toBe(full.text.slice(0, full.text.indexOf(stopAt)));
+    // node-llama-cpp drops the rest of the token holding the trigger, so compare up to whitespace.
+    expect(stopped.text.trimEnd()).toBe(full.text.slice(0, index).trimEnd());
+    expect(stopped.text).not.toContain(stopAt);
   });
 
   it("answers bad input with typed errors and stays up", async () => {

@@ -52,6 +52,17 @@ describe("App", () => {
     expect(screen.getByRole("button", { name: "Stop mining" })).toBeTruthy();
   });
 
+  it("pins the theme from settings and follows the system otherwise", async () => {
+    const client = createMemoryClient({ getSnapshot: () => ({ rev: 0, snapshot: snapshot() }) });
+    render(App, { client });
+    await screen.findByTestId("mining-state");
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+    client.emit("patch", { rev: 1, ops: [{ op: "replace", path: "/settings/theme", value: "dark" }] });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    client.emit("patch", { rev: 2, ops: [{ op: "replace", path: "/settings/theme", value: "system" }] });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
+  });
+
   it("shows why it cannot connect and recovers on retry", async () => {
     let attempts = 0;
     const client = createMemoryClient({
