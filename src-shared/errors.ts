@@ -26,6 +26,7 @@ export const ErrorCode = z.enum([
   "INTERNAL",
   "CATALOGUE_INVALID",
   "UNTRUSTED_SENDER",
+  "ALREADY_RUNNING",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, Wallet, type JsonRpcProvider, type Log } from "ethers";
+import { ContractFactory, Wallet, type Contract, type JsonRpcProvider, type Log } from "ethers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
 import { PouwTokenAbi, PouwTokenBytecode } from "../../src-main/chain/generated/index.js";

@@ -63,7 +63,11 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], signal?: AbortSignal): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  signal?: AbortSignal,
+  onStdoutLine?: (line: string) => void,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const sink = (append: (s: string) => void) =>
@@ -74,7 +78,10 @@ async function cli(args: string[], signal?: AbortSignal): Promise<{ code: number
       },
     });
   const code = await runCli(["download", ...args, "--models-dir", modelsDir], {
-    stdout: sink((s) => (stdout += s)),
+    stdout: sink((s) => {
+      stdout += s;
+      for (const line of s.split("\n")) if (line.trim() !== "") onStdoutLine?.(line);
+    }),
     stderr: sink((s) => (stderr += s)),
     signal,
   });
@@ -117,15 +124,17 @@ describe("pouw-miner download", () => {
   });
 
   it("Ctrl-C keeps the partial download and the next run resumes it", async () => {
+    // Slow enough that the small last chunk is saved before the abort at 9 MiB (see download.test.ts).
     server.setKnobs({ bytesPerSecond: 8 * MiB });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 500);
-    const first = await cli(["big", "--json"], controller.signal);
+    const first = await cli(["big", "--json"], controller.signal, (line) => {
+      const event = JSON.parse(line) as { type: string; bytes?: number };
+      if (event.type === "progress" && (event.bytes ?? 0) > 9 * MiB) controller.abort();
+    });
     expect(first.code).toBe(1);
     const last = JSON.parse(first.stdout.trim().split("\n").at(-1)!) as { type: string; error: { code: string; message: string } };
     expect(last).toMatchObject({ type: "error", error: { code: "CANCELLED", message: expect.stringMatching(/resume/) } });
 
-    console.log(first, await fs.readdir(modelsDir));
     server.setKnobs({});
     const second = await cli(["big"]);
     expect(second.code).toBe(0);

@@ -1,0 +1,148 @@
+import path from "node:path";
+import { Wallet, type JsonRpcProvider } from "ethers";
+import type { Deployment } from "../../src-shared/deployment.js";
+import { DevnetInfo, type DevnetAccount } from "../../src-shared/devnet-info.js";
+import { PouwError } from "../../src-shared/errors.js";
+import type { Progress } from "../../src-shared/progress.js";
+import { freePort } from "../chain/anvil.js";
+import { connectProtocol } from "../chain/contracts.js";
+import { deployProtocol } from "../chain/deploy.js";
+import { createProvider } from "../chain/provider.js";
+import { writeFileAtomic } from "../storage/atomic-file.js";
+import { startChainService, type ChainService } from "./chain-service.js";
+import { devnetAccounts, fundDevAccounts } from "./dev-accounts.js";
+import { acquireDevnetLock } from "./lock.js";
+import { endOrphans } from "./orphans.js";
+import { chooseChainPort, portOf } from "./port.js";
+import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
+import { readDeploymentFile, verifyDeployment } from "./verify-deployment.js";
+
+export type DevnetStage = "chain" | "deploy" | "fund" | "ready";
+
+export interface DevnetOptions {
+  dataDir: string;
+  /** RPC port; default: last run's port when free, else any free one. */
+  port?: number;
+  /** Peer miners asked for. None run yet (they come with the oracle and router); info.peers says 0. */
+  peers?: number;
+  signal?: AbortSignal;
+  onProgress?(p: Progress & { stage: DevnetStage }): void;
+}
+
+export interface RunningDevnet {
+  info: DevnetInfo;
+  /** True when this start deployed the contracts; false when it reused the data folder's. */
+  deployed: boolean;
+  /** The running children, in start order. */
+  services(): ServiceRecord[];
+  /** Resolves when a child exits without being asked to; the devnet should then be stopped. */
+  failed: Promise<ServiceFailure>;
+  /** Stops every child (last started first) and releases the data folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function deploymentFile(dataDir: string): string {
+  return path.join(dataDir, "deployment.json");
+}
+
+/**
+ * Runs the chain side of a whole PoUW network in `dataDir`: anvil with persisted state, the
+ * contracts deployed once and reused on later starts, and funded dev accounts. The ready info is
+ * written to `<dataDir>/deployment.json`.
+ */
+export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
+  const dataDir = path.resolve(opts.dataDir);
+  const report = (stage: DevnetStage, message: string, fraction?: number) =>
+    opts.onProgress?.({ stage, message, ...(fraction === undefined ? {} : { fraction }) });
+  const checkAborted = () => {
+    if (opts.signal?.aborted) throw new PouwError("CANCELLED", "the devnet was stopped before it was ready");
+  };
+  checkAborted();
+
+  const { lock, stale } = await acquireDevnetLock(dataDir);
+  const group = new ServiceGroup();
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= group.stop().finally(() => lock.release()));
+  try {
+    if (stale) {
+      const ended = await endOrphans(stale.services);
+      if (ended.length > 0) report("chain", `stopped ${ended.join(", ")} left running by a devnet that was killed`);
+    }
+    const previous = await readDeploymentFile(deploymentFile(dataDir));
+    const remembered = previous.ok ? portOf(previous.deployment.rpcUrl) : undefined;
+    report("chain", "starting anvil");
+    const chain = await group.start(() => startChain(dataDir, opts.port, remembered));
+    await lock.update(group.records());
+    report("chain", `anvil listening on ${chain.anvil.rpcUrl}`, 1);
+    checkAborted();
+
+    const accounts = devnetAccounts(chain.anvil.accounts);
+    const provider = createProvider(chain.anvil.rpcUrl, { chainId: chain.anvil.chainId });
+    let deployment: Deployment;
+    let deployed: boolean;
+    try {
+      const reuse = previous.ok ? await verifyDeployment(previous.deployment, provider) : previous;
+      deployed = !reuse.ok;
+      if (reuse.ok) {
+        deployment = reuse.deployment;
+        report("deploy", `reusing the contracts deployed at block ${deployment.deployedAtBlock}`, 1);
+      } else {
+        report("deploy", `deploying the contracts (${reuse.reason})`);
+        deployment = await deployFresh(provider, accounts);
+        report("deploy", `contracts deployed at block ${deployment.deployedAtBlock}`, 1);
+      }
+      checkAborted();
+      if (deployed) await fund(provider, deployment, accounts, report);
+      else report("fund", "balances kept from the last run", 1);
+    } finally {
+      provider.destroy();
+    }
+
+    const info = DevnetInfo.parse({
+      ...deployment,
+      rpcUrl: chain.anvil.rpcUrl,
+      wsUrl: chain.anvil.wsUrl,
+      routerUrl: null,
+      dataDir,
+      accounts,
+      peers: 0,
+    });
+    await writeFileAtomic(deploymentFile(dataDir), JSON.stringify(info, null, 2) + "\n");
+    checkAborted();
+    report("ready", `devnet ready at ${info.rpcUrl}`, 1);
+    return { info, deployed, services: () => group.records(), failed: group.failed, stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+// Last run's port can be taken between the check and anvil's bind; then any free port will do.
+async function startChain(dataDir: string, asked: number | undefined, remembered: number | undefined): Promise<ChainService> {
+  const port = await chooseChainPort(asked, remembered);
+  try {
+    return await startChainService(dataDir, port);
+  } catch (err) {
+    if (asked !== undefined || port !== remembered) throw err;
+    return startChainService(dataDir, await freePort());
+  }
+}
+
+async function deployFresh(provider: JsonRpcProvider, accounts: DevnetAccount[]): Promise<Deployment> {
+  const deployer = accounts.find((a) => a.role === "deployer");
+  if (!deployer) throw new PouwError("INTERNAL", "the devnet has no deployer account");
+  const { deployment } = await deployProtocol(new Wallet(deployer.privateKey, provider));
+  return deployment;
+}
+
+async function fund(
+  provider: JsonRpcProvider,
+  deployment: Deployment,
+  accounts: DevnetAccount[],
+  report: (stage: DevnetStage, message: string, fraction?: number) => void,
+): Promise<void> {
+  const deployer = accounts.find((a) => a.role === "deployer");
+  if (!deployer) throw new PouwError("INTERNAL", "the devnet has no deployer account");
+  const { token } = connectProtocol(deployment, new Wallet(deployer.privateKey, provider));
+  await fundDevAccounts(token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
+}

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import type { Provider } from "ethers";
+import { Deployment } from "../../src-shared/deployment.js";
+import { connectProtocol } from "../chain/contracts.js";
+import { SOURCES_SHA256 } from "../chain/generated/index.js";
+
+export type DeploymentCheck = { ok: true; deployment: Deployment } | { ok: false; reason: string };
+
+/**
+ * Reads a deployment file; `raw` keeps the parsed JSON so callers can read their own extra
+ * fields. A missing or invalid file is a reason, not an error: the devnet then deploys afresh.
+ */
+export async function readDeploymentFile(file: string): Promise<{ ok: true; deployment: Deployment; raw: unknown } | { ok: false; reason: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return { ok: false, reason: "no earlier deployment" };
+  }
+  try {
+    const raw: unknown = JSON.parse(text);
+    return { ok: true, deployment: Deployment.parse(raw), raw };
+  } catch {
+    return { ok: false, reason: `${file} is not a valid deployment file` };
+  }
+}
+
+/**
+ * Whether a deployment is live on this chain: same chain id, contracts built from the sources this
+ * app carries, code at every address, and the version the contracts report on chain. A devnet whose
+ * state file was deleted, or an app upgraded with changed contracts, fails here and redeploys.
+ */
+export async function verifyDeployment(deployment: Deployment, provider: Provider): Promise<DeploymentCheck> {
+  const chainId = Number((await provider.getNetwork()).chainId);
+  if (deployment.chainId !== chainId) return { ok: false, reason: `the deployment is for chain ${deployment.chainId}, not ${chainId}` };
+  if (deployment.sourcesSha256 !== undefined && deployment.sourcesSha256 !== SOURCES_SHA256) {
+    return { ok: false, reason: "the contract sources changed since the last deployment" };
+  }
+  for (const [name, address] of Object.entries(deployment.contracts)) {
+    if ((await provider.getCode(address)) === "0x") return { ok: false, reason: `no contract code at ${name} ${address}` };
+  }
+  const c = connectProtocol(deployment, provider);
+  for (const [name, contract] of [["nodePool", c.nodePool], ["tasks", c.tasks], ["incentivePool", c.incentivePool]] as const) {
+    const onChain = Number(await contract.read<bigint>("version"));
+    if (onChain !== deployment.version) {
+      return { ok: false, reason: `${name} reports version ${onChain}, the deployment says ${deployment.version}` };
+    }
+  }
+  return { ok: true, deployment };
+}
