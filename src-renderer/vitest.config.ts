@@ -10,12 +10,16 @@ import { defineProject } from "vitest/config";
  * node-only unit project because the browser condition would also pick browser builds of Node
  * packages (ws, for one, throws in a browser build).
  */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
 export default defineProject({
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."),
+  root: repoRoot,
   plugins: [svelte(), svelteTesting()],
   resolve: { conditions: ["browser"] },
   test: {
     name: "renderer",
+    // When listed in the root config's projects, vitest looks for tests from this file's folder.
+    dir: repoRoot,
     include: ["test/unit/renderer-app*.test.ts"],
     environment: "jsdom",
     testTimeout: 20_000,

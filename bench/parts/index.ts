@@ -1,4 +1,6 @@
 import type { BenchPart } from "../types.js";
+import { workerPart } from "./worker.js";
+import { protocolPart } from "./protocol.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [];
+export const parts: BenchPart[] = [workerPart, protocolPart];

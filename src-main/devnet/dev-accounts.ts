@@ -1,4 +1,5 @@
 import { parseEther } from "ethers";
+import { PouwError } from "../../src-shared/errors.js";
 import type { DevAccountRole, DevnetAccount } from "../../src-shared/devnet-info.js";
 import type { DevAccount } from "../chain/anvil.js";
 import type { PouwToken } from "../chain/contracts.js";
@@ -25,6 +26,12 @@ export const DEV_TOKEN_GRANT = parseEther("10000");
 
 export function devnetAccounts(accounts: readonly DevAccount[]): DevnetAccount[] {
   return accounts.map((a, i) => ({ ...a, role: DEV_ACCOUNT_ROLES[i] ?? "spare" }));
+}
+
+export function deployerOf(accounts: readonly DevnetAccount[]): DevnetAccount {
+  const deployer = accounts.find((a) => a.role === "deployer");
+  if (!deployer) throw new PouwError("INTERNAL", "the devnet has no deployer account");
+  return deployer;
 }
 
 /**

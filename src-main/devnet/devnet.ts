@@ -1,7 +1,7 @@
 import path from "node:path";
-import { Wallet, type JsonRpcProvider } from "ethers";
+import { Wallet } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
-import { DevnetInfo, type DevnetAccount } from "../../src-shared/devnet-info.js";
+import { DevnetInfo } from "../../src-shared/devnet-info.js";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Progress } from "../../src-shared/progress.js";
 import { freePort } from "../chain/anvil.js";
@@ -10,7 +10,7 @@ import { deployProtocol } from "../chain/deploy.js";
 import { createProvider } from "../chain/provider.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
 import { startChainService, type ChainService } from "./chain-service.js";
-import { devnetAccounts, fundDevAccounts } from "./dev-accounts.js";
+import { deployerOf, devnetAccounts, fundDevAccounts } from "./dev-accounts.js";
 import { acquireDevnetLock } from "./lock.js";
 import { endOrphans } from "./orphans.js";
 import { chooseChainPort, portOf } from "./port.js";
@@ -78,6 +78,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 
     const accounts = devnetAccounts(chain.anvil.accounts);
     const provider = createProvider(chain.anvil.rpcUrl, { chainId: chain.anvil.chainId });
+    const deployer = new Wallet(deployerOf(accounts).privateKey, provider);
     let deployment: Deployment;
     let deployed: boolean;
     try {
@@ -88,11 +89,14 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
         report("deploy", `reusing the contracts deployed at block ${deployment.deployedAtBlock}`, 1);
       } else {
         report("deploy", `deploying the contracts (${reuse.reason})`);
-        deployment = await deployFresh(provider, accounts);
+        deployment = (await deployProtocol(deployer)).deployment;
         report("deploy", `contracts deployed at block ${deployment.deployedAtBlock}`, 1);
       }
       checkAborted();
-      if (deployed) await fund(provider, deployment, accounts, report);
+      if (deployed) {
+        const { token } = connectProtocol(deployment, deployer);
+        await fundDevAccounts(token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
+      }
       else report("fund", "balances kept from the last run", 1);
     } finally {
       provider.destroy();
@@ -126,23 +130,4 @@ async function startChain(dataDir: string, asked: number | undefined, remembered
     if (asked !== undefined || port !== remembered) throw err;
     return startChainService(dataDir, await freePort());
   }
-}
-
-async function deployFresh(provider: JsonRpcProvider, accounts: DevnetAccount[]): Promise<Deployment> {
-  const deployer = accounts.find((a) => a.role === "deployer");
-  if (!deployer) throw new PouwError("INTERNAL", "the devnet has no deployer account");
-  const { deployment } = await deployProtocol(new Wallet(deployer.privateKey, provider));
-  return deployment;
-}
-
-async function fund(
-  provider: JsonRpcProvider,
-  deployment: Deployment,
-  accounts: DevnetAccount[],
-  report: (stage: DevnetStage, message: string, fraction?: number) => void,
-): Promise<void> {
-  const deployer = accounts.find((a) => a.role === "deployer");
-  if (!deployer) throw new PouwError("INTERNAL", "the devnet has no deployer account");
-  const { token } = connectProtocol(deployment, new Wallet(deployer.privateKey, provider));
-  await fundDevAccounts(token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
 }

@@ -1,20 +1,6 @@
 import { pidAlive, waitForExit } from "./pid.js";
+import { answersJsonRpc } from "./rpc-probe.js";
 import type { ServiceRecord } from "./services.js";
-
-/** True when a JSON-RPC server answers eth_chainId at `url`. */
-export async function answersJsonRpc(url: string, timeoutMs = 1000): Promise<boolean> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Ends the services a killed devnet left running (its lock named them). A PID is only signalled

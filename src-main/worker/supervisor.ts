@@ -98,7 +98,8 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     const checked = parseParams(method, params);
     if (!checked.success) throw new PouwError("INVALID_PARAMS", `${method}: ${describeIssues(checked.error)}`);
     await (this.#ready ?? this.start());
-    if (this.#state === "stopping") throw new PouwError("WORKER_UNAVAILABLE", "the worker was stopped");
+    // stop() may have been called while this call waited for the worker to be ready.
+    if (this.#stoppingOrStopped()) throw new PouwError("WORKER_UNAVAILABLE", "the worker was stopped");
     const result = await this.#pending.call<ResultOf<M>>(method, checked.data, opts as CallOptions<never>);
     if (method === "loadModel") this.#loadedModel = params as LoadModelParams;
     if (method === "unloadModel") this.#loadedModel = undefined;
@@ -218,6 +219,10 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
     const restore = this.#loadedModel;
     if (this.#opts.restoreModel && restore) await this.#pending.call("loadModel", restore, {}).catch(() => undefined);
     this.emit("restarted", { pid: this.pid ?? -1, attempt });
+  }
+
+  #stoppingOrStopped(): boolean {
+    return this.#state === "stopping" || this.#state === "stopped";
   }
 
   #send(message: ToWorkerMessage): void {

@@ -90,6 +90,14 @@ export interface UserTaskOptions {
 }
 
 export async function requestUserTask(chain: Chain, requester: Node, opts: UserTaskOptions): Promise<bigint> {
+  return (await requestUserTaskWithReceipt(chain, requester, opts)).taskId;
+}
+
+export async function requestUserTaskWithReceipt(
+  chain: Chain,
+  requester: Node,
+  opts: UserTaskOptions,
+): Promise<{ taskId: bigint; receipt: TransactionReceipt }> {
   const payment = opts.payment ?? parseEther("10");
   const prompt = opts.prompt ?? "Once upon a time";
   await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
@@ -103,8 +111,8 @@ export async function requestUserTask(chain: Chain, requester: Node, opts: UserT
     k: opts.k,
     priority: opts.priority ?? 2,
   };
-  await requester.c.tasks.send("requestTask", spec, payment);
-  return (await requester.c.tasks.read<bigint>("taskCount")) as bigint;
+  const receipt = await requester.c.tasks.send("requestTask", spec, payment);
+  return { taskId: await requester.c.tasks.read<bigint>("taskCount"), receipt };
 }
 
 export interface MinerRun {

@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { benchCommand } from "./bench.js";
+import { devnetCommand } from "./devnet.js";
 import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
 import { inferCommand } from "./infer.js";
@@ -15,7 +16,7 @@ export const commands: readonly CommandSpec[] = [
   inferCommand,
   embedCommand,
   benchCommand,
-  plannedCommand({ name: "devnet", summary: "run a whole PoUW network on this machine", usage: "[--data-dir DIR] [--peers N] [--json]", issue: 5 }),
+  devnetCommand,
   plannedCommand({
     name: "headless",
     summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
