@@ -5,7 +5,17 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 20_000 } },
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          // Svelte component tests need the Svelte plugin and jsdom: the renderer project runs them.
+          exclude: ["test/unit/renderer-app*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+        },
+      },
+      "./src-renderer/vitest.config.ts",
       { test: { name: "model", include: ["test/model/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
       { test: { name: "chain", include: ["test/chain/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
       { test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false } },

@@ -14,6 +14,8 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
 
     uint256 public constant VERSION = 1;
 
+    /// @dev One storage slot, so selection and settlement read and write each node once.
+    /// Reputation counters saturate at 65535.
     struct Node {
         uint96 stake;
         PouwTypes.Role role;
@@ -21,13 +23,17 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         bool active;
         uint32 speed; // benchmarked tokens per second, as declared
         uint40 unbondAt;
+        uint16 completed;
+        uint16 failed;
+        uint16 timedOut;
+        uint16 outliers;
     }
 
     struct Reputation {
-        uint32 completed;
-        uint32 failed;
-        uint32 timedOut;
-        uint32 outliers;
+        uint16 completed;
+        uint16 failed;
+        uint16 timedOut;
+        uint16 outliers;
     }
 
     IERC20 public immutable token;
@@ -38,8 +44,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     address public tasks;
     address public slashSink;
 
-    mapping(address => Node) public nodes;
-    mapping(address => Reputation) public reputation;
+    mapping(address => Node) internal nodes;
     mapping(address => mapping(bytes32 => bool)) public serves;
     mapping(bytes32 => address[]) internal _modelMiners;
 
@@ -47,7 +52,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     event StakeAdded(address indexed node, uint96 amount);
     event UnbondRequested(address indexed node, uint40 unbondAt);
     event StakeWithdrawn(address indexed node, uint96 amount);
-    event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint32 completed, uint32 failed, uint32 timedOut, uint32 outliers);
+    event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint16 completed, uint16 failed, uint16 timedOut, uint16 outliers);
     event Slashed(address indexed node, uint96 amount);
 
     error AlreadyRegistered();
@@ -91,7 +96,12 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         if (role == PouwTypes.Role.None) revert BadRole();
         if (stake < minStake) revert StakeTooLow();
         if (role == PouwTypes.Role.Miner && models.length == 0) revert NoModels();
-        nodes[msg.sender] = Node(stake, role, false, true, speed, 0);
+        // Reputation survives leaving and re-registering.
+        n.stake = stake;
+        n.role = role;
+        n.active = true;
+        n.speed = speed;
+        n.unbondAt = 0;
         if (role == PouwTypes.Role.Miner) {
             for (uint256 i; i < models.length; ++i) {
                 if (!serves[msg.sender][models[i]]) {
@@ -128,7 +138,9 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         if (block.timestamp < n.unbondAt) revert StillBonded(n.unbondAt);
         if (n.busy) revert NodeBusy();
         uint96 amount = n.stake;
-        delete nodes[msg.sender];
+        n.stake = 0;
+        n.role = PouwTypes.Role.None;
+        n.unbondAt = 0;
         emit StakeWithdrawn(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
@@ -142,12 +154,23 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         return _modelMiners[modelId];
     }
 
+    function getNode(address node) external view returns (Node memory) {
+        return nodes[node];
+    }
+
+    function reputation(address node) external view returns (Reputation memory) {
+        Node storage n = nodes[node];
+        return Reputation(n.completed, n.failed, n.timedOut, n.outliers);
+    }
+
     /// @notice Selection weight: stake scaled by a reputation score in (0, 1] (failures count double).
     function weightOf(address miner) public view returns (uint256) {
-        Node storage n = nodes[miner];
-        Reputation storage r = reputation[miner];
-        uint256 good = uint256(r.completed) + 1;
-        uint256 bad = uint256(r.failed) + r.timedOut + r.outliers;
+        return _weight(nodes[miner]);
+    }
+
+    function _weight(Node storage n) internal view returns (uint256) {
+        uint256 good = uint256(n.completed) + 1;
+        uint256 bad = uint256(n.failed) + n.timedOut + n.outliers;
         return (uint256(n.stake) * good) / (good + 2 * bad);
     }
 
@@ -165,8 +188,9 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         uint256 total;
         for (uint256 i; i < all.length; ++i) {
             address m = all[i];
-            if (!_eligible(m, exclude)) continue;
-            uint256 w = weightOf(m);
+            Node storage n = nodes[m];
+            if (!_eligible(n, m, exclude)) continue;
+            uint256 w = _weight(n);
             cands[count] = m;
             weights[count] = w;
             total += w;
@@ -185,8 +209,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         }
     }
 
-    function _eligible(address m, address[] calldata exclude) internal view returns (bool) {
-        Node storage n = nodes[m];
+    function _eligible(Node storage n, address m, address[] calldata exclude) internal view returns (bool) {
         if (n.role != PouwTypes.Role.Miner || !n.active || n.busy || n.stake < minStake) return false;
         for (uint256 e; e < exclude.length; ++e) {
             if (exclude[e] == m) return false;
@@ -206,17 +229,20 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         Node storage n = nodes[miner];
         n.busy = false;
         if (outcome == PouwTypes.SlotOutcome.Released) return;
-        Reputation storage r = reputation[miner];
-        if (outcome == PouwTypes.SlotOutcome.Completed) ++r.completed;
-        else if (outcome == PouwTypes.SlotOutcome.Failed) ++r.failed;
-        else if (outcome == PouwTypes.SlotOutcome.TimedOut) ++r.timedOut;
-        else ++r.outliers;
-        emit ReputationChanged(miner, outcome, r.completed, r.failed, r.timedOut, r.outliers);
+        if (outcome == PouwTypes.SlotOutcome.Completed) n.completed = _inc(n.completed);
+        else if (outcome == PouwTypes.SlotOutcome.Failed) n.failed = _inc(n.failed);
+        else if (outcome == PouwTypes.SlotOutcome.TimedOut) n.timedOut = _inc(n.timedOut);
+        else n.outliers = _inc(n.outliers);
+        emit ReputationChanged(miner, outcome, n.completed, n.failed, n.timedOut, n.outliers);
         if (outcome == PouwTypes.SlotOutcome.TimedOut && slashAmount > 0 && n.stake > 0) {
             uint96 cut = n.stake < slashAmount ? n.stake : slashAmount;
             n.stake -= cut;
             emit Slashed(miner, cut);
             token.safeTransfer(slashSink, cut);
         }
+    }
+
+    function _inc(uint16 x) internal pure returns (uint16) {
+        return x == type(uint16).max ? x : x + 1;
     }
 }

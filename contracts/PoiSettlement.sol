@@ -30,15 +30,22 @@ abstract contract PoiSettlement is TaskBase {
             bool revealed = _slots[taskId][i].status == SlotStatus.Revealed;
             if (scoresBps[i] > BPS || (!revealed && scoresBps[i] != 0)) revert BadScores();
         }
-        poiVoted[taskId][msg.sender] = true;
         bytes32 resultHash = poiResultHash(taskId, scoresBps);
-        address[] storage voters = _poiVoters[taskId][resultHash];
-        voters.push(msg.sender);
         emit PoiSubmitted(taskId, msg.sender, resultHash, scoresBps);
-        if (voters.length == _params.oracleQuorum) {
-            emit PoiFinalized(taskId, resultHash);
-            _settle(taskId, t, scoresBps, voters);
+        address[] memory voters;
+        if (_params.oracleQuorum <= 1) {
+            // One vote is final: nothing to remember for later votes.
+            voters = new address[](1);
+            voters[0] = msg.sender;
+        } else {
+            poiVoted[taskId][msg.sender] = true;
+            address[] storage stored = _poiVoters[taskId][resultHash];
+            stored.push(msg.sender);
+            if (stored.length < _params.oracleQuorum) return;
+            voters = stored;
         }
+        emit PoiFinalized(taskId, resultHash);
+        _settle(taskId, t, scoresBps, voters);
     }
 
     /// @notice Importance of a task in basis points: user tasks by priority, background below all.
@@ -49,11 +56,11 @@ abstract contract PoiSettlement is TaskBase {
 
     /// @dev reward_i = P * w_i / sum(w), w_i = s_i * (2n - r_i) over the n consensus miners, where
     /// r_i is the speed rank among them; P = (E - oracle fees) * importance. Rest goes back.
-    function _settle(uint256 taskId, Task storage t, uint16[] calldata scores, address[] storage voters) internal {
+    function _settle(uint256 taskId, Task storage t, uint16[] calldata scores, address[] memory voters) internal {
         uint256 oracleShare = (uint256(t.escrow) * _params.oracleFeeBps) / BPS / voters.length;
         for (uint256 i; i < voters.length; ++i) _credit(taskId, t, voters[i], oracleShare, CREDIT_ORACLE);
         (uint256[] memory weights, uint256 totalWeight) = _weights(taskId, t.k, scores);
-        uint256 minerPool = (uint256(t.escrow) * importanceBps(t.background, t.priority)) / BPS;
+        uint256 minerPool = (uint256(t.escrow) * importanceBps(t.requester == incentivePool, t.priority)) / BPS;
         for (uint256 i; i < weights.length; ++i) {
             if (weights[i] == 0) continue;
             _credit(taskId, t, _slots[taskId][i].miner, (minerPool * weights[i]) / totalWeight, CREDIT_MINER);

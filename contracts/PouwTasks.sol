@@ -24,7 +24,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
 
     function requestTask(TaskSpec calldata spec, uint96 payment) external returns (uint256 taskId) {
         if (spec.k == 0 || spec.k > MAX_K || spec.priority > MAX_PRIORITY || payment == 0) revert BadSpec();
-        taskId = _open(msg.sender, spec.modelId, spec.k, spec.priority, false, payment);
+        taskId = _open(msg.sender, spec.modelId, spec.k, spec.priority, payment);
         ++openUserTasks;
         emit TaskRequested(taskId, msg.sender, spec.modelId, false, spec, payment);
         token.safeTransferFrom(msg.sender, address(this), payment);
@@ -38,7 +38,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
     {
         if (msg.sender != incentivePool) revert NotIncentivePool();
         if (k == 0 || k > MAX_K || payment == 0) revert BadSpec();
-        taskId = _open(msg.sender, modelId, k, 0, true, payment);
+        taskId = _open(msg.sender, modelId, k, 0, payment);
         TaskSpec memory spec = TaskSpec(modelId, bytes32(0), topic, 0, 0, 0, k, 0);
         emit TaskRequested(taskId, msg.sender, modelId, true, spec, payment);
         token.safeTransferFrom(msg.sender, address(this), payment);
@@ -54,14 +54,13 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
         if (!_tryAssign(taskId, t)) revert NoMinersAvailable();
     }
 
-    function _open(address requester, bytes32 modelId, uint8 k, uint8 priority, bool background, uint96 payment)
+    function _open(address requester, bytes32 modelId, uint8 k, uint8 priority, uint96 payment)
         internal
         returns (uint256 taskId)
     {
         taskId = ++taskCount;
         Task storage t = _tasks[taskId];
         t.requester = requester;
-        t.background = background;
         t.k = k;
         t.priority = priority;
         t.escrow = payment;
@@ -71,7 +70,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
     }
 
     function _tryAssign(uint256 taskId, Task storage t) internal returns (bool) {
-        if (t.background) {
+        if (t.requester == incentivePool) {
             address[] memory one = pool.selectAndLock(t.modelId, 1, _seed(taskId, 0), new address[](0));
             if (one.length == 0) return false;
             creatorOf[taskId] = one[0];
@@ -88,7 +87,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
         _setState(taskId, t, State.Start, _params.windows[uint8(State.Start)]);
         t.live = t.k;
         for (uint256 i; i < picked.length; ++i) {
-            _slots[taskId][i] = Slot(picked[i], SlotStatus.Assigned, 0, bytes32(0));
+            _slots[taskId][i] = Slot(picked[i], SlotStatus.Assigned, 0, PLACEHOLDER);
             emit MinerAssigned(taskId, picked[i], uint8(i), t.deadline);
         }
         return true;
@@ -136,7 +135,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
         (Task storage t, Slot storage s) = _slotStep(taskId, slot, State.Precommit, SlotStatus.Acked);
         s.status = SlotStatus.Precommitted;
         s.rank = t.progressed;
-        s.hash = commitment;
+        s.commitment = commitment;
         emit Precommitted(taskId, msg.sender, slot, commitment);
         if (++t.progressed == t.live) _setState(taskId, t, State.Commit, _params.windows[uint8(State.Commit)]);
     }
@@ -156,9 +155,9 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
     {
         (Task storage t, Slot storage s) = _slotStep(taskId, slot, State.Commit, SlotStatus.Precommitted);
         if (t.revealsClosed) revert WrongState(t.state);
-        if (keccak256(abi.encode(outputHash, salt, msg.sender)) != s.hash) revert CommitmentMismatch();
+        if (keccak256(abi.encode(outputHash, salt, msg.sender)) != s.commitment) revert CommitmentMismatch();
+        // The output hash is only emitted: oracles and miners read it from the event.
         s.status = SlotStatus.Revealed;
-        s.hash = outputHash;
         emit Revealed(taskId, msg.sender, slot, outputHash, inline_, data);
         if (++t.progressed == t.live) _closeReveals(t);
     }

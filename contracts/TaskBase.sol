@@ -11,24 +11,26 @@ abstract contract TaskBase {
     uint256 internal constant BPS = 10_000;
     uint8 public constant MAX_K = 16;
     uint8 public constant MAX_PRIORITY = 4;
+    bytes32 internal constant PLACEHOLDER = bytes32(uint256(1));
 
     /// @dev Order mirrored in src-shared/pouw-states.ts.
     enum State { Request, Create, Prepare, Start, Precommit, Commit, End }
     enum Outcome { Pending, Settled, Refunded }
     enum SlotStatus { Empty, Assigned, Acked, Precommitted, Revealed, Dropped }
 
+    /// @dev The first slot (requester .. deadline) is everything a miner's step reads and writes,
+    /// packed so each step touches one task slot. Background tasks are those the incentive pool requested.
     struct Task {
         address requester;
         State state;
         Outcome outcome;
-        bool background;
         uint8 k;
         uint8 priority;
         uint8 live; // slots not dropped
         uint8 progressed; // live slots that finished the current state's step
         bool revealsClosed; // Commit: reveals over, PoI votes open
-        uint96 escrow;
         uint40 deadline;
+        uint96 escrow;
         bytes32 modelId;
     }
 
@@ -36,7 +38,7 @@ abstract contract TaskBase {
         address miner;
         SlotStatus status;
         uint8 rank; // precommit order: the speed rank
-        bytes32 hash; // commitment, replaced by the output hash once revealed
+        bytes32 commitment; // pre-set to a placeholder at assignment so precommit rewrites a warm slot
     }
 
     struct TaskSpec {
@@ -136,6 +138,10 @@ abstract contract TaskBase {
         return _tasks[taskId];
     }
 
+    function isBackground(uint256 taskId) public view returns (bool) {
+        return _tasks[taskId].requester == incentivePool;
+    }
+
     function getSlot(uint256 taskId, uint256 slot) external view returns (Slot memory) {
         return _slots[taskId][slot];
     }
@@ -179,7 +185,7 @@ abstract contract TaskBase {
     }
 
     function _end(uint256 taskId, Task storage t) internal {
-        if (!t.background) --openUserTasks;
+        if (t.requester != incentivePool) --openUserTasks;
         _setState(taskId, t, State.End, 0);
     }
 

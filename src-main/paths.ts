@@ -1,9 +1,21 @@
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * The nearest folder at or above `start` holding package.json. This file runs from src-main/ (source,
+ * tsx), from dist/electron/ (bundled) or from inside app.asar (packaged), so its own depth says nothing.
+ */
+export function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
 /** The package root (where package.json is), whether run from source or from a bundle in dist/. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 const APP_FOLDER = "PoUW Miner";
 

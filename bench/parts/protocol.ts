@@ -72,14 +72,16 @@ export const protocolPart: BenchPart = {
           const perCall = step === "request" || step === "poi" ? g[step]! : g[step]! / k;
           rows.push({ metric: `k=${k} ${step} gas per call`, value: perCall, unit: "gas" });
         }
-        const perMiner = g.task! / k;
+        // What each assigned miner pays for its own three transactions.
+        const ownPerMiner = (g.ack! + g.precommit! + g.reveal!) / k;
         rows.push({
-          metric: `k=${k} task gas per miner`,
-          value: perMiner,
+          metric: `k=${k} gas paid per miner (ack+precommit+reveal)`,
+          value: ownPerMiner,
           unit: "gas",
-          ...(k === 3 ? { goal: `≤ ${GOAL_GAS_PER_MINER_K3}`, pass: perMiner <= GOAL_GAS_PER_MINER_K3 } : {}),
+          ...(k === 3 ? { goal: `≤ ${GOAL_GAS_PER_MINER_K3}`, pass: ownPerMiner <= GOAL_GAS_PER_MINER_K3 } : {}),
         });
-        rows.push({ metric: `k=${k} task gas per miner incl. withdraw`, value: (g.task! + g.withdraw!) / k, unit: "gas" });
+        rows.push({ metric: `k=${k} whole task gas / k`, value: g.task! / k, unit: "gas" });
+        rows.push({ metric: `k=${k} whole task gas / k incl. withdraw`, value: (g.task! + g.withdraw!) / k, unit: "gas" });
       }
       const p = await propertyRuns(chain, log);
       rows.push({ metric: "property runs (funds, payout, forward)", value: PROPERTY_RUNS, unit: "runs", goal: "≥ 1000", pass: PROPERTY_RUNS >= 1000 });
@@ -91,7 +93,8 @@ export const protocolPart: BenchPart = {
     return {
       rows,
       notes: [
-        "task gas = requestTask + k acks + k precommits + k reveals (1 KB inline) + 1 PoI submission (quorum 1)",
+        "whole task gas = requestTask + k acks + k precommits + k reveals (1 KB inline) + 1 PoI submission (quorum 1)",
+        "miners withdraw after every task here, so each credit re-creates a zeroed balance slot (worst case)",
         "withdraw is pull-based and can batch many tasks, so it is reported separately",
       ],
     };

@@ -29,7 +29,8 @@ export interface SlotView {
   miner: string;
   status: SlotStatus;
   rank: number;
-  hash: string;
+  /** keccak256(abi.encode(outputHash, salt, miner)) once precommitted (0x…01 before). */
+  commitment: string;
 }
 
 /** ethers Result rows are array-like with named keys; this reads them by name. */
@@ -42,7 +43,7 @@ export async function readTask(tasks: PouwTasks, taskId: bigint): Promise<TaskVi
     requester: String(r.requester),
     state: taskStateName(Number(r.state)),
     outcome: taskOutcomeName(Number(r.outcome)),
-    background: Boolean(r.background),
+    background: await tasks.read<boolean>("isBackground", taskId),
     k: Number(r.k),
     priority: Number(r.priority),
     live: Number(r.live),
@@ -56,7 +57,7 @@ export async function readTask(tasks: PouwTasks, taskId: bigint): Promise<TaskVi
 
 export async function readSlot(tasks: PouwTasks, taskId: bigint, slot: number): Promise<SlotView> {
   const r = await tasks.read<Row>("getSlot", taskId, slot);
-  return { miner: String(r.miner), status: slotStatusName(Number(r.status)), rank: Number(r.rank), hash: String(r.hash) };
+  return { miner: String(r.miner), status: slotStatusName(Number(r.status)), rank: Number(r.rank), commitment: String(r.commitment) };
 }
 
 export async function readSlots(tasks: PouwTasks, taskId: bigint, k: number): Promise<SlotView[]> {

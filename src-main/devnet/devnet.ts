@@ -9,11 +9,12 @@ import { connectProtocol } from "../chain/contracts.js";
 import { deployProtocol } from "../chain/deploy.js";
 import { createProvider } from "../chain/provider.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
-import { startChainService, type ChainService } from "./chain-service.js";
+import { chainStateFile, startChainService, type ChainService } from "./chain-service.js";
 import { deployerOf, devnetAccounts, fundDevAccounts } from "./dev-accounts.js";
 import { acquireDevnetLock } from "./lock.js";
 import { endOrphans } from "./orphans.js";
 import { chooseChainPort, portOf } from "./port.js";
+import { prepareStateFile } from "./state-file.js";
 import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
 import { readDeploymentFile, verifyDeployment } from "./verify-deployment.js";
 
@@ -23,10 +24,12 @@ export interface DevnetOptions {
   dataDir: string;
   /** RPC port; default: last run's port when free, else any free one. */
   port?: number;
-  /** Peer miners asked for. None run yet (they come with the oracle and router); info.peers says 0. */
+  /** Peer miners asked for. None run yet (they come with the oracle and router): info.peers says 0. */
   peers?: number;
   signal?: AbortSignal;
   onProgress?(p: Progress & { stage: DevnetStage }): void;
+  /** Something asked for that the devnet will not do, in one line. */
+  onWarning?(message: string): void;
 }
 
 export interface RunningDevnet {
@@ -58,6 +61,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     if (opts.signal?.aborted) throw new PouwError("CANCELLED", "the devnet was stopped before it was ready");
   };
   checkAborted();
+  const peers = opts.peers ?? 0;
+  if (peers > 0) opts.onWarning?.(`${peers} peer miners asked for, but peer miners arrive with issue #5's next part; running 0`);
 
   const { lock, stale } = await acquireDevnetLock(dataDir);
   const group = new ServiceGroup();
@@ -70,6 +75,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     }
     const previous = await readDeploymentFile(deploymentFile(dataDir));
     const remembered = previous.ok ? portOf(previous.deployment.rpcUrl) : undefined;
+    const repaired = await prepareStateFile(chainStateFile(dataDir));
+    if (repaired) report("chain", repaired);
     report("chain", "starting anvil");
     const chain = await group.start(() => startChain(dataDir, opts.port, remembered));
     await lock.update(group.records());

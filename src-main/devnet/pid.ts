@@ -1,10 +1,27 @@
-/** Whether a process with this id exists; EPERM means it exists but belongs to someone else. */
+import { readFileSync } from "node:fs";
+
+/**
+ * Whether a process with this id is still running. EPERM means it exists but belongs to someone
+ * else. An exited process that nobody has reaped yet (a zombie: an orphan whose new parent is slow)
+ * counts as gone on Linux, where /proc says so.
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    // Field 3 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

@@ -6,11 +6,8 @@ import { SOURCES_SHA256 } from "../chain/generated/index.js";
 
 export type DeploymentCheck = { ok: true; deployment: Deployment } | { ok: false; reason: string };
 
-/**
- * Reads a deployment file; `raw` keeps the parsed JSON so callers can read their own extra
- * fields. A missing or invalid file is a reason, not an error: the devnet then deploys afresh.
- */
-export async function readDeploymentFile(file: string): Promise<{ ok: true; deployment: Deployment; raw: unknown } | { ok: false; reason: string }> {
+/** Reads a deployment file. A missing or invalid one is a reason, not an error: the devnet then deploys afresh. */
+export async function readDeploymentFile(file: string): Promise<DeploymentCheck> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -18,8 +15,7 @@ export async function readDeploymentFile(file: string): Promise<{ ok: true; depl
     return { ok: false, reason: "no earlier deployment" };
   }
   try {
-    const raw: unknown = JSON.parse(text);
-    return { ok: true, deployment: Deployment.parse(raw), raw };
+    return { ok: true, deployment: Deployment.parse(JSON.parse(text)) };
   } catch {
     return { ok: false, reason: `${file} is not a valid deployment file` };
   }

@@ -38,6 +38,12 @@ async function start(): Promise<void> {
   const settings = openSettings({ cwd: appDataDir() });
   for (const notice of settings.notices) console.warn(notice);
   const core: MainCore = createMemoryCore({ appVersion: app.getVersion(), settings });
+  // From a source checkout this would register the bare Electron binary to start at login.
+  const applyLoginItem = (openAtLogin: boolean): void => {
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin });
+  };
+  applyLoginItem(settings.get().startOnLogin);
+  settings.onChange((s) => applyLoginItem(s.startOnLogin));
 
   lockDownSession(session.defaultSession, origin);
   const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));

@@ -51,3 +51,17 @@ export async function latestBenchmark(modelPath: string, file = benchmarksPath()
 function sameSetup(a: StoredBenchmark, b: StoredBenchmark): boolean {
   return a.modelPath === b.modelPath && a.threads === b.threads && a.gpuLayers === b.gpuLayers;
 }
+
+/**
+ * How long a task would take on this machine by the stored benchmark, with a safety factor for
+ * the noise between a benchmark and a real run (longer prompts, a busier desktop).
+ */
+export function estimateTaskMs(bench: Pick<StoredBenchmark, "tokensPerSecond" | "ttftMs">, maxTokens: number, safety = 1.5): number {
+  if (!(bench.tokensPerSecond > 0)) return Number.POSITIVE_INFINITY;
+  return (bench.ttftMs + (maxTokens / bench.tokensPerSecond) * 1000) * safety;
+}
+
+/** Whether a task of `maxTokens` can finish within `msLeft`; false when never benchmarked. */
+export function canFinishInTime(bench: StoredBenchmark | undefined, maxTokens: number, msLeft: number): boolean {
+  return bench !== undefined && estimateTaskMs(bench, maxTokens) <= msLeft;
+}

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { CliContext, OptionSpecs, ParsedCommandArgs } from "../cli/command.js";
 import { numberOpt, stringOpt, UsageError } from "../cli/command.js";
 import { endProgress, progressBar, writeProgress } from "../cli/output.js";
-import { PouwError } from "../../src-shared/errors.js";
 import type { LoadModelParams, LoadModelResult } from "../../src-shared/worker-contract.js";
+import { resolveModel } from "../models/resolve.js";
+import { modelsDir } from "../paths.js";
 import type { WorkerSupervisor } from "./supervisor.js";
 
 /** The options every model-running command shares (infer, embed, bench worker). */
@@ -13,6 +13,7 @@ export const modelOptions = {
   threads: { type: "string" },
   "gpu-layers": { type: "string" },
   "context-size": { type: "string" },
+  sha256: { type: "string" },
 } as const satisfies OptionSpecs;
 
 export const modelOptionHelp: Record<string, string> = {
@@ -20,6 +21,7 @@ export const modelOptionHelp: Record<string, string> = {
   threads: "CPU threads (default: physical cores minus one)",
   "gpu-layers": 'layers to put on the GPU, or "auto" (default auto)',
   "context-size": "context window in tokens (default 2048, at most the model's own)",
+  sha256: "refuse the file unless its SHA-256 is this (64 hex digits)",
 };
 
 /** Turns the shared options into loadModel params; the file or id is resolved by `resolve`. */
@@ -32,11 +34,12 @@ export async function loadParamsFromArgs(
   if (given === undefined && !fallbackModel) throw new UsageError("missing required option --model");
   const model = given !== undefined ? await resolve(given) : { path: await (fallbackModel as () => Promise<string>)() };
   const gpuRaw = stringOpt(args, "gpu-layers");
+  const sha256 = stringOpt(args, "sha256") ?? model.sha256;
   const threads = numberOpt(args, "threads", { min: 1, max: 512, integer: true });
   const contextSize = numberOpt(args, "context-size", { min: 16, integer: true });
   return {
     path: model.path,
-    ...(model.sha256 ? { sha256: model.sha256 } : {}),
+    ...(sha256 ? { sha256 } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(gpuRaw === undefined || gpuRaw === "auto" ? {} : { gpuLayers: numberOpt(args, "gpu-layers", { min: 0, integer: true }) ?? 0 }),
@@ -56,10 +59,7 @@ export async function loadModelWithProgress(worker: WorkerSupervisor, params: Lo
   }
 }
 
-// TODO(hardware/models): switch to resolveModel(fileOrId, modelsDir()) from src-main/models/resolve.ts
-// once it lands, so catalogue ids work; until then only file paths are accepted.
+/** `--model` as a file path, a file in the models folder, or a downloaded catalogue id. */
 export async function resolveModelArg(fileOrId: string): Promise<{ path: string; sha256?: string }> {
-  const looksLikeFile = existsSync(fileOrId) || fileOrId.includes("/") || fileOrId.includes(path.sep) || fileOrId.endsWith(".gguf");
-  if (!looksLikeFile) throw new PouwError("UNKNOWN_MODEL", `unknown model "${fileOrId}" (give a .gguf file path)`);
-  return { path: path.resolve(fileOrId) };
+  return { path: (await resolveModel(fileOrId, modelsDir())).path };
 }

@@ -10,7 +10,7 @@ export interface WorkerChild {
   onMessage(handler: (message: unknown) => void): void;
   /** Called once, when the process has ended. */
   onExit(handler: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void): void;
-  /** The worker's stderr, line by line, when the spawner can capture it (for crash reasons). */
+  /** The worker's output (stderr and stray stdout), line by line, when capturable (for crash reasons). */
   onStderr(handler: (line: string) => void): void;
   kill(signal?: NodeJS.Signals): void;
 }
@@ -40,28 +40,37 @@ export function forkSpawner(opts: { entry?: string; env?: NodeJS.ProcessEnv } = 
       const child = fork(entry, [], {
         execArgv,
         env: { ...process.env, ...opts.env },
-        stdio: ["ignore", "inherit", "pipe", "ipc"],
+        // Piped, never inherited: with --json the CLI's stdout must carry only its own JSON lines.
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
         serialization: "advanced",
       });
-      let stderrTail = "";
       const stderrHandlers: Array<(line: string) => void> = [];
-      child.stderr?.setEncoding("utf8");
-      child.stderr?.on("data", (chunk: string) => {
-        stderrTail += chunk;
-        const lines = stderrTail.split("\n");
-        stderrTail = lines.pop() ?? "";
-        for (const line of lines) for (const h of stderrHandlers) h(line);
-      });
+      for (const stream of [child.stdout, child.stderr]) {
+        let tail = "";
+        stream?.setEncoding("utf8");
+        stream?.on("data", (chunk: string) => {
+          tail += chunk;
+          const lines = tail.split("\n");
+          tail = lines.pop() ?? "";
+          for (const line of lines) for (const h of stderrHandlers) h(line);
+        });
+      }
+      // A send racing the child's death reports an error here; left unhandled it would take main down.
+      child.on("error", (err) => stderrHandlers.forEach((h) => h(`worker process error: ${err.message}`)));
+      const hasExited = () => child.exitCode !== null || child.signalCode !== null;
       return {
         pid: child.pid,
         send: (m) => {
-          if (child.connected) child.send(m as Parameters<typeof child.send>[0]);
+          if (child.connected) child.send(m as Parameters<typeof child.send>[0], () => undefined);
         },
         onMessage: (h) => child.on("message", h),
-        onExit: (h) => child.once("exit", (code, signal) => h({ code, signal })),
+        onExit: (h) => {
+          if (hasExited()) setImmediate(() => h({ code: child.exitCode, signal: child.signalCode }));
+          else child.once("exit", (code, signal) => h({ code, signal }));
+        },
         onStderr: (h) => stderrHandlers.push(h),
         kill: (signal = "SIGTERM") => {
-          if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
+          if (child.pid !== undefined && !hasExited()) process.kill(child.pid, signal);
         },
       };
     },

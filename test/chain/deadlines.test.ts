@@ -45,8 +45,8 @@ afterEach(async () => {
 const oracle = () => chain.oracles[0]!;
 const tasks = () => chain.owner.c.tasks;
 const rep = (a: string) => chain.owner.c.nodePool.read<{ timedOut: bigint; completed: bigint }>("reputation", a);
-const isBusy = async (a: string) => (await chain.owner.c.nodePool.read<{ busy: boolean }>("nodes", a)).busy;
-const stakeOf = async (a: string) => (await chain.owner.c.nodePool.read<{ stake: bigint }>("nodes", a)).stake;
+const isBusy = async (a: string) => (await chain.owner.c.nodePool.read<{ busy: boolean }>("getNode", a)).busy;
+const stakeOf = async (a: string) => (await chain.owner.c.nodePool.read<{ stake: bigint }>("getNode", a)).stake;
 
 describe("Start deadline", () => {
   it("lets an oracle reassign a stalled slot: the staller loses reputation and stake, the oracle earns a fee", async () => {

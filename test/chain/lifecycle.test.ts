@@ -73,7 +73,7 @@ describe.each([1, 3, 5])("user task with k = %i", (k) => {
     const slots = await readSlots(chain.owner.c.tasks, taskId, k);
     expect(slots.every((s) => s.status === "Revealed")).toBe(true);
     for (const r of runs) {
-      const node = await chain.owner.c.nodePool.read<{ busy: boolean }>("nodes", r.node.address);
+      const node = await chain.owner.c.nodePool.read<{ busy: boolean }>("getNode", r.node.address);
       expect(node.busy).toBe(false);
     }
     expect(await tasksBalanceMatches(chain)).toBe(true);

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PouwError } from "../../src-shared/errors.js";
+import { ensureBenchmark } from "../../src-main/worker/first-run-benchmark.js";
 import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
 import { tinyModels } from "../helpers/tiny-model.js";
 
@@ -112,6 +113,17 @@ describe("worker process (tiny model)", () => {
     const long = worker.call("generate", { ...gen, maxTokens: 2000 }, { signal: controller.signal, onEvent: () => controller.abort() });
     await expect(long).rejects.toMatchObject({ code: "CANCELLED" });
     expect((await worker.call("generate", gen)).tokens).toBe(40);
+  });
+
+  it("benchmarks a model on first use, stores it, and reuses the stored result after that", async () => {
+    const loaded = await worker.call("loadModel", { path: modelPath });
+    const file = path.join(dir, "benchmarks.json");
+    const first = await ensureBenchmark(worker, loaded, { file });
+    expect(first).toMatchObject({ modelPath, threads: loaded.model.threads, gpuLayers: loaded.model.gpuLayers });
+    expect(first.tokensPerSecond).toBeGreaterThan(0);
+    expect(first.ttftMs).toBeGreaterThan(0);
+    const again = await ensureBenchmark(worker, loaded, { file });
+    expect(again).toEqual(first); // read back, not measured again (same timestamp)
   });
 
   it("after kill -9 mid-generation: the call fails clearly, the worker is back and serves the next request", async () => {

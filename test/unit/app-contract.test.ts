@@ -12,16 +12,9 @@ import {
   pushChannelNames,
 } from "../../src-shared/app-contract.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { defaultSettings } from "../../src-shared/settings-schema.js";
+import { previewSnapshot } from "../../src-renderer/src/lib/client/preview-snapshot.js";
 
-const snapshot = (): AppSnapshot => ({
-  appVersion: "0.1.0",
-  mining: { state: "stopped", reason: "Mining has not been started" },
-  network: { name: "devnet", connected: false },
-  tasks: [],
-  earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-  settings: defaultSettings(),
-});
+const snapshot = () => previewSnapshot();
 
 describe("app contract", () => {
   it("derives one distinct wire name per method and channel", () => {

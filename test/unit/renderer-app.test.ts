@@ -1,21 +1,18 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { AppSnapshot, SnapshotMessage } from "../../src-shared/app-contract.js";
+import type { SnapshotMessage } from "../../src-shared/app-contract.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { defaultSettings } from "../../src-shared/settings-schema.js";
 import App from "../../src-renderer/src/App.svelte";
 import { createMemoryClient } from "../../src-renderer/src/lib/client/memory-client.js";
+import { previewSnapshot } from "../../src-renderer/src/lib/client/preview-snapshot.js";
 
-const snapshot = (over: Partial<AppSnapshot> = {}): AppSnapshot => ({
-  appVersion: "1.2.3",
-  mining: { state: "stopped", reason: "Mining has not been started" },
-  network: { name: "devnet", connected: true },
-  tasks: [],
-  earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-  settings: defaultSettings(),
-  ...over,
-});
+const snapshot = () => previewSnapshot({ appVersion: "1.2.3", network: { name: "devnet", connected: true } });
+
+// The root tsconfig has no DOM library (it checks Node code); this test runs in jsdom.
+const themeAttribute = () =>
+  (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document
+    .documentElement.dataset.theme;
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -56,11 +53,11 @@ describe("App", () => {
     const client = createMemoryClient({ getSnapshot: () => ({ rev: 0, snapshot: snapshot() }) });
     render(App, { client });
     await screen.findByTestId("mining-state");
-    expect(document.documentElement.dataset.theme).toBeUndefined();
+    expect(themeAttribute()).toBeUndefined();
     client.emit("patch", { rev: 1, ops: [{ op: "replace", path: "/settings/theme", value: "dark" }] });
-    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    await waitFor(() => expect(themeAttribute()).toBe("dark"));
     client.emit("patch", { rev: 2, ops: [{ op: "replace", path: "/settings/theme", value: "system" }] });
-    await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
+    await waitFor(() => expect(themeAttribute()).toBeUndefined());
   });
 
   it("shows why it cannot connect and recovers on retry", async () => {

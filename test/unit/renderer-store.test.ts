@@ -1,19 +1,12 @@
 import { get } from "svelte/store";
 import { describe, expect, it } from "vitest";
-import type { AppSnapshot, SnapshotMessage } from "../../src-shared/app-contract.js";
+import type { SnapshotMessage } from "../../src-shared/app-contract.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { createMemoryClient } from "../../src-renderer/src/lib/client/memory-client.js";
+import { previewSnapshot } from "../../src-renderer/src/lib/client/preview-snapshot.js";
 import { createAppState, type AppState } from "../../src-renderer/src/lib/stores/app-state.js";
 
-const base: AppSnapshot = {
-  appVersion: "1.0.0",
-  mining: { state: "stopped", reason: "idle" },
-  network: { name: "devnet", connected: false },
-  tasks: [],
-  earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-  settings: defaultSettings(),
-};
+const base = previewSnapshot({ appVersion: "1.0.0", mining: { state: "stopped", reason: "idle" } });
 const setReason = (rev: number, reason: string) => ({
   rev,
   ops: [{ op: "replace" as const, path: "/mining/reason", value: reason }],

@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import type { DevnetInfo } from "../../../src-shared/devnet-info.js";
 import { PouwError } from "../../../src-shared/errors.js";
 import { deployToNetwork } from "../../devnet/deploy-to.js";
-import { deploymentFile, startDevnet } from "../../devnet/devnet.js";
+import { deploymentFile, startDevnet, type RunningDevnet } from "../../devnet/devnet.js";
 import type { ServiceRecord } from "../../devnet/services.js";
 import { appDataDir } from "../../paths.js";
 import { readSecretFile } from "../../wallet/password-source.js";
@@ -60,9 +60,8 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
   const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
   const port = numberOpt(args, "port", { min: 1, max: 65535, integer: true });
   const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true }) ?? 0;
-  if (peers > 0) ctx.stderr.write(`pouw-miner: warning: --peers ${peers} ignored: peer miners arrive with issue #5's next part; running 0 peers\n`);
 
-  let devnet;
+  let devnet: RunningDevnet;
   try {
     devnet = await startDevnet({
       dataDir,
@@ -70,6 +69,7 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
       peers,
       signal: ctx.signal,
       onProgress: (p) => writeProgress(ctx, p, () => `${p.stage}: ${p.message ?? ""}`),
+      onWarning: (message) => ctx.stderr.write(`pouw-miner: warning: ${message}\n`),
     });
   } catch (err) {
     // A signal during start-up is a request to stop, not a failure.

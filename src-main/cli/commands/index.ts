@@ -4,6 +4,7 @@ import { devnetCommand } from "./devnet.js";
 import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
 import { inferCommand } from "./infer.js";
+import { modelsCommand } from "./models.js";
 import { plannedCommand } from "./planned.js";
 import { probeCommand } from "./probe.js";
 import { walletCommand } from "./wallet.js";
@@ -11,7 +12,7 @@ import { walletCommand } from "./wallet.js";
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
 export const commands: readonly CommandSpec[] = [
   probeCommand,
-  plannedCommand({ name: "models", summary: "list the model catalogue with what fits this machine", usage: "[--json]", issue: 3 }),
+  modelsCommand,
   downloadCommand,
   inferCommand,
   embedCommand,

@@ -1,0 +1,357 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Wallet, parseEther } from "ethers";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { connectProtocol } from "../../src-main/chain/contracts.js";
+import { createProvider } from "../../src-main/chain/provider.js";
+import { DEV_TOKEN_GRANT } from "../../src-main/devnet/dev-accounts.js";
+import { startDevnet, type DevnetOptions, type RunningDevnet } from "../../src-main/devnet/devnet.js";
+import { lockPath } from "../../src-main/devnet/lock.js";
+import { pidAlive } from "../../src-main/devnet/pid.js";
+import { chainStateFile } from "../../src-main/devnet/chain-service.js";
+import { Deployment } from "../../src-shared/deployment.js";
+import { DevnetInfo, type DevAccountRole } from "../../src-shared/devnet-info.js";
+import type { Progress } from "../../src-shared/progress.js";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+let dataDir: string;
+const running: RunningDevnet[] = [];
+const children: ChildProcess[] = [];
+/** anvil processes a test saw started; ended in teardown if a failed test left one behind. */
+const anvils: number[] = [];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-devnet-"));
+});
+afterEach(async () => {
+  for (const c of children.splice(0)) await endChild(c);
+  for (const d of running.splice(0)) await d.stop();
+  for (const pid of anvils.splice(0)) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function devnet(extra: Partial<DevnetOptions> = {}): Promise<RunningDevnet & { progress: Progress[] }> {
+  const progress: Progress[] = [];
+  const d = await startDevnet({ dataDir, onProgress: (p) => progress.push(p), ...extra });
+  running.push(d);
+  return Object.assign(d, { progress });
+}
+
+async function stop(d: RunningDevnet): Promise<void> {
+  await d.stop();
+  running.splice(running.indexOf(d), 1);
+}
+
+function account(info: DevnetInfo, role: DevAccountRole, nth = 0) {
+  const a = info.accounts.filter((x) => x.role === role)[nth];
+  if (!a) throw new Error(`no ${role} #${nth}`);
+  return a;
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+const ServiceList = z.array(z.object({ name: z.string(), pid: z.number().nullable() }));
+
+function anvilPid(services: unknown): number {
+  const pid = ServiceList.parse(services).find((s) => s.name === "chain")?.pid;
+  if (typeof pid !== "number") throw new Error("no chain service pid");
+  anvils.push(pid);
+  return pid;
+}
+
+describe("devnet", () => {
+  it("starts from nothing; restarts reuse the deployment and keep balances and history, even past a torn state file", async () => {
+    const first = await devnet();
+    const info = DevnetInfo.parse(first.info);
+    expect(first.deployed).toBe(true);
+    expect([...new Set(first.progress.map((p) => p.stage))]).toEqual(["chain", "deploy", "fund", "ready"]);
+    expect(info.routerUrl).toBeNull();
+    expect(info.peers).toBe(0);
+    const written: unknown = JSON.parse(await readFile(path.join(dataDir, "deployment.json"), "utf8"));
+    expect(DevnetInfo.parse(written)).toEqual(info);
+    expect(Deployment.parse(written).contracts).toEqual(info.contracts);
+
+    const provider = createProvider(info.rpcUrl, { chainId: info.chainId });
+    try {
+      for (const address of Object.values(info.contracts)) expect(await provider.getCode(address)).not.toBe("0x");
+      const requester = new Wallet(account(info, "requester").privateKey, provider);
+      const spare = account(info, "spare");
+      const c = connectProtocol(info, requester);
+      expect(await c.token.read<bigint>("balanceOf", spare.address)).toBe(DEV_TOKEN_GRANT);
+      await c.token.send("transfer", spare.address, parseEther("123"));
+      await (await requester.sendTransaction({ to: spare.address, value: parseEther("1") })).wait();
+    } finally {
+      provider.destroy();
+    }
+    const spareEth = await balanceOf(info, account(info, "spare").address);
+    const pid1 = anvilPid(first.services());
+    await stop(first);
+    expect(isGone(pid1)).toBe(true);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+
+    const second = await devnet();
+    expect(second.deployed).toBe(false);
+    expect(second.progress.some((p) => p.stage === "deploy" && /reusing/.test(p.message ?? ""))).toBe(true);
+    expect(second.info.contracts).toEqual(info.contracts);
+    expect(second.info.deployedAtBlock).toBe(info.deployedAtBlock);
+    // Last run's port was free again, so wallets pointed at the devnet keep working.
+    expect(second.info.rpcUrl).toBe(info.rpcUrl);
+    const p2 = createProvider(second.info.rpcUrl, { chainId: second.info.chainId });
+    try {
+      const c = connectProtocol(second.info, p2);
+      const spare = account(second.info, "spare").address;
+      expect(await c.token.read<bigint>("balanceOf", spare)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
+      expect(await p2.getBalance(spare)).toBe(spareEth);
+      // History survives too: the first run's token transfers are still in the logs.
+      const logs = await c.token.contract.queryFilter(c.token.contract.filters.Transfer!(), info.deployedAtBlock);
+      expect(logs.length).toBeGreaterThanOrEqual(info.accounts.length);
+    } finally {
+      p2.destroy();
+    }
+
+    // A devnet killed while anvil rewrites its state leaves the file torn: the copy taken at this
+    // start comes back, so the deployment and the first run's balances survive.
+    await stop(second);
+    const state = await readFile(chainStateFile(dataDir), "utf8");
+    await writeFile(chainStateFile(dataDir), state.slice(0, state.length / 2));
+    const third = await devnet();
+    expect(third.progress.some((p) => /damaged .*restored the copy from the previous start/.test(p.message ?? ""))).toBe(true);
+    expect(third.deployed).toBe(false);
+    const p3 = createProvider(third.info.rpcUrl, { chainId: third.info.chainId });
+    try {
+      const c = connectProtocol(third.info, p3);
+      expect(await c.token.read<bigint>("balanceOf", account(third.info, "spare").address)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
+    } finally {
+      p3.destroy();
+    }
+  });
+
+  it("refuses a second devnet on the same data folder with one clear line", async () => {
+    const first = await devnet();
+    const err = await startDevnet({ dataDir }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: "ALREADY_RUNNING" });
+    const message = (err as Error).message;
+    expect(message).toContain(`pid ${process.pid}`);
+    expect(message.split("\n")).toHaveLength(1);
+    // The first one is untouched.
+    expect(await blockNumber(first.info.rpcUrl)).toBeGreaterThan(0);
+    expect(existsSync(lockPath(dataDir))).toBe(true);
+  });
+
+  it("takes over a lock left by a dead process", async () => {
+    const deadPid = await exitedPid();
+    await writeFile(lockPath(dataDir), JSON.stringify({ pid: deadPid, startedAt: new Date().toISOString(), services: [] }));
+    const d = await devnet();
+    const lock = JSON.parse(await readFile(lockPath(dataDir), "utf8")) as { pid: number; services: Array<{ pid: number }> };
+    expect(lock.pid).toBe(process.pid);
+    expect(lock.services.map((s) => s.pid)).toEqual([anvilPid(d.services())]);
+  });
+
+  it("redeploys when the chain state behind deployment.json is gone", async () => {
+    const first = await devnet();
+    await stop(first);
+    await rm(chainStateFile(dataDir));
+    const second = await devnet();
+    expect(second.deployed).toBe(true);
+    expect(second.progress.some((p) => /no contract code/.test(p.message ?? ""))).toBe(true);
+    expect(await blockNumber(second.info.rpcUrl)).toBeGreaterThan(0);
+  });
+
+  it("keeps what anvil dumped when anvil itself is killed, and reports its death", async () => {
+    const first = await devnet();
+    const provider = createProvider(first.info.rpcUrl, { chainId: first.info.chainId });
+    let block: number;
+    try {
+      const c = connectProtocol(first.info, new Wallet(account(first.info, "requester").privateKey, provider));
+      block = (await c.token.send("transfer", account(first.info, "spare", 1).address, parseEther("7"))).blockNumber;
+    } finally {
+      provider.destroy();
+    }
+    await dumpedThrough(block);
+    process.kill(anvilPid(first.services()), "SIGKILL");
+    expect(await first.failed).toEqual({ name: "chain", message: "chain exited unexpectedly" });
+    await stop(first);
+
+    const second = await devnet();
+    expect(second.deployed).toBe(false);
+    const p2 = createProvider(second.info.rpcUrl, { chainId: second.info.chainId });
+    try {
+      const c = connectProtocol(second.info, p2);
+      expect(await c.token.read<bigint>("balanceOf", account(second.info, "spare", 1).address)).toBe(DEV_TOKEN_GRANT + parseEther("7"));
+    } finally {
+      p2.destroy();
+    }
+  });
+
+  it("runs from the CLI, prints the ready line, and stops every child on SIGTERM", async () => {
+    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir, "--peers", "2"]);
+    let stderr = "";
+    cli.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    const ready = await readyLine(cli);
+    // Peer miners are not built yet: asking for them is accepted, and answered honestly.
+    expect(ready.peers).toBe(0);
+    expect(stderr).toMatch(/^pouw-miner: warning: 2 peer miners asked for, .*running 0$/m);
+    for (const key of ["rpcUrl", "wsUrl", "chainId", "contracts", "routerUrl", "dataDir", "accounts"]) expect(ready).toHaveProperty(key);
+    const info = DevnetInfo.parse(ready);
+    expect(DevnetInfo.parse(JSON.parse(await readFile(path.join(dataDir, "deployment.json"), "utf8")))).toEqual(info);
+    const pid = anvilPid(ready.services);
+    expect(isGone(pid)).toBe(false);
+
+    const exit = exited(cli);
+    process.kill(pidOf(cli), "SIGTERM");
+    expect(await exit).toBe(0);
+    expect(isGone(pid)).toBe(true);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+  });
+
+  it("stops cleanly when signalled before it is ready", async () => {
+    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir]);
+    await firstLine(cli);
+    const exit = exited(cli);
+    process.kill(pidOf(cli), "SIGTERM");
+    expect(await exit).toBe(0);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+    if (process.platform === "linux") expect(await processesMentioning(dataDir)).toEqual([]);
+  });
+
+  it("recovers from a killed devnet: ends its orphaned anvil and keeps the deployment", async () => {
+    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir]);
+    const line = await readyLine(cli);
+    const ready = DevnetInfo.parse(line);
+    const orphan = anvilPid(line.services);
+    const exit = exited(cli);
+    process.kill(pidOf(cli), "SIGKILL");
+    await exit;
+
+    const d = await devnet();
+    expect(d.progress.some((p) => /left running by a devnet that was killed/.test(p.message ?? ""))).toBe(true);
+    // The orphan's new parent (init) may take a while to reap it; exited is what counts.
+    expect(pidAlive(orphan)).toBe(false);
+    expect(d.deployed).toBe(false);
+    expect(d.info.contracts).toEqual(ready.contracts);
+  });
+});
+
+async function balanceOf(info: DevnetInfo, address: string): Promise<bigint> {
+  const p = createProvider(info.rpcUrl, { chainId: info.chainId });
+  try {
+    return await p.getBalance(address);
+  } finally {
+    p.destroy();
+  }
+}
+
+async function blockNumber(rpcUrl: string): Promise<number> {
+  const p = createProvider(rpcUrl);
+  try {
+    return await p.getBlockNumber();
+  } finally {
+    p.destroy();
+  }
+}
+
+/** The PID of a process that has already exited, as a killed devnet's lock would hold. */
+async function exitedPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  await new Promise((resolve) => child.once("exit", resolve));
+  if (child.pid === undefined) throw new Error("no pid");
+  return child.pid;
+}
+
+function spawnDevnetCli(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  return child;
+}
+
+function pidOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error("the CLI did not start");
+  return child.pid;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+/** The `{"type":"result"}` line of `devnet --json`; fails with the CLI's stderr if it never comes. */
+async function readyLine(child: ChildProcess): Promise<Record<string, unknown>> {
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const gone = exited(child).then((code) => {
+    throw new Error(`devnet exited (${code}) before it was ready: ${stderr}`);
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = (async () => {
+    for await (const line of lines) {
+      const msg = JSON.parse(line) as Record<string, unknown>;
+      if (msg.type === "result") return msg;
+      if (msg.type === "error") throw new Error(`devnet failed: ${line}`);
+    }
+    throw new Error(`devnet closed stdout before it was ready: ${stderr}`);
+  })();
+  return Promise.race([ready, gone]);
+}
+
+async function endChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exit = exited(child);
+  process.kill(child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid !== undefined && !isGone(child.pid) && process.kill(child.pid, "SIGKILL"), 5000);
+  await exit;
+  clearTimeout(timer);
+}
+
+/** Resolves at the CLI's first stdout line (its first progress event). */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => {
+      lines.close();
+      resolve(line);
+    });
+    child.once("exit", (code) => reject(new Error(`devnet exited (${code}) before printing anything`)));
+  });
+}
+
+/** PIDs whose command line names `text` (Linux): what a leaked anvil for this data folder would show. */
+async function processesMentioning(text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(text) && pidAlive(Number(entry))) found.push(Number(entry));
+  }
+  return found;
+}
+
+/** Waits until anvil's periodic dump covers `block` (it writes every STATE_DUMP_INTERVAL_S). */
+async function dumpedThrough(block: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const text = await readFile(chainStateFile(dataDir), "utf8").catch(() => "");
+    try {
+      if (Number((JSON.parse(text) as { best_block_number?: unknown }).best_block_number) >= block) return;
+    } catch {
+      // caught mid-write; try again
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`anvil never dumped block ${block}`);
+}

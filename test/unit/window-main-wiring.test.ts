@@ -1,0 +1,197 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { invokeMethodNames, ipcChannels } from "../../src-shared/app-contract.js";
+
+/**
+ * Runs the real shell entry (src-main/electron/main.ts, bundled as for the app) against a fake
+ * `electron` module: Electron's binary is not available here and no test may start it. This checks
+ * the wiring the pure unit tests cannot: one locked-down window, every contract channel handled,
+ * senders checked, navigation and new windows refused, the CSP header installed.
+ */
+type Fn = (...args: never[]) => unknown;
+class Emitter {
+  readonly listeners = new Map<string, Fn[]>();
+  on(event: string, fn: Fn): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  once(event: string, fn: Fn): this {
+    return this.on(event, fn);
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as (...a: unknown[]) => unknown)(...args);
+  }
+}
+class FakeWebContents extends Emitter {
+  openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  readonly sent: [string, unknown][] = [];
+  setWindowOpenHandler(fn: (details: { url: string }) => { action: string }): void {
+    this.openHandler = fn;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload]);
+  }
+}
+
+const app = Object.assign(new Emitter(), {
+  isPackaged: false,
+  getAppPath: () => process.cwd(),
+  getVersion: () => "0.0.0-test",
+  requestSingleInstanceLock: () => true,
+  whenReady: () => Promise.resolve(),
+  quit: vi.fn(),
+  exit: vi.fn(),
+});
+const windows: FakeWindow[] = [];
+class FakeWindow extends Emitter {
+  readonly webContents = new FakeWebContents();
+  loadedFile: string | undefined;
+  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+    super();
+    windows.push(this);
+    app.emit("web-contents-created", {}, this.webContents);
+  }
+  loadFile(file: string): Promise<void> {
+    this.loadedFile = file;
+    return Promise.resolve();
+  }
+  loadURL(): Promise<void> {
+    return Promise.resolve();
+  }
+  show(): void {}
+  focus(): void {}
+  restore(): void {}
+  isMinimized(): boolean {
+    return false;
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+}
+const handlers = new Map<string, (event: unknown, params: unknown) => Promise<unknown>>();
+const session = {
+  headerListener: undefined as ((details: unknown, cb: (r: unknown) => void) => void) | undefined,
+  permissionHandler: undefined as ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined,
+};
+const fakeElectron = {
+  app,
+  BrowserWindow: FakeWindow,
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, params: unknown) => Promise<unknown>) => handlers.set(channel, fn),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  },
+  session: {
+    defaultSession: {
+      webRequest: { onHeadersReceived: (fn: typeof session.headerListener) => (session.headerListener = fn) },
+      setPermissionRequestHandler: (fn: typeof session.permissionHandler) => (session.permissionHandler = fn),
+      setPermissionCheckHandler: () => {},
+    },
+  },
+  shell: { openExternal: vi.fn(async () => {}) },
+  Tray: class extends Emitter {
+    setImage(): void {}
+    setToolTip(): void {}
+    setContextMenu(): void {}
+    destroy(): void {}
+  },
+  Menu: { buildFromTemplate: (template: unknown) => template },
+  nativeImage: { createFromPath: (file: string) => ({ file }) },
+};
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pouw-shell-"));
+  process.env.POUW_DATA_DIR = path.join(tmp, "data");
+  (globalThis as Record<string, unknown>).__pouwFakeElectron = fakeElectron;
+  const outfile = path.join(tmp, "electron", "main.js");
+  await build({
+    entryPoints: ["src-main/electron/main.ts"],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "error",
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    plugins: [
+      {
+        name: "fake-electron",
+        setup(b) {
+          b.onResolve({ filter: /^electron$/ }, () => ({ path: "electron", namespace: "fake" }));
+          b.onLoad({ filter: /.*/, namespace: "fake" }, () => ({
+            contents: `const f = globalThis.__pouwFakeElectron; export const { ${Object.keys(fakeElectron).join(", ")} } = f;`,
+          }));
+        },
+      },
+    ],
+  });
+  await import(pathToFileURL(outfile).href);
+  await vi.waitFor(() => expect(windows).toHaveLength(1));
+}, 60_000);
+afterAll(() => {
+  delete process.env.POUW_DATA_DIR;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const win = () => {
+  const w = windows[0];
+  if (!w) throw new Error("no window");
+  return w;
+};
+const rendererIndex = () => path.join(tmp, "renderer", "index.html");
+const ourEvent = (url = pathToFileURL(rendererIndex()).href) => ({ sender: win().webContents, senderFrame: { url, parent: null } });
+
+describe("Electron shell wiring (fake electron)", () => {
+  it("creates one locked-down window showing the built renderer", () => {
+    expect(win().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(win().options.webPreferences?.preload).toBe(path.join(tmp, "electron", "preload.cjs"));
+    expect(win().loadedFile).toBe(rendererIndex());
+  });
+
+  it("handles exactly the contract's invoke channels", () => {
+    expect([...handlers.keys()].sort()).toEqual(invokeMethodNames.map((m) => ipcChannels.invoke[m]).sort());
+  });
+
+  it("answers our page and refuses other senders", async () => {
+    const getSnapshot = handlers.get(ipcChannels.invoke.getSnapshot);
+    expect(await getSnapshot?.(ourEvent(), {})).toMatchObject({ ok: true, result: { rev: 0, snapshot: { appVersion: "0.0.0-test" } } });
+    expect(await getSnapshot?.(ourEvent("https://evil.example/"), {})).toMatchObject({ ok: false, error: { code: "UNTRUSTED_SENDER" } });
+    const stranger = { sender: new FakeWebContents(), senderFrame: ourEvent().senderFrame };
+    expect(await getSnapshot?.(stranger, {})).toMatchObject({ ok: false, error: { code: "UNTRUSTED_SENDER" } });
+    const iframe = { sender: win().webContents, senderFrame: { url: ourEvent().senderFrame.url, parent: {} } };
+    expect(await getSnapshot?.(iframe, {})).toMatchObject({ ok: false, error: { code: "UNTRUSTED_SENDER" } });
+  });
+
+  it("pushes the core's patches to the window", async () => {
+    await handlers.get(ipcChannels.invoke.startMining)?.(ourEvent(), {});
+    const patches = win().webContents.sent.filter(([channel]) => channel === ipcChannels.push.patch);
+    expect(patches.length).toBeGreaterThanOrEqual(2);
+    expect(patches.at(-1)?.[1]).toMatchObject({ rev: patches.length });
+  });
+
+  it("blocks navigation away from the app and opens only https links outside", () => {
+    const navigate = (url: string) => {
+      const event = { url, preventDefault: vi.fn() };
+      win().webContents.emit("will-navigate", event);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(navigate("https://evil.example/")).toBe(true);
+    expect(navigate("file:///etc/passwd")).toBe(true);
+    expect(navigate(pathToFileURL(rendererIndex()).href)).toBe(false);
+    expect(win().webContents.openHandler?.({ url: "https://docs.example/" })).toEqual({ action: "deny" });
+    expect(win().webContents.openHandler?.({ url: "file:///etc/passwd" })).toEqual({ action: "deny" });
+    expect(fakeElectron.shell.openExternal.mock.calls).toEqual([["https://docs.example/"]]);
+  });
+
+  it("adds the CSP header and refuses permissions", () => {
+    let headers: unknown;
+    session.headerListener?.({ responseHeaders: { "X-A": ["1"] } }, (r) => (headers = r));
+    expect(headers).toMatchObject({ responseHeaders: { "X-A": ["1"], "Content-Security-Policy": [expect.stringContaining("default-src 'none'")] } });
+    let granted: boolean | undefined;
+    session.permissionHandler?.({}, "media", (ok) => (granted = ok));
+    expect(granted).toBe(false);
+  });
+});
