@@ -9,7 +9,7 @@ import { defaultThreads } from "../../src-worker/default-threads.js";
 import { generateText } from "../../src-worker/generate.js";
 import type { BenchPart, BenchRow } from "../types.js";
 
-const ROUNDS = 5;
+const ROUNDS = 8;
 const CONTEXT = 2048;
 const task: GenerateParams = { prompt: "Once upon a time, in a small village by the sea, there lived", seed: 1, temperature: 0.8, maxTokens: 256 };
 
@@ -40,14 +40,20 @@ export const workerPart: BenchPart = {
       const wTps: number[] = [];
       const wTtft: number[] = [];
       const seenTtft: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        inTps.push((await local.generate(task)).timings.tokensPerSecond);
+      const viaWorker = async () => {
         const sent = performance.now();
         let firstSeen: number | undefined;
         const r = await worker.call("generate", task, { onEvent: () => (firstSeen ??= performance.now()) });
         wTps.push(r.timings.tokensPerSecond);
         wTtft.push(r.timings.ttftMs);
         seenTtft.push((firstSeen ?? performance.now()) - sent);
+      };
+      const viaLocal = async () => {
+        inTps.push((await local.generate(task)).timings.tokensPerSecond);
+      };
+      // A-B, B-A, … so neither side always runs first (warm caches, load that drifts over time).
+      for (let i = 0; i < ROUNDS; i++) {
+        for (const step of i % 2 === 0 ? [viaLocal, viaWorker] : [viaWorker, viaLocal]) await step();
       }
       const ratio = median(wTps) / median(inTps);
       rows.push(
@@ -65,7 +71,15 @@ export const workerPart: BenchPart = {
     rows.push(...(await coldStart(modelPath, threads)));
     rows.push(...(await threadSweep(model, threads, log)));
     await model.dispose();
-    return { rows, notes: [`model: ${which}`, `${task.maxTokens} tokens per round, ${ROUNDS} alternating rounds, medians`] };
+    const load = os.loadavg()[0] ?? 0;
+    return {
+      rows,
+      notes: [
+        `model: ${which}`,
+        `${task.maxTokens} tokens per round, ${ROUNDS} alternating rounds, medians`,
+        `load average ${load.toFixed(1)} on ${os.availableParallelism()} cores: above the core count, ratios are noisy`,
+      ],
+    };
   },
 };
 
