@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 /** What the supervisor needs from a started worker, however it was started. */
@@ -45,16 +46,7 @@ export function forkSpawner(opts: { entry?: string; env?: NodeJS.ProcessEnv } = 
         serialization: "advanced",
       });
       const stderrHandlers: Array<(line: string) => void> = [];
-      for (const stream of [child.stdout, child.stderr]) {
-        let tail = "";
-        stream?.setEncoding("utf8");
-        stream?.on("data", (chunk: string) => {
-          tail += chunk;
-          const lines = tail.split("\n");
-          tail = lines.pop() ?? "";
-          for (const line of lines) for (const h of stderrHandlers) h(line);
-        });
-      }
+      forwardLines([child.stdout, child.stderr], stderrHandlers);
       // A send racing the child's death reports an error here; left unhandled it would take main down.
       child.on("error", (err) => stderrHandlers.forEach((h) => h(`worker process error: ${err.message}`)));
       const hasExited = () => child.exitCode !== null || child.signalCode !== null;
@@ -75,4 +67,18 @@ export function forkSpawner(opts: { entry?: string; env?: NodeJS.ProcessEnv } = 
       };
     },
   };
+}
+
+/** Splits a child's output streams into lines and hands each line to every handler. */
+export function forwardLines(streams: ReadonlyArray<Readable | null>, handlers: ReadonlyArray<(line: string) => void>): void {
+  for (const stream of streams) {
+    let tail = "";
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => {
+      tail += chunk;
+      const lines = tail.split("\n");
+      tail = lines.pop() ?? "";
+      for (const line of lines) for (const h of handlers) h(line);
+    });
+  }
 }

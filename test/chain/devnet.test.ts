@@ -1,44 +1,36 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { Wallet, parseEther } from "ethers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
+import { chainStateFile } from "../../src-main/devnet/chain-service.js";
 import { DEV_TOKEN_GRANT } from "../../src-main/devnet/dev-accounts.js";
-import { startDevnet, type DevnetOptions, type RunningDevnet } from "../../src-main/devnet/devnet.js";
+import { startDevnet, type RunningDevnet } from "../../src-main/devnet/devnet.js";
 import { lockPath } from "../../src-main/devnet/lock.js";
 import { pidAlive } from "../../src-main/devnet/pid.js";
-import { chainStateFile } from "../../src-main/devnet/chain-service.js";
 import { Deployment } from "../../src-shared/deployment.js";
 import { DevnetInfo, type DevAccountRole } from "../../src-shared/devnet-info.js";
 import type { Progress } from "../../src-shared/progress.js";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+// The CLI end to end (ready line, signals, orphans) is in devnet-cli.test.ts.
 let dataDir: string;
 const running: RunningDevnet[] = [];
-const children: ChildProcess[] = [];
-/** anvil processes a test saw started; ended in teardown if a failed test left one behind. */
-const anvils: number[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-devnet-"));
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) await endChild(c);
   for (const d of running.splice(0)) await d.stop();
-  for (const pid of anvils.splice(0)) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function devnet(extra: Partial<DevnetOptions> = {}): Promise<RunningDevnet & { progress: Progress[] }> {
+async function devnet(): Promise<RunningDevnet & { progress: Progress[] }> {
   const progress: Progress[] = [];
-  const d = await startDevnet({ dataDir, onProgress: (p) => progress.push(p), ...extra });
+  const d = await startDevnet({ dataDir, onProgress: (p) => progress.push(p) });
   running.push(d);
   return Object.assign(d, { progress });
 }
@@ -54,21 +46,9 @@ function account(info: DevnetInfo, role: DevAccountRole, nth = 0) {
   return a;
 }
 
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-const ServiceList = z.array(z.object({ name: z.string(), pid: z.number().nullable() }));
-
-function anvilPid(services: unknown): number {
-  const pid = ServiceList.parse(services).find((s) => s.name === "chain")?.pid;
+function chainPid(d: RunningDevnet): number {
+  const pid = d.services().find((s) => s.name === "chain")?.pid;
   if (typeof pid !== "number") throw new Error("no chain service pid");
-  anvils.push(pid);
   return pid;
 }
 
@@ -97,9 +77,9 @@ describe("devnet", () => {
       provider.destroy();
     }
     const spareEth = await balanceOf(info, account(info, "spare").address);
-    const pid1 = anvilPid(first.services());
+    const pid1 = chainPid(first);
     await stop(first);
-    expect(isGone(pid1)).toBe(true);
+    expect(pidAlive(pid1)).toBe(false);
     expect(existsSync(lockPath(dataDir))).toBe(false);
 
     const second = await devnet();
@@ -160,7 +140,7 @@ describe("devnet", () => {
     const d = await devnet();
     const lock = JSON.parse(await readFile(lockPath(dataDir), "utf8")) as { pid: number; services: Array<{ pid: number }> };
     expect(lock.pid).toBe(process.pid);
-    expect(lock.services.map((s) => s.pid)).toEqual([anvilPid(d.services())]);
+    expect(lock.services.map((s) => s.pid)).toEqual([chainPid(d)]);
   });
 
   it("redeploys when the chain state behind deployment.json is gone", async () => {
@@ -184,7 +164,7 @@ describe("devnet", () => {
       provider.destroy();
     }
     await dumpedThrough(block);
-    process.kill(anvilPid(first.services()), "SIGKILL");
+    process.kill(chainPid(first), "SIGKILL");
     expect(await first.failed).toEqual({ name: "chain", message: "chain exited unexpectedly" });
     await stop(first);
 
@@ -197,54 +177,6 @@ describe("devnet", () => {
     } finally {
       p2.destroy();
     }
-  });
-
-  it("runs from the CLI, prints the ready line, and stops every child on SIGTERM", async () => {
-    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir, "--peers", "2"]);
-    let stderr = "";
-    cli.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-    const ready = await readyLine(cli);
-    // Peer miners are not built yet: asking for them is accepted, and answered honestly.
-    expect(ready.peers).toBe(0);
-    expect(stderr).toMatch(/^pouw-miner: warning: 2 peer miners asked for, .*running 0$/m);
-    for (const key of ["rpcUrl", "wsUrl", "chainId", "contracts", "routerUrl", "dataDir", "accounts"]) expect(ready).toHaveProperty(key);
-    const info = DevnetInfo.parse(ready);
-    expect(DevnetInfo.parse(JSON.parse(await readFile(path.join(dataDir, "deployment.json"), "utf8")))).toEqual(info);
-    const pid = anvilPid(ready.services);
-    expect(isGone(pid)).toBe(false);
-
-    const exit = exited(cli);
-    process.kill(pidOf(cli), "SIGTERM");
-    expect(await exit).toBe(0);
-    expect(isGone(pid)).toBe(true);
-    expect(existsSync(lockPath(dataDir))).toBe(false);
-  });
-
-  it("stops cleanly when signalled before it is ready", async () => {
-    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir]);
-    await firstLine(cli);
-    const exit = exited(cli);
-    process.kill(pidOf(cli), "SIGTERM");
-    expect(await exit).toBe(0);
-    expect(existsSync(lockPath(dataDir))).toBe(false);
-    if (process.platform === "linux") expect(await processesMentioning(dataDir)).toEqual([]);
-  });
-
-  it("recovers from a killed devnet: ends its orphaned anvil and keeps the deployment", async () => {
-    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir]);
-    const line = await readyLine(cli);
-    const ready = DevnetInfo.parse(line);
-    const orphan = anvilPid(line.services);
-    const exit = exited(cli);
-    process.kill(pidOf(cli), "SIGKILL");
-    await exit;
-
-    const d = await devnet();
-    expect(d.progress.some((p) => /left running by a devnet that was killed/.test(p.message ?? ""))).toBe(true);
-    // The orphan's new parent (init) may take a while to reap it; exited is what counts.
-    expect(pidAlive(orphan)).toBe(false);
-    expect(d.deployed).toBe(false);
-    expect(d.info.contracts).toEqual(ready.contracts);
   });
 });
 
@@ -272,73 +204,6 @@ async function exitedPid(): Promise<number> {
   await new Promise((resolve) => child.once("exit", resolve));
   if (child.pid === undefined) throw new Error("no pid");
   return child.pid;
-}
-
-function spawnDevnetCli(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  return child;
-}
-
-function pidOf(child: ChildProcess): number {
-  if (child.pid === undefined) throw new Error("the CLI did not start");
-  return child.pid;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
-
-/** The `{"type":"result"}` line of `devnet --json`; fails with the CLI's stderr if it never comes. */
-async function readyLine(child: ChildProcess): Promise<Record<string, unknown>> {
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const gone = exited(child).then((code) => {
-    throw new Error(`devnet exited (${code}) before it was ready: ${stderr}`);
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const ready = (async () => {
-    for await (const line of lines) {
-      const msg = JSON.parse(line) as Record<string, unknown>;
-      if (msg.type === "result") return msg;
-      if (msg.type === "error") throw new Error(`devnet failed: ${line}`);
-    }
-    throw new Error(`devnet closed stdout before it was ready: ${stderr}`);
-  })();
-  return Promise.race([ready, gone]);
-}
-
-async function endChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exit = exited(child);
-  process.kill(child.pid, "SIGTERM");
-  const timer = setTimeout(() => child.pid !== undefined && !isGone(child.pid) && process.kill(child.pid, "SIGKILL"), 5000);
-  await exit;
-  clearTimeout(timer);
-}
-
-/** Resolves at the CLI's first stdout line (its first progress event). */
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once("line", (line) => {
-      lines.close();
-      resolve(line);
-    });
-    child.once("exit", (code) => reject(new Error(`devnet exited (${code}) before printing anything`)));
-  });
-}
-
-/** PIDs whose command line names `text` (Linux): what a leaked anvil for this data folder would show. */
-async function processesMentioning(text: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(text) && pidAlive(Number(entry))) found.push(Number(entry));
-  }
-  return found;
 }
 
 /** Waits until anvil's periodic dump covers `block` (it writes every STATE_DUMP_INTERVAL_S). */

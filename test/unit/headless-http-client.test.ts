@@ -65,12 +65,12 @@ describe("headless HTTP client", () => {
 
   it("takes the launch token from the URL fragment and keeps it for reloads", () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) } as Storage;
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
     const replaced: string[] = [];
-    const history = { replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) } as History;
-    expect(takeLaunchToken({ hash: "#token=abc", pathname: "/", search: "" } as Location, storage, history)).toBe("abc");
+    const history = { replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) };
+    expect(takeLaunchToken({ hash: "#token=abc", pathname: "/", search: "" }, storage, history)).toBe("abc");
     expect(replaced).toEqual(["/"]);
-    expect(takeLaunchToken({ hash: "", pathname: "/", search: "" } as Location, storage, history)).toBe("abc");
+    expect(takeLaunchToken({ hash: "", pathname: "/", search: "" }, storage, history)).toBe("abc");
   });
 });
 

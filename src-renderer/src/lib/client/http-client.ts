@@ -96,7 +96,11 @@ export function createHttpClient(opts: HttpClientOptions): AppClient & { close()
  * The launch token arrives in the URL fragment (never sent to any server, never in logs). It is moved
  * to sessionStorage, so a reload keeps working, and removed from the address bar.
  */
-export function takeLaunchToken(location: Location, storage: Storage, history: History): string | undefined {
+export function takeLaunchToken(
+  location: { hash: string; pathname: string; search: string },
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void },
+  history: { replaceState(data: unknown, unused: string, url: string): void },
+): string | undefined {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   const fromHash = params.get(TOKEN_FRAGMENT_KEY);
   if (fromHash) {
