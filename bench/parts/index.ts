@@ -1,6 +1,7 @@
 import type { BenchPart } from "../types.js";
 import { workerPart } from "./worker.js";
 import { protocolPart } from "./protocol.js";
+import { minerPart } from "./miner.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart];

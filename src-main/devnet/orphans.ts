@@ -1,5 +1,5 @@
 import { pidAlive, waitForExit } from "./pid.js";
-import { answersJsonRpc } from "./rpc-probe.js";
+import { answersHttp } from "./rpc-probe.js";
 import type { ServiceRecord } from "./services.js";
 
 /**
@@ -10,7 +10,7 @@ import type { ServiceRecord } from "./services.js";
  */
 export async function endOrphans(
   records: ServiceRecord[],
-  answers: (url: string) => Promise<boolean> = answersJsonRpc,
+  answers: (url: string) => Promise<boolean> = answersHttp,
 ): Promise<string[]> {
   const ended: string[] = [];
   for (const r of [...records].reverse()) {

@@ -18,6 +18,12 @@ export async function rpcChainId(url: string, timeoutMs = 3000): Promise<number 
   }
 }
 
-export async function answersJsonRpc(url: string, timeoutMs = 1000): Promise<boolean> {
-  return (await rpcChainId(url, timeoutMs)) !== undefined;
+/** Whether any HTTP server answers at `url` (with any status): JSON-RPC nodes, routers, health ports. */
+export async function answersHttp(url: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    await fetch(url, { method: "GET", signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
 }
