@@ -234,7 +234,8 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         else if (outcome == PouwTypes.SlotOutcome.TimedOut) n.timedOut = _inc(n.timedOut);
         else n.outliers = _inc(n.outliers);
         emit ReputationChanged(miner, outcome, n.completed, n.failed, n.timedOut, n.outliers);
-        if (outcome == PouwTypes.SlotOutcome.TimedOut && slashAmount > 0 && n.stake > 0) {
+        bool stalled = outcome == PouwTypes.SlotOutcome.TimedOut || outcome == PouwTypes.SlotOutcome.Failed;
+        if (stalled && slashAmount > 0 && n.stake > 0) {
             uint96 cut = n.stake < slashAmount ? n.stake : slashAmount;
             n.stake -= cut;
             emit Slashed(miner, cut);

@@ -108,9 +108,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
         _finishOne(msg.sender, PouwTypes.SlotOutcome.Completed);
         if (!_assignMiners(taskId, t)) {
             // Content exists but nobody can answer it now: return the budget to the pool.
-            _credit(taskId, t, t.requester, t.escrow, CREDIT_REFUND);
-            t.outcome = Outcome.Refunded;
-            _end(taskId, t);
+            _refundEscrow(taskId, t);
         }
     }
 
@@ -228,9 +226,7 @@ contract PouwTasks is PoiSettlement, ReentrancyGuard {
         _finishOne(old, PouwTypes.SlotOutcome.TimedOut);
         if (next.length == 0) {
             creatorOf[taskId] = address(0);
-            _credit(taskId, t, t.requester, t.escrow, CREDIT_REFUND);
-            t.outcome = Outcome.Refunded;
-            return _end(taskId, t);
+            return _refundEscrow(taskId, t);
         }
         creatorOf[taskId] = next[0];
         t.deadline = uint40(block.timestamp) + _params.windows[uint8(t.state)];

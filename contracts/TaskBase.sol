@@ -170,15 +170,20 @@ abstract contract TaskBase {
     }
 
     /// @dev Ends a task without settlement: releases its live miners and refunds the escrow.
+    /// (A stalled creator is handled by PouwTasks._replaceCreator, never here.)
     function _refund(uint256 taskId, Task storage t) internal {
         uint256 n;
-        address[] memory miners = new address[](t.k + 1);
+        address[] memory miners = new address[](t.k);
         for (uint256 i; i < t.k; ++i) {
             Slot storage s = _slots[taskId][i];
             if (s.status != SlotStatus.Empty && s.status != SlotStatus.Dropped) miners[n++] = s.miner;
         }
-        if (t.state == State.Create || t.state == State.Prepare) miners[n++] = creatorOf[taskId];
         _finishMiners(miners, n, PouwTypes.SlotOutcome.Released);
+        _refundEscrow(taskId, t);
+    }
+
+    /// @dev Ends the task, returning whatever escrow is left to the requester.
+    function _refundEscrow(uint256 taskId, Task storage t) internal {
         _credit(taskId, t, t.requester, t.escrow, CREDIT_REFUND);
         t.outcome = Outcome.Refunded;
         _end(taskId, t);
@@ -206,7 +211,8 @@ abstract contract TaskBase {
         _finishMiners(list, 1, outcome);
     }
 
-    /// @dev Drops every live slot still in `waiting` status (it missed the deadline).
+    /// @dev Drops every live slot still in `waiting` status (it missed the deadline). A miner that
+    /// precommitted but never revealed counts as Failed: it may be withholding after seeing others.
     function _dropStalled(uint256 taskId, Task storage t, SlotStatus waiting) internal {
         address[] memory stalled = new address[](t.k);
         uint256 n;
@@ -218,7 +224,8 @@ abstract contract TaskBase {
             stalled[n++] = s.miner;
             emit SlotDropped(taskId, s.miner, uint8(i), t.state);
         }
-        _finishMiners(stalled, n, PouwTypes.SlotOutcome.TimedOut);
+        bool withheld = waiting == SlotStatus.Precommitted;
+        _finishMiners(stalled, n, withheld ? PouwTypes.SlotOutcome.Failed : PouwTypes.SlotOutcome.TimedOut);
     }
 
     function _seed(uint256 taskId, uint256 salt) internal view returns (uint256) {

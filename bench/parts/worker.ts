@@ -9,9 +9,9 @@ import { defaultThreads } from "../../src-worker/default-threads.js";
 import { generateText } from "../../src-worker/generate.js";
 import type { BenchPart, BenchRow } from "../types.js";
 
-const ROUNDS = 8;
+const ROUNDS = 16;
 const CONTEXT = 2048;
-const task: GenerateParams = { prompt: "Once upon a time, in a small village by the sea, there lived", seed: 1, temperature: 0.8, maxTokens: 256 };
+const task: GenerateParams = { prompt: "Once upon a time, in a small village by the sea, there lived", seed: 1, temperature: 0.8, maxTokens: 128 };
 
 /**
  * The worker's cost, measured side by side: the same model, settings and generation code run
@@ -55,11 +55,13 @@ export const workerPart: BenchPart = {
       for (let i = 0; i < ROUNDS; i++) {
         for (const step of i % 2 === 0 ? [viaLocal, viaWorker] : [viaWorker, viaLocal]) await step();
       }
-      const ratio = median(wTps) / median(inTps);
+      // Each round's two runs sit next to each other in time, so their ratio cancels slow drifts in
+      // machine load; the median of those ratios is the figure judged.
+      const ratio = median(wTps.map((w, i) => w / (inTps[i] ?? Number.NaN)).filter(Number.isFinite));
       rows.push(
         { metric: "in-process tokens/s", value: median(inTps), unit: "tok/s" },
         { metric: "worker tokens/s", value: median(wTps), unit: "tok/s" },
-        { metric: "worker ÷ in-process tokens/s", value: ratio, unit: "×", goal: "≥ 0.95", pass: ratio >= 0.95 },
+        { metric: "worker ÷ in-process tokens/s (median of paired rounds)", value: ratio, unit: "×", goal: "≥ 0.95", pass: ratio >= 0.95 },
         { metric: "time to first token (in worker)", value: median(wTtft), unit: "ms" },
         { metric: "time to first token (seen by main)", value: median(seenTtft), unit: "ms" },
       );
@@ -76,7 +78,7 @@ export const workerPart: BenchPart = {
       rows,
       notes: [
         `model: ${which}`,
-        `${task.maxTokens} tokens per round, ${ROUNDS} alternating rounds, medians`,
+        `${task.maxTokens} tokens per run, ${ROUNDS} rounds of one in-process and one worker run (order alternating), medians`,
         `load average ${load.toFixed(1)} on ${os.availableParallelism()} cores: above the core count, ratios are noisy`,
       ],
     };

@@ -92,7 +92,17 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilInstance
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   child.stdout?.resume();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // If this process exits without stop(), do not leave anvil running on its port.
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(pid, "SIGKILL");
+  };
+  process.on("exit", killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      process.off("exit", killOnExit);
+      resolve();
+    }),
+  );
 
   const rpcUrl = `http://127.0.0.1:${port}`;
   try {

@@ -1,11 +1,10 @@
 import path from "node:path";
 import { Wallet } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
-import { DevnetInfo } from "../../src-shared/devnet-info.js";
+import { DevnetInfo, type DevnetAccount } from "../../src-shared/devnet-info.js";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Progress } from "../../src-shared/progress.js";
 import { freePort } from "../chain/anvil.js";
-import { connectProtocol } from "../chain/contracts.js";
 import { deployProtocol } from "../chain/deploy.js";
 import { createProvider } from "../chain/provider.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
@@ -16,7 +15,7 @@ import { endOrphans } from "./orphans.js";
 import { chooseChainPort, portOf } from "./port.js";
 import { prepareStateFile } from "./state-file.js";
 import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
-import { readDeploymentFile, verifyDeployment } from "./verify-deployment.js";
+import { readDeploymentFile, verifyDeployment, type DeploymentCheck } from "./verify-deployment.js";
 
 export type DevnetStage = "chain" | "deploy" | "fund" | "ready";
 
@@ -55,7 +54,7 @@ export function deploymentFile(dataDir: string): string {
  */
 export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const dataDir = path.resolve(opts.dataDir);
-  const report = (stage: DevnetStage, message: string, fraction?: number) =>
+  const report: Report = (stage, message, fraction) =>
     opts.onProgress?.({ stage, message, ...(fraction === undefined ? {} : { fraction }) });
   const checkAborted = () => {
     if (opts.signal?.aborted) throw new PouwError("CANCELLED", "the devnet was stopped before it was ready");
@@ -64,15 +63,14 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const peers = opts.peers ?? 0;
   if (peers > 0) opts.onWarning?.(`${peers} peer miners asked for, but peer miners arrive with issue #5's next part; running 0`);
 
-  const { lock, stale } = await acquireDevnetLock(dataDir);
+  const lock = await acquireDevnetLock(dataDir, async (stale) => {
+    const ended = await endOrphans(stale.services);
+    if (ended.length > 0) report("chain", `stopped ${ended.join(", ")} left running by a devnet that was killed`);
+  });
   const group = new ServiceGroup();
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= group.stop().finally(() => lock.release()));
   try {
-    if (stale) {
-      const ended = await endOrphans(stale.services);
-      if (ended.length > 0) report("chain", `stopped ${ended.join(", ")} left running by a devnet that was killed`);
-    }
     const previous = await readDeploymentFile(deploymentFile(dataDir));
     const remembered = previous.ok ? portOf(previous.deployment.rpcUrl) : undefined;
     const repaired = await prepareStateFile(chainStateFile(dataDir));
@@ -85,29 +83,13 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 
     const accounts = devnetAccounts(chain.anvil.accounts);
     const provider = createProvider(chain.anvil.rpcUrl, { chainId: chain.anvil.chainId });
-    const deployer = new Wallet(deployerOf(accounts).privateKey, provider);
-    let deployment: Deployment;
-    let deployed: boolean;
+    let contracts: { deployment: Deployment; deployed: boolean };
     try {
-      const reuse = previous.ok ? await verifyDeployment(previous.deployment, provider) : previous;
-      deployed = !reuse.ok;
-      if (reuse.ok) {
-        deployment = reuse.deployment;
-        report("deploy", `reusing the contracts deployed at block ${deployment.deployedAtBlock}`, 1);
-      } else {
-        report("deploy", `deploying the contracts (${reuse.reason})`);
-        deployment = (await deployProtocol(deployer)).deployment;
-        report("deploy", `contracts deployed at block ${deployment.deployedAtBlock}`, 1);
-      }
-      checkAborted();
-      if (deployed) {
-        const { token } = connectProtocol(deployment, deployer);
-        await fundDevAccounts(token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
-      }
-      else report("fund", "balances kept from the last run", 1);
+      contracts = await ensureContracts(previous, new Wallet(deployerOf(accounts).privateKey, provider), accounts, report, checkAborted);
     } finally {
       provider.destroy();
     }
+    const { deployment, deployed } = contracts;
 
     const info = DevnetInfo.parse({
       ...deployment,
@@ -126,6 +108,32 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+type Report = (stage: DevnetStage, message: string, fraction?: number) => void;
+
+/** Reuses the previous deployment when it is live on this chain, else deploys and funds afresh. */
+async function ensureContracts(
+  previous: DeploymentCheck,
+  deployer: Wallet,
+  accounts: DevnetAccount[],
+  report: Report,
+  checkAborted: () => void,
+): Promise<{ deployment: Deployment; deployed: boolean }> {
+  const provider = deployer.provider;
+  if (!provider) throw new PouwError("INTERNAL", "the deployer has no provider");
+  const reuse = previous.ok ? await verifyDeployment(previous.deployment, provider) : previous;
+  if (reuse.ok) {
+    report("deploy", `reusing the contracts deployed at block ${reuse.deployment.deployedAtBlock}`, 1);
+    report("fund", "balances kept from the last run", 1);
+    return { deployment: reuse.deployment, deployed: false };
+  }
+  report("deploy", `deploying the contracts (${reuse.reason})`);
+  const { deployment, contracts } = await deployProtocol(deployer);
+  report("deploy", `contracts deployed at block ${deployment.deployedAtBlock}`, 1);
+  checkAborted();
+  await fundDevAccounts(contracts.token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
+  return { deployment, deployed: true };
 }
 
 // Last run's port can be taken between the check and anvil's bind; then any free port will do.

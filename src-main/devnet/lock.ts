@@ -21,12 +21,6 @@ export interface DevnetLock {
   release(): Promise<void>;
 }
 
-export interface AcquiredLock {
-  lock: DevnetLock;
-  /** The lock a dead devnet left behind, when this one took it over. */
-  stale: LockContent | undefined;
-}
-
 export function lockPath(dataDir: string): string {
   return path.join(dataDir, "devnet.lock");
 }
@@ -34,21 +28,23 @@ export function lockPath(dataDir: string): string {
 /**
  * One devnet per data folder: the lock file holds the owner's PID. A lock whose PID is gone is
  * taken over (the devnet was killed); a live one makes this call fail with ALREADY_RUNNING.
+ * `onStale` cleans up after the dead devnet before its lock is removed, so that whichever of two
+ * racing devnets wins the folder, the cleanup has happened (it may run in both; make it idempotent).
  */
-export async function acquireDevnetLock(dataDir: string): Promise<AcquiredLock> {
+export async function acquireDevnetLock(dataDir: string, onStale?: (stale: LockContent) => Promise<void>): Promise<DevnetLock> {
   const file = lockPath(dataDir);
   await mkdir(dataDir, { recursive: true });
   const mine: LockContent = { pid: process.pid, startedAt: new Date().toISOString(), services: [] };
-  let stale: LockContent | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await createExclusive(file, JSON.stringify(mine))) return { lock: ownedLock(file, mine), stale };
+    if (await createExclusive(file, JSON.stringify(mine))) return ownedLock(file, mine);
     const raw = await readFile(file, "utf8").catch(() => undefined);
     if (raw === undefined) continue;
     const held = parseLock(raw);
     if (held && pidAlive(held.pid)) {
       throw new PouwError("ALREADY_RUNNING", `a devnet is already running on ${dataDir} (pid ${held.pid}); stop it first or use another --data-dir`);
     }
-    if (await moveAsideIfUnchanged(file, raw)) stale = held ?? stale;
+    if (held && onStale) await onStale(held);
+    await moveAsideIfUnchanged(file, raw);
   }
   throw new PouwError("ALREADY_RUNNING", `could not take the devnet lock ${file}: another devnet keeps starting on ${dataDir}`);
 }
@@ -79,21 +75,16 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
 
 // Two devnets may find the same stale lock; moving it aside is atomic, and the one that moved a
 // lock it did not read (a fresh one from the other devnet) puts it back and loses.
-async function moveAsideIfUnchanged(file: string, expected: string): Promise<boolean> {
+async function moveAsideIfUnchanged(file: string, expected: string): Promise<void> {
   const aside = `${file}.${randomBytes(6).toString("hex")}.stale`;
   try {
     await rename(file, aside);
   } catch {
-    return false;
+    return;
   }
   const moved = await readFile(aside, "utf8");
-  if (moved !== expected) {
-    await link(aside, file).catch(() => undefined);
-    await rm(aside, { force: true });
-    return false;
-  }
+  if (moved !== expected) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
-  return true;
 }
 
 function ownedLock(file: string, content: LockContent): DevnetLock {

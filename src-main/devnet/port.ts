@@ -1,4 +1,5 @@
 import net from "node:net";
+import { PouwError } from "../../src-shared/errors.js";
 import { freePort } from "../chain/anvil.js";
 
 /** Whether 127.0.0.1:port can be bound right now. */
@@ -16,7 +17,11 @@ export function isPortFree(port: number): Promise<boolean> {
  * pointed at the devnet keep working across restarts), else any free one.
  */
 export async function chooseChainPort(asked: number | undefined, remembered: number | undefined): Promise<number> {
-  if (asked !== undefined) return asked;
+  if (asked !== undefined) {
+    // Checked here because anvil's readiness probe would take another server on the port for it.
+    if (!(await isPortFree(asked))) throw new PouwError("INVALID_PARAMS", `port ${asked} on 127.0.0.1 is already in use; choose another port or leave it out`);
+    return asked;
+  }
   if (remembered !== undefined && (await isPortFree(remembered))) return remembered;
   return freePort();
 }

@@ -50,7 +50,8 @@ export async function downloadModel(target: CatalogueEntry | DownloadSource, opt
   const present = await existingVerified(finalPath, src, opts);
   if (present) return present;
 
-  const downloader = await createDownloader(src, opts);
+  // ipull retries unreachable hosts for minutes before giving up; the caller's signal must not wait.
+  const downloader = await abortable(createDownloader(src, opts), opts.signal, () => cancelled(src.fileName, 0));
   await transfer(downloader, src.fileName, opts);
 
   const partialPath = downloader.entrypointFilePath;
@@ -167,6 +168,16 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
 
 function cancelled(fileName: string, bytes: number): PouwError {

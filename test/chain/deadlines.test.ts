@@ -44,7 +44,7 @@ afterEach(async () => {
 
 const oracle = () => chain.oracles[0]!;
 const tasks = () => chain.owner.c.tasks;
-const rep = (a: string) => chain.owner.c.nodePool.read<{ timedOut: bigint; completed: bigint }>("reputation", a);
+const rep = (a: string) => chain.owner.c.nodePool.read<{ timedOut: bigint; failed: bigint; completed: bigint }>("reputation", a);
 const isBusy = async (a: string) => (await chain.owner.c.nodePool.read<{ busy: boolean }>("getNode", a)).busy;
 const stakeOf = async (a: string) => (await chain.owner.c.nodePool.read<{ stake: bigint }>("getNode", a)).stake;
 
@@ -127,8 +127,10 @@ describe("Precommit and Commit deadlines", () => {
     await oracle().c.tasks.send("advance", taskId);
     const t = await readTask(tasks(), taskId);
     expect([t.state, t.revealsClosed, t.live]).toEqual(["Commit", true, 1]);
-    expect((await rep(runs[1]!.node.address)).timedOut).toBe(1n);
+    // Precommitted but never revealed: failed (possible withholding); never precommitted: timed out.
+    expect((await rep(runs[1]!.node.address)).failed).toBe(1n);
     expect((await rep(runs[2]!.node.address)).timedOut).toBe(1n);
+    expect(await stakeOf(runs[1]!.node.address)).toBe(STAKE - SLASH);
     const scores = [0, 0, 0];
     scores[runs[0]!.slot] = 10_000;
     await oracle().c.tasks.send("submitPoi", taskId, scores);
@@ -196,5 +198,19 @@ describe("Unbonding", () => {
     const before = await chain.owner.c.token.read<bigint>("balanceOf", m.address);
     await m.c.nodePool.send("withdrawStake");
     expect(await chain.owner.c.token.read<bigint>("balanceOf", m.address)).toBe(before + STAKE);
+  });
+});
+
+describe("Incentive pool epochs", () => {
+  it("stop background requests when the epoch budget is spent and resume next epoch", async () => {
+    const p = DEFAULT_DEPLOY_PARAMS;
+    const perEpoch = Number(p.budgetPerEpoch / p.rewardPerBackgroundTask);
+    // Start at the top of an epoch so the loop below cannot straddle two.
+    const now = (await chain.provider.getBlock("latest"))!.timestamp;
+    await increaseTime(chain.provider, p.epochLengthSeconds - (now % p.epochLengthSeconds) + 1);
+    for (let i = 0; i < perEpoch; i++) await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 1);
+    await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 1)).rejects.toThrow(/EpochBudgetExhausted/);
+    await increaseTime(chain.provider, p.epochLengthSeconds);
+    await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 1);
   });
 });

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Wallet, parseEther } from "ethers";
@@ -132,6 +134,22 @@ describe("devnet", () => {
     // The first one is untouched.
     expect(await blockNumber(first.info.rpcUrl)).toBeGreaterThan(0);
     expect(existsSync(lockPath(dataDir))).toBe(true);
+  });
+
+  it("refuses a port that is taken instead of deploying to whatever listens there", async () => {
+    const squatter = net.createServer().listen(0, "127.0.0.1");
+    await once(squatter, "listening");
+    try {
+      const port = (squatter.address() as net.AddressInfo).port;
+      await expect(startDevnet({ dataDir, port })).rejects.toMatchObject({
+        code: "INVALID_PARAMS",
+        message: `port ${port} on 127.0.0.1 is already in use; choose another port or leave it out`,
+      });
+      expect(existsSync(lockPath(dataDir))).toBe(false);
+      expect(existsSync(path.join(dataDir, "deployment.json"))).toBe(false);
+    } finally {
+      squatter.close();
+    }
   });
 
   it("takes over a lock left by a dead process", async () => {

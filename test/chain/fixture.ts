@@ -43,6 +43,22 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
   const nOracles = opts.oracles ?? 2;
   const nRequesters = opts.requesters ?? 2;
   const anvil = await startAnvil({ accounts: 1 + nMiners + nOracles + nRequesters });
+  try {
+    return await setUp(anvil, nMiners, nOracles, nRequesters, opts.params);
+  } catch (err) {
+    // Setup failed after anvil started: end it here, the caller has nothing to stop.
+    await anvil.stop();
+    throw err;
+  }
+}
+
+async function setUp(
+  anvil: AnvilInstance,
+  nMiners: number,
+  nOracles: number,
+  nRequesters: number,
+  params: Partial<DeployParams> | undefined,
+): Promise<Chain> {
   const provider = createProvider(anvil.rpcUrl, { chainId: anvil.chainId });
   const nodeAt = (i: number): Node => {
     const account = anvil.accounts[i];
@@ -51,7 +67,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
     return { wallet, address: wallet.address, c: undefined as unknown as ProtocolContracts };
   };
   const owner = nodeAt(0);
-  const { deployment } = await deployProtocol(owner.wallet, opts.params);
+  const { deployment } = await deployProtocol(owner.wallet, params);
   const bind = (n: Node): Node => ({ ...n, c: connectProtocol(deployment, n.wallet) });
   const ownerNode = bind(owner);
   const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => bind(nodeAt(from + i)));

@@ -151,6 +151,17 @@ describe("downloadModel", () => {
     expect(repaired).toMatchObject({ sha256: sha, alreadyPresent: false });
   });
 
+  it("cancels promptly while the host is unreachable (ipull would retry for minutes)", async () => {
+    const modelsDir = await freshDir();
+    const gone = await startFileServer({});
+    const url = gone.url(NAME);
+    await gone.close();
+    const started = Date.now();
+    const err = await catchError(downloadModel({ uri: url, fileName: NAME }, { modelsDir, signal: AbortSignal.timeout(300) }));
+    expect(err.code).toBe("CANCELLED");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it("fails with DOWNLOAD_FAILED on a missing file", async () => {
     const modelsDir = await freshDir();
     const err = await catchError(downloadModel({ uri: server.url("absent.gguf"), fileName: "absent.gguf" }, { modelsDir }));
