@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { startAnvil, type AnvilInstance } from "../chain/anvil.js";
+import { DEV_ACCOUNT_ROLES } from "./dev-accounts.js";
 import type { Service } from "./services.js";
 
 /** Seconds between anvil's state dumps: a devnet killed with SIGKILL loses at most this much. */
 export const STATE_DUMP_INTERVAL_S = 2;
-export const DEV_ACCOUNT_COUNT = 10;
 
 export interface ChainService extends Service {
   readonly anvil: AnvilInstance;
@@ -25,7 +25,7 @@ export async function startChainService(dataDir: string, port: number): Promise<
   const anvil = await startAnvil({
     port,
     stateFile,
-    accounts: DEV_ACCOUNT_COUNT,
+    accounts: DEV_ACCOUNT_ROLES.length,
     extraArgs: ["--state-interval", String(STATE_DUMP_INTERVAL_S)],
   });
   return { name: "chain", pid: anvil.pid, url: anvil.rpcUrl, anvil, stop: () => anvil.stop() };

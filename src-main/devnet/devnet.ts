@@ -85,7 +85,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     const provider = createProvider(chain.anvil.rpcUrl, { chainId: chain.anvil.chainId });
     let contracts: { deployment: Deployment; deployed: boolean };
     try {
-      contracts = await ensureContracts(previous, new Wallet(deployerOf(accounts).privateKey, provider), accounts, report, checkAborted);
+      const work = ensureContracts(previous, new Wallet(deployerOf(accounts).privateKey, provider), accounts, report, checkAborted);
+      contracts = await Promise.race([work, interruption(opts.signal, group)]);
     } finally {
       provider.destroy();
     }
@@ -111,6 +112,23 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
 }
 
 type Report = (stage: DevnetStage, message: string, fraction?: number) => void;
+
+/**
+ * Rejects when start-up must give up waiting on the chain: the caller stopped it, or anvil died
+ * (whatever answered on its port then was not ours). Transaction waits have no timeout, so
+ * without this a stuck wait would hold Ctrl-C and leave anvil running.
+ */
+function interruption(signal: AbortSignal | undefined, group: ServiceGroup): Promise<never> {
+  const interrupted = new Promise<never>((_, reject) => {
+    const cancelled = () => reject(new PouwError("CANCELLED", "the devnet was stopped before it was ready"));
+    if (signal?.aborted) cancelled();
+    signal?.addEventListener("abort", cancelled, { once: true });
+    void group.failed.then((f) => reject(new PouwError("CHAIN_ERROR", `${f.message} while the devnet was starting`)));
+  });
+  // Only the race with start-up reads it; once start-up is over, a later rejection means nothing.
+  interrupted.catch(() => undefined);
+  return interrupted;
+}
 
 /** Reuses the previous deployment when it is live on this chain, else deploys and funds afresh. */
 async function ensureContracts(

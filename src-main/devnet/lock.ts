@@ -41,7 +41,8 @@ export async function acquireDevnetLock(dataDir: string, onStale?: (stale: LockC
     if (raw === undefined) continue;
     const held = parseLock(raw);
     if (held && pidAlive(held.pid)) {
-      throw new PouwError("ALREADY_RUNNING", `a devnet is already running on ${dataDir} (pid ${held.pid}); stop it first or use another --data-dir`);
+      // PIDs are reused: if that process is not a devnet, deleting the lock is the way out.
+      throw new PouwError("ALREADY_RUNNING", `a devnet is already running on ${dataDir} (pid ${held.pid}); stop it first, use another --data-dir, or delete ${file} if pid ${held.pid} is not a devnet`);
     }
     if (held && onStale) await onStale(held);
     await moveAsideIfUnchanged(file, raw);

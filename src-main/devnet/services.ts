@@ -91,8 +91,7 @@ export class ServiceGroup {
         report();
       }
     }, this.watchIntervalMs);
-    // Watching must never be what keeps the process alive.
-    timer.unref();
+    // Not unref'd: a running devnet keeps its process alive until stop(), even if its children die.
     this.#timers.push(timer);
   }
 }

@@ -15,6 +15,7 @@ import type { Progress } from "../../src-shared/progress.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 let dataDir: string;
+let teardown: AbortController;
 const children: ChildProcess[] = [];
 const running: RunningDevnet[] = [];
 /** anvil processes a test saw started; ended in teardown if a failed test left one behind. */
@@ -22,8 +23,10 @@ const anvils: number[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-devnet-cli-"));
+  teardown = new AbortController();
 });
 afterEach(async () => {
+  teardown.abort();
   for (const c of children.splice(0)) await endChild(c);
   for (const d of running.splice(0)) await d.stop();
   for (const pid of anvils.splice(0)) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
@@ -91,7 +94,7 @@ describe("pouw-miner devnet (CLI)", () => {
     await exit;
 
     const progress: Progress[] = [];
-    const d = await startDevnet({ dataDir, onProgress: (p) => progress.push(p) });
+    const d = await startDevnet({ dataDir, signal: teardown.signal, onProgress: (p) => progress.push(p) });
     running.push(d);
     expect(progress.some((p) => /left running by a devnet that was killed/.test(p.message ?? ""))).toBe(true);
     // The orphan's new parent (init) may take a while to reap it; exited is what counts.

@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Wallet, parseEther } from "ethers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { chainStateFile } from "../../src-main/devnet/chain-service.js";
@@ -20,19 +21,23 @@ import type { Progress } from "../../src-shared/progress.js";
 
 // The CLI end to end (ready line, signals, orphans) is in devnet-cli.test.ts.
 let dataDir: string;
+let teardown: AbortController;
 const running: RunningDevnet[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-devnet-"));
+  teardown = new AbortController();
 });
 afterEach(async () => {
+  // A start-up still in flight (a test that timed out) stops and ends its anvil on abort.
+  teardown.abort();
   for (const d of running.splice(0)) await d.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 async function devnet(): Promise<RunningDevnet & { progress: Progress[] }> {
   const progress: Progress[] = [];
-  const d = await startDevnet({ dataDir, onProgress: (p) => progress.push(p) });
+  const d = await startDevnet({ dataDir, signal: teardown.signal, onProgress: (p) => progress.push(p) });
   running.push(d);
   return Object.assign(d, { progress });
 }
@@ -47,6 +52,8 @@ function account(info: DevnetInfo, role: DevAccountRole, nth = 0) {
   if (!a) throw new Error(`no ${role} #${nth}`);
   return a;
 }
+
+const LockPids = z.object({ services: z.array(z.object({ pid: z.number() })) });
 
 function chainPid(d: RunningDevnet): number {
   const pid = d.services().find((s) => s.name === "chain")?.pid;
@@ -150,6 +157,23 @@ describe("devnet", () => {
     } finally {
       squatter.close();
     }
+  });
+
+  it("gives up a start-up in progress when stopped, leaving no anvil and no lock", async () => {
+    const stopper = new AbortController();
+    let anvil: number | undefined;
+    const started = startDevnet({
+      dataDir,
+      signal: stopper.signal,
+      onProgress: (p) => {
+        if (/^anvil listening/.test(p.message ?? "")) anvil = LockPids.parse(JSON.parse(readFileSync(lockPath(dataDir), "utf8"))).services[0]?.pid;
+        if (/^deploying the contracts/.test(p.message ?? "")) stopper.abort();
+      },
+    });
+    await expect(started).rejects.toMatchObject({ code: "CANCELLED" });
+    expect(anvil).toBeTypeOf("number");
+    expect(pidAlive(anvil!)).toBe(false);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
   });
 
   it("takes over a lock left by a dead process", async () => {
