@@ -1,6 +1,7 @@
 import { Contract, Interface, type ContractRunner, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Deployment } from "../../src-shared/deployment.js";
+import { waitForReceipt } from "./provider.js";
 import { IncentivePoolAbi, NodePoolAbi, PouwTasksAbi, PouwTokenAbi } from "./generated/index.js";
 
 type AbiItem = { readonly type: string; readonly name?: string; readonly stateMutability?: string };
@@ -34,9 +35,11 @@ export class TypedContract<A extends readonly AbiItem[]> {
       const fn = this.contract.getFunction(method);
       // Miner selection reads fresh randomness, so gas at inclusion can exceed the estimate.
       const gasLimit = ((await fn.estimateGas(...args)) * 3n) / 2n;
-      const tx = (await fn.send(...args, { gasLimit })) as { wait(): Promise<TransactionReceipt | null> };
-      const receipt = await tx.wait();
-      if (!receipt) throw new PouwError("CHAIN_ERROR", `${method}: no receipt`);
+      const tx = (await fn.send(...args, { gasLimit })) as { hash: string };
+      const provider = this.contract.runner?.provider;
+      if (!provider) throw new PouwError("CHAIN_ERROR", `${method}: the contract runner has no provider`);
+      const receipt = await waitForReceipt(provider, tx.hash);
+      if (receipt.status !== 1) throw new PouwError("CHAIN_ERROR", `${method} reverted in transaction ${tx.hash}`);
       return receipt;
     } catch (err) {
       throw asChainError(method, err);

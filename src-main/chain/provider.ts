@@ -1,4 +1,5 @@
-import { JsonRpcProvider, Network } from "ethers";
+import { JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
+import { PouwError } from "../../src-shared/errors.js";
 
 export interface ProviderOptions {
   chainId?: number;
@@ -34,4 +35,18 @@ export async function snapshot(provider: JsonRpcProvider): Promise<string> {
 export async function revert(provider: JsonRpcProvider, id: string): Promise<void> {
   const ok = (await provider.send("evm_revert", [id])) as boolean;
   if (!ok) throw new Error(`evm_revert ${id} failed`);
+}
+
+/**
+ * Polls for a receipt. Used instead of ethers' tx.wait(), which after evm_revert can wait forever
+ * for a "new block" that automine never produces when a re-sent transaction has an old hash.
+ */
+export async function waitForReceipt(provider: Provider, hash: string, timeoutMs = 60_000): Promise<TransactionReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt) return receipt;
+    if (Date.now() > deadline) throw new PouwError("TIMEOUT", `transaction ${hash} not mined after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }

@@ -31,7 +31,7 @@ export interface HardwareSampler {
 
 export function createHardwareSampler(opts: { sources?: Partial<SamplerSources>; graphicsEvery?: number } = {}): HardwareSampler {
   const src: SamplerSources = { ...defaultSources, ...opts.sources };
-  const every = Math.max(1, Math.floor(opts.graphicsEvery ?? 5));
+  const every = Math.max(1, Math.floor(opts.graphicsEvery ?? 3));
   let count = 0;
   let graphicsCalls = 0;
   let gpu: GpuFigures = {};

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /**
  * A static file server for download tests, bound to 127.0.0.1. It honours Range requests (so a
@@ -41,7 +41,7 @@ export async function startFileServer(files: Record<string, Buffer>, initial: Fi
   let knobs: FileServerKnobs = { ...initial };
   let cutsLeft = knobs.cutTimes ?? 1;
   const requests: ServedRequest[] = [];
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? "/").split("?")[0]!.replace(/^\//, ""));
