@@ -14,8 +14,11 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
     controller.abort(new Error(`received ${sig}`));
   });
 }
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   signal: controller.signal,
 });
+// Exit explicitly once output is flushed: libraries (the downloader's retry timers, for one) can
+// keep the event loop alive after the command has finished and said so.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

@@ -81,5 +81,7 @@ function recommend(probe: HardwareProbe, catalogue: readonly CatalogueEntry[], r
 }
 
 function gib(bytes: number): string {
+  // Small models would all read "0.0 GiB".
+  if (bytes < 1024 ** 3) return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }

@@ -51,7 +51,15 @@ export async function downloadModel(target: CatalogueEntry | DownloadSource, opt
   if (present) return present;
 
   // ipull retries unreachable hosts for minutes before giving up; the caller's signal must not wait.
-  const downloader = await abortable(createDownloader(src, opts), opts.signal, () => cancelled(src.fileName, 0));
+  const starting = createDownloader(src, opts);
+  // If the caller gave up first, close the downloader whenever it does appear (keeping its temp file).
+  void starting.then(
+    async (d) => {
+      if (opts.signal?.aborted) await d.cancel({ deleteTempFile: false });
+    },
+    () => undefined,
+  );
+  const downloader = await abortable(starting, opts.signal, () => cancelled(src.fileName, 0));
   await transfer(downloader, src.fileName, opts);
 
   const partialPath = downloader.entrypointFilePath;
@@ -157,7 +165,7 @@ async function transfer(downloader: ModelDownloader, fileName: string, opts: Dow
  * chunk map still appended. Moving it back to the temp name makes the next call resume from that
  * chunk map instead of mistaking it for a finished download.
  */
-async function keepResumable(partialPath: string): Promise<void> {
+export async function keepResumable(partialPath: string): Promise<void> {
   const ipullPath = partialPath + IPULL_SUFFIX;
   const [partial, ipull] = await Promise.all([exists(partialPath), exists(ipullPath)]);
   if (partial && !ipull) await fs.rename(partialPath, ipullPath);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BOS_TOKEN_ID, EOS_TOKEN_ID, FIRST_PIECE_ID, UNK_TOKEN_ID, buildTinyVocab } from "./tiny-llama-vocab.js";
 import { encodeGguf } from "./writer.js";
 import type { GgufMetadataValue, GgufTensorInput } from "./writer.js";
@@ -129,6 +129,7 @@ async function ensureFile(filePath: string, bytes: Buffer): Promise<WrittenModel
 }
 
 async function writeAtomically(filePath: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(filePath), { recursive: true });
   const temp = `${filePath}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temp, bytes);
   await rename(temp, filePath);

@@ -1,3 +1,4 @@
+import { parseEther } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { taskStateName } from "../../src-shared/pouw-states.js";
@@ -112,6 +113,28 @@ describe.each([1, 3, 5])("background task with k = %i", (k) => {
     expect(paid).toBeGreaterThan(0n);
     expect(paid).toBeLessThan(await chain.owner.c.incentivePool.read<bigint>("rewardPerTask"));
     expect(await totalHeld(chain)).toBe(supply);
+  });
+});
+
+describe("reward formula", () => {
+  it("pays exactly the worked example of docs/protocol.md", async () => {
+    const requester = chain.requesters[0]!;
+    const taskId = await requestUserTask(chain, requester, { k: 3, priority: 2, payment: parseEther("10") });
+    const runs = await assignedMiners(chain, taskId, () => "Ben and Mia built a sandcastle.");
+    const bySlot = (i: number) => runs.find((r) => r.slot === i)!;
+    await ackAll(taskId, runs);
+    await precommitAll(taskId, [bySlot(1), bySlot(0), bySlot(2)]);
+    await revealAll(taskId, runs);
+    const oracle = chain.oracles[0]!;
+    const before = new Map<string, bigint>();
+    for (const a of [...runs.map((r) => r.node.address), requester.address, oracle.address]) before.set(a, await owedTo(a));
+    await oracle.c.tasks.send("submitPoi", taskId, [9500, 9000, 6000]);
+    const gain = async (a: string) => (await owedTo(a)) - before.get(a)!;
+    expect(await gain(oracle.address)).toBe(parseEther("0.5"));
+    expect(await gain(bySlot(1).node.address)).toBe(4_241860465116279069n);
+    expect(await gain(bySlot(0).node.address)).toBe(3_358139534883720930n);
+    expect(await gain(bySlot(2).node.address)).toBe(0n);
+    expect(await gain(requester.address)).toBe(1_900000000000000001n);
   });
 });
 

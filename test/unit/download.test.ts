@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Progress } from "../../src-shared/progress.js";
-import { downloadModel, partialBytes } from "../../src-main/models/download.js";
+import { downloadModel, keepResumable, partialBytes } from "../../src-main/models/download.js";
 import { readRecordedSha256 } from "../../src-main/models/checksum.js";
 import { startFileServer, type FileServer } from "../helpers/http-file-server.js";
 
@@ -160,6 +160,21 @@ describe("downloadModel", () => {
     const err = await catchError(downloadModel({ uri: url, fileName: NAME }, { modelsDir, signal: AbortSignal.timeout(300) }));
     expect(err.code).toBe("CANCELLED");
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("moves a temp file that ipull renamed during a cancel back to where it resumes from", async () => {
+    // ipull renames `<x>.ipull` to `<x>` on close once its byte counter hits the total, which a
+    // cancel racing the last writes can do; the chunk map is still appended to that file.
+    const modelsDir = await freshDir();
+    const partial = path.join(modelsDir, `${NAME}.partial`);
+    await fs.writeFile(partial, "bytes plus chunk map");
+    await keepResumable(partial);
+    expect(await fs.readdir(modelsDir)).toEqual([`${NAME}.partial.ipull`]);
+    expect(await partialBytes(modelsDir, NAME)).toBe("bytes plus chunk map".length);
+    // With a real temp file present, nothing is touched.
+    await fs.writeFile(partial, "finished");
+    await keepResumable(partial);
+    expect((await fs.readdir(modelsDir)).sort()).toEqual([`${NAME}.partial`, `${NAME}.partial.ipull`]);
   });
 
   it("fails with DOWNLOAD_FAILED on a missing file", async () => {

@@ -71,6 +71,7 @@ describe("fitOne", () => {
     const r = fitOne(probe({ ramFree: 2 * GiB }), model("big", 8));
     expect(r.fit).toBe("too-large");
     expect(r.reason).toMatch(/needs 9\.6 GiB RAM/);
+    expect(fitOne(probe({ ramFree: 0.01 * GiB }), model("small", 0.1)).reason).toMatch(/needs 123 MiB RAM/);
   });
 });
 

@@ -17,7 +17,17 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+const realModel = process.env.POUW_TEST_MODEL;
+if (!realModel) console.warn("model-import: POUW_TEST_MODEL is unset, so importing a real llama.cpp GGUF is skipped");
+
 describe("importModelFile", () => {
+  it.skipIf(!realModel)("imports a real llama.cpp GGUF (POUW_TEST_MODEL) and reads its header", async () => {
+    const result = await importModelFile(realModel!, { modelsDir });
+    expect(result.header.architecture).toBe("llama");
+    expect(result.header.blockCount).toBeGreaterThan(0);
+    expect((await fs.stat(result.path)).size).toBe((await fs.stat(realModel!)).size);
+  });
+
   it("copies a valid GGUF into the models folder with its header and a sha256 record", async () => {
     const written = await writeTinyLlamaModel(path.join(dir, "mine.gguf"));
     const result = await importModelFile(written.path, { modelsDir });
