@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PouwError } from "../src-shared/errors.js";
+import { sha256File } from "../src-shared/file-hash.js";
 import { readGgufHeader } from "../src-shared/gguf/reader.js";
 import type { Progress } from "../src-shared/progress.js";
 
@@ -27,37 +26,12 @@ export async function checkModelFile(
     );
   }
   if (opts.sha256) {
-    const actual = await sha256File(filePath, info.size, opts);
+    const { sha256: actual } = await sha256File(filePath, opts);
     if (actual !== opts.sha256.toLowerCase()) {
       throw new PouwError("CHECKSUM_MISMATCH", `${name} has sha256 ${actual.slice(0, 12)}…, expected ${opts.sha256.slice(0, 12)}…`);
     }
   }
   return { sizeBytes: info.size };
-}
-
-async function sha256File(
-  filePath: string,
-  total: number,
-  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
-): Promise<string> {
-  const hash = createHash("sha256");
-  let done = 0;
-  let lastReport = 0;
-  const stream = createReadStream(filePath, opts.signal ? { signal: opts.signal } : {});
-  try {
-    for await (const chunk of stream) {
-      hash.update(chunk as Buffer);
-      done += (chunk as Buffer).length;
-      if (performance.now() - lastReport > 200) {
-        lastReport = performance.now();
-        opts.onProgress?.({ stage: "verify", bytes: done, totalBytes: total, fraction: total > 0 ? done / total : 1, unit: "bytes" });
-      }
-    }
-  } catch (err) {
-    if (opts.signal?.aborted) throw new PouwError("CANCELLED", "model load was cancelled");
-    throw err;
-  }
-  return hash.digest("hex");
 }
 
 function gib(bytes: number): string {

@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
+import { sha256File } from "../../src-shared/file-hash.js";
 import type { Progress } from "../../src-shared/progress.js";
+
+export { sha256File };
 
 /**
  * sha256 of model files, and the `<file>.sha256` record kept beside each verified file. The record
@@ -12,36 +13,6 @@ import type { Progress } from "../../src-shared/progress.js";
  * later verification is held to.
  */
 export const RECORD_SUFFIX = ".sha256";
-
-export async function sha256File(
-  filePath: string,
-  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
-): Promise<{ sha256: string; bytes: number }> {
-  const { size } = await fs.stat(filePath);
-  const hash = createHash("sha256");
-  let bytes = 0;
-  let lastReport = 0;
-  const started = Date.now();
-  const stream = createReadStream(filePath, { highWaterMark: 1024 * 1024, signal: opts.signal });
-  try {
-    for await (const chunk of stream) {
-      const buf = chunk as Buffer;
-      hash.update(buf);
-      bytes += buf.length;
-      const now = Date.now();
-      if (opts.onProgress && (now - lastReport >= 100 || bytes === size)) {
-        lastReport = now;
-        const seconds = Math.max(0.001, (now - started) / 1000);
-        const speed = bytes / seconds;
-        opts.onProgress({ stage: "verify", bytes, totalBytes: size, fraction: size > 0 ? bytes / size : 1, speed, unit: "bytes", etaSeconds: speed > 0 ? (size - bytes) / speed : undefined });
-      }
-    }
-  } catch (err) {
-    if (opts.signal?.aborted) throw new PouwError("CANCELLED", `verifying ${path.basename(filePath)} was cancelled`);
-    throw err;
-  }
-  return { sha256: hash.digest("hex"), bytes };
-}
 
 export function recordPath(modelPath: string): string {
   return modelPath + RECORD_SUFFIX;
