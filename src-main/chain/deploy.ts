@@ -2,6 +2,7 @@ import { ContractFactory, parseEther, type Signer } from "ethers";
 import { Deployment } from "../../src-shared/deployment.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { connectProtocol, type ProtocolContracts } from "./contracts.js";
+import { waitForReceipt } from "./provider.js";
 import {
   IncentivePoolAbi,
   IncentivePoolBytecode,
@@ -69,6 +70,13 @@ export interface DeployedProtocol {
 async function deployOne(signer: Signer, abi: readonly unknown[], bytecode: string, args: unknown[]): Promise<string> {
   const factory = new ContractFactory(abi as never, bytecode, signer);
   const contract = await factory.deploy(...args);
+  // Polled rather than waitForDeployment(): ethers' block-event wait can miss anvil's automined block.
+  const tx = contract.deploymentTransaction();
+  if (tx && signer.provider) {
+    const receipt = await waitForReceipt(signer.provider, tx.hash);
+    if (receipt.status !== 1 || !receipt.contractAddress) throw new PouwError("CHAIN_ERROR", `deploying a contract failed in transaction ${tx.hash}`);
+    return receipt.contractAddress;
+  }
   await contract.waitForDeployment();
   return contract.getAddress();
 }
