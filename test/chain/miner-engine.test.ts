@@ -27,8 +27,15 @@ async function settle(taskId: bigint): Promise<string[]> {
   await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, slots.map(() => 9_500));
   expect((await readTask(tasks, taskId)).state).toBe("End");
   const miners = slots.map((s) => s.miner);
+  // Settled means: End recorded with its outcome, and the listener has seen that final version
+  // (the store updates memory before its fsync'd write, and reports after it).
   await waitFor(`records of task ${taskId}`, () =>
-    miners.every((m, slot) => rigOf(m).records.get(taskId.toString(), slot)?.states.some((s) => s.state === "End")),
+    miners.every((m, slot) => {
+      const rig = rigOf(m);
+      const record = rig.records.get(taskId.toString(), slot);
+      const last = rig.changes.filter((c) => c.taskId === taskId.toString() && c.slot === slot).at(-1);
+      return record?.outcome !== undefined && record.states.some((s) => s.state === "End") && JSON.stringify(last) === JSON.stringify(record);
+    }),
   );
   return miners;
 }
