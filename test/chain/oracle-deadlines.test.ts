@@ -4,10 +4,10 @@ import { increaseTime } from "../../src-main/chain/provider.js";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import { decodeTaskLog, type TaskEvent } from "../../src-main/miner/task-events.js";
-import { BagOfWordsEmbedder } from "../../src-main/oracle/fake-embedder.js";
-import { openOracle, type OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
+import { startTestOracle } from "./oracle-harness.js";
 
 // No slashing, so the stalled miner stays eligible and the second task can use every miner.
 const env = useMinerChain({ miners: 4, oracles: 1, requesters: 1, rigPerMiner: false, params: { slashAmount: 0n } });
@@ -19,19 +19,7 @@ let stalled: string;
 
 beforeAll(async () => {
   chain = env.chain;
-  const o = chain.oracles[0]!;
-  oracle = await openOracle({
-    dir: path.join(env.dir, "oracle"),
-    signer: o.wallet,
-    provider: chain.provider,
-    contracts: o.c,
-    embedder: new BagOfWordsEmbedder(),
-    startBlock: chain.deployment.deployedAtBlock,
-    pollMs: 100,
-    txQueue: { pollMs: 20 },
-    onError: (err) => oracleErrors.push(err),
-  });
-  await oracle.node.start();
+  oracle = await startTestOracle(chain, env.dir, oracleErrors);
 });
 afterAll(async () => {
   await oracle?.close();

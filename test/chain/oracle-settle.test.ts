@@ -4,10 +4,10 @@ import { readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
 import type { InferenceRequest, InferenceResult } from "../../src-main/miner/inference.js";
 import { decodeTaskLog, type TaskEventOf } from "../../src-main/miner/task-events.js";
-import { BagOfWordsEmbedder } from "../../src-main/oracle/fake-embedder.js";
-import { openOracle, type OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
+import { startTestOracle } from "./oracle-harness.js";
 
 /** Answers like every other fake miner until told to say something unrelated. */
 class SwitchableInference extends FakeInference {
@@ -29,19 +29,7 @@ beforeAll(async () => {
   for (const [i, m] of chain.miners.entries()) {
     env.rigs.push(await startRig(chain, m, path.join(env.dir, `m${i}`), i === 2 ? { inference: odd } : {}));
   }
-  const o = chain.oracles[0]!;
-  oracle = await openOracle({
-    dir: path.join(env.dir, "oracle"),
-    signer: o.wallet,
-    provider: chain.provider,
-    contracts: o.c,
-    embedder: new BagOfWordsEmbedder(),
-    startBlock: chain.deployment.deployedAtBlock,
-    pollMs: 100,
-    txQueue: { pollMs: 20 },
-    onError: (err) => oracleErrors.push(err),
-  });
-  await oracle.node.start();
+  oracle = await startTestOracle(chain, env.dir, oracleErrors);
 });
 afterAll(async () => {
   await oracle?.close();
