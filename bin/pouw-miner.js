@@ -6,12 +6,19 @@ import { register } from "tsx/esm/api";
 register();
 const { runCli } = await import("../src-main/cli/main.ts");
 const controller = new AbortController();
-let signals = 0;
+let firstSignalAt = 0;
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
-    // First signal: ask running work to stop cleanly. Second: give up waiting.
-    if (++signals > 1) process.exit(130);
-    controller.abort(new Error(`received ${sig}`));
+    // First signal: ask running work to stop cleanly. A second one, from a person pressing Ctrl-C
+    // again, gives up waiting. Echoes within a second are ignored: conf's exit hook (when-exit)
+    // re-raises the signal it received on this same process.
+    const now = Date.now();
+    if (firstSignalAt === 0) {
+      firstSignalAt = now;
+      controller.abort(new Error(`received ${sig}`));
+    } else if (now - firstSignalAt > 1000) {
+      process.exit(130);
+    }
   });
 }
 const code = await runCli(process.argv.slice(2), {

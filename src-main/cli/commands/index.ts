@@ -3,9 +3,9 @@ import { benchCommand } from "./bench.js";
 import { devnetCommand } from "./devnet.js";
 import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
+import { headlessCommand } from "./headless.js";
 import { inferCommand } from "./infer.js";
 import { modelsCommand } from "./models.js";
-import { plannedCommand } from "./planned.js";
 import { probeCommand } from "./probe.js";
 import { walletCommand } from "./wallet.js";
 
@@ -18,11 +18,6 @@ export const commands: readonly CommandSpec[] = [
   embedCommand,
   benchCommand,
   devnetCommand,
-  plannedCommand({
-    name: "headless",
-    summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
-    usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F]",
-    issue: 6,
-  }),
+  headlessCommand,
   walletCommand,
 ];

@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { NetworkChoice } from "../../core/bootstrap-network.js";
+import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
+import { appDataDir, packageRoot } from "../../paths.js";
+import { numberOpt, stringOpt, type CommandSpec } from "../command.js";
+import { writeResult } from "../output.js";
+
+export const headlessCommand: CommandSpec = {
+  name: "headless",
+  summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
+  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F] [--model FILE] [--threads N] [--json]",
+  details: [
+    "Starts the miner core (on the embedded devnet unless --network names a deployment file),",
+    "creates the wallet on first launch, funds it on the devnet, registers as a miner, starts",
+    "mining and prints the dashboard URL (with its launch token). Runs until Ctrl-C or SIGTERM.",
+    "The password comes from --password-file or POUW_WALLET_PASSWORD, never from the command line.",
+  ].join("\n"),
+  options: {
+    network: { type: "string" },
+    "data-dir": { type: "string" },
+    port: { type: "string" },
+    "password-file": { type: "string" },
+    model: { type: "string" },
+    threads: { type: "string" },
+  },
+  optionHelp: {
+    network: '"devnet" (default) or a deployment.json of another network',
+    "data-dir": "wallet, settings, devnet and task history (default: the app data folder)",
+    port: "dashboard port on 127.0.0.1 (default: any free port)",
+    "password-file": "file whose first line is the wallet password",
+    model: "the .gguf to serve (default: the built-in tiny model)",
+    threads: "worker CPU threads (default: cores minus one)",
+  },
+  async run(args, ctx) {
+    const networkArg = stringOpt(args, "network") ?? "devnet";
+    const network: NetworkChoice = networkArg === "devnet" ? "devnet" : { deploymentFile: path.resolve(networkArg) };
+    const dataDir = path.resolve(stringOpt(args, "data-dir") ?? appDataDir());
+    const port = numberOpt(args, "port", { min: 1, max: 65535, integer: true });
+    const threads = numberOpt(args, "threads", { min: 1, max: 512, integer: true });
+    const model = stringOpt(args, "model");
+    const passwordFile = stringOpt(args, "password-file");
+    const password = await headlessPassword(passwordFile ? { passwordFile } : {});
+    try {
+      await runHeadless({
+        network,
+        dataDir,
+        password,
+        appVersion: await packageVersion(),
+        ...(port !== undefined ? { port } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        ...(model !== undefined ? { modelPath: path.resolve(model) } : {}),
+        signal: ctx.signal,
+        onLog: (line) => {
+          if (ctx.verbose || !ctx.json) ctx.stderr.write(`${line}\n`);
+        },
+        onReady: (ready) => writeResult(ctx, ready, readyText),
+      });
+    } catch (err) {
+      // A signal during start-up is a request to stop, not a failure.
+      if (!ctx.signal.aborted) throw err;
+    }
+    if (!ctx.json) ctx.stderr.write("miner stopped\n");
+    return 0;
+  },
+};
+
+function readyText(r: HeadlessReady): string {
+  return [
+    `Dashboard: ${r.dashboardUrl}`,
+    `Mining as ${r.address} on ${r.network} (chain ${r.chainId}, ${r.rpcUrl})`,
+    `Model id: ${r.modelId}`,
+    `Data: ${r.dataDir}`,
+    "Press Ctrl-C to stop.",
+  ].join("\n");
+}
+
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(packageRoot, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}

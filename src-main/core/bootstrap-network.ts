@@ -1,0 +1,86 @@
+import path from "node:path";
+import type { JsonRpcProvider } from "ethers";
+import type { Deployment } from "../../src-shared/deployment.js";
+import type { DevnetAccount } from "../../src-shared/devnet-info.js";
+import { PouwError } from "../../src-shared/errors.js";
+import { createProvider } from "../chain/provider.js";
+import { startDevnet, type RunningDevnet } from "../devnet/devnet.js";
+import { readDeploymentFile } from "../devnet/verify-deployment.js";
+import { verifyNetwork } from "../network/verify-network.js";
+
+export type NetworkChoice = "devnet" | { deploymentFile: string };
+
+export interface OpenedNetwork {
+  /** "devnet", or the deployment file's name for a remote network. */
+  name: string;
+  deployment: Deployment;
+  rpcUrl: string;
+  chainId: number;
+  provider: JsonRpcProvider;
+  /** Funded dev accounts, only on the embedded devnet. */
+  devAccounts?: DevnetAccount[];
+  /** `<dataDir>/networks/<chainId>-<tasksAddress>`: journal, records and cursors of this network only. */
+  networkDir: string;
+  /** The devnet's running children (anvil); empty for a remote network. */
+  services(): Array<{ name: string; pid: number }>;
+  /** Stops what this opened (the provider, and the devnet when it started one). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the network the miner works on: starts (or reuses) the embedded devnet under
+ * `<dataDir>/devnet`, or reads a deployment file; then checks the chain really is that deployment.
+ */
+export async function openNetwork(opts: {
+  dataDir: string;
+  network: NetworkChoice;
+  signal?: AbortSignal;
+  onLog?: (line: string) => void;
+}): Promise<OpenedNetwork> {
+  let devnet: RunningDevnet | undefined;
+  let deployment: Deployment;
+  let rpcUrl: string;
+  let name: string;
+  if (opts.network === "devnet") {
+    devnet = await startDevnet({
+      dataDir: path.join(opts.dataDir, "devnet"),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (p) => opts.onLog?.(`devnet ${p.stage}: ${p.message ?? ""}`),
+      onWarning: (m) => opts.onLog?.(`devnet warning: ${m}`),
+    });
+    deployment = devnet.info;
+    rpcUrl = devnet.info.rpcUrl;
+    name = "devnet";
+  } else {
+    const file = path.resolve(opts.network.deploymentFile);
+    const read = await readDeploymentFile(file);
+    if (!read.ok) throw new PouwError("INVALID_PARAMS", `cannot use the deployment file ${file}: ${read.reason}`);
+    if (!read.deployment.rpcUrl) throw new PouwError("INVALID_PARAMS", `the deployment file ${file} has no rpcUrl`);
+    deployment = read.deployment;
+    rpcUrl = read.deployment.rpcUrl;
+    name = path.basename(file, ".json");
+  }
+  const provider = createProvider(rpcUrl, { chainId: deployment.chainId, pollingInterval: 250 });
+  const close = async () => {
+    provider.destroy();
+    await devnet?.stop();
+  };
+  try {
+    const { chainId } = await verifyNetwork(provider, deployment, rpcUrl);
+    const networkDir = path.join(opts.dataDir, "networks", `${chainId}-${deployment.contracts.tasks.toLowerCase()}`);
+    return {
+      name,
+      deployment,
+      rpcUrl,
+      chainId,
+      provider,
+      ...(devnet ? { devAccounts: devnet.info.accounts } : {}),
+      networkDir,
+      services: () => (devnet?.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}

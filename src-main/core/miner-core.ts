@@ -1,0 +1,193 @@
+import path from "node:path";
+import type { MiningStatus, ModelListEntry } from "../../src-shared/app-contract.js";
+import { toErrorShape } from "../../src-shared/errors.js";
+import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { connectProtocol } from "../chain/contracts.js";
+import { modelIdOf } from "../chain/task-views.js";
+import type { Inference } from "../miner/inference.js";
+import { openSettings } from "../settings/store.js";
+import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
+import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet } from "./bootstrap-wallet.js";
+import { MinerRuntime } from "./miner-runtime.js";
+import { startModelWorker, type ModelWorker } from "./model-inference.js";
+import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
+import type { MainCore } from "./types.js";
+
+export interface MinerCoreOptions {
+  dataDir: string;
+  network: NetworkChoice;
+  password: string;
+  appVersion: string;
+  /** The GGUF the worker serves; default: the tiny model written into `<dataDir>/models`. */
+  modelPath?: string;
+  /** Replaces the worker (tests): no process is started and no model is loaded. */
+  inference?: Inference;
+  onLog?: (line: string) => void;
+  /** Worker threads; default: cores minus one. */
+  threads?: number;
+  /** Tokens per second declared when registering (until the benchmark supplies it). */
+  speed?: number;
+  /** Chain poll interval in ms (tests shorten it). */
+  pollMs?: number;
+  /** Keystore scrypt cost for a new wallet (tests lower it). */
+  scryptN?: number;
+  /** Stops start-up early (Ctrl-C while the devnet starts); what was started is closed again. */
+  signal?: AbortSignal;
+  /** Start mining once set up (default true). */
+  autoStart?: boolean;
+}
+
+/** The running core plus what the headless command prints and tests connect with. */
+export interface MinerCore extends MainCore {
+  readonly address: string;
+  readonly modelId: string;
+  readonly network: Pick<OpenedNetwork, "name" | "rpcUrl" | "chainId" | "deployment" | "devAccounts" | "networkDir">;
+  /** Child processes this core runs (anvil on the devnet, the worker), for status lines and checks. */
+  processes(): Array<{ name: string; pid: number }>;
+}
+
+const DEFAULT_SPEED = 100;
+const STATUS_POLL_MS = 2_000;
+
+/** The on-chain name of a model file: its file name without `.gguf` (the tests' "stories260K"). */
+export function modelNameOf(modelPath: string): string {
+  return path.basename(modelPath).replace(/\.gguf$/i, "");
+}
+
+/**
+ * The real miner core: network (embedded devnet or a deployment file), wallet, registration,
+ * worker, and the task engine fed by the chain sync, seen through one snapshot with patches.
+ * Everything it starts is stopped by close(), last started first.
+ */
+export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore> {
+  const log = opts.onLog ?? (() => undefined);
+  const cleanups: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
+  };
+  try {
+    const settings = openSettings({ cwd: opts.dataDir });
+    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: log });
+    cleanups.push(() => net.close());
+
+    const { signer: unconnected, created } = await openOrCreateWallet(path.join(opts.dataDir, "wallet"), opts.password, {
+      ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+    });
+    if (created) log(`created wallet ${unconnected.address}`);
+    const signer = unconnected.connect(net.provider);
+    const contracts = connectProtocol(net.deployment, signer);
+    if (net.devAccounts) {
+      const stake = await minStakeOf(contracts);
+      await fundOnDevnet({ provider: net.provider, deployment: net.deployment, devAccounts: net.devAccounts, address: signer.address, tokensNeeded: stake * 2n, onLog: log });
+    }
+
+    const modelPath = opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path;
+    const modelName = modelNameOf(modelPath);
+    const modelId = modelIdOf(modelName);
+    await ensureRegistered({ signer, contracts, models: [modelId], speed: opts.speed ?? DEFAULT_SPEED, onLog: log });
+
+    let inference = opts.inference;
+    let worker: ModelWorker | undefined;
+    if (!inference) {
+      worker = await startModelWorker({ modelPath, ...(opts.threads ? { threads: opts.threads } : {}), onLog: log });
+      const started = worker;
+      cleanups.push(() => started.stop());
+      inference = worker.inference;
+    }
+
+    const hub = new SnapshotHub({
+      appVersion: opts.appVersion,
+      mining: { state: "stopped", reason: "Mining has not been started" },
+      network: { name: net.name, chainId: net.chainId, connected: true },
+      walletAddress: signer.address,
+      tasks: [],
+      earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
+      settings: settings.get(),
+    });
+    cleanups.push(async () => hub.clear());
+    const unsubscribeSettings = settings.onChange((s) => hub.update((snap) => ({ ...snap, settings: s })));
+    cleanups.push(async () => void unsubscribeSettings());
+
+    let view: { runtime: MinerRuntime; baseline: ReadonlyMap<string, bigint> } | undefined;
+    // Records change during recovery too, before the runtime exists: those are reflected once it does.
+    const refreshTasks = () => {
+      if (!view) return;
+      const records = view.runtime.records.all();
+      const earnings = earningsOf(records, view.baseline);
+      hub.update((s) => ({ ...s, tasks: taskSummaries(records), earnings }));
+    };
+    const rt = await MinerRuntime.open({
+      networkDir: net.networkDir,
+      signer,
+      provider: net.provider,
+      deployment: net.deployment,
+      contracts,
+      inference,
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      onChange: () => refreshTasks(),
+      onError: (taskId, error) => log(`task ${taskId}: ${error.code}: ${error.message}`),
+      onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
+    });
+    cleanups.push(() => rt.close());
+    view = { runtime: rt, baseline: rewardBaseline(rt.records.all()) };
+    refreshTasks();
+
+    const pollStatus = async () => {
+      try {
+        const blockNumber = await net.provider.getBlockNumber();
+        hub.update((s) => ({ ...s, network: { ...s.network, connected: true, blockNumber } }));
+      } catch {
+        hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
+      }
+    };
+    await pollStatus();
+    const statusTimer = setInterval(() => void pollStatus(), opts.pollMs ?? STATUS_POLL_MS);
+    statusTimer.unref();
+    cleanups.push(async () => clearInterval(statusTimer));
+
+    const setMining = (mining: MiningStatus) => hub.update((s) => ({ ...s, mining }));
+    let starting: Promise<MiningStatus> | undefined;
+    const start = async (): Promise<MiningStatus> => {
+      setMining({ state: "starting", reason: "Catching up with the chain" });
+      try {
+        await rt.startSync();
+        setMining({ state: "mining", reason: `Serving ${modelName} on ${net.name} as ${signer.address}` });
+      } catch (err) {
+        setMining({ state: "error", reason: `Could not start mining: ${toErrorShape(err).message}` });
+      }
+      return hub.current().mining;
+    };
+    // Two quick clicks start one sync, not two.
+    const startMining = (): Promise<MiningStatus> => {
+      if (rt.syncing) return Promise.resolve(hub.current().mining);
+      return (starting ??= start().finally(() => (starting = undefined)));
+    };
+    if (opts.autoStart ?? true) await startMining();
+
+    let closing: Promise<void> | undefined;
+    return {
+      address: signer.address,
+      modelId,
+      network: net,
+      processes: () => {
+        const workerPid = worker?.pid();
+        return [...net.services(), ...(workerPid === undefined ? [] : [{ name: "worker", pid: workerPid }])];
+      },
+      getSnapshot: () => hub.message(),
+      onPatch: (listener) => hub.subscribe(listener),
+      startMining,
+      async stopMining() {
+        await rt.stopSync();
+        setMining({ state: "stopped", reason: "Stopped by you" });
+        return hub.current().mining;
+      },
+      getSettings: () => settings.get(),
+      updateSettings: async (update) => settings.update(update),
+      listModels: async (): Promise<ModelListEntry[]> => [{ id: modelId, name: modelName, installed: true, active: true }],
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

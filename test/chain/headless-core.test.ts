@@ -1,0 +1,242 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Wallet, parseEther, type JsonRpcProvider } from "ethers";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectProtocol, type ProtocolContracts } from "../../src-main/chain/contracts.js";
+import { createProvider } from "../../src-main/chain/provider.js";
+import { outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
+import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
+import { deploymentFile } from "../../src-main/devnet/devnet.js";
+import { pidAlive } from "../../src-main/devnet/pid.js";
+import { FakeInference } from "../../src-main/miner/fake-inference.js";
+import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
+import { SnapshotMessage, type PatchMessage } from "../../src-shared/app-contract.js";
+import type { Deployment } from "../../src-shared/deployment.js";
+import { DevnetInfo, type DevAccountRole, type DevnetAccount } from "../../src-shared/devnet-info.js";
+import { headlessPaths } from "../../src-shared/headless-protocol.js";
+import { applyPatch } from "../../src-shared/json-patch.js";
+import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
+import { waitFor } from "./miner-harness.js";
+
+let dataDir: string;
+let core: MinerCore | undefined;
+let provider: JsonRpcProvider;
+const inference = new FakeInference();
+const patches: PatchMessage[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-headless-core-"));
+  core = await createMinerCore({
+    dataDir,
+    network: "devnet",
+    password: "correct horse battery",
+    appVersion: "0.0.0-test",
+    inference,
+    pollMs: 100,
+    scryptN: 2 ** 10,
+  });
+  core.onPatch((p) => patches.push(p));
+  provider = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
+});
+
+afterAll(async () => {
+  provider?.destroy();
+  await core?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+interface DevnetView {
+  deployment: Deployment;
+  devAccounts: readonly DevnetAccount[];
+  provider: JsonRpcProvider;
+}
+
+function devAccount(net: DevnetView, role: DevAccountRole): { address: string; c: ProtocolContracts } {
+  const account = net.devAccounts.find((a) => a.role === role);
+  if (!account) throw new Error(`the devnet has no ${role} account`);
+  const wallet = new Wallet(account.privateKey, net.provider);
+  return { address: wallet.address, c: connectProtocol(net.deployment, wallet) };
+}
+
+/**
+ * What the network around a miner does for one user task: the requester asks for it (k = 1), and
+ * once the miner has revealed, the oracle (registered here on first use) submits its PoI.
+ */
+async function requestAndScoreTask(net: DevnetView, modelId: string, miner: string): Promise<bigint> {
+  const oracle = devAccount(net, "oracle");
+  const minStake = await oracle.c.nodePool.read<bigint>("minStake");
+  if (!(await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address))) {
+    await oracle.c.token.send("approve", net.deployment.contracts.nodePool, minStake);
+    await oracle.c.nodePool.send("register", nodeRoleIndex("Oracle"), minStake, 0, []);
+  }
+  const requester = devAccount(net, "requester");
+  const payment = parseEther("10");
+  await requester.c.token.send("approve", net.deployment.contracts.tasks, payment);
+  const prompt = "Once upon a time";
+  const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
+  await requester.c.tasks.send("requestTask", spec, payment);
+  const taskId = await requester.c.tasks.read<bigint>("taskCount");
+
+  const tasks = oracle.c.tasks;
+  await waitFor(`reveal of task ${taskId}`, async () => (await readTask(tasks, taskId)).revealsClosed, 40_000);
+  const slots = await readSlots(tasks, taskId, 1);
+  expect(slots[0]?.miner).toBe(miner);
+  await tasks.send("submitPoi", taskId, [9_500]);
+  return taskId;
+}
+
+describe("the miner core on the embedded devnet", () => {
+  it("creates, funds and registers a wallet, and shows it mining", async () => {
+    const { snapshot } = core!.getSnapshot();
+    expect(snapshot.walletAddress).toBe(core!.address);
+    expect(snapshot.network).toMatchObject({ name: "devnet", chainId: core!.network.chainId, connected: true });
+    expect(snapshot.network.blockNumber).toBeGreaterThan(0);
+    expect(snapshot.mining.state).toBe("mining");
+    expect(snapshot.tasks).toEqual([]);
+
+    const reader = connectProtocol(core!.network.deployment, provider);
+    const node = await reader.nodePool.read<{ stake: bigint; role: bigint; active: boolean }>("getNode", core!.address);
+    expect(node.stake).toBe(await reader.nodePool.read<bigint>("minStake"));
+    expect(Number(node.role)).toBe(nodeRoleIndex("Miner"));
+    expect(await reader.nodePool.read<boolean>("serves", core!.address, core!.modelId)).toBe(true);
+    expect(await provider.getBalance(core!.address)).toBeGreaterThan(parseEther("1"));
+  });
+
+  it("serves a user task to End and shows the reward, with patches that rebuild the snapshot", async () => {
+    const before = core!.getSnapshot();
+    const seen: PatchMessage[] = [];
+    const unsubscribe = core!.onPatch((p) => seen.push(p));
+
+    const net = { deployment: core!.network.deployment, devAccounts: core!.network.devAccounts ?? [], provider };
+    const taskId = await requestAndScoreTask(net, core!.modelId, core!.address);
+    const tasks = connectProtocol(net.deployment, provider).tasks;
+
+    await waitFor("the task to reach End in the snapshot", () => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);
+    const { rev, snapshot } = core!.getSnapshot();
+    expect(BigInt(snapshot.earnings.totalWei)).toBeGreaterThan(0n);
+    expect(snapshot.earnings.sessionWei).toBe(snapshot.earnings.totalWei);
+    expect(snapshot.earnings.tasksCompleted).toBe(1);
+    expect(BigInt(snapshot.earnings.totalWei)).toBe(await tasks.read<bigint>("owed", core!.address));
+    expect(inference.calls).toBe(1);
+
+    unsubscribe();
+    expect(seen.map((p) => p.rev)).toEqual(Array.from({ length: rev - before.rev }, (_, i) => before.rev + 1 + i));
+    const rebuilt = seen.reduce((doc, p) => applyPatch(doc, p.ops), before.snapshot);
+    expect(rebuilt).toEqual(snapshot);
+  });
+
+  it("stops and starts mining on request", async () => {
+    expect(await core!.stopMining()).toEqual({ state: "stopped", reason: "Stopped by you" });
+    expect(core!.getSnapshot().snapshot.mining.state).toBe("stopped");
+    const patchesBefore = patches.length;
+    const both = await Promise.all([core!.startMining(), core!.startMining()]);
+    expect(both.map((m) => m.state)).toEqual(["mining", "mining"]);
+    // One start: stopped → starting → mining, two patches, however often it was asked.
+    expect(patches.length - patchesBefore).toBe(2);
+  });
+
+  it("close() stops the devnet's anvil, and a restart on the same folder keeps wallet, registration and history", async () => {
+    const nonceAtClose = await provider.getTransactionCount(core!.address, "latest");
+    const pids = core!.processes().map((p) => p.pid);
+    // The injected inference means no worker: anvil is the only child.
+    expect(core!.processes().map((p) => p.name)).toEqual(["chain"]);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
+    await core!.close();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+    const { address, network } = core!;
+    const before = core!.getSnapshot().snapshot;
+
+    core = await createMinerCore({ dataDir, network: "devnet", password: "correct horse battery", appVersion: "0.0.0-test", inference, pollMs: 100 });
+    expect(core.address).toBe(address);
+    expect(core.network.deployment).toEqual(network.deployment);
+    const { snapshot } = core.getSnapshot();
+    expect(snapshot.tasks).toEqual(before.tasks);
+    expect(snapshot.earnings).toEqual({ ...before.earnings, sessionWei: "0" });
+    // Already registered: the restart sent no transaction from the miner's wallet.
+    const again = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
+    try {
+      expect(await again.getTransactionCount(address, "latest")).toBe(nonceAtClose);
+    } finally {
+      again.destroy();
+    }
+  });
+});
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const Ready = z.object({
+  dashboardUrl: z.string(),
+  port: z.number(),
+  address: z.string(),
+  modelId: z.string(),
+  rpcUrl: z.string(),
+  chainId: z.number(),
+  processes: z.array(z.object({ name: z.string(), pid: z.number() })),
+});
+
+describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
+  let cliDir: string;
+  let cli: ChildProcess | undefined;
+  let leftover: number[] = [];
+  const env = { ...process.env };
+  delete env[PASSWORD_ENV];
+  const spawnCli = (args: string[]) => spawn(process.execPath, ["bin/pouw-miner.js", "headless", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+
+  beforeAll(async () => {
+    cliDir = await mkdtemp(path.join(os.tmpdir(), "pouw-headless-cli-"));
+  });
+  afterAll(async () => {
+    if (cli?.pid !== undefined && cli.exitCode === null) process.kill(cli.pid, "SIGKILL");
+    for (const pid of leftover) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+    if (cliDir) await rm(cliDir, { recursive: true, force: true });
+  });
+
+  it("refuses a first launch with no password, in one line, exit 1", async () => {
+    const child = spawnCli(["--data-dir", cliDir]);
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toBe(`pouw-miner: no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)\n`);
+  });
+
+  it("mines a task with the worker, serves the status, and stops everything on SIGINT", async () => {
+    const passwordFile = path.join(cliDir, "password");
+    await writeFile(passwordFile, "correct horse battery\n", { mode: 0o600 });
+    cli = spawnCli(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1", "--json"]);
+    const lines = createInterface({ input: cli.stdout! });
+    let stderr = "";
+    cli.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    const [first] = (await Promise.race([once(lines, "line"), once(cli, "exit").then(() => [`exited early: ${stderr}`])])) as [string];
+    const ready = Ready.parse(JSON.parse(first).type === "result" ? JSON.parse(first) : {});
+    leftover = ready.processes.map((p) => p.pid);
+    expect(ready.processes.map((p) => p.name).sort()).toEqual(["chain", "worker"]);
+    expect(ready.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=\w+/);
+
+    const status = async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${ready.port}${headlessPaths.status}`)).json()).snapshot;
+    expect((await status()).mining.state).toBe("mining");
+    expect((await status()).walletAddress).toBe(ready.address);
+
+    const chainProvider = createProvider(ready.rpcUrl, { chainId: ready.chainId });
+    try {
+      const info = DevnetInfo.parse(JSON.parse(await readFile(deploymentFile(path.join(cliDir, "devnet")), "utf8")));
+      const taskId = await requestAndScoreTask({ deployment: info, devAccounts: info.accounts, provider: chainProvider }, ready.modelId, ready.address);
+      await waitFor("the task to reach End on the status page", async () => (await status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);
+      expect(BigInt((await status()).earnings.totalWei)).toBeGreaterThan(0n);
+    } finally {
+      chainProvider.destroy();
+    }
+
+    const exit = once(cli, "exit");
+    process.kill(cli.pid!, "SIGINT");
+    // An orderly stop: exit 0 (conf's exit hook re-raises the signal; the CLI ignores that echo).
+    const [code] = (await exit) as [number | null];
+    expect(code).toBe(0);
+    await waitFor("every child of the CLI to end", () => !leftover.some(pidAlive), 10_000);
+  });
+});
