@@ -108,7 +108,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     const unsubscribeSettings = settings.onChange((s) => hub.update((snap) => ({ ...snap, settings: s })));
     cleanups.push(async () => void unsubscribeSettings());
 
-    let view: { runtime: MinerRuntime; baseline: ReadonlyMap<string, bigint> } | undefined;
+    let view: { runtime: MinerRuntime; baseline: ReadonlyMap<string, bigint> } | undefined = undefined;
     // Records change during recovery too, before the runtime exists: those are reflected once it does.
     const refreshTasks = () => {
       if (!view) return;
