@@ -1,4 +1,5 @@
 import type { JsonRpcProvider, Log } from "ethers";
+import { coalescedRunner, type CoalescedRunner } from "../sync/coalesced-runner.js";
 import { revertName, type ProtocolContracts } from "../chain/contracts.js";
 import { readSlots, readTask, type TaskView } from "../chain/task-views.js";
 import type { Journal } from "../engine/journal.js";
@@ -56,8 +57,6 @@ export class OracleNode {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private recovered = false;
-  private ticking: Promise<void> | undefined;
-  private again = false;
   private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: OracleNodeOptions) {
@@ -95,7 +94,7 @@ export class OracleNode {
     this.running = false;
     clearInterval(this.timer);
     await this.sync.stop();
-    await this.ticking;
+    await this.wake.idle();
     await this.saving;
   }
 
@@ -123,25 +122,10 @@ export class OracleNode {
   }
 
   /** Runs one pass over the watched tasks now; concurrent calls coalesce into one more pass. */
-  wake(): Promise<void> {
-    if (this.ticking) {
-      this.again = true;
-      return this.ticking;
-    }
-    this.ticking = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.tick();
-        } while (this.again && this.running);
-      } catch (err) {
-        this.opts.onError?.(err);
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
-  }
+  readonly wake: CoalescedRunner = coalescedRunner(() => this.tick(), {
+    keepGoing: () => this.running,
+    onError: (err) => this.opts.onError?.(err),
+  });
 
   private async tick(): Promise<void> {
     const block = await this.opts.provider.getBlock("latest");

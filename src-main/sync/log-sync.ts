@@ -1,4 +1,5 @@
 import { WebSocketProvider, type JsonRpcProvider, type Log } from "ethers";
+import { coalescedRunner, type CoalescedRunner } from "./coalesced-runner.js";
 import type { CursorStore, SyncCursor } from "./cursor-store.js";
 
 export interface LogSyncOptions {
@@ -33,8 +34,6 @@ const CHECKPOINTS = 64;
  */
 export class LogSync {
   private running = false;
-  private syncing: Promise<void> | undefined;
-  private again = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private ws: WebSocketProvider | undefined;
   private lastWsBlockAt = 0;
@@ -54,29 +53,14 @@ export class LogSync {
     const ws = this.ws;
     this.ws = undefined;
     await ws?.destroy();
-    await this.syncing;
+    await this.syncNow.idle();
   }
 
   /** Catches up to the confirmed head now; concurrent calls coalesce into one more pass. */
-  syncNow(): Promise<void> {
-    if (this.syncing) {
-      this.again = true;
-      return this.syncing;
-    }
-    this.syncing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.catchUp();
-        } while (this.again && this.running);
-      } catch (err) {
-        this.opts.onError?.(err);
-      } finally {
-        this.syncing = undefined;
-      }
-    })();
-    return this.syncing;
-  }
+  readonly syncNow: CoalescedRunner = coalescedRunner(() => this.catchUp(), {
+    keepGoing: () => this.running,
+    onError: (err) => this.opts.onError?.(err),
+  });
 
   private async catchUp(): Promise<void> {
     const { provider } = this.opts;
