@@ -1,6 +1,6 @@
 import { hexlify, randomBytes } from "ethers";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { increaseTime, revert, snapshot } from "../../src-main/chain/provider.js";
+import { describe, expect, it } from "vitest";
+import { increaseTime } from "../../src-main/chain/provider.js";
 import { commitmentOf, outputHashOf, poiResultHashOf, readTask } from "../../src-main/chain/task-views.js";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import {
@@ -9,33 +9,15 @@ import {
   precommitAll,
   requestUserTask,
   revealAll,
-  tasksBalanceMatches,
-  totalHeld,
   type Chain,
   type MinerRun,
-  startChain,
+  freshChainPerTest,
 } from "./fixture.js";
 
 // Two oracles must agree before a PoI result is final, so disagreement can be exercised.
 let chain: Chain;
-let supply: bigint;
-let snap: string;
-
-beforeAll(async () => {
-  chain = await startChain({ miners: 5, oracles: 3, requesters: 1, params: { oracleQuorum: 2 } });
-  supply = await chain.owner.c.token.read<bigint>("totalSupply");
-});
-afterAll(async () => {
-  await chain?.stop();
-});
-beforeEach(async () => {
-  snap = await snapshot(chain.provider);
-});
-afterEach(async () => {
-  expect(await tasksBalanceMatches(chain)).toBe(true);
-  expect(await totalHeld(chain)).toBe(supply);
-  await revert(chain.provider, snap);
-});
+// Every test starts from the freshly deployed chain and must conserve funds.
+freshChainPerTest({ miners: 5, oracles: 3, requesters: 1, params: { oracleQuorum: 2 } }, (c) => (chain = c));
 
 const tasks = () => chain.owner.c.tasks;
 const owed = (a: string) => tasks().read<bigint>("owed", a);

@@ -1,6 +1,6 @@
 import { parseEther } from "ethers";
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
-import { increaseTime, revert, snapshot } from "../../src-main/chain/provider.js";
+import { describe, expect, it } from "vitest";
+import { increaseTime } from "../../src-main/chain/provider.js";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import {
@@ -12,35 +12,16 @@ import {
   requestUserTask,
   revealAll,
   STAKE,
-  tasksBalanceMatches,
-  totalHeld,
   type Chain,
-  startChain,
+  freshChainPerTest,
 } from "./fixture.js";
 
 const W = DEFAULT_DEPLOY_PARAMS.windows;
 const KEEPER_FEE = DEFAULT_DEPLOY_PARAMS.keeperFee;
 const SLASH = DEFAULT_DEPLOY_PARAMS.slashAmount;
 let chain: Chain;
-let supply: bigint;
-let snap: string;
-
-beforeAll(async () => {
-  chain = await startChain({ miners: 6, oracles: 1, requesters: 2 });
-  supply = await chain.owner.c.token.read<bigint>("totalSupply");
-});
-afterAll(async () => {
-  await chain?.stop();
-});
-// Every test starts from the freshly deployed chain.
-beforeEach(async () => {
-  snap = await snapshot(chain.provider);
-});
-afterEach(async () => {
-  expect(await tasksBalanceMatches(chain)).toBe(true);
-  expect(await totalHeld(chain)).toBe(supply);
-  await revert(chain.provider, snap);
-});
+// Every test starts from the freshly deployed chain and must conserve funds.
+freshChainPerTest({ miners: 6, oracles: 1, requesters: 2 }, (c) => (chain = c));
 
 const oracle = () => chain.oracles[0]!;
 const tasks = () => chain.owner.c.tasks;

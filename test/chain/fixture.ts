@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { hexlify, parseEther, Wallet, type JsonRpcProvider, type TransactionReceipt } from "ethers";
 import { startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
 import { connectProtocol, type ProtocolContracts } from "../../src-main/chain/contracts.js";
 import { deployProtocol, type DeployParams } from "../../src-main/chain/deploy.js";
-import { createProvider } from "../../src-main/chain/provider.js";
+import { createProvider, revert, snapshot } from "../../src-main/chain/provider.js";
 import { commitmentOf, modelIdOf, outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
@@ -182,4 +183,30 @@ export async function tasksBalanceMatches(chain: Chain): Promise<boolean> {
   const escrow = await c.tasks.read<bigint>("totalEscrow");
   const owed = await c.tasks.read<bigint>("totalOwed");
   return bal === escrow + owed;
+}
+
+/**
+ * One chain per test file, every test starting from the fresh deployment (snapshot before, revert
+ * after) and required to leave the network's funds conserved. `onReady` receives the chain.
+ */
+export function freshChainPerTest(opts: ChainOptions, onReady: (chain: Chain) => void): void {
+  let chain: Chain | undefined;
+  let supply = 0n;
+  let snap = "";
+  beforeAll(async () => {
+    chain = await startChain(opts);
+    supply = await chain.owner.c.token.read<bigint>("totalSupply");
+    onReady(chain);
+  });
+  afterAll(async () => {
+    await chain?.stop();
+  });
+  beforeEach(async () => {
+    snap = await snapshot(chain!.provider);
+  });
+  afterEach(async () => {
+    expect(await tasksBalanceMatches(chain!)).toBe(true);
+    expect(await totalHeld(chain!)).toBe(supply);
+    await revert(chain!.provider, snap);
+  });
 }
