@@ -1,6 +1,28 @@
 import { z } from "zod";
 import { ErrorShape } from "./errors.js";
 import { PatchOp } from "./json-patch.js";
+import {
+  BenchmarkResultView,
+  BenchmarkView,
+  ChainAction,
+  DownloadView,
+  Earnings,
+  GasEstimate,
+  HardwareReport,
+  LiveSample,
+  LogLevel,
+  LogLine,
+  ModelListEntry,
+  RegistrationView,
+  SetupState,
+  TaskDetail,
+  TaskFilter,
+  TaskPage,
+  TaskSummary,
+  TxResult,
+  Wei,
+  WalletView,
+} from "./app-views.js";
 import { Settings, SettingsUpdate } from "./settings-schema.js";
 
 /**
@@ -37,18 +59,7 @@ export const HardwareSummary = z
   .strict();
 export type HardwareSummary = z.infer<typeof HardwareSummary>;
 
-/** A task this miner takes part in; `stage` is the PoUW session stage (Request … End). */
-export const TaskSummary = z
-  .object({ id: z.string(), stage: z.string(), modelId: z.string().optional(), updatedAt: z.number() })
-  .strict();
-export type TaskSummary = z.infer<typeof TaskSummary>;
-
-/** Amounts are decimal strings of wei: bigint does not survive JSON or structured clone everywhere. */
-const Wei = z.string().regex(/^\d+$/, "wei amounts are decimal strings");
-export const Earnings = z
-  .object({ totalWei: Wei, sessionWei: Wei, tasksCompleted: z.number().int().nonnegative() })
-  .strict();
-export type Earnings = z.infer<typeof Earnings>;
+export { Earnings, ModelListEntry, TaskSummary };
 
 export const AppSnapshot = z
   .object({
@@ -60,6 +71,15 @@ export const AppSnapshot = z
     tasks: z.array(TaskSummary),
     earnings: Earnings,
     settings: Settings,
+    /** First-run progress; absent from cores that need no set-up (the in-memory preview). */
+    setup: SetupState.optional(),
+    wallet: WalletView.optional(),
+    registration: RegistrationView.optional(),
+    /** The model the worker serves now. */
+    activeModelId: z.string().optional(),
+    /** Downloads by catalogue id, while running and after (done, error, cancelled) until dismissed. */
+    downloads: z.record(z.string(), DownloadView).optional(),
+    benchmark: BenchmarkView.optional(),
   })
   .strict();
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
@@ -73,12 +93,10 @@ export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
 export const PatchMessage = z.object({ rev: z.number().int().positive(), ops: z.array(PatchOp) }).strict();
 export type PatchMessage = z.infer<typeof PatchMessage>;
 
-export const ModelListEntry = z
-  .object({ id: z.string(), name: z.string(), installed: z.boolean(), active: z.boolean() })
-  .strict();
-export type ModelListEntry = z.infer<typeof ModelListEntry>;
-
 const NoParams = z.object({}).strict();
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const Password = z.string().min(8, "use a password of at least 8 characters");
+const ModelId = z.object({ id: z.string().min(1) }).strict();
 
 interface InvokeSpec {
   readonly params: z.ZodType;
@@ -92,13 +110,74 @@ export const invokeMethods = {
   stopMining: { params: NoParams, result: MiningStatus, summary: "Stop mining after the current step." },
   getSettings: { params: NoParams, result: Settings, summary: "The saved settings." },
   updateSettings: { params: SettingsUpdate, result: Settings, summary: "Validate, save and return new settings." },
-  // Filled by the model-management issue; until then the core lists the models it knows of.
-  listModels: { params: NoParams, result: z.array(ModelListEntry), summary: "Models the miner can serve." },
+
+  // First run and hardware.
+  getHardware: { params: NoParams, result: HardwareReport, summary: "Probe this machine and fit the catalogue to it." },
+  completeSetupStep: { params: z.object({ step: z.enum(["hardware"]) }).strict(), result: SetupState, summary: "Mark an informational step seen." },
+
+  // Wallet. Secrets go in (import, passwords) but only the recovery phrase comes out, once, after a password check.
+  createWallet: { params: z.object({ password: Password }).strict(), result: z.object({ address: Address }).strict(), summary: "Create and encrypt a new wallet." },
+  importWallet: {
+    params: z
+      .object({
+        source: z.enum(["privateKey", "mnemonic", "keystore"]),
+        secret: z.string().min(1, "paste the key, phrase or keystore JSON"),
+        password: Password,
+        /** The imported keystore's own password, when it differs from the new one. */
+        keystorePassword: z.string().optional(),
+      })
+      .strict(),
+    result: z.object({ address: Address }).strict(),
+    summary: "Import a wallet and encrypt it with the password.",
+  },
+  unlockWallet: {
+    params: z.object({ password: z.string().min(1, "enter your wallet password"), remember: z.boolean().optional() }).strict(),
+    result: z.object({ address: Address }).strict(),
+    summary: "Unlock the saved wallet (remember: keep it unlocked through the OS keychain where available).",
+  },
+  revealRecoveryPhrase: {
+    params: z.object({ password: z.string().min(1) }).strict(),
+    result: z.object({ words: z.array(z.string()).min(12) }).strict(),
+    summary: "The recovery phrase, shown once for the back-up step; refused after confirmBackup.",
+  },
+  confirmBackup: { params: NoParams, result: SetupState, summary: "The user wrote the phrase down." },
+  exportKeystore: {
+    params: z.object({ password: z.string().min(1) }).strict(),
+    result: z.object({ fileName: z.string(), json: z.string() }).strict(),
+    summary: "The encrypted keystore JSON, after a password check.",
+  },
+
+  // Chain actions: estimate first, then the user approves.
+  estimateAction: { params: z.object({ action: ChainAction, amountWei: Wei.optional() }).strict(), result: GasEstimate, summary: "Gas and fee of an action before approving it." },
+  register: { params: z.object({ stakeWei: Wei }).strict(), result: TxResult, summary: "Register as a miner with the active model and this stake." },
+  topUpStake: { params: z.object({ amountWei: Wei }).strict(), result: TxResult, summary: "Add stake." },
+  unbond: { params: z.object({ amountWei: Wei.optional() }).strict(), result: TxResult, summary: "Start unbonding stake (all when no amount)." },
+  withdrawStake: { params: NoParams, result: TxResult, summary: "Withdraw stake whose unbonding period is over." },
+  claimRewards: { params: NoParams, result: TxResult, summary: "Withdraw the claimable rewards to the wallet." },
+
+  // Models and benchmark; progress arrives in the snapshot's `downloads` and `benchmark`.
+  listModels: { params: NoParams, result: z.array(ModelListEntry), summary: "The catalogue with this machine's fit, installed and active models." },
+  downloadModel: { params: ModelId, result: z.object({ started: z.boolean() }).strict(), summary: "Start (or resume) a download." },
+  cancelDownload: { params: ModelId, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a download; what was fetched is kept for resuming." },
+  deleteModel: { params: ModelId, result: z.object({ deleted: z.boolean() }).strict(), summary: "Delete a downloaded model (not the active one)." },
+  setActiveModel: { params: ModelId, result: z.object({ activeModelId: z.string() }).strict(), summary: "Serve this installed model." },
+  runBenchmark: { params: z.object({ id: z.string().optional() }).strict(), result: BenchmarkResultView, summary: "Measure tokens/s of a model (the active one by default)." },
+  cancelBenchmark: { params: NoParams, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a running benchmark." },
+
+  // History, live readings, logs.
+  listTasks: { params: TaskFilter, result: TaskPage, summary: "Task history, newest first, filtered and paged." },
+  getTask: { params: z.object({ id: z.string() }).strict(), result: TaskDetail, summary: "One task's whole record." },
+  getSamples: { params: NoParams, result: z.array(LiveSample), summary: "Recent hardware readings, oldest first." },
+  getLogs: { params: z.object({ level: LogLevel.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), result: z.array(LogLine), summary: "Recent log lines, oldest first." },
 } as const satisfies Record<string, InvokeSpec>;
 
 export const pushChannels = {
   snapshot: SnapshotMessage,
   patch: PatchMessage,
+  /** A hardware reading every few seconds; the renderer keeps its own window of them. */
+  sample: LiveSample,
+  /** Each new log line, for the live tail. */
+  log: LogLine,
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeMethod = keyof typeof invokeMethods;

@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   "CATALOGUE_INVALID",
   "UNTRUSTED_SENDER",
   "ALREADY_RUNNING",
+  "WALLET_LOCKED",
+  "SETUP_INCOMPLETE",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

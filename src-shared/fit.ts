@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { roleOf, type CatalogueEntry } from "./catalogue.js";
 import type { HardwareProbe } from "./hardware.js";
 
@@ -12,7 +13,8 @@ const MIN_PARTIAL_SHARE = 0.1;
 /** On CPU only, parameters (in billions) worth running per physical core: beyond it tokens crawl. */
 const CPU_BILLIONS_PER_CORE = 0.75;
 
-export type Fit = "gpu" | "partial" | "cpu" | "too-large";
+export const Fit = z.enum(["gpu", "partial", "cpu", "too-large"]);
+export type Fit = z.infer<typeof Fit>;
 
 export interface FitResult {
   id: string;
