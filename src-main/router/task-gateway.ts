@@ -1,0 +1,165 @@
+import { randomInt } from "node:crypto";
+import type { JsonRpcProvider } from "ethers";
+import type { PouwReceipt } from "../../src-shared/router-contract.js";
+import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
+import type { ProtocolContracts } from "../chain/contracts.js";
+import { modelIdOf, outputHashOf } from "../chain/task-views.js";
+import type { RequesterPool } from "./requester-pool.js";
+import { routerErrors } from "./router-error.js";
+import type { TaskTrace, TaskWatch } from "./task-watch.js";
+
+export interface GatewayLimits {
+  /** Miners per task (lowered to the number of active miners when fewer serve the model). */
+  k: number;
+  payment: bigint;
+  priority: number;
+  maxTokens: number;
+  defaultMaxTokens: number;
+  /** A prompt longer than this many characters is refused (the miners' context is small). */
+  maxPromptChars: number;
+  /** How long a request may wait for its task's End before it is answered 504. */
+  timeoutMs: number;
+}
+
+export interface InferenceAsk {
+  model: string;
+  prompt: string;
+  maxTokens?: number | null | undefined;
+  temperature?: number | null | undefined;
+  seed?: number | null | undefined;
+}
+
+export interface InferenceAnswer {
+  text: string;
+  pouw: PouwReceipt;
+}
+
+const MINERS_CACHE_MS = 2_000;
+const ASSIGN_RETRY_MS = 1_000;
+
+/**
+ * Turns one inference request into one paid user task and waits for the network's answer: the
+ * revealed output of the slot PoI scored highest (the medoid of the k outputs).
+ */
+export class TaskGateway {
+  private readonly modelIds: Map<string, string>;
+  private minersCache = new Map<string, { count: number; at: number }>();
+
+  constructor(
+    private readonly opts: {
+      models: readonly string[];
+      provider: JsonRpcProvider;
+      contracts: ProtocolContracts;
+      requesters: RequesterPool;
+      watch: TaskWatch;
+      limits: GatewayLimits;
+    },
+  ) {
+    this.modelIds = new Map(opts.models.map((m) => [m, modelIdOf(m)]));
+  }
+
+  get models(): readonly string[] {
+    return [...this.modelIds.keys()];
+  }
+
+  async infer(ask: InferenceAsk, signal?: AbortSignal): Promise<InferenceAnswer> {
+    const started = Date.now();
+    const { limits } = this.opts;
+    const modelId = this.modelIds.get(ask.model);
+    if (!modelId) throw routerErrors.unknownModel(ask.model, this.models);
+    const maxTokens = ask.maxTokens ?? limits.defaultMaxTokens;
+    if (maxTokens > limits.maxTokens) {
+      throw routerErrors.tooManyTokens(`max_tokens is ${maxTokens}; this network answers at most ${limits.maxTokens} tokens`, "max_tokens");
+    }
+    if (ask.prompt.length > limits.maxPromptChars) {
+      throw routerErrors.tooManyTokens(`the prompt has ${ask.prompt.length} characters; this network takes at most ${limits.maxPromptChars}`, "messages");
+    }
+    const miners = await this.activeMiners(modelId);
+    if (miners === 0) throw routerErrors.noMiners(ask.model);
+    const k = Math.min(limits.k, miners);
+
+    const spec = {
+      modelId,
+      promptHash: outputHashOf(ask.prompt),
+      promptUri: ask.prompt,
+      maxTokens,
+      temperatureMilli: Math.round((ask.temperature ?? 0) * 1000),
+      seed: BigInt(ask.seed ?? randomInt(2 ** 31)),
+      k,
+      priority: limits.priority,
+    };
+    const { taskId } = await this.opts.requesters.request(spec, limits.payment);
+    this.opts.watch.poke();
+    const trace = await this.waitForEnd(taskId, started, signal);
+    try {
+      return answerOf(trace, k, started);
+    } finally {
+      this.opts.watch.release(taskId);
+    }
+  }
+
+  private async waitForEnd(taskId: bigint, started: number, signal?: AbortSignal): Promise<TaskTrace> {
+    const timeout = AbortSignal.timeout(this.opts.limits.timeoutMs);
+    const stop = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    // Miners all busy: the task waits in Request and nobody else retries assign() (docs/oracle.md).
+    let lastAssign = Date.now();
+    let retry: NodeJS.Timeout | undefined;
+    const kick = (t: TaskTrace | undefined) => {
+      clearTimeout(retry);
+      const waiting = !t || t.states.every((s) => s.state === "Request");
+      if (!waiting || stop.aborted) return;
+      retry = setTimeout(() => {
+        lastAssign = Date.now();
+        void this.opts.requesters.tryAssign(taskId).then((ok) => ok && this.opts.watch.poke());
+        kick(this.opts.watch.trace(taskId));
+      }, Math.max(0, ASSIGN_RETRY_MS - (Date.now() - lastAssign)));
+    };
+    try {
+      const trace = await this.opts.watch.untilEnd(taskId, stop, kick);
+      if (trace) return trace;
+    } finally {
+      clearTimeout(retry);
+    }
+    const seen = this.opts.watch.trace(taskId)?.states.at(-1)?.state ?? "Request";
+    this.opts.watch.release(taskId);
+    throw routerErrors.deadline(`task ${taskId} did not finish within ${Math.round((Date.now() - started) / 1000)} s (last state seen: ${seen})`);
+  }
+
+  /** Active, staked miners registered for the model, busy or not (cached briefly). */
+  private async activeMiners(modelId: string): Promise<number> {
+    const hit = this.minersCache.get(modelId);
+    if (hit && Date.now() - hit.at < MINERS_CACHE_MS) return hit.count;
+    const { nodePool } = this.opts.contracts;
+    const [all, minStake] = await Promise.all([nodePool.read<string[]>("modelMiners", modelId), nodePool.read<bigint>("minStake")]);
+    let count = 0;
+    for (const m of all) {
+      const n = await nodePool.read<{ role: bigint; active: boolean; stake: bigint }>("getNode", m);
+      if (Number(n.role) === nodeRoleIndex("Miner") && n.active && n.stake >= minStake) count++;
+    }
+    this.minersCache.set(modelId, { count, at: Date.now() });
+    return count;
+  }
+}
+
+function answerOf(trace: TaskTrace, k: number, started: number): InferenceAnswer {
+  const result = trace.finalized ? trace.poi.get(trace.finalized) : undefined;
+  if (!result) {
+    throw routerErrors.deadline(`task ${trace.taskId} ended without a Proof-of-Inference result (deadlines passed; the payment was refunded)`);
+  }
+  let best = -1;
+  for (const [slot] of trace.reveals) {
+    if (best < 0 || (result.scoresBps[slot] ?? 0) > (result.scoresBps[best] ?? 0) || ((result.scoresBps[slot] ?? 0) === (result.scoresBps[best] ?? 0) && slot < best)) best = slot;
+  }
+  if (best < 0) throw routerErrors.deadline(`task ${trace.taskId} ended with no revealed output`);
+  return {
+    text: trace.reveals.get(best) ?? "",
+    pouw: {
+      taskId: trace.taskId.toString(),
+      k,
+      states: trace.states.map((s) => ({ state: s.state, txHash: s.txHash, block: s.block, ms: Math.max(0, s.atMs - started) })),
+      consensusSlot: best,
+      scoresBps: result.scoresBps,
+      poiTxHash: result.txHash,
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import { startRouter, type RunningRouter } from "../../src-main/router/router.js";
+import { OpenAiErrorBody, PouwReceipt, POUW_TASK_ID_HEADER } from "../../src-shared/router-contract.js";
+import { startChain, type Chain } from "./fixture.js";
+import { startRig, stopRig, type MinerRig } from "./miner-harness.js";
+import { startTestOracle } from "./oracle-harness.js";
+
+// The router over a chain with three fake-inference miners and an oracle; the devnet's real
+// workers are exercised in devnet-network.test.ts.
+let chain: Chain;
+let dir: string;
+let rigs: MinerRig[] = [];
+let oracle: OpenedOracle;
+let router: RunningRouter;
+const oracleErrors: unknown[] = [];
+
+const EVERY_STATE = ["Request", "Start", "Precommit", "Commit", "End"];
+
+beforeAll(async () => {
+  chain = await startChain({ miners: 3, oracles: 1, requesters: 2 });
+  dir = await mkdtemp(path.join(os.tmpdir(), "pouw-router-"));
+  rigs = await Promise.all(chain.miners.map((m, i) => startRig(chain, m, path.join(dir, `miner-${i}`))));
+  oracle = await startTestOracle(chain, dir, oracleErrors);
+  router = await startRouter({
+    deployment: chain.deployment,
+    rpcUrl: chain.anvil.rpcUrl,
+    requesterKeys: chain.requesters.map((r) => r.wallet.privateKey),
+    models: ["stories260K", "nobody-serves-this"],
+    pollMs: 50,
+    limits: { timeoutMs: 30_000 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await router?.close();
+  await oracle?.close();
+  for (const r of rigs) await stopRig(r);
+  await chain?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const client = () => new OpenAI({ baseURL: router.url, apiKey: "x", maxRetries: 0 });
+
+describe("router (OpenAI-compatible)", () => {
+  it("answers a chat completion through every state of a user task, with its task id and transactions", async () => {
+    const { data, response } = await client()
+      .chat.completions.create({ model: "stories260K", messages: [{ role: "user", content: "Tell me about the park" }], max_tokens: 16 })
+      .withResponse();
+    const text = data.choices[0]?.message.content ?? "";
+    expect(text.length).toBeGreaterThan(0);
+    const pouw = PouwReceipt.parse((data as unknown as { pouw: unknown }).pouw);
+    expect(response.headers.get(POUW_TASK_ID_HEADER)).toBe(pouw.taskId);
+    expect(pouw.states.map((s) => s.state)).toEqual(EVERY_STATE);
+    expect(pouw.k).toBe(3);
+    for (const s of pouw.states) expect(s.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    // The answer is what the consensus slot revealed on chain.
+    const receipt = await chain.provider.getTransactionReceipt(pouw.states.at(-1)!.txHash);
+    expect(receipt?.status).toBe(1);
+    expect(pouw.scoresBps[pouw.consensusSlot]).toBe(Math.max(...pouw.scoresBps));
+    const task = await chain.owner.c.tasks.read<{ requester: string }>("getTask", BigInt(pouw.taskId));
+    expect(chain.requesters.map((r) => r.address)).toContain(task.requester);
+  });
+
+  it("streams a chat completion (SSE) and lists its models", async () => {
+    const stream = await client().chat.completions.create({ model: "stories260K", messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 12, stream: true });
+    let text = "";
+    let pouw: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      pouw ??= (chunk as unknown as { pouw?: unknown }).pouw;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(PouwReceipt.parse(pouw).states.map((s) => s.state)).toEqual(EVERY_STATE);
+
+    const models = [];
+    for await (const m of client().models.list()) models.push(m.id);
+    expect(models).toEqual(["stories260K", "nobody-serves-this"]);
+  });
+
+  it("serves plain completions, streamed too", async () => {
+    const res = await client().completions.create({ model: "stories260K", prompt: "The cat", max_tokens: 8 });
+    expect(res.choices[0]?.text.length).toBeGreaterThan(0);
+    const stream = await client().completions.create({ model: "stories260K", prompt: "The dog", max_tokens: 8, stream: true });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it("answers errors OpenAI-style with proper status codes", async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`${router.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      return { status: res.status, body: OpenAiErrorBody.parse(await res.json()) };
+    };
+    const chat = (model: string, extra: object = {}) => JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra });
+
+    const unknown = await post(chat("gpt-4"));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("model_not_found");
+    await expect(client().chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+
+    const tooMany = await post(chat("stories260K", { max_tokens: 100_000 }));
+    expect(tooMany).toMatchObject({ status: 400, body: { error: { code: "context_length_exceeded", param: "max_tokens" } } });
+    const longPrompt = await post(JSON.stringify({ model: "stories260K", messages: [{ role: "user", content: "word ".repeat(2_000) }] }));
+    expect(longPrompt).toMatchObject({ status: 400, body: { error: { code: "context_length_exceeded" } } });
+
+    const badJson = await post("{not json");
+    expect(badJson).toMatchObject({ status: 400, body: { error: { code: "invalid_json", type: "invalid_request_error" } } });
+    const badShape = await post(JSON.stringify({ model: "stories260K" }));
+    expect(badShape).toMatchObject({ status: 400, body: { error: { param: "messages" } } });
+
+    const noMiners = await post(chat("nobody-serves-this"));
+    expect(noMiners).toMatchObject({ status: 503, body: { error: { code: "no_miners_available" } } });
+
+    const missing = await fetch(`${router.url}/engines`);
+    expect(missing.status).toBe(404);
+  });
+
+  it("answers 504 when the task does not end within the router's deadline", async () => {
+    const impatient = await startRouter({
+      deployment: chain.deployment,
+      rpcUrl: chain.anvil.rpcUrl,
+      requesterKeys: [chain.requesters[0]!.wallet.privateKey],
+      models: ["stories260K"],
+      limits: { timeoutMs: 1 },
+    });
+    try {
+      const res = await fetch(`${impatient.url}/completions`, { method: "POST", body: JSON.stringify({ model: "stories260K", prompt: "Hurry" }) });
+      expect(res.status).toBe(504);
+      expect(OpenAiErrorBody.parse(await res.json()).error.code).toBe("deadline_exceeded");
+    } finally {
+      await impatient.close();
+    }
+    // The network still finishes that task; let it end before the next test file's chain checks.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(oracleErrors).toEqual([]);
+  });
+});
