@@ -5,6 +5,7 @@ import type { ErrorShape } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import type { ProtocolContracts } from "../chain/contracts.js";
 import { Journal } from "../engine/journal.js";
+import { crashHookFromEnv } from "../engine/test-crash.js";
 import { TxQueue } from "../engine/tx-queue.js";
 import type { Inference } from "../miner/inference.js";
 import { MinerSync } from "../miner/miner-sync.js";
@@ -42,7 +43,8 @@ export class MinerRuntime {
   ) {}
 
   static async open(opts: MinerRuntimeOptions): Promise<MinerRuntime> {
-    const journal = await Journal.open(path.join(opts.networkDir, "journal.jsonl"));
+    const afterAppend = crashHookFromEnv();
+    const journal = await Journal.open(path.join(opts.networkDir, "journal.jsonl"), afterAppend ? { afterAppend } : {});
     try {
       const records = await RecordsStore.open(path.join(opts.networkDir, "records.json"));
       const queue = new TxQueue(opts.signer, opts.provider, journal);

@@ -36,20 +36,26 @@ export interface ActionState {
   abandoned?: JournalRecord;
 }
 
+export interface JournalOptions {
+  /** Called once a record is on disk (the test-only crash hook, src-main/engine/test-crash.ts). */
+  afterAppend?: (record: JournalRecord) => void;
+}
+
 export class Journal {
   private records: JournalRecord[] = [];
 
   private constructor(
     readonly filePath: string,
     private handle: FileHandle,
+    private readonly options: JournalOptions,
   ) {}
 
   /** Opens (or creates) the journal and replays it; cuts a torn last line left by a crash. */
-  static async open(filePath: string): Promise<Journal> {
+  static async open(filePath: string, options: JournalOptions = {}): Promise<Journal> {
     await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
     const { records, goodBytes, torn } = await readJournal(filePath);
     if (torn) await truncate(filePath, goodBytes);
-    const journal = new Journal(filePath, await open(filePath, "a", 0o600));
+    const journal = new Journal(filePath, await open(filePath, "a", 0o600), options);
     journal.records = records;
     return journal;
   }
@@ -61,6 +67,7 @@ export class Journal {
     await this.handle.appendFile(encodeLine(record));
     await this.handle.datasync();
     this.records.push(record);
+    this.options.afterAppend?.(record);
     return record;
   }
 

@@ -5,23 +5,22 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { Wallet, parseEther, type JsonRpcProvider } from "ethers";
+import { parseEther, type JsonRpcProvider } from "ethers";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectProtocol, type ProtocolContracts } from "../../src-main/chain/contracts.js";
+import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
 import { deploymentFile } from "../../src-main/devnet/devnet.js";
 import { pidAlive } from "../../src-main/devnet/pid.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
 import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
 import { SnapshotMessage, type PatchMessage } from "../../src-shared/app-contract.js";
-import type { Deployment } from "../../src-shared/deployment.js";
-import { DevnetInfo, type DevAccountRole, type DevnetAccount } from "../../src-shared/devnet-info.js";
+import { DevnetInfo } from "../../src-shared/devnet-info.js";
 import { headlessPaths } from "../../src-shared/headless-protocol.js";
 import { applyPatch } from "../../src-shared/json-patch.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
+import { requestAndScoreTask } from "./devnet-tasks.js";
 import { waitFor } from "./miner-harness.js";
 
 let dataDir: string;
@@ -50,46 +49,6 @@ afterAll(async () => {
   await core?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-interface DevnetView {
-  deployment: Deployment;
-  devAccounts: readonly DevnetAccount[];
-  provider: JsonRpcProvider;
-}
-
-function devAccount(net: DevnetView, role: DevAccountRole): { address: string; c: ProtocolContracts } {
-  const account = net.devAccounts.find((a) => a.role === role);
-  if (!account) throw new Error(`the devnet has no ${role} account`);
-  const wallet = new Wallet(account.privateKey, net.provider);
-  return { address: wallet.address, c: connectProtocol(net.deployment, wallet) };
-}
-
-/**
- * What the network around a miner does for one user task: the requester asks for it (k = 1), and
- * once the miner has revealed, the oracle (registered here on first use) submits its PoI.
- */
-async function requestAndScoreTask(net: DevnetView, modelId: string, miner: string): Promise<bigint> {
-  const oracle = devAccount(net, "oracle");
-  const minStake = await oracle.c.nodePool.read<bigint>("minStake");
-  if (!(await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address))) {
-    await oracle.c.token.send("approve", net.deployment.contracts.nodePool, minStake);
-    await oracle.c.nodePool.send("register", nodeRoleIndex("Oracle"), minStake, 0, []);
-  }
-  const requester = devAccount(net, "requester");
-  const payment = parseEther("10");
-  await requester.c.token.send("approve", net.deployment.contracts.tasks, payment);
-  const prompt = "Once upon a time";
-  const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
-  await requester.c.tasks.send("requestTask", spec, payment);
-  const taskId = await requester.c.tasks.read<bigint>("taskCount");
-
-  const tasks = oracle.c.tasks;
-  await waitFor(`reveal of task ${taskId}`, async () => (await readTask(tasks, taskId)).revealsClosed, 40_000);
-  const slots = await readSlots(tasks, taskId, 1);
-  expect(slots[0]?.miner).toBe(miner);
-  await tasks.send("submitPoi", taskId, [9_500]);
-  return taskId;
-}
 
 describe("the miner core on the embedded devnet", () => {
   it("creates, funds and registers a wallet, and shows it mining", async () => {
