@@ -11,7 +11,7 @@ import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet } from "
 import { MinerRuntime } from "./miner-runtime.js";
 import { startModelWorker, type ModelWorker } from "./model-inference.js";
 import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
-import type { MainCore } from "./types.js";
+import type { MiningCore } from "./types.js";
 
 export interface MinerCoreOptions {
   dataDir: string;
@@ -38,7 +38,7 @@ export interface MinerCoreOptions {
 }
 
 /** The running core plus what the headless command prints and tests connect with. */
-export interface MinerCore extends MainCore {
+export interface MinerCore extends MiningCore {
   readonly address: string;
   readonly modelId: string;
   readonly network: Pick<OpenedNetwork, "name" | "rpcUrl" | "chainId" | "deployment" | "devAccounts" | "networkDir">;

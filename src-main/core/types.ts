@@ -1,11 +1,28 @@
-import type { MiningStatus, ModelListEntry, PatchMessage, SnapshotMessage } from "../../src-shared/app-contract.js";
+import type { z } from "zod";
+import type {
+  InvokeMethod,
+  InvokeResult,
+  MiningStatus,
+  ModelListEntry,
+  PatchMessage,
+  PushChannel,
+  PushPayload,
+  SnapshotMessage,
+  invokeMethods,
+} from "../../src-shared/app-contract.js";
 import type { Settings } from "../../src-shared/settings-schema.js";
 
+/** Params as a handler receives them: validated by the contract's schema, defaults applied. */
+export type ParsedParams<M extends InvokeMethod> = z.infer<(typeof invokeMethods)[M]["params"]>;
+
+/** Push channels that carry live changes after the snapshot (everything but the snapshot itself). */
+export type LiveChannel = Exclude<PushChannel, "snapshot">;
+
 /**
- * What the Electron shell and the headless HTTP server both talk to. The in-memory core
- * (memory-core.ts) stands in until the real miner core (chain sync, worker, wallet) implements this.
+ * The mining part of a core: snapshot, patches, start/stop, settings. `createMinerCore` is this;
+ * the app session (first run, wallet, models) wraps it into a whole MainCore.
  */
-export interface MainCore {
+export interface MiningCore {
   getSnapshot(): SnapshotMessage;
   /** Every change after the snapshot, in rev order. Returns the unsubscribe function. */
   onPatch(listener: (patch: PatchMessage) => void): () => void;
@@ -16,4 +33,18 @@ export interface MainCore {
   updateSettings(update: unknown): Promise<Settings>;
   listModels(): Promise<ModelListEntry[]>;
   close(): Promise<void>;
+}
+
+/** The contract methods beyond MiningCore's, each taking its parsed params. */
+type ActionMethod = Exclude<InvokeMethod, "getSnapshot" | "startMining" | "stopMining" | "getSettings" | "updateSettings" | "listModels">;
+export type CoreActions = { [M in ActionMethod]: (params: ParsedParams<M>) => Promise<InvokeResult<M>> };
+
+/**
+ * What the Electron shell and the headless HTTP server both talk to: the whole app contract
+ * (src-shared/app-contract.ts). The app session (app-session.ts) is the real one; the in-memory
+ * core (memory-core.ts) is a preview and test double.
+ */
+export interface MainCore extends MiningCore, CoreActions {
+  /** Live pushes of one channel (patch, sample, log). Returns the unsubscribe function. */
+  subscribe<C extends LiveChannel>(channel: C, listener: (payload: PushPayload<C>) => void): () => void;
 }

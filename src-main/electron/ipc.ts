@@ -1,6 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from "electron";
 import { invokeMethodNames, ipcChannels, type PushChannel, type PushPayload } from "../../src-shared/app-contract.js";
 import { dispatchInvoke } from "../core/dispatch.js";
+import { liveChannelNames } from "../core/live-pushes.js";
 import type { MainCore } from "../core/types.js";
 import { isTrustedSender } from "./ipc-sender.js";
 import type { AppOrigin } from "./navigation-guard.js";
@@ -21,10 +22,10 @@ export function registerIpc(core: MainCore, origin: AppOrigin, ourWindows: () =>
       return dispatchInvoke(core, method, params);
     });
   }
-  const unsubscribe = core.onPatch((patch) => push(ourWindows(), "patch", patch));
+  const unsubscribes = liveChannelNames.map((channel) => core.subscribe(channel, (payload) => push(ourWindows(), channel, payload)));
 
   return () => {
-    unsubscribe();
+    for (const unsubscribe of unsubscribes) unsubscribe();
     for (const method of invokeMethodNames) ipcMain.removeHandler(ipcChannels.invoke[method]);
   };
 }

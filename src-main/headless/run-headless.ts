@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
 import type { NetworkChoice } from "../core/bootstrap-network.js";
+import { interimCore } from "../core/interim-core.js";
 import { createMinerCore, type MinerCoreOptions } from "../core/miner-core.js";
 import { packageRoot } from "../paths.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
@@ -56,7 +57,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadl
   const core = await createMinerCore(opts);
   try {
     const staticDir = opts.staticDir ?? defaultStaticDir();
-    const server = await startHeadlessServer({ core, ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
+    const server = await startHeadlessServer({ core: interimCore(core), ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
     let closing: Promise<void> | undefined;
     return {
       ready: {

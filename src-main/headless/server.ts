@@ -4,6 +4,7 @@ import sirv from "sirv";
 import { WebSocketServer, type WebSocket } from "ws";
 import { TOKEN_FRAGMENT_KEY, TOKEN_HEADER, headlessPaths, type PushFrame } from "../../src-shared/headless-protocol.js";
 import { dispatchInvoke } from "../core/dispatch.js";
+import { liveChannelNames } from "../core/live-pushes.js";
 import type { MainCore } from "../core/types.js";
 import { hostAllowed, newLaunchToken, originAllowed, tokenMatches } from "./auth.js";
 
@@ -96,13 +97,17 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   };
 }
 
-/** Snapshot first, then every patch in order; a client that misses one asks for a new snapshot. */
+/**
+ * Snapshot first, then every live channel of the contract (patches in order, samples, log lines); a
+ * client that misses a patch asks for a new snapshot.
+ */
 function streamState(ws: WebSocket, core: MainCore): void {
   const send = (frame: PushFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
   send({ channel: "snapshot", payload: core.getSnapshot() });
-  const unsubscribe = core.onPatch((patch) => send({ channel: "patch", payload: patch }));
+  const unsubscribes = liveChannelNames.map((channel) => core.subscribe(channel, (payload) => send({ channel, payload } as PushFrame)));
+  const unsubscribe = () => unsubscribes.forEach((u) => u());
   ws.on("close", unsubscribe);
   ws.on("error", unsubscribe);
 }

@@ -26,7 +26,7 @@ describe("app contract", () => {
   });
 
   it("names the bridge functions after the contract", () => {
-    expect(bridgeFunctionNames).toEqual([...invokeMethodNames, "onSnapshot", "onPatch"]);
+    expect(bridgeFunctionNames).toEqual([...invokeMethodNames, "onSnapshot", "onPatch", "onSample", "onLog"]);
     expect(invokeMethodNames).toEqual(
       expect.arrayContaining(["getSnapshot", "startMining", "stopMining", "getSettings", "updateSettings"]),
     );

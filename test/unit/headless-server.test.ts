@@ -85,6 +85,19 @@ describe("headless server", () => {
     ws.close();
   });
 
+  it("forwards every live channel of the contract, log lines included", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${headlessPaths.events}?token=${server.token}`);
+    const frames: PushFrame[] = [];
+    ws.on("message", (data) => frames.push(parsePushFrame(JSON.parse(String(data)))));
+    await new Promise((r) => ws.once("open", r));
+    await waitFor(() => frames.length >= 1);
+    await invoke("stopMining", {});
+    await waitFor(() => frames.some((f) => f.channel === "log"));
+    const log = frames.find((f) => f.channel === "log");
+    expect(log?.channel === "log" && log.payload).toMatchObject({ level: "info", message: "mining stopped" });
+    ws.close();
+  });
+
   it("refuses the event socket without the token", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}${headlessPaths.events}`);
     const outcome = await new Promise<string>((resolve) => {

@@ -8,7 +8,7 @@ import { createMemoryCore } from "../../src-main/core/memory-core.js";
 import type { MainCore } from "../../src-main/core/types.js";
 import { isTrustedSender } from "../../src-main/electron/ipc-sender.js";
 import { openSettings } from "../../src-main/settings/store.js";
-import { AppSnapshot, type PatchMessage } from "../../src-shared/app-contract.js";
+import { AppSnapshot, invokeMethodNames, type PatchMessage } from "../../src-shared/app-contract.js";
 import { applyPatch } from "../../src-shared/json-patch.js";
 
 let dir: string;
@@ -57,6 +57,41 @@ describe("dispatchInvoke", () => {
     expect(replayed).toEqual(core.getSnapshot().snapshot);
     expect(core.getSnapshot().rev).toBe(4);
     expect(replayed.settings.theme).toBe("dark");
+  });
+
+  it("validates the params of every contract method before the core sees them", async () => {
+    // One wrong call per method (an unknown key is refused by every strict schema).
+    for (const method of invokeMethodNames) {
+      const answer = await dispatchInvoke(core, method, { notAParam: 1 });
+      expect(answer, method).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS", message: expect.stringContaining(`${method}:`) } });
+    }
+    const cases: Array<[string, unknown]> = [
+      ["createWallet", { password: "short" }],
+      ["importWallet", { source: "seed", secret: "x", password: "long enough" }],
+      ["estimateAction", { action: "steal" }],
+      ["register", { stakeWei: "1.5" }],
+      ["topUpStake", {}],
+      ["listTasks", { limit: 1000 }],
+      ["getLogs", { level: "trace" }],
+      ["completeSetupStep", { step: "register" }],
+    ];
+    for (const [method, params] of cases) {
+      expect(await dispatchInvoke(core, method, params), method).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
+    }
+  });
+
+  it("passes parsed params with defaults applied and answers each method", async () => {
+    const created = await dispatchInvoke(core, "createWallet", { password: "correct horse battery" });
+    expect(created).toMatchObject({ ok: true, result: { address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/) } });
+    expect(await dispatchInvoke(core, "unlockWallet", { password: "wrong password" })).toMatchObject({ ok: false, error: { code: "WRONG_PASSWORD" } });
+    const words = await dispatchInvoke(core, "revealRecoveryPhrase", { password: "correct horse battery" });
+    expect(words.ok && (words.result as { words: string[] }).words).toHaveLength(12);
+    expect(await dispatchInvoke(core, "revealRecoveryPhrase", { password: "correct horse battery" })).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
+    expect(await dispatchInvoke(core, "listTasks", {})).toEqual({ ok: true, result: { total: 0, rows: [] } });
+    expect(await dispatchInvoke(core, "getTask", { id: "1#0" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await dispatchInvoke(core, "estimateAction", { action: "register" })).toMatchObject({ ok: false, error: { code: "CHAIN_ERROR" } });
+    const logs = await dispatchInvoke(core, "getLogs", { level: "info", limit: 1 });
+    expect(logs).toMatchObject({ ok: true, result: [{ level: "info", message: expect.stringContaining("wallet") }] });
   });
 
   it("says plainly that the in-memory core only simulates mining", async () => {
