@@ -43,6 +43,7 @@ export interface JournalOptions {
 
 export class Journal {
   private records: JournalRecord[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly filePath: string,
@@ -60,8 +61,17 @@ export class Journal {
     return journal;
   }
 
-  /** Appends a record and returns only once it is on disk. */
-  async append(input: JournalInput): Promise<JournalRecord> {
+  /**
+   * Appends a record and returns only once it is on disk. Appends run one at a time: tasks step
+   * side by side, and two appends in flight would otherwise take the same `seq`.
+   */
+  append(input: JournalInput): Promise<JournalRecord> {
+    const run = this.tail.then(() => this.appendNow(input));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(input: JournalInput): Promise<JournalRecord> {
     // Parsing fixes the key order, so the checksum written is the one a replay recomputes.
     const record = JournalRecord.parse({ seq: this.records.length, at: new Date().toISOString(), ...input });
     await this.handle.appendFile(encodeLine(record));

@@ -63,6 +63,15 @@ describe("Journal", () => {
     expect(await readFile(file, "utf8")).toBe(tampered);
   });
 
+  it("keeps appends made side by side in order, each with its own seq", async () => {
+    const j = await Journal.open(file);
+    await Promise.all(["1", "2", "3"].map((taskId) => j.append({ kind: "confirmed", taskId, action: "assigned", data: {} })));
+    await j.close();
+    const again = await Journal.open(file);
+    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([[0, "1"], [1, "2"], [2, "3"]]);
+    await again.close();
+  });
+
   it("starts empty when there is no file yet", async () => {
     const j = await Journal.open(file);
     expect(j.all()).toEqual([]);
