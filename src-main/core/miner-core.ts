@@ -5,11 +5,14 @@ import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
 import type { Inference } from "../miner/inference.js";
+import { alwaysIdle, type IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings } from "../settings/store.js";
+import { benchmarksPath } from "../worker/benchmark-store.js";
 import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet } from "./bootstrap-wallet.js";
 import { MinerRuntime } from "./miner-runtime.js";
-import { startModelWorker, type ModelWorker } from "./model-inference.js";
+import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
+import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
 import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
 import type { MiningCore } from "./types.js";
 
@@ -25,8 +28,14 @@ export interface MinerCoreOptions {
   onLog?: (line: string) => void;
   /** Worker threads; default: cores minus one. */
   threads?: number;
-  /** Tokens per second declared when registering (until the benchmark supplies it). */
+  /** Tokens per second declared when registering; default: the worker's benchmark of the model. */
   speed?: number;
+  /** How long the user has been away, for idle-only mode; default (headless): always idle. */
+  idleSource?: IdleSource;
+  /** Local time for schedule windows (tests pass a fake clock). */
+  now?: () => Date;
+  /** How often the mining gate is looked at again, ms. */
+  gateIntervalMs?: number;
   /** Chain poll interval in ms (tests shorten it). */
   pollMs?: number;
   /** Keystore scrypt cost for a new wallet (tests lower it). */
@@ -46,6 +55,7 @@ export interface MinerCore extends MiningCore {
   processes(): Array<{ name: string; pid: number }>;
 }
 
+/** Declared only with an injected inference (tests), which has no benchmark. */
 const DEFAULT_SPEED = 100;
 const STATUS_POLL_MS = 2_000;
 
@@ -84,16 +94,30 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     const modelPath = opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path;
     const modelName = modelNameOf(modelPath);
     const modelId = modelIdOf(modelName);
-    await ensureRegistered({ signer, contracts, models: [modelId], speed: opts.speed ?? DEFAULT_SPEED, onLog: log });
-
     let inference = opts.inference;
     let worker: ModelWorker | undefined;
     if (!inference) {
-      worker = await startModelWorker({ modelPath, ...(opts.threads ? { threads: opts.threads } : {}), onLog: log });
+      const { maxThreads, maxGpuLayers } = settings.get();
+      worker = await startModelWorker({
+        modelPath,
+        threads: cappedThreads(opts.threads, maxThreads),
+        ...(maxGpuLayers !== undefined ? { gpuLayers: maxGpuLayers } : {}),
+        benchmarkFile: benchmarksPath(opts.dataDir),
+        onLog: log,
+      });
       const started = worker;
       cleanups.push(() => started.stop());
       inference = worker.inference;
     }
+    const speed = opts.speed ?? (worker ? declaredSpeed(worker.benchmark) : DEFAULT_SPEED);
+    await ensureRegistered({ signer, contracts, models: [modelId], speed, onLog: log });
+
+    const gate = new MiningGateRunner({
+      settings: () => settings.get(),
+      idleSource: opts.idleSource ?? alwaysIdle,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.gateIntervalMs ? { intervalMs: opts.gateIntervalMs } : {}),
+    });
 
     const hub = new SnapshotHub({
       appVersion: opts.appVersion,
@@ -124,6 +148,10 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       contracts,
       inference,
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      // anvil serves WebSocket on its HTTP port: new heads arrive at once instead of by polling.
+      ...(net.devAccounts ? { wsUrl: net.rpcUrl.replace(/^http/, "ws") } : {}),
+      ...(worker ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } } : {}),
+      paused: () => gate.pausedReason(),
       onChange: () => refreshTasks(),
       onError: (taskId, error) => log(`task ${taskId}: ${error.code}: ${error.message}`),
       onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
@@ -146,12 +174,25 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     cleanups.push(async () => clearInterval(statusTimer));
 
     const setMining = (mining: MiningStatus) => hub.update((s) => ({ ...s, mining }));
+    const serving = `Serving ${modelName} on ${net.name} as ${signer.address}`;
+    // While the sync runs the gate decides between mining and paused; "stopped" stays the user's.
+    gate.listen((decision) => {
+      const { state } = hub.current().mining;
+      if (rt.syncing && (state === "mining" || state === "paused")) setMining(gatedMiningStatus(decision, serving));
+      if (decision.allowed) rt.engine.poke();
+    });
+    const unsubscribeGate = settings.onChange(() => gate.evaluate());
+    gate.start();
+    cleanups.push(async () => {
+      gate.stop();
+      unsubscribeGate();
+    });
     let starting: Promise<MiningStatus> | undefined;
     const start = async (): Promise<MiningStatus> => {
       setMining({ state: "starting", reason: "Catching up with the chain" });
       try {
         await rt.startSync();
-        setMining({ state: "mining", reason: `Serving ${modelName} on ${net.name} as ${signer.address}` });
+        setMining(gatedMiningStatus(gate.evaluate(), serving));
       } catch (err) {
         setMining({ state: "error", reason: `Could not start mining: ${toErrorShape(err).message}` });
       }

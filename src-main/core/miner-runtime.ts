@@ -8,6 +8,7 @@ import { Journal } from "../engine/journal.js";
 import { crashHookFromEnv } from "../engine/test-crash.js";
 import { TxQueue } from "../engine/tx-queue.js";
 import type { Inference } from "../miner/inference.js";
+import type { SpeedProfile } from "../scheduler/admission.js";
 import { MinerSync } from "../miner/miner-sync.js";
 import { RecordsStore } from "../miner/records-store.js";
 import { TaskEngine } from "../miner/task-engine.js";
@@ -22,6 +23,12 @@ export interface MinerRuntimeOptions {
   contracts: ProtocolContracts;
   inference: Inference;
   pollMs?: number;
+  /** WebSocket URL: new heads arrive by subscription, polling is the fallback. */
+  wsUrl?: string;
+  /** The benchmark of the served model, for admission (declines what cannot finish in time). */
+  speedProfile?: SpeedProfile;
+  /** The mining gate: while it gives a reason, new assignments wait. */
+  paused?: () => string | undefined;
   onChange(record: TaskRecord): void;
   onError(taskId: string, error: ErrorShape): void;
   onSyncError(err: unknown): void;
@@ -57,6 +64,8 @@ export class MinerRuntime {
         journal,
         records,
         fromBlock: opts.deployment.deployedAtBlock,
+        ...(opts.speedProfile ? { speedProfile: opts.speedProfile } : {}),
+        ...(opts.paused ? { paused: opts.paused } : {}),
         onChange: opts.onChange,
         onError: opts.onError,
       });
@@ -86,6 +95,7 @@ export class MinerRuntime {
         taskWide: fileCursorStore(path.join(o.networkDir, "cursor-tasks.json")),
       },
       engine: this.engine,
+      ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
       ...(o.pollMs !== undefined ? { pollMs: o.pollMs, pokeMs: Math.max(o.pollMs * 3, 300) } : {}),
       onError: o.onSyncError,
     });

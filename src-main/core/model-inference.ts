@@ -1,11 +1,15 @@
 import os from "node:os";
 import { workerInference } from "../miner/worker-inference.js";
 import type { Inference } from "../miner/inference.js";
+import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
+import { ensureBenchmark } from "../worker/first-run-benchmark.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
 
 /** The worker process with the miner's model loaded, as the engine's Inference. */
 export interface ModelWorker {
   inference: Inference;
+  /** The served model's benchmark on this machine (stored, or measured at this start). */
+  benchmark: StoredBenchmark;
   /** The worker's current PID: it changes when the supervisor restarts a crashed worker. */
   pid(): number | undefined;
   stop(): Promise<void>;
@@ -16,16 +20,44 @@ export function defaultThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
-export async function startModelWorker(opts: { modelPath: string; threads?: number; onLog?: (line: string) => void }): Promise<ModelWorker> {
+/** Tokens per second declared on chain when registering: the benchmark's, as a whole uint32. */
+export function declaredSpeed(benchmark: Pick<StoredBenchmark, "tokensPerSecond">): number {
+  return Math.max(1, Math.min(2 ** 32 - 1, Math.round(benchmark.tokensPerSecond)));
+}
+
+/** Threads for the worker: the asked-for (or default) count, never above the settings' cap. */
+export function cappedThreads(asked: number | undefined, cap: number | undefined): number {
+  const threads = asked ?? defaultThreads();
+  return cap === undefined ? threads : Math.max(1, Math.min(threads, cap));
+}
+
+/**
+ * Starts the worker with the model loaded and its benchmark at hand: the stored one for this model
+ * and these settings, else measured now (first run) and stored in `benchmarkFile`.
+ */
+export async function startModelWorker(opts: {
+  modelPath: string;
+  threads?: number;
+  gpuLayers?: number;
+  benchmarkFile: string;
+  onLog?: (line: string) => void;
+}): Promise<ModelWorker> {
   const worker = new WorkerSupervisor();
   worker.on("crashed", (c) => opts.onLog?.(`worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
   await worker.start();
+  let benchmark: StoredBenchmark;
   try {
-    await worker.call("loadModel", { path: opts.modelPath, threads: opts.threads ?? defaultThreads() });
+    const loaded = await worker.call("loadModel", {
+      path: opts.modelPath,
+      threads: opts.threads ?? defaultThreads(),
+      ...(opts.gpuLayers !== undefined ? { gpuLayers: opts.gpuLayers } : {}),
+    });
+    opts.onLog?.(`worker ${worker.pid ?? "?"} loaded ${opts.modelPath}`);
+    benchmark = await ensureBenchmark(worker, loaded, { file: opts.benchmarkFile });
   } catch (err) {
     await worker.stop();
     throw err;
   }
-  opts.onLog?.(`worker ${worker.pid ?? "?"} loaded ${opts.modelPath}`);
-  return { inference: workerInference(worker), pid: () => worker.pid, stop: () => worker.stop() };
+  opts.onLog?.(`benchmark: ${benchmark.tokensPerSecond.toFixed(0)} tokens/s, first token in ${benchmark.ttftMs.toFixed(0)} ms`);
+  return { inference: workerInference(worker), benchmark, pid: () => worker.pid, stop: () => worker.stop() };
 }

@@ -25,6 +25,8 @@ export interface EngineContext {
   /** Seconds assumed for a transaction to be mined, in admission decisions. */
   txSeconds: number;
   backgroundMaxTokens: number;
+  /** Why new assignments must wait now (the mining gate), or undefined while they may be taken. */
+  paused?: () => string | undefined;
   /** One generation at a time (the model is one), in scheduling order. */
   infer(task: TaskView, role: "miner" | "creator", req: InferenceRequest): Promise<InferenceResult>;
   onChange(record: TaskRecord): void;

@@ -46,6 +46,8 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
   }
   if (s.status === "Assigned") {
     if (task.state !== "Start" || ctx.journal.wasLetGo(id, "ack")) return "waiting";
+    // Paused (user active, outside the schedule): hold the slot un-acked; ack if the gate opens in time.
+    if (ctx.paused?.() !== undefined) return (await beforeDeadline(ctx, task)) ? "waiting" : letGo(ctx, id, "ack", "mining was paused until its deadline");
     const prompt = await ctx.inputs.prompt(taskId, task.background).catch((err: unknown) => {
       if (err instanceof PouwError && err.code === "NOT_FOUND") return undefined;
       throw err;

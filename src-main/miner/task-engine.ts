@@ -32,6 +32,8 @@ export interface TaskEngineOptions {
   speedProfile?: SpeedProfile;
   txSeconds?: number;
   backgroundMaxTokens?: number;
+  /** While this returns a reason, new assignments are not acked (tasks already acked go on). */
+  paused?: () => string | undefined;
   onChange?: (record: TaskRecord) => void;
   /** A step failed; it is retried on the task's next event or `poke()`. */
   onError?: (taskId: string, error: ErrorShape) => void;
@@ -76,6 +78,7 @@ export class TaskEngine {
       ...(opts.speedProfile ? { speedProfile: opts.speedProfile } : {}),
       txSeconds: opts.txSeconds ?? 5,
       backgroundMaxTokens: opts.backgroundMaxTokens ?? 64,
+      ...(opts.paused ? { paused: opts.paused } : {}),
       infer: (task, role, req) =>
         this.line.run({ taskId: `${task.id}:${role}`, background: task.background, priority: task.priority, deadline: task.deadline }, () =>
           opts.inference.generate(req),

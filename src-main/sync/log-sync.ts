@@ -28,6 +28,20 @@ export interface LogSyncOptions {
 const CHECKPOINTS = 64;
 
 /**
+ * ethers' SocketSubscriber keeps the promise of its eth_subscribe call without a rejection handler,
+ * so destroying the provider while that call is in flight (stop() soon after start, a dropped
+ * socket) is an unhandled rejection, which ends a Node process. Once destroyed nobody waits on the
+ * answer: ours then never settles instead of rejecting.
+ */
+class QuietWebSocketProvider extends WebSocketProvider {
+  override send(method: string, params: unknown[] | Record<string, unknown>): Promise<unknown> {
+    const sent = super.send(method, params);
+    if (method !== "eth_subscribe") return sent;
+    return sent.catch((err: unknown) => (this.destroyed ? new Promise(() => undefined) : Promise.reject(err)));
+  }
+}
+
+/**
  * Follows contract events: a subscription first, polling as the fallback, and always a getLogs
  * catch-up from the cursor to the confirmed head — so a restart, a dropped socket or a sleeping
  * laptop is just a longer catch-up, never a missed event.
@@ -104,7 +118,7 @@ export class LogSync {
   private subscribe(): void {
     if (!this.opts.wsUrl || !this.running) return;
     try {
-      const ws = new WebSocketProvider(this.opts.wsUrl);
+      const ws = new QuietWebSocketProvider(this.opts.wsUrl);
       this.ws = ws;
       void ws.on("block", () => {
         this.lastWsBlockAt = Date.now();

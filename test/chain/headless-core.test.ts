@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
+import { declaredSpeed } from "../../src-main/core/model-inference.js";
+import { benchmarksPath, latestBenchmark } from "../../src-main/worker/benchmark-store.js";
+import { TINY_LLAMA_FILE } from "../../src-shared/gguf/tiny-llama.js";
 import { deploymentFile } from "../../src-main/devnet/devnet.js";
 import { pidAlive } from "../../src-main/devnet/pid.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
@@ -184,6 +187,11 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
     const chainProvider = createProvider(ready.rpcUrl, { chainId: ready.chainId });
     try {
       const info = DevnetInfo.parse(JSON.parse(await readFile(deploymentFile(path.join(cliDir, "devnet")), "utf8")));
+      // Registered with the speed the worker's first-run benchmark of the served model measured.
+      const stored = await latestBenchmark(path.join(cliDir, "models", TINY_LLAMA_FILE), benchmarksPath(cliDir));
+      expect(stored?.tokensPerSecond).toBeGreaterThan(0);
+      const node = await connectProtocol(info, chainProvider).nodePool.read<{ speed: bigint }>("getNode", ready.address);
+      expect(Number(node.speed)).toBe(declaredSpeed(stored!));
       const taskId = await requestAndScoreTask({ deployment: info, devAccounts: info.accounts, provider: chainProvider }, ready.modelId, ready.address);
       await waitFor("the task to reach End on the status page", async () => (await status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);
       expect(BigInt((await status()).earnings.totalWei)).toBeGreaterThan(0n);
