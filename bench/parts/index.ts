@@ -2,6 +2,7 @@ import type { BenchPart } from "../types.js";
 import { workerPart } from "./worker.js";
 import { protocolPart } from "./protocol.js";
 import { minerPart } from "./miner.js";
+import { uiPart } from "./ui.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart];
