@@ -13,7 +13,7 @@ import { TASK_STATES } from "../../../../src-shared/pouw-states.js";
  * be recognisable in assertions (1.5 POUW, 42 tokens/s), not to model a real miner.
  */
 const E18 = 10n ** 18n;
-export const wei = (tokens: number): string => ((BigInt(Math.round(tokens * 1000)) * E18) / 1000n).toString();
+export const wei = (tokens: number): string => ((BigInt(Math.round(tokens * 1e6)) * E18) / 1_000_000n).toString();
 
 export function previewTask(id: string, stage: string, overrides: Partial<TaskSummary> = {}): TaskSummary {
   const at = 1_700_000_000_000;
