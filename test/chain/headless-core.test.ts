@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseEther, type JsonRpcProvider } from "ethers";
-import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
@@ -18,12 +16,12 @@ import { deploymentFile } from "../../src-main/devnet/devnet.js";
 import { pidAlive } from "../../src-main/devnet/pid.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
 import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
-import { SnapshotMessage, type PatchMessage } from "../../src-shared/app-contract.js";
+import type { PatchMessage } from "../../src-shared/app-contract.js";
 import { DevnetInfo } from "../../src-shared/devnet-info.js";
-import { headlessPaths } from "../../src-shared/headless-protocol.js";
 import { applyPatch } from "../../src-shared/json-patch.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 import { requestAndScoreTask } from "./devnet-tasks.js";
+import { launchHeadless, type HeadlessCli } from "./headless-cli.js";
 import { waitFor } from "./miner-harness.js";
 
 let dataDir: string;
@@ -131,35 +129,25 @@ describe("the miner core on the embedded devnet", () => {
 });
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const Ready = z.object({
-  dashboardUrl: z.string(),
-  port: z.number(),
-  address: z.string(),
-  modelId: z.string(),
-  rpcUrl: z.string(),
-  chainId: z.number(),
-  processes: z.array(z.object({ name: z.string(), pid: z.number() })),
-});
 
 describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
   let cliDir: string;
-  let cli: ChildProcess | undefined;
+  let cli: HeadlessCli | undefined;
   let leftover: number[] = [];
-  const env = { ...process.env };
-  delete env[PASSWORD_ENV];
-  const spawnCli = (args: string[]) => spawn(process.execPath, ["bin/pouw-miner.js", "headless", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
 
   beforeAll(async () => {
     cliDir = await mkdtemp(path.join(os.tmpdir(), "pouw-headless-cli-"));
   });
   afterAll(async () => {
-    if (cli?.pid !== undefined && cli.exitCode === null) process.kill(cli.pid, "SIGKILL");
+    if (cli?.child.pid !== undefined && cli.child.exitCode === null) process.kill(cli.child.pid, "SIGKILL");
     for (const pid of leftover) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
     if (cliDir) await rm(cliDir, { recursive: true, force: true });
   });
 
   it("refuses a first launch with no password, in one line, exit 1", async () => {
-    const child = spawnCli(["--data-dir", cliDir]);
+    const env = { ...process.env };
+    delete env[PASSWORD_ENV];
+    const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--data-dir", cliDir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = (await once(child, "exit")) as [number | null];
@@ -170,17 +158,11 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
   it("mines a task with the worker, serves the status, and stops everything on SIGINT", async () => {
     const passwordFile = path.join(cliDir, "password");
     await writeFile(passwordFile, "correct horse battery\n", { mode: 0o600 });
-    cli = spawnCli(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1", "--json"]);
-    const lines = createInterface({ input: cli.stdout! });
-    let stderr = "";
-    cli.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-    const [first] = (await Promise.race([once(lines, "line"), once(cli, "exit").then(() => [`exited early: ${stderr}`])])) as [string];
-    const ready = Ready.parse(JSON.parse(first).type === "result" ? JSON.parse(first) : {});
+    cli = await launchHeadless(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1"]);
+    const { ready, status } = cli;
     leftover = ready.processes.map((p) => p.pid);
     expect(ready.processes.map((p) => p.name).sort()).toEqual(["chain", "worker"]);
     expect(ready.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=\w+/);
-
-    const status = async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${ready.port}${headlessPaths.status}`)).json()).snapshot;
     expect((await status()).mining.state).toBe("mining");
     expect((await status()).walletAddress).toBe(ready.address);
 
@@ -199,11 +181,10 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
       chainProvider.destroy();
     }
 
-    const exit = once(cli, "exit");
-    process.kill(cli.pid!, "SIGINT");
+    const exit = cli.exited;
+    process.kill(cli.child.pid!, "SIGINT");
     // An orderly stop: exit 0 (conf's exit hook re-raises the signal; the CLI ignores that echo).
-    const [code] = (await exit) as [number | null];
-    expect(code).toBe(0);
+    expect((await exit).code).toBe(0);
     await waitFor("every child of the CLI to end", () => !leftover.some(pidAlive), 10_000);
   });
 });
