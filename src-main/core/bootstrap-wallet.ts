@@ -74,3 +74,9 @@ export async function ensureRegistered(opts: {
   opts.onLog?.(`registered ${opts.signer.address} as a miner with a stake of ${formatEther(stake)}`);
   return { justRegistered: true };
 }
+
+/** A core that opens the wallet itself needs its password; without one it says so plainly. */
+export function requirePassword(password: string | undefined): string {
+  if (!password) throw new PouwError("WALLET_LOCKED", "no wallet password was given to unlock the wallet");
+  return password;
+}

@@ -1,15 +1,17 @@
 import path from "node:path";
 import type { MiningStatus, ModelListEntry } from "../../src-shared/app-contract.js";
 import { toErrorShape } from "../../src-shared/errors.js";
+import type { TaskRecord } from "../../src-shared/task-record.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
 import type { Inference } from "../miner/inference.js";
 import { alwaysIdle, type IdleSource } from "../scheduler/mining-gate.js";
-import { openSettings } from "../settings/store.js";
+import { openSettings, type SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker/benchmark-store.js";
+import type { WorkerSupervisor } from "../worker/supervisor.js";
 import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
-import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet } from "./bootstrap-wallet.js";
+import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet, requirePassword, type MinerSigner } from "./bootstrap-wallet.js";
 import { MinerRuntime } from "./miner-runtime.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
@@ -19,7 +21,13 @@ import type { MiningCore } from "./types.js";
 export interface MinerCoreOptions {
   dataDir: string;
   network: NetworkChoice;
-  password: string;
+  /** Unlocks (or on first launch creates) the wallet in `<dataDir>/wallet`; unused with `attach`. */
+  password?: string;
+  /**
+   * What the app session already opened (network, unlocked wallet, settings): used as they are, not
+   * funded or closed here — the session owns them.
+   */
+  attach?: { network: OpenedNetwork; signer: MinerSigner; settings: SettingsStore; worker?: WorkerSupervisor };
   appVersion: string;
   /** The GGUF the worker serves; default: the tiny model written into `<dataDir>/models`. */
   modelPath?: string;
@@ -51,6 +59,8 @@ export interface MinerCore extends MiningCore {
   readonly address: string;
   readonly modelId: string;
   readonly network: Pick<OpenedNetwork, "name" | "rpcUrl" | "chainId" | "deployment" | "devAccounts" | "networkDir">;
+  /** The task history (records store), newest state last in each record. */
+  taskRecords(): TaskRecord[];
   /** Child processes this core runs (anvil on the devnet, the worker), for status lines and checks. */
   processes(): Array<{ name: string; pid: number }>;
 }
@@ -76,17 +86,17 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
   };
   try {
-    const settings = openSettings({ cwd: opts.dataDir });
-    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: log });
-    cleanups.push(() => net.close());
+    const settings = opts.attach?.settings ?? openSettings({ cwd: opts.dataDir });
+    const net = opts.attach?.network ?? (await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: log }));
+    if (!opts.attach) cleanups.push(() => net.close());
 
-    const { signer: unconnected, created } = await openOrCreateWallet(path.join(opts.dataDir, "wallet"), opts.password, {
-      ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
-    });
+    const { signer: unconnected, created } = opts.attach
+      ? { signer: opts.attach.signer, created: false }
+      : await openOrCreateWallet(path.join(opts.dataDir, "wallet"), requirePassword(opts.password), { ...(opts.scryptN ? { scryptN: opts.scryptN } : {}) });
     if (created) log(`created wallet ${unconnected.address}`);
     const signer = unconnected.connect(net.provider);
     const contracts = connectProtocol(net.deployment, signer);
-    if (net.devAccounts) {
+    if (net.devAccounts && !opts.attach) {
       const stake = await minStakeOf(contracts);
       await fundOnDevnet({ provider: net.provider, deployment: net.deployment, devAccounts: net.devAccounts, address: signer.address, tokensNeeded: stake * 2n, onLog: log });
     }
@@ -104,6 +114,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
         ...(maxGpuLayers !== undefined ? { gpuLayers: maxGpuLayers } : {}),
         benchmarkFile: benchmarksPath(opts.dataDir),
         onLog: log,
+        ...(opts.attach?.worker ? { supervisor: opts.attach.worker } : {}),
       });
       const started = worker;
       cleanups.push(() => started.stop());
@@ -210,6 +221,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       address: signer.address,
       modelId,
       network: net,
+      taskRecords: () => rt.records.all(),
       processes: () => {
         const workerPid = worker?.pid();
         return [...net.services(), ...(workerPid === undefined ? [] : [{ name: "worker", pid: workerPid }])];

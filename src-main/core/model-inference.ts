@@ -41,9 +41,13 @@ export async function startModelWorker(opts: {
   gpuLayers?: number;
   benchmarkFile: string;
   onLog?: (line: string) => void;
+  /** A worker someone else runs (the app session's): the model is loaded into it and unloaded at stop. */
+  supervisor?: WorkerSupervisor;
 }): Promise<ModelWorker> {
-  const worker = new WorkerSupervisor();
-  worker.on("crashed", (c) => opts.onLog?.(`worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
+  const owned = !opts.supervisor;
+  const worker = opts.supervisor ?? new WorkerSupervisor();
+  if (owned) worker.on("crashed", (c) => opts.onLog?.(`worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
+  const stop = owned ? () => worker.stop() : () => worker.call("unloadModel", {}).then(() => undefined, () => undefined);
   await worker.start();
   let benchmark: StoredBenchmark;
   try {
@@ -55,9 +59,9 @@ export async function startModelWorker(opts: {
     opts.onLog?.(`worker ${worker.pid ?? "?"} loaded ${opts.modelPath}`);
     benchmark = await ensureBenchmark(worker, loaded, { file: opts.benchmarkFile });
   } catch (err) {
-    await worker.stop();
+    await stop();
     throw err;
   }
   opts.onLog?.(`benchmark: ${benchmark.tokensPerSecond.toFixed(0)} tokens/s, first token in ${benchmark.ttftMs.toFixed(0)} ms`);
-  return { inference: workerInference(worker), benchmark, pid: () => worker.pid, stop: () => worker.stop() };
+  return { inference: workerInference(worker), benchmark, pid: () => worker.pid, stop };
 }

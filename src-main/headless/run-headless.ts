@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
 import type { NetworkChoice } from "../core/bootstrap-network.js";
-import { interimCore } from "../core/interim-core.js";
-import { createMinerCore, type MinerCoreOptions } from "../core/miner-core.js";
+import { openAppSession, type AppSessionOptions } from "../core/app-session.js";
 import { packageRoot } from "../paths.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
 import { startHeadlessServer } from "./server.js";
@@ -12,17 +11,21 @@ import { startHeadlessServer } from "./server.js";
 export interface HeadlessReady {
   dashboardUrl: string;
   port: number;
-  address: string;
+  /** True while the first run is not finished: the dashboard shows the set-up flow. */
+  setup: boolean;
+  /** Absent until a wallet exists (set-up mode). */
+  address?: string;
   network: string;
   chainId: number;
   rpcUrl: string;
-  modelId: string;
+  /** The served model's on-chain id; absent until the miner runs. */
+  modelId?: string;
   dataDir: string;
   /** Child processes (devnet chain, worker) at start, so a supervisor can check on them. */
   processes: Array<{ name: string; pid: number }>;
 }
 
-export interface HeadlessOptions extends Omit<MinerCoreOptions, "network"> {
+export interface HeadlessOptions extends Omit<AppSessionOptions, "network"> {
   network: NetworkChoice;
   /** 0 or absent: any free port. */
   port?: number;
@@ -52,23 +55,29 @@ export function defaultStaticDir(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
-/** Starts the miner core and the dashboard server on 127.0.0.1. */
+/**
+ * Starts the app session and the dashboard server on 127.0.0.1. With a password the session sets
+ * itself up and mines at once; without one it waits in set-up mode for the dashboard's first run.
+ */
 export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadless> {
-  const core = await createMinerCore(opts);
+  const core = await openAppSession(opts);
   try {
     const staticDir = opts.staticDir ?? defaultStaticDir();
-    const server = await startHeadlessServer({ core: interimCore(core), ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
+    const server = await startHeadlessServer({ core, ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
     let closing: Promise<void> | undefined;
+    const address = core.address();
+    const modelId = core.modelId();
     return {
       ready: {
         dashboardUrl: server.dashboardUrl,
         port: server.port,
-        address: core.address,
+        setup: !(core.getSnapshot().snapshot.setup?.complete ?? false),
+        ...(address ? { address } : {}),
         network: core.network.name,
         chainId: core.network.chainId,
         rpcUrl: core.network.rpcUrl,
-        modelId: core.modelId,
-        dataDir: path.resolve(opts.dataDir),
+        ...(modelId ? { modelId } : {}),
+        dataDir: core.dataDir,
         processes: core.processes(),
       },
       close: () => (closing ??= server.close().finally(() => core.close())),

@@ -3,18 +3,21 @@ import path from "node:path";
 import type { NetworkChoice } from "../../core/bootstrap-network.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
 import { appDataDir, packageRoot } from "../../paths.js";
+import { PASSWORD_ENV } from "../../wallet/password-source.js";
 import { numberOpt, stringOpt, type CommandSpec } from "../command.js";
 import { writeResult } from "../output.js";
 
 export const headlessCommand: CommandSpec = {
   name: "headless",
   summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
-  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F] [--model FILE] [--threads N] [--json]",
+  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F | --setup-in-browser] [--model FILE] [--threads N] [--json]",
   details: [
     "Starts the miner core (on the embedded devnet unless --network names a deployment file),",
     "creates the wallet on first launch, funds it on the devnet, registers as a miner, starts",
     "mining and prints the dashboard URL (with its launch token). Runs until Ctrl-C or SIGTERM.",
     "The password comes from --password-file or POUW_WALLET_PASSWORD, never from the command line.",
+    "With --setup-in-browser and no password it starts in set-up mode instead: the first run",
+    "(hardware, wallet, back-up, model, benchmark, registration) happens in the dashboard.",
   ].join("\n"),
   options: {
     network: { type: "string" },
@@ -23,6 +26,7 @@ export const headlessCommand: CommandSpec = {
     "password-file": { type: "string" },
     model: { type: "string" },
     threads: { type: "string" },
+    "setup-in-browser": { type: "boolean" },
   },
   optionHelp: {
     network: '"devnet" (default) or a deployment.json of another network',
@@ -31,6 +35,7 @@ export const headlessCommand: CommandSpec = {
     "password-file": "file whose first line is the wallet password",
     model: "the .gguf to serve (default: the built-in tiny model)",
     threads: "worker CPU threads (default: cores minus one)",
+    "setup-in-browser": "without a password: wait for the first run in the dashboard instead of failing",
   },
   async run(args, ctx) {
     const networkArg = stringOpt(args, "network") ?? "devnet";
@@ -40,12 +45,14 @@ export const headlessCommand: CommandSpec = {
     const threads = numberOpt(args, "threads", { min: 1, max: 512, integer: true });
     const model = stringOpt(args, "model");
     const passwordFile = stringOpt(args, "password-file");
-    const password = await headlessPassword(passwordFile ? { passwordFile } : {});
+    const setupInBrowser = args.values["setup-in-browser"] === true;
+    // Set-up mode only when asked: an unattended miner whose password went missing must fail loudly.
+    const password = setupInBrowser && !passwordFile && !process.env[PASSWORD_ENV] ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
     try {
       await runHeadless({
         network,
         dataDir,
-        password,
+        ...(password !== undefined ? { password } : {}),
         appVersion: await packageVersion(),
         ...(port !== undefined ? { port } : {}),
         ...(threads !== undefined ? { threads } : {}),
@@ -66,10 +73,12 @@ export const headlessCommand: CommandSpec = {
 };
 
 function readyText(r: HeadlessReady): string {
+  const who = r.setup
+    ? [`Set-up mode on ${r.network} (chain ${r.chainId}, ${r.rpcUrl}): open the dashboard to finish the first run`]
+    : [`Mining as ${r.address ?? "?"} on ${r.network} (chain ${r.chainId}, ${r.rpcUrl})`, `Model id: ${r.modelId ?? "(starting)"}`];
   return [
     `Dashboard: ${r.dashboardUrl}`,
-    `Mining as ${r.address} on ${r.network} (chain ${r.chainId}, ${r.rpcUrl})`,
-    `Model id: ${r.modelId}`,
+    ...who,
     `Data: ${r.dataDir}`,
     "Press Ctrl-C to stop.",
   ].join("\n");
