@@ -65,13 +65,17 @@ export function createTaskFeed(base: MainCore): TaskFeed {
     commit({ ...snapshot, tasks: tasks.filter((t) => !drop.has(t.id)), earnings });
   };
 
+  const onPatch = (listener: (p: PatchMessage) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
   const core: MainCore = {
     ...base,
     getSnapshot: () => ({ rev, snapshot }),
-    onPatch(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onPatch,
+    // Patches are this feed's; samples and log lines stay the in-memory core's.
+    subscribe: ((channel, listener) =>
+      channel === "patch" ? onPatch(listener as (p: PatchMessage) => void) : base.subscribe(channel, listener)) as MainCore["subscribe"],
   };
   return {
     core,
