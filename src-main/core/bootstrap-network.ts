@@ -5,10 +5,18 @@ import type { DevnetAccount } from "../../src-shared/devnet-info.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { createProvider } from "../chain/provider.js";
 import { startDevnet, type RunningDevnet } from "../devnet/devnet.js";
+import type { NetworkServicesOptions } from "../devnet/network-services.js";
 import { readDeploymentFile } from "../devnet/verify-deployment.js";
 import { verifyNetwork } from "../network/verify-network.js";
 
 export type NetworkChoice = "devnet" | { deploymentFile: string };
+
+/**
+ * What the app's embedded devnet runs around the user's miner so tasks flow at first launch:
+ * oracle, router, background demand and two peers (with the user's miner, three serve the tiny
+ * model: the router's k). Not yet the default of openNetwork (docs/devnet.md).
+ */
+export const APP_DEVNET_SERVICES: NetworkServicesOptions = { peers: 2 };
 
 export interface OpenedNetwork {
   /** "devnet", or the deployment file's name for a remote network. */
@@ -34,6 +42,8 @@ export interface OpenedNetwork {
 export async function openNetwork(opts: {
   dataDir: string;
   network: NetworkChoice;
+  /** The oracle, router, peers and background demand around the embedded devnet; none when absent. */
+  devnetServices?: NetworkServicesOptions;
   signal?: AbortSignal;
   onLog?: (line: string) => void;
 }): Promise<OpenedNetwork> {
@@ -44,6 +54,7 @@ export async function openNetwork(opts: {
   if (opts.network === "devnet") {
     devnet = await startDevnet({
       dataDir: path.join(opts.dataDir, "devnet"),
+      ...(opts.devnetServices ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...opts.devnetServices } } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => opts.onLog?.(`devnet ${p.stage}: ${p.message ?? ""}`),
       onWarning: (m) => opts.onLog?.(`devnet warning: ${m}`),

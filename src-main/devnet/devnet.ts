@@ -14,17 +14,21 @@ import { acquireDevnetLock } from "./lock.js";
 import { endOrphans } from "./orphans.js";
 import { chooseChainPort, portOf } from "./port.js";
 import { prepareStateFile } from "./state-file.js";
+import { startNetworkServices, type NetworkServicesOptions } from "./network-services.js";
 import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
 import { readDeploymentFile, verifyDeployment, type DeploymentCheck } from "./verify-deployment.js";
 
-export type DevnetStage = "chain" | "deploy" | "fund" | "ready";
+export type DevnetStage = "chain" | "deploy" | "fund" | "services" | "ready";
 
 export interface DevnetOptions {
   dataDir: string;
   /** RPC port; default: last run's port when free, else any free one. */
   port?: number;
-  /** Peer miners asked for. None run yet (they come with the oracle and router): info.peers says 0. */
-  peers?: number;
+  /**
+   * The network around the chain: oracle node, background demand, peer miners and router. Without
+   * it only the chain runs (routerUrl null, peers 0).
+   */
+  network?: NetworkServicesOptions;
   signal?: AbortSignal;
   onProgress?(p: Progress & { stage: DevnetStage }): void;
   /** Something asked for that the devnet will not do, in one line. */
@@ -48,9 +52,9 @@ export function deploymentFile(dataDir: string): string {
 }
 
 /**
- * Runs the chain side of a whole PoUW network in `dataDir`: anvil with persisted state, the
- * contracts deployed once and reused on later starts, and funded dev accounts. The ready info is
- * written to `<dataDir>/deployment.json`.
+ * Runs a whole PoUW network in `dataDir`: anvil with persisted state, the contracts deployed once
+ * and reused on later starts, funded dev accounts, and (with `network`) the oracle node, peer
+ * miners and router around them. The ready info is written to `<dataDir>/deployment.json`.
  */
 export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
   const dataDir = path.resolve(opts.dataDir);
@@ -60,14 +64,12 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     if (opts.signal?.aborted) throw new PouwError("CANCELLED", "the devnet was stopped before it was ready");
   };
   checkAborted();
-  const peers = opts.peers ?? 0;
-  if (peers > 0) opts.onWarning?.(`${peers} peer miners asked for, but peer miners arrive with issue #5's next part; running 0`);
 
   const lock = await acquireDevnetLock(dataDir, async (stale) => {
     const ended = await endOrphans(stale.services);
     if (ended.length > 0) report("chain", `stopped ${ended.join(", ")} left running by a devnet that was killed`);
   });
-  const group = new ServiceGroup();
+  const group = new ServiceGroup(1000, (name) => opts.onWarning?.(`${name} exited; the devnet runs on without it (the oracle reassigns its tasks)`));
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= group.stop().finally(() => lock.release()));
   try {
@@ -92,15 +94,15 @@ export async function startDevnet(opts: DevnetOptions): Promise<RunningDevnet> {
     }
     const { deployment, deployed } = contracts;
 
-    const info = DevnetInfo.parse({
-      ...deployment,
-      rpcUrl: chain.anvil.rpcUrl,
-      wsUrl: chain.anvil.wsUrl,
-      routerUrl: null,
-      dataDir,
-      accounts,
-      peers: 0,
-    });
+    const base = { ...deployment, rpcUrl: chain.anvil.rpcUrl, wsUrl: chain.anvil.wsUrl, dataDir, accounts };
+    let network = { routerUrl: null as string | null, peers: 0 };
+    if (opts.network) {
+      const started = startNetworkServices(group, base, opts.network, (m) => report("services", m));
+      network = await Promise.race([started, interruption(opts.signal, group)]);
+      await lock.update(group.records());
+      report("services", `${network.peers} peer miners, oracle${network.routerUrl ? ` and router at ${network.routerUrl}` : ""} running`, 1);
+    }
+    const info = DevnetInfo.parse({ ...base, routerUrl: network.routerUrl, peers: network.peers });
     await writeFileAtomic(deploymentFile(dataDir), JSON.stringify(info, null, 2) + "\n");
     checkAborted();
     report("ready", `devnet ready at ${info.rpcUrl}`, 1);

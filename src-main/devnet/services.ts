@@ -2,7 +2,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import { pidAlive } from "./pid.js";
 
 /**
- * A child the devnet owns: anvil now; the oracle, router and peer miners later. Each is started by
+ * A child the devnet owns: anvil, the oracle node, the peer miners, the router. Each is started by
  * the group, watched while it runs, and stopped in reverse start order.
  */
 export interface Service {
@@ -13,6 +13,11 @@ export interface Service {
   readonly url: string | undefined;
   /** Settles when the service ends by itself; without it the group polls `pid`. */
   readonly exited?: Promise<unknown>;
+  /**
+   * A service the network can lose (a peer miner: the oracle reassigns its tasks). Its end is
+   * reported through the group's `onLost`, not as a failure of the whole devnet.
+   */
+  readonly expendable?: boolean;
   stop(): Promise<void>;
 }
 
@@ -35,7 +40,10 @@ export class ServiceGroup {
   /** Resolves (never rejects) when a service ends without being asked to. */
   readonly failed: Promise<ServiceFailure>;
 
-  constructor(private readonly watchIntervalMs = 1000) {
+  constructor(
+    private readonly watchIntervalMs = 1000,
+    private readonly onLost: (name: string) => void = () => undefined,
+  ) {
     this.failed = new Promise((resolve) => (this.#fail = resolve));
   }
 
@@ -77,7 +85,9 @@ export class ServiceGroup {
 
   #watch(service: Service): void {
     const report = () => {
-      if (!this.#stopping) this.#fail({ name: service.name, message: `${service.name} exited unexpectedly` });
+      if (this.#stopping) return;
+      if (service.expendable) this.onLost(service.name);
+      else this.#fail({ name: service.name, message: `${service.name} exited unexpectedly` });
     };
     if (service.exited) {
       service.exited.then(report, report);

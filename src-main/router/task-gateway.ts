@@ -1,9 +1,9 @@
 import { randomInt } from "node:crypto";
 import type { JsonRpcProvider } from "ethers";
 import type { PouwReceipt } from "../../src-shared/router-contract.js";
-import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 import type { ProtocolContracts } from "../chain/contracts.js";
 import { modelIdOf, outputHashOf } from "../chain/task-views.js";
+import { minerCensus } from "../network/miner-census.js";
 import type { RequesterPool } from "./requester-pool.js";
 import { routerErrors } from "./router-error.js";
 import type { TaskTrace, TaskWatch } from "./task-watch.js";
@@ -129,13 +129,7 @@ export class TaskGateway {
   private async activeMiners(modelId: string): Promise<number> {
     const hit = this.minersCache.get(modelId);
     if (hit && Date.now() - hit.at < MINERS_CACHE_MS) return hit.count;
-    const { nodePool } = this.opts.contracts;
-    const [all, minStake] = await Promise.all([nodePool.read<string[]>("modelMiners", modelId), nodePool.read<bigint>("minStake")]);
-    let count = 0;
-    for (const m of all) {
-      const n = await nodePool.read<{ role: bigint; active: boolean; stake: bigint }>("getNode", m);
-      if (Number(n.role) === nodeRoleIndex("Miner") && n.active && n.stake >= minStake) count++;
-    }
+    const { active: count } = await minerCensus(this.opts.contracts.nodePool, modelId);
     this.minersCache.set(modelId, { count, at: Date.now() });
     return count;
   }

@@ -58,19 +58,22 @@ describe("pouw-miner devnet (CLI)", () => {
     let stderr = "";
     cli.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const ready = await readyLine(cli);
-    // Peer miners are not built yet: asking for them is accepted, and answered honestly.
-    expect(ready.peers).toBe(0);
-    expect(stderr).toMatch(/^pouw-miner: warning: 2 peer miners asked for, .*running 0$/m);
+    expect(ready.peers).toBe(2);
+    expect(stderr).toBe("");
     for (const key of ["rpcUrl", "wsUrl", "chainId", "contracts", "routerUrl", "dataDir", "accounts"]) expect(ready).toHaveProperty(key);
     const info = DevnetInfo.parse(ready);
     expect(DevnetInfo.parse(JSON.parse(await readFile(path.join(dataDir, "deployment.json"), "utf8")))).toEqual(info);
+    expect(info.routerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const pid = anvilPid(ready.services);
-    expect(isGone(pid)).toBe(false);
+    const peers = ServiceList.parse(ready.services).filter((s) => s.name.startsWith("peer-")).map((s) => s.pid!);
+    expect(peers).toHaveLength(2);
+    for (const p of [pid, ...peers]) expect(isGone(p)).toBe(false);
 
     const exit = exited(cli);
     process.kill(pidOf(cli), "SIGTERM");
     expect(await exit).toBe(0);
-    expect(isGone(pid)).toBe(true);
+    for (const p of [pid, ...peers]) expect(isGone(p)).toBe(true);
+    if (process.platform === "linux") expect(await processesMentioning(dataDir)).toEqual([]);
     expect(existsSync(lockPath(dataDir))).toBe(false);
   });
 
@@ -84,11 +87,12 @@ describe("pouw-miner devnet (CLI)", () => {
     if (process.platform === "linux") expect(await processesMentioning(dataDir)).toEqual([]);
   });
 
-  it("recovers from a killed devnet: ends its orphaned anvil and keeps the deployment", async () => {
-    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir]);
+  it("recovers from a killed devnet: ends its orphaned anvil and keeps the deployment; its peer ends by itself", async () => {
+    const cli = spawnDevnetCli(["--json", "--data-dir", dataDir, "--peers", "1"]);
     const line = await readyLine(cli);
     const ready = DevnetInfo.parse(line);
     const orphan = anvilPid(line.services);
+    const peer = ServiceList.parse(line.services).find((s) => s.name === "peer-1")!.pid!;
     const exit = exited(cli);
     process.kill(pidOf(cli), "SIGKILL");
     await exit;
@@ -99,6 +103,8 @@ describe("pouw-miner devnet (CLI)", () => {
     expect(progress.some((p) => /left running by a devnet that was killed/.test(p.message ?? ""))).toBe(true);
     // The orphan's new parent (init) may take a while to reap it; exited is what counts.
     expect(pidAlive(orphan)).toBe(false);
+    // A peer whose devnet died sees its IPC channel close and stops (or the takeover ends it).
+    expect(pidAlive(peer)).toBe(false);
     expect(d.deployed).toBe(false);
     expect(d.info.contracts).toEqual(ready.contracts);
   });

@@ -38,6 +38,20 @@ describe("devnet service group", () => {
     expect((err as Error).message).toMatch(/^some devnet services did not stop cleanly \(oracle: oracle would not stop\)$/);
   });
 
+  it("carries on without an expendable service (a peer miner) that ends, and says so", async () => {
+    let end: () => void = () => {};
+    const crash = new Promise<void>((r) => (end = r));
+    const lost: string[] = [];
+    const group = new ServiceGroup(1000, (name) => lost.push(name));
+    await group.start(async () => ({ ...fake("peer-1", [], { exited: crash }), expendable: true }));
+    end();
+    await crash;
+    await new Promise((r) => setImmediate(r));
+    expect(lost).toEqual(["peer-1"]);
+    expect(await settled(group.failed, 50)).toBe("pending");
+    await group.stop();
+  });
+
   it("reports a service that ends by itself, but not one it stopped", async () => {
     let end: () => void = () => {};
     const crash = new Promise<void>((r) => (end = r));

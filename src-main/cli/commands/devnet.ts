@@ -10,18 +10,22 @@ import { readSecretFile } from "../../wallet/password-source.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
 
+/** Enough for the router's k = 3 on its own; the app's embedded devnet runs fewer (docs/devnet.md). */
+const DEFAULT_PEERS = 3;
 const DEPLOY_ONLY = ["rpc-url", "key-file", "out", "force"] as const;
-const DEVNET_ONLY = ["data-dir", "port", "peers"] as const;
+const DEVNET_ONLY = ["data-dir", "port", "peers", "model", "chain-only"] as const;
 
 export const devnetCommand: CommandSpec = {
   name: "devnet",
   summary: "run a whole PoUW network on this machine",
-  usage: "[--data-dir DIR] [--port N] [--peers N] [--json]\n       pouw-miner devnet deploy --rpc-url URL --key-file FILE --out FILE [--force] [--json]",
+  usage: "[--data-dir DIR] [--port N] [--peers N] [--model FILE] [--chain-only] [--json]\n       pouw-miner devnet deploy --rpc-url URL --key-file FILE --out FILE [--force] [--json]",
   details: [
     "Without an action: starts anvil on 127.0.0.1 with its state in DIR/chain, deploys the contracts",
-    "once (later starts reuse them and keep every balance), funds the dev accounts, writes",
-    "DIR/deployment.json and prints where everything is. Runs until Ctrl-C or SIGTERM, then stops",
-    "every child. The dev accounts' keys are anvil's public test keys: never use them elsewhere.",
+    "once (later starts reuse them and keep every balance), funds the dev accounts, then starts the",
+    "oracle node (with background demand), N peer miners (each a process with its own worker) and",
+    "the OpenAI-compatible router; writes DIR/deployment.json and prints where everything is. Runs",
+    "until Ctrl-C or SIGTERM, then stops every child. The dev accounts' keys are anvil's public test",
+    "keys: never use them elsewhere.",
     "",
     "deploy: deploys the contracts to any chain and writes a deployment file for it. The key comes",
     "from a file (first line), never from the command line.",
@@ -30,6 +34,8 @@ export const devnetCommand: CommandSpec = {
     "data-dir": { type: "string" },
     port: { type: "string" },
     peers: { type: "string" },
+    model: { type: "string" },
+    "chain-only": { type: "boolean" },
     "rpc-url": { type: "string" },
     "key-file": { type: "string" },
     out: { type: "string" },
@@ -38,7 +44,9 @@ export const devnetCommand: CommandSpec = {
   optionHelp: {
     "data-dir": "where the chain state and deployment.json live (default: <app data>/devnet)",
     port: "JSON-RPC port (default: last run's port when free, else any free port)",
-    peers: "peer miners to run (not available yet: the devnet runs 0 and says so)",
+    peers: `peer miners to run (default ${DEFAULT_PEERS})`,
+    model: "GGUF the peers serve and the oracle embeds with (default: the project's tiny model)",
+    "chain-only": "run only the chain: no oracle, peers, router or background demand",
     "rpc-url": "deploy: the chain's JSON-RPC URL",
     "key-file": "deploy: file whose first line is the deployer's private key",
     out: "deploy: where to write the deployment file",
@@ -59,14 +67,17 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
   rejectOptions(args, DEPLOY_ONLY, "only apply to devnet deploy");
   const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
   const port = numberOpt(args, "port", { min: 1, max: 65535, integer: true });
-  const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true }) ?? 0;
+  const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true }) ?? DEFAULT_PEERS;
+  const model = stringOpt(args, "model");
+  const chainOnly = args.values["chain-only"] === true;
+  if (chainOnly && (args.values.peers !== undefined || model !== undefined)) throw new UsageError("--peers and --model do not apply with --chain-only");
 
   let devnet: RunningDevnet;
   try {
     devnet = await startDevnet({
       dataDir,
       port,
-      peers,
+      ...(chainOnly ? {} : { network: { peers, ...(model ? { modelPath: path.resolve(model) } : {}), onLog: (line: string) => logLine(ctx, line) } }),
       signal: ctx.signal,
       onProgress: (p) => writeProgress(ctx, p, () => `${p.stage}: ${p.message ?? ""}`),
       onWarning: (message) => ctx.stderr.write(`pouw-miner: warning: ${message}\n`),
@@ -115,6 +126,11 @@ async function deploy(args: ParsedCommandArgs, ctx: CliContext): Promise<void> {
   writeResult(ctx, { ...deployment, file }, (d) => `Deployed to chain ${d.chainId} at block ${d.deployedAtBlock}\n${contractLines(d.contracts)}\nWrote ${d.file}`);
 }
 
+// Service logs are diagnostics: stderr, so that with --json stdout keeps only JSON lines.
+function logLine(ctx: CliContext, line: string): void {
+  if (ctx.verbose) ctx.stderr.write(`${line}\n`);
+}
+
 function rejectOptions(args: ParsedCommandArgs, names: readonly string[], why: string): void {
   const given = names.filter((n) => args.values[n] !== undefined);
   if (given.length > 0) throw new UsageError(`${given.map((n) => `--${n}`).join(", ")} ${why}`);
@@ -137,7 +153,8 @@ function readyText(r: DevnetInfo & { deployed: boolean; services: ServiceRecord[
     `Devnet ready on chain ${r.chainId} (${r.deployed ? "contracts deployed now" : "contracts and balances kept from the last run"})`,
     `  RPC            ${r.rpcUrl}`,
     `  WebSocket      ${r.wsUrl}`,
-    `  Router         ${r.routerUrl ?? "not run yet"}`,
+    `  Router         ${r.routerUrl ?? "not running (--chain-only)"}`,
+    `  Peer miners    ${r.peers}`,
     `  Data           ${r.dataDir}`,
     "Contracts:",
     contractLines(r.contracts),
