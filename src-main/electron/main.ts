@@ -1,13 +1,16 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { app, session, type BrowserWindow } from "electron";
+import { app, powerMonitor, safeStorage, session, type BrowserWindow } from "electron";
+import { openAppSession } from "../core/app-session.js";
 import { createMemoryCore } from "../core/memory-core.js";
 import type { MainCore } from "../core/types.js";
 import { appDataDir } from "../paths.js";
 import { openSettings } from "../settings/store.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
+import { powerMonitorIdleSource } from "./idle-source.js";
 import { registerIpc } from "./ipc.js";
 import type { AppOrigin } from "./navigation-guard.js";
+import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
 
 // Bundled to dist/electron/main.js; the renderer is built to dist/renderer and the preload sits beside us.
@@ -34,16 +37,37 @@ function showWindow(): void {
   mainWindow.focus();
 }
 
+/**
+ * The app session (devnet or the configured network, wallet unlocked from the UI or the keychain).
+ * POUW_PREVIEW=1 runs the in-memory preview core instead: for working on the UI with no chain.
+ */
+async function openCore(): Promise<MainCore> {
+  const dataDir = appDataDir();
+  if (process.env.POUW_PREVIEW === "1") return createMemoryCore({ appVersion: app.getVersion(), settings: openSettings({ cwd: dataDir }) });
+  const network = openSettings({ cwd: dataDir }).get().network;
+  const keeper = safeStorageKeeper(safeStorage, path.join(dataDir, "wallet", "remembered-password.bin"));
+  return openAppSession({
+    dataDir,
+    network,
+    appVersion: app.getVersion(),
+    ...(keeper ? { keeper } : {}),
+    idleSource: powerMonitorIdleSource(powerMonitor),
+    onLog: (line) => console.log(line),
+  });
+}
+
 async function start(): Promise<void> {
-  const settings = openSettings({ cwd: appDataDir() });
-  for (const notice of settings.notices) console.warn(notice);
-  const core: MainCore = createMemoryCore({ appVersion: app.getVersion(), settings });
+  const core = await openCore();
   // From a source checkout this would register the bare Electron binary to start at login.
-  const applyLoginItem = (openAtLogin: boolean): void => {
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin });
+  let openAtLogin: boolean | undefined;
+  const applyLoginItem = (): void => {
+    const wanted = core.getSettings().startOnLogin;
+    if (wanted === openAtLogin) return;
+    openAtLogin = wanted;
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: wanted });
   };
-  applyLoginItem(settings.get().startOnLogin);
-  settings.onChange((s) => applyLoginItem(s.startOnLogin));
+  applyLoginItem();
+  core.onPatch(applyLoginItem);
 
   lockDownSession(session.defaultSession, origin);
   const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -100,12 +99,19 @@ const fakeElectron = {
   },
   Menu: { buildFromTemplate: (template: unknown) => template },
   nativeImage: { createFromPath: (file: string) => ({ file }) },
+  powerMonitor: { getSystemIdleTime: () => 0 },
+  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
 };
 
 let tmp: string;
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pouw-shell-"));
+  // Inside the repository, so the bundle's external packages resolve from node_modules as in the app.
+  const cache = path.join(process.cwd(), "node_modules", ".cache");
+  fs.mkdirSync(cache, { recursive: true });
+  tmp = fs.mkdtempSync(path.join(cache, "pouw-shell-"));
   process.env.POUW_DATA_DIR = path.join(tmp, "data");
+  // The in-memory preview core: the real session would start a devnet, far beyond a wiring check.
+  process.env.POUW_PREVIEW = "1";
   (globalThis as Record<string, unknown>).__pouwFakeElectron = fakeElectron;
   const outfile = path.join(tmp, "electron", "main.js");
   await build({
@@ -114,8 +120,10 @@ beforeAll(async () => {
     bundle: true,
     platform: "node",
     format: "esm",
+    // As scripts/build-electron.ts: dependencies stay external (native binaries, node-llama-cpp).
+    packages: "external",
     logLevel: "error",
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" },
     plugins: [
       {
         name: "fake-electron",
@@ -133,6 +141,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => {
   delete process.env.POUW_DATA_DIR;
+  delete process.env.POUW_PREVIEW;
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
