@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import { runLoad } from "../../src-main/router/load.js";
 import { startRouter, type RunningRouter } from "../../src-main/router/router.js";
 import { OpenAiErrorBody, PouwReceipt, POUW_TASK_ID_HEADER } from "../../src-shared/router-contract.js";
 import { startChain, type Chain } from "./fixture.js";
@@ -118,6 +121,28 @@ describe("router (OpenAI-compatible)", () => {
 
     const missing = await fetch(`${router.url}/engines`);
     expect(missing.status).toBe(404);
+  });
+
+  it("drives load through the router and reports throughput, latency per state and failures (library and CLI)", async () => {
+    const report = await runLoad({ routerUrl: router.url, requests: 6, concurrency: 3, maxTokens: 8 });
+    expect(report).toMatchObject({ ok: 6, failed: 0, model: "stories260K" });
+    expect(report.tasksPerSecond).toBeGreaterThan(0);
+    for (const state of EVERY_STATE) expect(report.stateMs[state as "End"]?.count).toBe(6);
+    expect(report.stateMs.End!.p50).toBeGreaterThanOrEqual(report.stateMs.Start!.p50);
+    const refused = await runLoad({ routerUrl: router.url, requests: 2, concurrency: 2, model: "nobody-serves-this" });
+    expect(refused).toMatchObject({ ok: 0, failed: 2, failures: { no_miners_available: 2 } });
+
+    const cli = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", "load", "--router-url", router.url, "--requests", "2", "--concurrency", "2", "--json"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    cli.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const [code] = (await once(cli, "exit")) as [number];
+    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { type: string; ok?: number });
+    expect(lines.slice(0, -1).every((l) => l.type === "progress")).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ type: "result", ok: 2, failed: 0 });
+    expect(code).toBe(0);
   });
 
   it("answers 504 when the task does not end within the router's deadline", async () => {

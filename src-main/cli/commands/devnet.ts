@@ -9,16 +9,23 @@ import { appDataDir } from "../../paths.js";
 import { readSecretFile } from "../../wallet/password-source.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
+import { runLoadCommand } from "./devnet-load.js";
 
 /** Enough for the router's k = 3 on its own; the app's embedded devnet runs fewer (docs/devnet.md). */
 const DEFAULT_PEERS = 3;
 const DEPLOY_ONLY = ["rpc-url", "key-file", "out", "force"] as const;
 const DEVNET_ONLY = ["data-dir", "port", "peers", "model", "chain-only"] as const;
+const START_ONLY = ["port", "peers", "chain-only"] as const;
+const LOAD_ONLY = ["requests", "concurrency", "router-url", "max-tokens"] as const;
 
 export const devnetCommand: CommandSpec = {
   name: "devnet",
   summary: "run a whole PoUW network on this machine",
-  usage: "[--data-dir DIR] [--port N] [--peers N] [--model FILE] [--chain-only] [--json]\n       pouw-miner devnet deploy --rpc-url URL --key-file FILE --out FILE [--force] [--json]",
+  usage: [
+    "[--data-dir DIR] [--port N] [--peers N] [--model FILE] [--chain-only] [--json]",
+    "       pouw-miner devnet deploy --rpc-url URL --key-file FILE --out FILE [--force] [--json]",
+    "       pouw-miner devnet load [--requests M] [--concurrency C] [--router-url URL | --data-dir DIR] [--model NAME] [--max-tokens N] [--json]",
+  ].join("\n"),
   details: [
     "Without an action: starts anvil on 127.0.0.1 with its state in DIR/chain, deploys the contracts",
     "once (later starts reuse them and keep every balance), funds the dev accounts, then starts the",
@@ -29,6 +36,10 @@ export const devnetCommand: CommandSpec = {
     "",
     "deploy: deploys the contracts to any chain and writes a deployment file for it. The key comes",
     "from a file (first line), never from the command line.",
+    "",
+    "load: sends M chat completions (C at a time) to the router of the devnet running in DIR (or to",
+    "--router-url) and reports tasks/s, latency percentiles per task state and failures; exit 1 when",
+    "any request failed.",
   ].join("\n"),
   options: {
     "data-dir": { type: "string" },
@@ -36,6 +47,10 @@ export const devnetCommand: CommandSpec = {
     peers: { type: "string" },
     model: { type: "string" },
     "chain-only": { type: "boolean" },
+    requests: { type: "string" },
+    concurrency: { type: "string" },
+    "router-url": { type: "string" },
+    "max-tokens": { type: "string" },
     "rpc-url": { type: "string" },
     "key-file": { type: "string" },
     out: { type: "string" },
@@ -45,26 +60,35 @@ export const devnetCommand: CommandSpec = {
     "data-dir": "where the chain state and deployment.json live (default: <app data>/devnet)",
     port: "JSON-RPC port (default: last run's port when free, else any free port)",
     peers: `peer miners to run (default ${DEFAULT_PEERS})`,
-    model: "GGUF the peers serve and the oracle embeds with (default: the project's tiny model)",
+    model: "GGUF the peers serve and the oracle embeds with (default: the project's tiny model); load: the model name",
     "chain-only": "run only the chain: no oracle, peers, router or background demand",
     "rpc-url": "deploy: the chain's JSON-RPC URL",
     "key-file": "deploy: file whose first line is the deployer's private key",
     out: "deploy: where to write the deployment file",
     force: "deploy: replace an existing file at --out",
+    requests: "load: requests to send (default 100)",
+    concurrency: "load: requests in flight at once (default 10)",
+    "router-url": "load: the router's OpenAI base URL (default: the devnet's, from DIR/deployment.json)",
+    "max-tokens": "load: max_tokens of each request (default 16)",
   },
   allowPositionals: true,
   async run(args, ctx) {
     const [action, ...extra] = args.positionals;
-    if (extra.length > 0 || (action !== undefined && action !== "deploy")) {
-      throw new UsageError(`devnet takes no arguments other than the action "deploy" (got "${args.positionals.join(" ")}")`);
+    if (extra.length > 0 || (action !== undefined && action !== "deploy" && action !== "load")) {
+      throw new UsageError(`devnet takes no arguments other than the actions "deploy" and "load" (got "${args.positionals.join(" ")}")`);
     }
     if (action === "deploy") return deploy(args, ctx);
+    if (action === "load") {
+      rejectOptions(args, [...DEPLOY_ONLY, ...START_ONLY], "do not apply to devnet load");
+      return runLoadCommand(args, ctx);
+    }
     return runDevnet(args, ctx);
   },
 };
 
 async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<number> {
   rejectOptions(args, DEPLOY_ONLY, "only apply to devnet deploy");
+  rejectOptions(args, LOAD_ONLY, "only apply to devnet load");
   const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
   const port = numberOpt(args, "port", { min: 1, max: 65535, integer: true });
   const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true }) ?? DEFAULT_PEERS;
@@ -102,7 +126,7 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
 }
 
 async function deploy(args: ParsedCommandArgs, ctx: CliContext): Promise<void> {
-  rejectOptions(args, DEVNET_ONLY, "do not apply to devnet deploy");
+  rejectOptions(args, [...DEVNET_ONLY, ...LOAD_ONLY], "do not apply to devnet deploy");
   const rpcUrl = stringOpt(args, "rpc-url", true);
   const keyFile = stringOpt(args, "key-file", true);
   const out = stringOpt(args, "out", true);
