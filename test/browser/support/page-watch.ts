@@ -12,19 +12,12 @@ export const SCREENSHOT_DIR = path.join(repoRoot, "test-results", "screenshots")
  */
 export interface PageWatch {
   problems(): string[];
-  /** Forget what was seen so far (e.g. an expected error during a deliberate reload). */
-  clear(): void;
 }
 
-// WORKAROUND (2026-11-30, noted in /work/brief/ui-script.md): index.html names no icon, so Chromium asks
-// for /favicon.ico and logs its 404 as a console error. Remove once the renderer ships an icon.
-const tolerated = (text: string, url: string) => url.endsWith("/favicon.ico") && text.includes("status of 404");
-
 export function watchPage(page: Page): PageWatch {
-  let problems: string[] = [];
+  const problems: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() !== "error" || tolerated(msg.text(), msg.location().url)) return;
-    problems.push(`console.error: ${msg.text()} (${msg.location().url})`);
+    if (msg.type() === "error") problems.push(`console.error: ${msg.text()} (${msg.location().url})`);
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("requestfailed", (req) => {
@@ -32,12 +25,7 @@ export function watchPage(page: Page): PageWatch {
     const failure = req.failure()?.errorText ?? "failed";
     if (failure !== "net::ERR_ABORTED") problems.push(`request failed: ${req.method()} ${req.url()} (${failure})`);
   });
-  return {
-    problems: () => [...problems],
-    clear: () => {
-      problems = [];
-    },
-  };
+  return { problems: () => [...problems] };
 }
 
 /** A full-page PNG at test-results/screenshots/<name>.png; returns its path. */
