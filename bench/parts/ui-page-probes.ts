@@ -8,27 +8,34 @@ type BrowserScope = {
   document: { querySelector(sel: string): { textContent: string | null; getBoundingClientRect(): { height: number } } | null };
 };
 
-export const STATUS_REGION = '[aria-label="Mining status"]';
-const STATE_WORD = "Mining|Paused|Stopped|Starting|Error";
+/** What "painted" means for a page: an element, laid out, whose text matches. */
+export interface PaintTarget {
+  selector: string;
+  text: string;
+}
+/** The dashboard: the "Mining status" region holding a state word. */
+export const DASHBOARD_PAINTED: PaintTarget = { selector: '[aria-label="Mining status"]', text: "Mining|Paused|Stopped|Starting|Error" };
+/** The first run's first screen. */
+export const WELCOME_PAINTED: PaintTarget = { selector: "h1", text: "Welcome to PoUW Miner" };
 
 /**
- * Waits for the first animation frame in which the "Mining status" region is laid out and holds a
- * state word; returns that frame's time since navigation start (performance.now() in the page) and
- * the first contentful paint.
+ * Waits for the first animation frame in which the target is laid out and holds its text; returns
+ * that frame's time since navigation start (performance.now() in the page) and the first contentful
+ * paint.
  */
-export async function waitForStatusPainted(page: Page, timeoutMs: number): Promise<{ statusMs: number; fcpMs: number | undefined }> {
+export async function waitForPainted(page: Page, target: PaintTarget, timeoutMs: number): Promise<{ paintedMs: number; fcpMs: number | undefined }> {
   const handle = await page.waitForFunction(
-    ({ selector, words }) => {
-      const region = (globalThis as unknown as BrowserScope).document.querySelector(selector);
-      const ok = region !== null && region.getBoundingClientRect().height > 0 && new RegExp(words).test(region.textContent ?? "");
+    ({ selector, text }) => {
+      const el = (globalThis as unknown as BrowserScope).document.querySelector(selector);
+      const ok = el !== null && el.getBoundingClientRect().height > 0 && new RegExp(text).test(el.textContent ?? "");
       return ok ? performance.now() : false;
     },
-    { selector: STATUS_REGION, words: STATE_WORD },
+    target,
     { polling: "raf", timeout: timeoutMs },
   );
-  const statusMs = (await handle.jsonValue()) as number;
+  const paintedMs = (await handle.jsonValue()) as number;
   const fcpMs = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime);
-  return { statusMs, fcpMs };
+  return { paintedMs, fcpMs };
 }
 
 export interface FrameStats {

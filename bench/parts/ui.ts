@@ -13,7 +13,7 @@ import { median } from "../../src-worker/benchmark.js";
 import { launchChromium } from "../../test/helpers/chromium.js";
 import { launchHeadlessProcess } from "../../test/helpers/headless-process.js";
 import type { BenchPart, BenchRow } from "../types.js";
-import { STATUS_REGION, measureFrames, waitForStatusPainted } from "./ui-page-probes.js";
+import { DASHBOARD_PAINTED, WELCOME_PAINTED, measureFrames, waitForPainted, type PaintTarget } from "./ui-page-probes.js";
 import { createTaskFeed } from "./ui-task-feed.js";
 
 const RENDERER_DIR = path.join(packageRoot, "dist", "renderer");
@@ -41,8 +41,8 @@ export const uiPart: BenchPart = {
     return {
       rows,
       notes: [
-        "start → painted: from spawning `node bin/pouw-miner.js headless` (password in the environment, embedded devnet, worker on the tiny model, --threads 1) " +
-          "to the first animation frame in which the Mining status region shows a state word; the browser is already running. " +
+        "start → painted: from spawning `node bin/pouw-miner.js headless` (embedded devnet, worker on the tiny model, --threads 1; password in the environment, " +
+          "or --setup-in-browser without one) to the first animation frame in which the Mining status region shows a state word (or the welcome heading); the browser is already running. " +
           "It is the sum of the miner part (spawn → ready line on stdout) and the page part (navigation start → that frame, timed in the page).",
         `frame rate: in-memory core + headless server feeding ${UPDATES_PER_SECOND} task patches/s to the built dashboard, requestAnimationFrame counted for ${MEASURE_MS / 1000} s in headless Chromium (--disable-gpu, software compositing).`,
         `machine load (1 min): ${(os.loadavg()[0] ?? 0).toFixed(2)} on ${os.availableParallelism()} cores; other work on the machine lowers these numbers.`,
@@ -67,16 +67,21 @@ async function bundleRows(): Promise<BenchRow[]> {
   ];
 }
 
-/** One launch: spawn → ready line → page navigated → status painted. */
-async function launchAndPaint(browser: Browser, dataDir: string): Promise<{ minerMs: number; pageMs: number; totalMs: number; fcpMs: number | undefined }> {
-  const t0 = performance.now();
-  const miner = await launchHeadlessProcess({ args: ["--data-dir", dataDir, "--threads", "1"], env: { [PASSWORD_ENV]: "bench password 1234" } });
+interface Launch {
+  minerMs: number;
+  pageMs: number;
+  fcpMs: number | undefined;
+}
+
+/** One launch: spawn → ready line (miner part), then navigation → target painted (page part). */
+async function launchAndPaint(browser: Browser, args: string[], env: Record<string, string>, target: PaintTarget): Promise<Launch> {
+  const miner = await launchHeadlessProcess({ args: [...args, "--threads", "1"], env });
   const page = await browser.newPage();
-  let result;
+  let result: Launch;
   try {
     await page.goto(miner.ready.dashboardUrl, { waitUntil: "commit" });
-    const { statusMs, fcpMs } = await waitForStatusPainted(page, 30_000);
-    result = { minerMs: miner.startMs, pageMs: statusMs, totalMs: performance.now() - t0, fcpMs };
+    const { paintedMs, fcpMs } = await waitForPainted(page, target, 30_000);
+    result = { minerMs: miner.startMs, pageMs: paintedMs, fcpMs };
   } finally {
     await page.close();
     const stopped = await miner.stop();
@@ -85,30 +90,37 @@ async function launchAndPaint(browser: Browser, dataDir: string): Promise<{ mine
   return result;
 }
 
+const summary = (r: Launch) => `miner ${r.minerMs.toFixed(0)} ms + page ${r.pageMs.toFixed(0)} ms (first contentful paint ${r.fcpMs?.toFixed(0) ?? "?"} ms)`;
+
 async function startToPaint(browser: Browser, log: (line: string) => void): Promise<BenchRow[]> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-bench-ui-"));
+  const dir = await mkdtemp(path.join(os.tmpdir(), "pouw-bench-ui-"));
   try {
-    const first = await launchAndPaint(browser, dataDir);
-    log(`first launch: miner ${first.minerMs.toFixed(0)} ms + page ${first.pageMs.toFixed(0)} ms (wall ${first.totalMs.toFixed(0)} ms)`);
-    const runs = [];
+    // What a new user sees first: set-up mode, no wallet yet, the welcome screen.
+    const setup = await launchAndPaint(browser, ["--data-dir", path.join(dir, "setup"), "--setup-in-browser"], {}, WELCOME_PAINTED);
+    log(`first launch in set-up mode → welcome: ${summary(setup)}`);
+    // A configured miner: the first launch creates the wallet, deploys the devnet and registers.
+    const dataDir = path.join(dir, "miner");
+    const env = { [PASSWORD_ENV]: "bench password 1234" };
+    const first = await launchAndPaint(browser, ["--data-dir", dataDir], env, DASHBOARD_PAINTED);
+    log(`first launch with a password → dashboard: ${summary(first)}`);
+    const runs: Launch[] = [];
     for (let i = 0; i < RESTARTS; i++) {
-      const r = await launchAndPaint(browser, dataDir);
-      log(`restart ${i + 1}: miner ${r.minerMs.toFixed(0)} ms + page ${r.pageMs.toFixed(0)} ms (wall ${r.totalMs.toFixed(0)} ms)`);
+      const r = await launchAndPaint(browser, ["--data-dir", dataDir], env, DASHBOARD_PAINTED);
+      log(`restart ${i + 1} → dashboard: ${summary(r)}`);
       runs.push(r);
     }
-    const miner = median(runs.map((r) => r.minerMs));
-    const page = median(runs.map((r) => r.pageMs));
     const total = median(runs.map((r) => r.minerMs + r.pageMs));
-    const fcp = median(runs.map((r) => r.fcpMs ?? Number.NaN));
     return [
       { metric: `headless start → dashboard painted (restart, median of ${RESTARTS})`, value: total, unit: "ms", goal: "≤ 2 s", pass: total <= 2000 },
-      { metric: "  miner part: spawn → ready line", value: miner, unit: "ms" },
-      { metric: "  page part: navigation → status painted", value: page, unit: "ms" },
-      { metric: "  page first contentful paint", value: fcp, unit: "ms" },
-      { metric: "first launch (new wallet, devnet deploy) → painted", value: first.minerMs + first.pageMs, unit: "ms" },
+      { metric: "  miner part: spawn → ready line", value: median(runs.map((r) => r.minerMs)), unit: "ms" },
+      { metric: "  page part: navigation → status painted", value: median(runs.map((r) => r.pageMs)), unit: "ms" },
+      { metric: "  page first contentful paint", value: median(runs.map((r) => r.fcpMs ?? Number.NaN)), unit: "ms" },
+      { metric: "first launch with a password (wallet, devnet deploy, registration) → painted", value: first.minerMs + first.pageMs, unit: "ms" },
+      { metric: "first launch in set-up mode → welcome painted", value: setup.minerMs + setup.pageMs, unit: "ms" },
+      { metric: "  miner part: spawn → ready line", value: setup.minerMs, unit: "ms" },
     ];
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -120,7 +132,7 @@ async function frameRate(browser: Browser, log: (line: string) => void): Promise
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await page.goto(server.dashboardUrl);
-    await page.locator(STATUS_REGION).waitFor({ state: "visible", timeout: 15_000 });
+    await waitForPainted(page, DASHBOARD_PAINTED, 15_000);
     const idle = await measureFrames(page, 2_000);
     feed.start(UPDATES_PER_SECOND);
     await new Promise((r) => setTimeout(r, 1_000));
