@@ -67,6 +67,13 @@ async function bundleRows(): Promise<BenchRow[]> {
   ];
 }
 
+/** The floor under every launch: node starting the CLI (tsx compiles its TypeScript) and exiting. */
+function cliFloorMs(): number {
+  const t0 = performance.now();
+  execFileSync(process.execPath, ["bin/pouw-miner.js", "--help"], { cwd: packageRoot, stdio: "ignore" });
+  return performance.now() - t0;
+}
+
 interface Launch {
   minerMs: number;
   pageMs: number;
@@ -110,9 +117,12 @@ async function startToPaint(browser: Browser, log: (line: string) => void): Prom
       runs.push(r);
     }
     const total = median(runs.map((r) => r.minerMs + r.pageMs));
+    const floor = median(Array.from({ length: 3 }, () => cliFloorMs()));
+    log(`pouw-miner --help (loading the CLI's TypeScript through tsx): ${floor.toFixed(0)} ms`);
     return [
       { metric: `headless start → dashboard painted (restart, median of ${RESTARTS})`, value: total, unit: "ms", goal: "≤ 2 s", pass: total <= 2000 },
       { metric: "  miner part: spawn → ready line", value: median(runs.map((r) => r.minerMs)), unit: "ms" },
+      { metric: "    of which the CLI's own start (pouw-miner --help)", value: floor, unit: "ms" },
       { metric: "  page part: navigation → status painted", value: median(runs.map((r) => r.pageMs)), unit: "ms" },
       { metric: "  page first contentful paint", value: median(runs.map((r) => r.fcpMs ?? Number.NaN)), unit: "ms" },
       { metric: "first launch with a password (wallet, devnet deploy, registration) → painted", value: first.minerMs + first.pageMs, unit: "ms" },

@@ -23,10 +23,11 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number):
 }
 
 /**
- * Waits for this miner to finish a paid task. First the devnet's own background demand, router and
- * oracle get `waitMs`; if nothing ended by then, the requester dev account asks for a task for
- * `modelId` (from <dataDir>/devnet/deployment.json), and if the devnet's oracle does not score it,
- * the oracle dev account does. The path taken is returned so the test can say which one it was.
+ * Waits for this miner to finish a paid task. When the devnet runs its own services (its oracle,
+ * which also makes background demand, registers the oracle dev account), they get `waitMs` to bring
+ * one; otherwise, or if nothing ended by then, the requester dev account asks for a task for
+ * `modelId` (from <dataDir>/devnet/deployment.json), and if no devnet oracle scores it, the oracle
+ * dev account does. The path taken is returned so the test can say which one it was.
  */
 export async function ensureEndedTask(opts: {
   dataDir: string;
@@ -37,23 +38,25 @@ export async function ensureEndedTask(opts: {
   log?: (line: string) => void;
 }): Promise<{ task: TaskSummary; path: DemandPath }> {
   const check = async () => ended(await opts.status());
-  const own = await until(check, opts.waitMs ?? 30_000);
-  if (own) return { task: own, path: "devnet demand" };
-
   const info = DevnetInfo.parse(JSON.parse(await readFile(deploymentFile(path.join(opts.dataDir, "devnet")), "utf8")));
   const provider = createProvider(info.rpcUrl, { chainId: info.chainId });
   try {
     const net: DevnetView = { deployment: info, devAccounts: info.accounts, provider };
+    const oracle = devAccount(net, "oracle");
+    const devnetOracle = await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address);
+    opts.log?.(`devnet services: oracle ${devnetOracle ? "running" : "absent"}, ${info.peers} peer miners, router ${info.routerUrl ?? "absent"}`);
+    if (devnetOracle) {
+      const own = await until(check, opts.waitMs ?? 30_000);
+      if (own) return { task: own, path: "devnet demand" };
+    }
     const tasks = connectProtocol(info, provider).tasks;
     // With peer miners on the devnet a k = 1 task may go to one of them: ask again until it is ours.
     for (let attempt = 1; attempt <= 5; attempt++) {
       const taskId = await requestTask(net, opts.modelId);
-      opts.log?.(`no task ended within the wait: requested task ${taskId} (attempt ${attempt})`);
+      opts.log?.(`requested task ${taskId} (attempt ${attempt})`);
       const [slot] = await readSlots(tasks, taskId, 1);
       if (slot?.miner.toLowerCase() !== opts.miner.toLowerCase()) continue;
-      // The devnet's oracle (when it runs one) uses the oracle dev account: give it the chance first.
-      const oracle = devAccount(net, "oracle");
-      if (await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address)) {
+      if (devnetOracle) {
         const byOracle = await until(check, 30_000);
         if (byOracle) return { task: byOracle, path: "requested by the test" };
       }
