@@ -63,9 +63,19 @@ export async function readWalletView(a: ChainAccount, backedUp: boolean): Promis
   };
 }
 
+/**
+ * A chain time (unix seconds) as the wall-clock ms the snapshot carries. The chain's clock may run
+ * ahead of ours (a devnet's time travel) but is taken as never behind: an idle devnet mines no
+ * blocks, so its head's time is old rather than slow.
+ */
+export function wallClockMs(chainSeconds: number, headSeconds: number | undefined, nowMs = Date.now()): number {
+  const chainNow = Math.max(headSeconds ?? 0, nowMs / 1000);
+  return Math.max(0, Math.round(nowMs + (chainSeconds - chainNow) * 1000));
+}
+
 /** `knownModels` are on-chain names this app knows; the chain says which of them are served. */
 export async function readRegistrationView(a: ChainAccount, knownModels: readonly string[]): Promise<RegistrationView> {
-  const [node, minStake] = await Promise.all([readNode(a), a.contracts.nodePool.read<bigint>("minStake")]);
+  const [node, minStake, head] = await Promise.all([readNode(a), a.contracts.nodePool.read<bigint>("minStake"), a.provider.getBlock("latest")]);
   const registered = Number(node.role) === nodeRoleIndex("Miner");
   const served = registered
     ? (await Promise.all(knownModels.map(async (m) => ((await a.contracts.nodePool.read<boolean>("serves", a.address, modelIdOf(m))) ? m : undefined)))).filter(
@@ -78,7 +88,7 @@ export async function readRegistrationView(a: ChainAccount, knownModels: readonl
     minStakeWei: minStake.toString(),
     models: served,
     speed: Number(node.speed),
-    ...(node.unbondAt > 0n ? { unbondingWei: node.stake.toString(), unbondingUntil: Number(node.unbondAt) * 1000 } : {}),
+    ...(node.unbondAt > 0n ? { unbondingWei: node.stake.toString(), unbondingUntil: wallClockMs(Number(node.unbondAt), head?.timestamp) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { benchmarkView, hardwareReport } from "./model-actions.js";
 import { cappedThreads } from "./model-inference.js";
 import type { SessionMiner } from "./session-miner.js";
 import type { SessionState } from "./session-state.js";
-import { findTask, queryTasks } from "./task-queries.js";
+import { findTask, queryTasks, withModelName } from "./task-queries.js";
 import type { CoreActions, MiningCore } from "./types.js";
 
 type Actions = CoreActions & Omit<MiningCore, "getSnapshot" | "onPatch" | "close">;
@@ -98,9 +98,11 @@ export function sessionActions(deps: {
     },
     topUpStake: async ({ amountWei }) => after(await topUpAction(state.account(), amountWei)),
     unbond: async ({ amountWei }) => {
-      // An unbonding node gets no new tasks: stop asking the chain for them too.
+      const result = await unbondAction(state.account(), amountWei);
+      // An unbonding node gets no new tasks: stop asking the chain for them too (only once it is
+      // unbonding: a refused unbond leaves the miner as it was).
       await miner.stopMining();
-      return after(await unbondAction(state.account(), amountWei));
+      return after(result);
     },
     withdrawStake: async () => after(await withdrawStakeAction(state.account())),
     claimRewards: async () => after(await claimAction(state.account())),
@@ -151,10 +153,12 @@ export function sessionActions(deps: {
     },
 
     async listTasks(filter) {
-      return queryTasks(miner.records(), filter);
+      const page = queryTasks(miner.records(), filter);
+      const names = state.modelNames();
+      return { ...page, rows: page.rows.map((r) => withModelName(r, names)) };
     },
     async getTask({ id }) {
-      return findTask(miner.records(), id, miner.deadlineOf(id.split("#")[0] ?? ""));
+      return withModelName(findTask(miner.records(), id, miner.deadlineOf(id.split("#")[0] ?? "")), state.modelNames());
     },
     async getSamples() {
       return deps.sampler.samples();

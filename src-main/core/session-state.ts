@@ -14,6 +14,7 @@ import { benchmarkView, type ActiveModel, type ModelActions } from "./model-acti
 import { declaredSpeed } from "./model-inference.js";
 import type { SetupProgress } from "./setup-state.js";
 import type { SnapshotHub } from "./snapshot-builder.js";
+import { modelNamesById, type ModelNames } from "./task-queries.js";
 import type { WalletActions } from "./wallet-actions.js";
 
 /**
@@ -27,7 +28,7 @@ export class SessionState {
   private registered = false;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
-  private again = false;
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly deps: {
@@ -95,6 +96,17 @@ export class SessionState {
     }
   }
 
+  /** Every model this app could have served, by on-chain id, for the task views' model names. */
+  modelNames(): ModelNames {
+    const { models } = this.deps;
+    const known = models.catalogueIds().map((id) => {
+      const entry = models.entry(id);
+      return { onChain: modelNameOf(models.pathOf(entry)), label: entry.name };
+    });
+    if (this.fixedModel) known.push({ onChain: modelNameOf(this.fixedModel.path), label: this.fixedModel.name });
+    return modelNamesById(known);
+  }
+
   async activeInstalled(): Promise<boolean> {
     if (this.fixedModel) return true;
     const active = this.activeModel();
@@ -140,21 +152,21 @@ export class SessionState {
     return this.deps.hub.current().setup?.complete ?? false;
   }
 
-  /** Recomputes every view; concurrent calls coalesce into one more run. */
+  /**
+   * Recomputes every view. A run already going may have read the chain before the caller's change,
+   * so calls made meanwhile coalesce into one more run and resolve when that one is done.
+   */
   refresh(): Promise<void> {
     if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
+      this.queued ??= this.refreshing.then(() => {
+        this.queued = undefined;
+        return this.refresh();
+      });
+      return this.queued;
     }
     this.refreshing = this.refreshOnce()
       .catch((err: unknown) => this.deps.log("warn", `refresh: ${toErrorShape(err).message}`))
-      .finally(() => {
-        this.refreshing = undefined;
-        if (this.again) {
-          this.again = false;
-          void this.refresh();
-        }
-      });
+      .finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 

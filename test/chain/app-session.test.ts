@@ -1,14 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { openAppSession, type AppSession, type AppSessionOptions } from "../../src-main/core/app-session.js";
-import { dispatchInvoke } from "../../src-main/core/dispatch.js";
-import type { InvokeMethod, InvokeResult, PatchMessage } from "../../src-shared/app-contract.js";
-import type { ErrorShape } from "../../src-shared/errors.js";
 import { applyPatch } from "../../src-shared/json-patch.js";
-import { serveTinyCatalogue, type TinyCatalogue } from "../helpers/test-catalogue.js";
+import { openSessionHarness, type SessionHarness } from "./app-session-harness.js";
 import { requestAndScoreTask } from "./devnet-tasks.js";
 import { waitFor } from "./miner-harness.js";
 
@@ -18,48 +11,19 @@ import { waitFor } from "./miner-harness.js";
  * estimate and register, mining a task to End; then a restart that resumes where it stopped.
  */
 const PASSWORD = "correct horse battery";
-let dir: string;
-let catalogue: TinyCatalogue;
-let session: AppSession | undefined;
-const patches: PatchMessage[] = [];
-
-const options = (): AppSessionOptions => ({
-  dataDir: path.join(dir, "data"),
-  network: "devnet",
-  appVersion: "0.0.0-test",
-  modelsDir: path.join(dir, "models"),
-  cataloguePath: catalogue.cataloguePath,
-  scryptN: 2 ** 10,
-  pollMs: 200,
-  threads: 1,
-  sampleIntervalMs: 200,
-  benchmarkParams: { rounds: 1, maxTokens: 8 },
-});
-
-async function call<M extends InvokeMethod>(method: M, params: unknown = {}): Promise<InvokeResult<M>> {
-  const answer = await dispatchInvoke(session!, method, params);
-  if (!answer.ok) throw new Error(`${method}: ${answer.error.code}: ${answer.error.message}`);
-  return answer.result as InvokeResult<M>;
-}
-async function fails(method: InvokeMethod, params: unknown = {}): Promise<ErrorShape> {
-  const answer = await dispatchInvoke(session!, method, params);
-  if (answer.ok) throw new Error(`${method} succeeded, expected an error`);
-  return answer.error;
-}
-const snap = () => session!.getSnapshot().snapshot;
+let h: SessionHarness | undefined;
+const harness = () => h!;
+const call: SessionHarness["call"] = (method, params) => harness().call(method, params);
+const fails: SessionHarness["fails"] = (method, params) => harness().fails(method, params);
+const snap = () => harness().snap();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pouw-app-session-"));
   // Slow enough that the download reports progress before it ends.
-  catalogue = await serveTinyCatalogue(dir, { bytesPerSecond: 400_000 });
-  session = await openAppSession(options());
-  session.onPatch((p) => patches.push(p));
+  h = await openSessionHarness({ prefix: "pouw-app-session-", knobs: { bytesPerSecond: 400_000 } });
 });
 
 afterAll(async () => {
-  await session?.close();
-  await catalogue?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 describe("the app session's first run on the devnet", () => {
@@ -69,7 +33,7 @@ describe("the app session's first run on the devnet", () => {
     expect(await fails("unlockWallet", { password: PASSWORD })).toMatchObject({ code: "NOT_FOUND" });
     const hw = await call("getHardware");
     expect(hw.probe.cpu.logicalCores).toBeGreaterThan(0);
-    expect(hw.fit.map((f) => f.id)).toEqual([catalogue.id]);
+    expect(hw.fit.map((f) => f.id)).toEqual([harness().catalogue.id]);
     expect(snap().hardware?.cpu).toBe(hw.probe.cpu.brand);
     expect((await call("completeSetupStep", { step: "hardware" })).done).toEqual(["hardware"]);
   });
@@ -89,30 +53,31 @@ describe("the app session's first run on the devnet", () => {
   });
 
   it("downloads the model from 127.0.0.1 with progress in the patches, and makes it active", async () => {
-    const from = session!.getSnapshot();
-    const seen = patches.length;
-    expect(await call("downloadModel", { id: catalogue.id })).toEqual({ started: true });
-    expect(await call("downloadModel", { id: catalogue.id })).toEqual({ started: false });
-    await waitFor("the download to finish", () => snap().downloads?.[catalogue.id]?.state === "done", 20_000);
-    const progress = patches
+    const from = harness().session.getSnapshot();
+    const seen = harness().patches.length;
+    expect(await call("downloadModel", { id: harness().catalogue.id })).toEqual({ started: true });
+    expect(await call("downloadModel", { id: harness().catalogue.id })).toEqual({ started: false });
+    await waitFor("the download to finish", () => snap().downloads?.[harness().catalogue.id]?.state === "done", 20_000);
+    const progress = harness()
+      .patches
       .slice(seen)
       .flatMap((p) => p.ops)
-      .filter((op) => op.path.startsWith(`/downloads/${catalogue.id}`));
+      .filter((op) => op.path.startsWith(`/downloads/${harness().catalogue.id}`));
     expect(progress.length).toBeGreaterThan(1);
     // The patches rebuild the snapshot exactly, download progress included.
-    const rebuilt = patches.slice(seen).reduce((doc, p) => applyPatch(doc, p.ops), from.snapshot);
+    const rebuilt = harness().patches.slice(seen).reduce((doc, p) => applyPatch(doc, p.ops), from.snapshot);
     expect(rebuilt).toEqual(snap());
     const listed = await call("listModels");
-    expect(listed).toEqual([expect.objectContaining({ id: catalogue.id, installed: true, active: false, fit: expect.any(String) })]);
-    expect(await call("setActiveModel", { id: catalogue.id })).toEqual({ activeModelId: catalogue.id });
-    expect(snap().activeModelId).toBe(catalogue.id);
+    expect(listed).toEqual([expect.objectContaining({ id: harness().catalogue.id, installed: true, active: false, fit: expect.any(String) })]);
+    expect(await call("setActiveModel", { id: harness().catalogue.id })).toEqual({ activeModelId: harness().catalogue.id });
+    expect(snap().activeModelId).toBe(harness().catalogue.id);
     expect(snap().setup?.done).toContain("model");
   });
 
   it("refuses to register before the benchmark, then benchmarks the model in the worker", async () => {
     expect(await fails("register", { stakeWei: snap().registration!.minStakeWei })).toMatchObject({ code: "SETUP_INCOMPLETE", message: expect.stringMatching(/benchmark/) });
     const result = await call("runBenchmark", {});
-    expect(result).toMatchObject({ modelId: catalogue.id, threads: 1 });
+    expect(result).toMatchObject({ modelId: harness().catalogue.id, threads: 1 });
     expect(result.tokensPerSecond).toBeGreaterThan(0);
     expect(snap().benchmark).toMatchObject({ running: false, result });
     expect(snap().setup?.done).toContain("benchmark");
@@ -133,10 +98,10 @@ describe("the app session's first run on the devnet", () => {
     expect(snap().setup?.complete).toBe(true);
 
     expect(await call("startMining")).toMatchObject({ state: "mining" });
-    const net = session!.network;
+    const net = harness().session.network;
     const provider = createProvider(net.rpcUrl, { chainId: net.chainId });
     try {
-      const taskId = await requestAndScoreTask({ deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider }, session!.modelId()!, session!.address()!);
+      const taskId = await requestAndScoreTask({ deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider }, harness().session.modelId()!, harness().session.address()!);
       const id = `${taskId}#0`;
       await waitFor("the task to reach End", () => snap().tasks.some((t) => t.id === id && t.stage === "End"), 30_000);
       const live = snap().tasks.find((t) => t.id === id)!;
@@ -168,8 +133,7 @@ describe("the app session's first run on the devnet", () => {
 
   it("after a restart resumes locked; a wrong password loses nothing; unlocking mines again", async () => {
     const before = snap();
-    await session!.close();
-    session = await openAppSession(options());
+    await harness().restart();
     expect(snap().setup).toEqual({ done: ["hardware", "wallet", "backup", "model", "benchmark", "register"], complete: false, wallet: "locked" });
     expect(snap().walletAddress).toBe(before.walletAddress);
     expect(await fails("unlockWallet", { password: "wrong password" })).toMatchObject({ code: "WRONG_PASSWORD" });

@@ -7,6 +7,13 @@ import { startFileServer, type FileServer, type FileServerKnobs } from "./http-f
 export const TINY_CATALOGUE_ID = "pouw-tiny-test";
 export const TINY_CATALOGUE_NAME = "Tiny test llama";
 
+/** Another model in the catalogue: bytes only downloaded and deleted, never loaded. */
+export interface ExtraModel {
+  id: string;
+  name: string;
+  bytes: Buffer;
+}
+
 export interface TinyCatalogue {
   /** Point POUW_CATALOGUE (or the session's cataloguePath) here. */
   cataloguePath: string;
@@ -21,9 +28,9 @@ export interface TinyCatalogue {
  * the first run's download step fetches in tests (no internet, no real model). The same file is
  * the catalogue's Proof-of-Inference model, which the schema requires exactly one of.
  */
-export async function serveTinyCatalogue(dir: string, knobs: FileServerKnobs = {}): Promise<TinyCatalogue> {
+export async function serveTinyCatalogue(dir: string, knobs: FileServerKnobs = {}, extra: readonly ExtraModel[] = []): Promise<TinyCatalogue> {
   const bytes = buildTinyLlamaModel();
-  const server = await startFileServer({ [TINY_LLAMA_FILE]: bytes }, knobs);
+  const server = await startFileServer({ [TINY_LLAMA_FILE]: bytes, ...Object.fromEntries(extra.map((m) => [`${m.id}.gguf`, m.bytes])) }, knobs);
   const cataloguePath = path.join(dir, "catalogue.json");
   const entry = {
     id: TINY_CATALOGUE_ID,
@@ -45,6 +52,17 @@ export async function serveTinyCatalogue(dir: string, knobs: FileServerKnobs = {
     role: "test",
     proofOfInference: true,
   };
-  await writeFile(cataloguePath, JSON.stringify({ version: 1, models: [entry] }, null, 2));
+  const others = extra.map((m) => ({
+    ...entry,
+    id: m.id,
+    name: m.name,
+    hfUri: server.url(`${m.id}.gguf`),
+    file: `${m.id}.gguf`,
+    sha256: createHash("sha256").update(m.bytes).digest("hex"),
+    sizeBytes: m.bytes.length,
+    embeddings: false,
+    proofOfInference: false,
+  }));
+  await writeFile(cataloguePath, JSON.stringify({ version: 1, models: [entry, ...others] }, null, 2));
   return { cataloguePath, id: entry.id, name: entry.name, server, close: () => server.close() };
 }
