@@ -3,6 +3,7 @@ import { workerPart } from "./worker.js";
 import { protocolPart } from "./protocol.js";
 import { minerPart } from "./miner.js";
 import { uiPart } from "./ui.js";
+import { networkPart } from "./network.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart];

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import type { Deployment } from "../../src-shared/deployment.js";
 import type { DevnetAccount, DevnetInfo } from "../../src-shared/devnet-info.js";
@@ -76,25 +77,24 @@ export async function startNetworkServices(
   const deployment = { chainId: info.chainId, contracts: info.contracts, version: info.version, deployedAtBlock: info.deployedAtBlock, sourcesSha256: info.sourcesSha256 };
   const peers = await peerAccounts(info, deployment, opts.peers ?? 0);
   if (peers.length > 0) report(`starting ${peers.length} peer miners (${modelName})`);
-  await Promise.all(
-    peers.map((p, i) =>
-      group.start(() =>
-        startPeerService(
-          {
-            kind: "start",
-            name: `peer-${i + 1}`,
-            rpcUrl: info.rpcUrl,
-            deployment,
-            privateKey: p.privateKey,
-            modelPath,
-            modelName,
-            dir: path.join(info.dataDir, "peers", p.address.toLowerCase()),
-            threads,
-            speed: 100,
-            pollMs,
-          },
-          log,
-        ),
+  // A few at a time: twenty workers loading at once on a small machine miss their ready timeout.
+  await inBatches(peers, Math.max(2, os.availableParallelism()), (p, i) =>
+    group.start(() =>
+      startPeerService(
+        {
+          kind: "start",
+          name: `peer-${i + 1}`,
+          rpcUrl: info.rpcUrl,
+          deployment,
+          privateKey: p.privateKey,
+          modelPath,
+          modelName,
+          dir: path.join(info.dataDir, "peers", p.address.toLowerCase()),
+          threads,
+          speed: 100,
+          pollMs,
+        },
+        log,
       ),
     ),
   );
@@ -117,6 +117,18 @@ export async function startNetworkServices(
     routerUrl = router.url ?? null;
   }
   return { routerUrl, peers: peers.length, modelName };
+}
+
+/** Runs `fn` over `items`, at most `width` at once. */
+async function inBatches<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
 /**

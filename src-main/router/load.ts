@@ -31,6 +31,8 @@ export interface LoadReport {
   failed: number;
   /** Failures by OpenAI error code (or HTTP status / network error). */
   failures: Record<string, number>;
+  /** The first message seen for each failure code. */
+  failureMessages: Record<string, string>;
   wallMs: number;
   /** Answered requests (each a settled task) per second of wall time. */
   tasksPerSecond: number;
@@ -55,6 +57,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const latencies: number[] = [];
   const states = new Map<string, number[]>();
   const failures: Record<string, number> = {};
+  const failureMessages: Record<string, string> = {};
+  const fail = (code: string, message: string) => {
+    failures[code] = (failures[code] ?? 0) + 1;
+    failureMessages[code] ??= message;
+  };
   let next = 0;
   let done = 0;
   const started = performance.now();
@@ -71,7 +78,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       const body: unknown = await res.json();
       if (!res.ok) {
         const err = OpenAiErrorBody.safeParse(body);
-        count(failures, err.success ? (err.data.error.code ?? `http_${res.status}`) : `http_${res.status}`);
+        if (err.success) fail(err.data.error.code ?? `http_${res.status}`, err.data.error.message);
+        else fail(`http_${res.status}`, JSON.stringify(body).slice(0, 200));
         return;
       }
       latencies.push(performance.now() - t0);
@@ -82,7 +90,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       }
     } catch (err) {
       if (opts.signal?.aborted) return;
-      count(failures, err instanceof Error ? err.name : "error");
+      fail(err instanceof Error ? err.name : "error", err instanceof Error ? err.message : String(err));
     } finally {
       opts.onProgress?.(++done, opts.requests);
     }
@@ -107,6 +115,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     ok: latencies.length,
     failed,
     failures,
+    failureMessages,
     wallMs,
     tasksPerSecond: latencies.length / (wallMs / 1000),
     latencyMs: percentiles(latencies),
@@ -118,10 +127,6 @@ export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
   return { count: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: sorted.at(-1) ?? 0 };
-}
-
-function count(into: Record<string, number>, key: string): void {
-  into[key] = (into[key] ?? 0) + 1;
 }
 
 async function firstModel(base: string, signal?: AbortSignal): Promise<string> {

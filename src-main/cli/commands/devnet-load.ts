@@ -53,7 +53,7 @@ async function readDevnetInfo(file: string): Promise<DevnetInfo> {
 
 function reportText(r: LoadReport): string {
   const pct = (p: Percentiles) => `p50 ${ms(p.p50)}  p90 ${ms(p.p90)}  p99 ${ms(p.p99)}  max ${ms(p.max)}`;
-  const failures = Object.entries(r.failures).map(([code, n]) => `${code} ×${n}`).join(", ");
+  const failures = Object.entries(r.failures).map(([code, n]) => `${code} ×${n} (${r.failureMessages[code] ?? ""})`).join(", ");
   return [
     `${r.ok}/${r.requests} requests answered by ${r.routerUrl} (${r.model}), ${r.concurrency} at a time, in ${(r.wallMs / 1000).toFixed(1)} s`,
     `  throughput     ${r.tasksPerSecond.toFixed(2)} tasks/s`,
