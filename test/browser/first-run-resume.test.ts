@@ -13,7 +13,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-describe("first run survives a reload", () => {
+describe("first run survives a reload and a restart of the miner", () => {
   it("comes back to the step it was on, each time", async () => {
     const { page } = s;
     const flow = new SetupFlow(page, "resume");
@@ -36,6 +36,19 @@ describe("first run survives a reload", () => {
     await flow.expectStep("Choose a model");
     await page.reload();
     await flow.expectStep("Choose a model");
+    expect(s.watch.problems()).toEqual([]);
+  });
+
+  it("after a restart asks for the wallet's password, then goes on where it left off", async () => {
+    // Leave the page first: a dashboard whose miner is gone logs failed reconnects, not what is tested here.
+    await s.page.goto("about:blank");
+    expect(await s.restartMiner()).toEqual({ code: 0, leftovers: [] });
+    expect((await s.status()).setup).toMatchObject({ complete: false, wallet: "locked" });
+    const flow = new SetupFlow(s.page, "resume");
+    await s.page.goto(s.miner.ready.dashboardUrl);
+    await flow.unlock(PASSWORD);
+    await flow.expectStep("Choose a model");
+    expect((await s.status()).setup).toMatchObject({ wallet: "unlocked", done: expect.arrayContaining(["hardware", "wallet", "backup"]) });
     expect(s.watch.problems()).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ export interface BrowserSession {
   /** The tiny-model catalogue the miner was pointed at (POUW_CATALOGUE), when asked for. */
   catalogue: TinyCatalogue | undefined;
   status(): Promise<AppSnapshot>;
+  /** Stops the miner and starts it again on the same folder (new port and token); `miner` is then the new one. */
+  restartMiner(): Promise<{ code: number | null; leftovers: string[] }>;
   /** Stops the miner (SIGINT, then leftovers by PID), closes Chromium and removes the folder. */
   close(): Promise<void>;
 }
@@ -41,10 +43,8 @@ export async function startBrowserSession(name: string, opts: SessionOptions = {
     catalogue = await serveTinyCatalogue(dir, opts.catalogueBytesPerSecond > 0 ? { bytesPerSecond: opts.catalogueBytesPerSecond } : {});
     Object.assign(env, { POUW_CATALOGUE: catalogue.cataloguePath, POUW_MODELS_DIR: path.join(dir, "models") });
   }
-  const [minerResult, browserResult] = await Promise.allSettled([
-    launchHeadlessProcess({ args: ["--data-dir", dataDir, "--threads", "1", ...(opts.args ?? [])], env }),
-    launchChromium(),
-  ]);
+  const launch = () => launchHeadlessProcess({ args: ["--data-dir", dataDir, "--threads", "1", ...(opts.args ?? [])], env });
+  const [minerResult, browserResult] = await Promise.allSettled([launch(), launchChromium()]);
   if (minerResult.status === "rejected" || browserResult.status === "rejected") {
     if (minerResult.status === "fulfilled") await minerResult.value.stop(5_000);
     if (browserResult.status === "fulfilled") await browserResult.value.close();
@@ -52,26 +52,31 @@ export async function startBrowserSession(name: string, opts: SessionOptions = {
     await rm(dir, { recursive: true, force: true });
     throw minerResult.status === "rejected" ? minerResult.reason : (browserResult as PromiseRejectedResult).reason;
   }
-  const miner = minerResult.value;
   const browser = browserResult.value;
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   let closed = false;
-  return {
+  const session: BrowserSession = {
     dir,
     dataDir,
-    miner,
+    miner: minerResult.value,
     browser,
     page,
     watch: watchPage(page),
     catalogue,
-    status: async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${miner.ready.port}${headlessPaths.status}`)).json()).snapshot,
+    status: async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${session.miner.ready.port}${headlessPaths.status}`)).json()).snapshot,
+    restartMiner: async () => {
+      const { code, leftovers } = await session.miner.stop();
+      session.miner = await launch();
+      return { code, leftovers };
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       await browser.close();
-      await miner.stop(5_000);
+      await session.miner.stop(5_000);
       await catalogue?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return session;
 }

@@ -54,6 +54,15 @@ export class SetupFlow {
     await this.button("Create wallet").click();
   }
 
+  /** The saved wallet after a restart: its password unlocks it (not remembered). */
+  async unlock(password: string): Promise<void> {
+    await this.expectStep("Your wallet");
+    await this.page.getByRole("checkbox", { name: "Remember on this computer" }).waitFor({ state: "visible" });
+    await this.page.getByLabel("Password", { exact: true }).fill(password);
+    await this.shot("3-wallet-unlock");
+    await this.button("Unlock").click();
+  }
+
   /** Shows the phrase after the password check, confirms it; returns the words shown. */
   async backup(password: string): Promise<string[]> {
     await this.expectStep("Back up your recovery phrase");
