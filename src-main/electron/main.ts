@@ -8,7 +8,7 @@ import { appDataDir } from "../paths.js";
 import { openSettings } from "../settings/store.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
 import { powerMonitorIdleSource } from "./idle-source.js";
-import { registerIpc } from "./ipc.js";
+import { openFailure, registerIpc } from "./ipc.js";
 import type { AppOrigin } from "./navigation-guard.js";
 import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
@@ -39,11 +39,16 @@ function showWindow(): void {
 
 /**
  * The app session (devnet or the configured network, wallet unlocked from the UI or the keychain).
- * POUW_PREVIEW=1 runs the in-memory preview core instead: for working on the UI with no chain.
+ * POUW_PREVIEW=1 runs the in-memory preview core instead: for working on the UI with no chain;
+ * POUW_PREVIEW_DELAY_MS=N makes it open N ms late, as a devnet start does, to see the loading state.
  */
 async function openCore(): Promise<MainCore> {
   const dataDir = appDataDir();
-  if (process.env.POUW_PREVIEW === "1") return createMemoryCore({ appVersion: app.getVersion(), settings: openSettings({ cwd: dataDir }) });
+  if (process.env.POUW_PREVIEW === "1") {
+    const delay = Number(process.env.POUW_PREVIEW_DELAY_MS ?? 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    return createMemoryCore({ appVersion: app.getVersion(), settings: openSettings({ cwd: dataDir }) });
+  }
   const network = openSettings({ cwd: dataDir }).get().network;
   const keeper = safeStorageKeeper(safeStorage, path.join(dataDir, "wallet", "remembered-password.bin"));
   return openAppSession({
@@ -56,8 +61,8 @@ async function openCore(): Promise<MainCore> {
   });
 }
 
-async function start(): Promise<void> {
-  const core = await openCore();
+/** What needs the open core: start on login from its settings, the tray's state from its snapshot. */
+function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
   // From a source checkout this would register the bare Electron binary to start at login.
   let openAtLogin: boolean | undefined;
   const applyLoginItem = (): void => {
@@ -68,23 +73,43 @@ async function start(): Promise<void> {
   };
   applyLoginItem();
   core.onPatch(applyLoginItem);
-
-  lockDownSession(session.defaultSession, origin);
-  const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
-  const tray = createTray(resourcesDir, {
-    show: showWindow,
-    start: () => void core.startMining(),
-    stop: () => void core.stopMining(),
-    quit: () => app.quit(),
-  });
   tray.update(core.getSnapshot().snapshot.mining);
   core.onPatch(() => tray.update(core.getSnapshot().snapshot.mining));
+}
+
+/**
+ * The window shows at once and the core opens behind it (a devnet start takes seconds): the
+ * renderer shows its loading state until the IPC handlers, which wait for the core, answer. A core
+ * that cannot open is an error the window shows, not a crash; the tray says so too.
+ */
+function start(): void {
+  lockDownSession(session.defaultSession, origin);
+  const core = openCore();
+  const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
+  const withCore = (use: (c: MainCore) => unknown) => void core.then(use, () => undefined);
+  const tray = createTray(resourcesDir, {
+    show: showWindow,
+    start: () => withCore((c) => c.startMining()),
+    stop: () => withCore((c) => c.stopMining()),
+    quit: () => app.quit(),
+  });
+  tray.update({ state: "starting", reason: "Starting the miner…" });
+  core.then(
+    (c) => {
+      if (!quitting) whenOpen(c, tray);
+    },
+    (err: unknown) => {
+      const { message } = openFailure(err);
+      console.error(`PoUW Miner: ${message}`);
+      if (!quitting) tray.update({ state: "error", reason: message });
+    },
+  );
 
   app.on("before-quit", () => {
     quitting = true;
     unregister();
     tray.destroy();
-    void core.close();
+    withCore((c) => c.close());
   });
   showWindow();
 }

@@ -36,84 +36,85 @@ class FakeWebContents extends Emitter {
   }
 }
 
-const app = Object.assign(new Emitter(), {
-  isPackaged: false,
-  getAppPath: () => process.cwd(),
-  getVersion: () => "0.0.0-test",
-  requestSingleInstanceLock: () => true,
-  whenReady: () => Promise.resolve(),
-  quit: vi.fn(),
-  exit: vi.fn(),
-});
-const windows: FakeWindow[] = [];
-class FakeWindow extends Emitter {
-  readonly webContents = new FakeWebContents();
-  loadedFile: string | undefined;
-  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
-    super();
-    windows.push(this);
-    app.emit("web-contents-created", {}, this.webContents);
+/** One launch's fake Electron: its app, windows, IPC handlers, session hooks and tray tooltips. */
+function fakeElectronWorld() {
+  const app = Object.assign(new Emitter(), {
+    isPackaged: false,
+    getAppPath: () => process.cwd(),
+    getVersion: () => "0.0.0-test",
+    requestSingleInstanceLock: () => true,
+    whenReady: () => Promise.resolve(),
+    quit: vi.fn(),
+    exit: vi.fn(),
+  });
+  const windows: FakeWindow[] = [];
+  class FakeWindow extends Emitter {
+    readonly webContents = new FakeWebContents();
+    loadedFile: string | undefined;
+    constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+      super();
+      windows.push(this);
+      app.emit("web-contents-created", {}, this.webContents);
+    }
+    loadFile(file: string): Promise<void> {
+      this.loadedFile = file;
+      return Promise.resolve();
+    }
+    loadURL(): Promise<void> {
+      return Promise.resolve();
+    }
+    show(): void {}
+    focus(): void {}
+    restore(): void {}
+    isMinimized(): boolean {
+      return false;
+    }
+    isDestroyed(): boolean {
+      return false;
+    }
   }
-  loadFile(file: string): Promise<void> {
-    this.loadedFile = file;
-    return Promise.resolve();
-  }
-  loadURL(): Promise<void> {
-    return Promise.resolve();
-  }
-  show(): void {}
-  focus(): void {}
-  restore(): void {}
-  isMinimized(): boolean {
-    return false;
-  }
-  isDestroyed(): boolean {
-    return false;
-  }
-}
-const handlers = new Map<string, (event: unknown, params: unknown) => Promise<unknown>>();
-const session = {
-  headerListener: undefined as ((details: unknown, cb: (r: unknown) => void) => void) | undefined,
-  permissionHandler: undefined as ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined,
-};
-const fakeElectron = {
-  app,
-  BrowserWindow: FakeWindow,
-  ipcMain: {
-    handle: (channel: string, fn: (event: unknown, params: unknown) => Promise<unknown>) => handlers.set(channel, fn),
-    removeHandler: (channel: string) => handlers.delete(channel),
-  },
-  session: {
-    defaultSession: {
-      webRequest: { onHeadersReceived: (fn: typeof session.headerListener) => (session.headerListener = fn) },
-      setPermissionRequestHandler: (fn: typeof session.permissionHandler) => (session.permissionHandler = fn),
-      setPermissionCheckHandler: () => {},
+  const handlers = new Map<string, (event: unknown, params: unknown) => Promise<unknown>>();
+  const session = {
+    headerListener: undefined as ((details: unknown, cb: (r: unknown) => void) => void) | undefined,
+    permissionHandler: undefined as ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined,
+  };
+  const tooltips: string[] = [];
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, params: unknown) => Promise<unknown>) => handlers.set(channel, fn),
+      removeHandler: (channel: string) => handlers.delete(channel),
     },
-  },
-  shell: { openExternal: vi.fn(async () => {}) },
-  Tray: class extends Emitter {
-    setImage(): void {}
-    setToolTip(): void {}
-    setContextMenu(): void {}
-    destroy(): void {}
-  },
-  Menu: { buildFromTemplate: (template: unknown) => template },
-  nativeImage: { createFromPath: (file: string) => ({ file }) },
-  powerMonitor: { getSystemIdleTime: () => 0 },
-  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
-};
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (fn: typeof session.headerListener) => (session.headerListener = fn) },
+        setPermissionRequestHandler: (fn: typeof session.permissionHandler) => (session.permissionHandler = fn),
+        setPermissionCheckHandler: () => {},
+      },
+    },
+    shell: { openExternal: vi.fn(async () => {}) },
+    Tray: class extends Emitter {
+      setImage(): void {}
+      setToolTip(text: string): void {
+        tooltips.push(text);
+      }
+      setContextMenu(): void {}
+      destroy(): void {}
+    },
+    Menu: { buildFromTemplate: (template: unknown) => template },
+    nativeImage: { createFromPath: (file: string) => ({ file }) },
+    powerMonitor: { getSystemIdleTime: () => 0 },
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
+  };
+  return { app, windows, handlers, session, tooltips, electron };
+}
+type World = ReturnType<typeof fakeElectronWorld>;
 
-let tmp: string;
-beforeAll(async () => {
-  // Inside the repository, so the bundle's external packages resolve from node_modules as in the app.
-  const cache = path.join(process.cwd(), "node_modules", ".cache");
-  fs.mkdirSync(cache, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(cache, "pouw-shell-"));
-  process.env.POUW_DATA_DIR = path.join(tmp, "data");
-  // The in-memory preview core: the real session would start a devnet, far beyond a wiring check.
-  process.env.POUW_PREVIEW = "1";
-  (globalThis as Record<string, unknown>).__pouwFakeElectron = fakeElectron;
-  const outfile = path.join(tmp, "electron", "main.js");
+/** Bundles main.ts as the app is bundled, with `electron` resolved to the world's fake, and runs it. */
+async function launch(world: World, outDir: string): Promise<void> {
+  (globalThis as Record<string, unknown>).__pouwFakeElectron = world.electron;
+  const outfile = path.join(outDir, "electron", "main.js");
   await build({
     entryPoints: ["src-main/electron/main.ts"],
     outfile,
@@ -130,18 +131,38 @@ beforeAll(async () => {
         setup(b) {
           b.onResolve({ filter: /^electron$/ }, () => ({ path: "electron", namespace: "fake" }));
           b.onLoad({ filter: /.*/, namespace: "fake" }, () => ({
-            contents: `const f = globalThis.__pouwFakeElectron; export const { ${Object.keys(fakeElectron).join(", ")} } = f;`,
+            contents: `const f = globalThis.__pouwFakeElectron; export const { ${Object.keys(world.electron).join(", ")} } = f;`,
           }));
         },
       },
     ],
   });
   await import(pathToFileURL(outfile).href);
-  await vi.waitFor(() => expect(windows).toHaveLength(1));
+}
+
+// The preview core opens this late, as a devnet start does: long enough to see the window wait.
+const CORE_DELAY_MS = 1_500;
+const world = fakeElectronWorld();
+const { windows, handlers, session, tooltips } = world;
+const fakeElectron = world.electron;
+let tmp: string;
+beforeAll(async () => {
+  // Inside the repository, so the bundle's external packages resolve from node_modules as in the app.
+  const cache = path.join(process.cwd(), "node_modules", ".cache");
+  fs.mkdirSync(cache, { recursive: true });
+  tmp = fs.mkdtempSync(path.join(cache, "pouw-shell-"));
+  process.env.POUW_DATA_DIR = path.join(tmp, "data");
+  // The in-memory preview core: the real session would start a devnet, far beyond a wiring check.
+  process.env.POUW_PREVIEW = "1";
+  process.env.POUW_PREVIEW_DELAY_MS = String(CORE_DELAY_MS);
+  await launch(world, tmp);
+  // Well within the core's delay: the window does not wait for it.
+  await vi.waitFor(() => expect(windows).toHaveLength(1), { timeout: CORE_DELAY_MS / 2 });
 }, 60_000);
 afterAll(() => {
   delete process.env.POUW_DATA_DIR;
   delete process.env.POUW_PREVIEW;
+  delete process.env.POUW_PREVIEW_DELAY_MS;
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -154,6 +175,18 @@ const rendererIndex = () => path.join(tmp, "renderer", "index.html");
 const ourEvent = (url = pathToFileURL(rendererIndex()).href) => ({ sender: win().webContents, senderFrame: { url, parent: null } });
 
 describe("Electron shell wiring (fake electron)", () => {
+  it("shows the window before the core has opened; invokes wait for the core", async () => {
+    const getSnapshot = handlers.get(ipcChannels.invoke.getSnapshot);
+    let answered = false;
+    const answer = getSnapshot?.(ourEvent(), {}).finally(() => (answered = true));
+    // The window is up and its question is pending: the renderer shows its loading state.
+    await new Promise((r) => setTimeout(r, CORE_DELAY_MS / 3));
+    expect(answered).toBe(false);
+    expect(tooltips.at(-1)).toBe("PoUW Miner — Starting: Starting the miner…");
+    expect(await answer).toMatchObject({ ok: true, result: { rev: 0, snapshot: { appVersion: "0.0.0-test" } } });
+    expect(tooltips.at(-1)).toMatch(/^PoUW Miner — Stopped: /);
+  });
+
   it("creates one locked-down window showing the built renderer", () => {
     expect(win().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(win().options.webPreferences?.preload).toBe(path.join(tmp, "electron", "preload.cjs"));
@@ -202,5 +235,35 @@ describe("Electron shell wiring (fake electron)", () => {
     let granted: boolean | undefined;
     session.permissionHandler?.({}, "media", (ok) => (granted = ok));
     expect(granted).toBe(false);
+  });
+});
+
+describe("Electron shell whose core cannot open (fake electron)", () => {
+  const failing = fakeElectronWorld();
+  const errors: string[] = [];
+  beforeAll(async () => {
+    // A data folder that cannot be made: the core fails to open, as a broken devnet start would.
+    const blocker = path.join(tmp, "not-a-folder");
+    fs.writeFileSync(blocker, "");
+    process.env.POUW_DATA_DIR = path.join(blocker, "data");
+    vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    await launch(failing, path.join(tmp, "failing"));
+    await vi.waitFor(() => expect(failing.windows).toHaveLength(1));
+  }, 60_000);
+  afterAll(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("keeps the window and answers every invoke with the failure on one line", async () => {
+    const event = { sender: failing.windows[0]!.webContents, senderFrame: { url: pathToFileURL(path.join(tmp, "failing", "renderer", "index.html")).href, parent: null } };
+    for (const method of ["getSnapshot", "startMining", "listModels"] as const) {
+      const answer = (await failing.handlers.get(ipcChannels.invoke[method])?.(event, {})) as { ok: boolean; error?: { code: string; message: string } };
+      expect(answer).toMatchObject({ ok: false, error: { code: "INTERNAL", message: expect.stringMatching(/^the miner did not start: ENOTDIR/) } });
+      expect(answer.error?.message).not.toContain("\n");
+    }
+    expect(failing.app.exit).not.toHaveBeenCalled();
+    expect(failing.app.quit).not.toHaveBeenCalled();
+    expect(failing.tooltips.at(-1)).toMatch(/^PoUW Miner — Error: the miner did not start: /);
+    expect(errors).toEqual([expect.stringMatching(/^PoUW Miner: the miner did not start: ENOTDIR/)]);
   });
 });
