@@ -72,6 +72,8 @@ export const TaskSummary = z
     /** The last PoUW state the chain confirmed (Request … End). */
     stage: z.string(),
     modelId: z.string().optional(),
+    /** The model's name when main knows the on-chain id (keccak256 of a name it serves or lists). */
+    modelName: z.string().optional(),
     updatedAt: z.number(),
     kind: z.enum(["user", "background"]).optional(),
     states: z.array(TaskStateStamp).optional(),

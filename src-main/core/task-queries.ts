@@ -1,6 +1,7 @@
 import type { TaskDetail, TaskFilter, TaskPage, TaskSummary } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
+import { modelIdOf } from "../chain/task-views.js";
 
 /** The filter after the contract's schema applied its defaults. */
 export type ParsedTaskFilter = Required<Pick<TaskFilter, "offset" | "limit">> & Omit<TaskFilter, "offset" | "limit">;
@@ -68,4 +69,21 @@ export function liveTasks(records: readonly TaskRecord[], deadlines: ReadonlyMap
   const active = rows.filter((t) => t.stage !== "End");
   const ended = rows.filter((t) => t.stage === "End").slice(0, recentEnded);
   return newestFirst([...active, ...ended]);
+}
+
+/** On-chain model id (lower-case hex) → the name to show. */
+export type ModelNames = ReadonlyMap<string, string>;
+
+/**
+ * Records keep the on-chain model id, keccak256 of the model's on-chain name: the names this app
+ * knows (`onChain`, shown as `label` when there is a friendlier one), keyed by that id.
+ */
+export function modelNamesById(models: readonly { onChain: string; label?: string }[]): Map<string, string> {
+  return new Map(models.map((m) => [modelIdOf(m.onChain).toLowerCase(), m.label ?? m.onChain]));
+}
+
+/** The view with its model's name where the id is one this app knows; unknown ids stay as they are. */
+export function withModelName<T extends TaskSummary>(view: T, names: ModelNames): T {
+  const name = view.modelId === undefined ? undefined : names.get(view.modelId.toLowerCase());
+  return name === undefined ? view : { ...view, modelName: name };
 }
