@@ -10,7 +10,7 @@ import { createMinerCore, type MinerCore } from "./miner-core.js";
 import type { SessionState } from "./session-state.js";
 import type { WorkerSupervisor } from "../worker/supervisor.js";
 import { rewardBaseline } from "./snapshot-builder.js";
-import { liveTasks } from "./task-queries.js";
+import { liveTasks, withModelName } from "./task-queries.js";
 
 /**
  * The mining half of the session: once set-up is complete, createMinerCore runs over the session's
@@ -26,6 +26,7 @@ export class SessionMiner {
   private readonly meter = new ThroughputMeter();
   private readonly measured = new Set<string>();
   private deadlines = new Map<string, number>();
+  private ended = 0;
   private closed = false;
 
   constructor(
@@ -110,10 +111,16 @@ export class SessionMiner {
     const records = core.taskRecords();
     this.measure(records);
     const mining = core.getSnapshot().snapshot.mining;
+    const names = this.deps.state.modelNames();
+    // A task that ended credited its reward on chain: the wallet's claimable amount changes now,
+    // not at the next poll.
+    const ended = records.filter((r) => r.states.at(-1)?.state === "End").length;
+    if (ended > this.ended) void this.deps.state.refresh();
+    this.ended = ended;
     this.deps.state.hub.update((s) => ({
       ...s,
       mining,
-      tasks: liveTasks(records, this.deadlines),
+      tasks: liveTasks(records, this.deadlines).map((t) => withModelName(t, names)),
       earnings: earningsView(records, this.baseline, { nowMs: Date.now(), ...(bench ? { tokensPerSecond: bench.tokensPerSecond } : {}) }),
     }));
   }
