@@ -78,3 +78,36 @@ export async function measureFrames(page: Page, ms: number): Promise<FrameStats>
     longTasks,
   };
 }
+
+/** Main-thread time of the page's renderer (ms), from Chromium's Performance domain. */
+export interface PageCpu {
+  taskMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
+}
+
+/**
+ * Collects the page's main-thread time while `during` runs: one DevTools session for the whole
+ * window, since counters start when the session enables them.
+ */
+export async function pageCpuDuring<T>(page: Page, during: () => Promise<T>): Promise<{ result: T; cpu: PageCpu }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("Performance.enable");
+    const read = async (): Promise<PageCpu> => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const ms = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+      return { taskMs: ms("TaskDuration"), scriptMs: ms("ScriptDuration"), styleMs: ms("RecalcStyleDuration"), layoutMs: ms("LayoutDuration") };
+    };
+    const before = await read();
+    const result = await during();
+    const after = await read();
+    return {
+      result,
+      cpu: { taskMs: after.taskMs - before.taskMs, scriptMs: after.scriptMs - before.scriptMs, styleMs: after.styleMs - before.styleMs, layoutMs: after.layoutMs - before.layoutMs },
+    };
+  } finally {
+    await cdp.detach();
+  }
+}

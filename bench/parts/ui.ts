@@ -13,7 +13,7 @@ import { median } from "../../src-worker/benchmark.js";
 import { launchChromium } from "../../test/helpers/chromium.js";
 import { launchHeadlessProcess } from "../../test/helpers/headless-process.js";
 import type { BenchPart, BenchRow } from "../types.js";
-import { DASHBOARD_PAINTED, WELCOME_PAINTED, measureFrames, waitForPainted, type PaintTarget } from "./ui-page-probes.js";
+import { DASHBOARD_PAINTED, WELCOME_PAINTED, measureFrames, pageCpuDuring, waitForPainted, type PaintTarget } from "./ui-page-probes.js";
 import { createTaskFeed } from "./ui-task-feed.js";
 
 const RENDERER_DIR = path.join(packageRoot, "dist", "renderer");
@@ -143,23 +143,31 @@ async function frameRate(browser: Browser, log: (line: string) => void): Promise
   try {
     await page.goto(server.dashboardUrl);
     await waitForPainted(page, DASHBOARD_PAINTED, 15_000);
-    const idle = await measureFrames(page, 2_000);
+    const idleFrom = performance.now();
+    const { result: idle, cpu: idleCpu } = await pageCpuDuring(page, () => measureFrames(page, 2_000));
+    const idleBusy = (idleCpu.taskMs / (performance.now() - idleFrom)) * 100;
     feed.start(UPDATES_PER_SECOND);
     await new Promise((r) => setTimeout(r, 1_000));
     const sentBefore = feed.sent;
     const measuredFrom = performance.now();
-    const busy = await measureFrames(page, MEASURE_MS);
-    const rate = ((feed.sent - sentBefore) / (performance.now() - measuredFrom)) * 1000;
+    const { result: busy, cpu } = await pageCpuDuring(page, () => measureFrames(page, MEASURE_MS));
+    const elapsedMs = performance.now() - measuredFrom;
+    const rate = ((feed.sent - sentBefore) / elapsedMs) * 1000;
     feed.stop();
     // One PoUW stepper per task shown.
     const shown = await page.locator('[aria-label="Live tasks"] [aria-label^="PoUW states of task"]').count();
     log(`idle ${idle.fps.toFixed(1)} fps; busy ${busy.fps.toFixed(1)} fps at ~${rate.toFixed(0)} patches/s, ${busy.longTasks} long tasks, tasks shown in Live tasks: ${shown}`);
     return [
       { metric: "dashboard frame rate, idle", value: idle.fps, unit: "fps" },
+      { metric: "  page main thread busy, idle", value: idleBusy, unit: "% of wall time" },
       { metric: `dashboard frame rate, ${UPDATES_PER_SECOND} task patches/s`, value: busy.fps, unit: "fps" },
       { metric: "  longest frame under load", value: busy.maxFrameMs, unit: "ms" },
       { metric: "  95th percentile frame under load", value: busy.p95FrameMs, unit: "ms" },
       { metric: "  main-thread long tasks (>50 ms) under load", value: busy.longTasks, unit: "" },
+      { metric: "  page main thread busy under load", value: (cpu.taskMs / elapsedMs) * 100, unit: "% of wall time" },
+      { metric: "    script", value: (cpu.scriptMs / elapsedMs) * 100, unit: "%" },
+      { metric: "    style recalculation", value: (cpu.styleMs / elapsedMs) * 100, unit: "%" },
+      { metric: "    layout", value: (cpu.layoutMs / elapsedMs) * 100, unit: "%" },
       { metric: "  tasks shown in Live tasks at the end", value: shown, unit: "" },
     ];
   } finally {
