@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatCountdown,
   formatDuration,
+  formatElapsedMs,
   formatNative,
   formatPercent,
   formatRelative,
@@ -60,6 +61,13 @@ describe("renderer formatting helpers", () => {
     expect(formatDuration(3600)).toBe("1 h");
     expect(formatDuration(90_000)).toBe("1 d 1 h");
     expect(formatDuration(-1)).toBe("–");
+    // Inference times: under a second in ms (never "0 s"), then tenths, then formatDuration's units.
+    expect(formatElapsedMs(17)).toBe("17 ms");
+    expect(formatElapsedMs(0)).toBe("0 ms");
+    expect(formatElapsedMs(999.7)).toBe("1.0 s");
+    expect(formatElapsedMs(1460)).toBe("1.4 s");
+    expect(formatElapsedMs(75_000)).toBe("1 min 15 s");
+    expect(formatElapsedMs(undefined)).toBe("–");
   });
 
   it("formats relative times and countdowns", () => {

@@ -112,6 +112,14 @@ export function formatDuration(seconds: number | undefined): string {
     .join(" ");
 }
 
+/** Milliseconds of work → "17 ms", "1.4 s", then formatDuration's units: a fast task never reads "0 s". */
+export function formatElapsedMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return "–";
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(Math.floor(Math.round(ms) / 100) / 10).toFixed(1)} s`;
+  return formatDuration(ms / 1000);
+}
+
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
 const RELATIVE_STEPS: [number, Intl.RelativeTimeFormatUnit][] = [
   [60, "second"],
