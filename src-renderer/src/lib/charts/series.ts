@@ -4,6 +4,8 @@ export interface ChartSeries {
   color: string;
   /** Draw as bars (earnings per period) instead of a line (live readings). */
   bars?: boolean;
+  /** Bars of two series side by side: -1 left of the x value, 1 right of it, 0 centred on it. */
+  barAlign?: -1 | 0 | 1;
 }
 
 /** Colours readable on both the light and the dark background. */
