@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Deployment } from "../../src-shared/deployment.js";
 import type { DevnetAccount, DevnetInfo } from "../../src-shared/devnet-info.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { inBatches } from "../../src-shared/in-batches.js";
 import { DEFAULT_MNEMONIC, devAccounts } from "../chain/anvil.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { createProvider } from "../chain/provider.js";
@@ -117,18 +118,6 @@ export async function startNetworkServices(
     routerUrl = router.url ?? null;
   }
   return { routerUrl, peers: peers.length, modelName };
-}
-
-/** Runs `fn` over `items`, at most `width` at once. */
-async function inBatches<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
 /**

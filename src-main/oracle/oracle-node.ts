@@ -11,6 +11,7 @@ import type { Embedder } from "./embedder.js";
 import { nextStep } from "./oracle-decide.js";
 import { revealedOutputs, scoreOutputs } from "./oracle-poi.js";
 import type { OpenTasksStore } from "./open-tasks-store.js";
+import { inBatches } from "../../src-shared/in-batches.js";
 
 export interface OracleNodeOptions {
   /** The oracle's address (the TxQueue's signer), registered in NodePool with role Oracle. */
@@ -31,6 +32,9 @@ export interface OracleNodeOptions {
   confirmations?: number;
   onError?(err: unknown, taskId?: bigint): void;
 }
+
+/** Task steps one tick runs side by side. */
+const STEPS_IN_FLIGHT = 8;
 
 /** Events that open, move or close a task: each one only marks the task for a fresh look. */
 const WATCHED: readonly TaskEventName[] = ["TaskRequested", "StateChanged", "MinerAssigned", "Revealed", "PoiFinalized"];
@@ -131,16 +135,18 @@ export class OracleNode {
     const block = await this.opts.provider.getBlock("latest");
     if (!block) return;
     let forgotten = false;
-    for (const w of [...this.watched.values()]) {
-      if (!this.running) break;
-      if (!w.dirty && w.deadline !== undefined && block.timestamp <= w.deadline) continue;
+    const due = [...this.watched.values()].filter((w) => w.dirty || w.deadline === undefined || block.timestamp > w.deadline);
+    // Tasks are independent: their reads and embeddings overlap (the TxQueue still sends one at a
+    // time), so a busy network's PoI does not wait behind every other task's look.
+    await inBatches(due, STEPS_IN_FLIGHT, async (w) => {
+      if (!this.running) return;
       try {
         forgotten = (await this.step(w, block.timestamp)) || forgotten;
       } catch (err) {
         w.dirty = true; // retried on the next tick
         this.opts.onError?.(err, w.taskId);
       }
-    }
+    });
     if (forgotten) await this.saveOpen();
   }
 

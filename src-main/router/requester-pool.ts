@@ -1,7 +1,8 @@
-import { MaxUint256, type TransactionReceipt, type Wallet } from "ethers";
+import { MaxUint256, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Deployment } from "../../src-shared/deployment.js";
-import { connectProtocol, type ProtocolContracts } from "../chain/contracts.js";
+import { connectProtocol, revertName, type ProtocolContracts } from "../chain/contracts.js";
+import { waitForReceipt } from "../chain/provider.js";
 import { decodeTaskLog } from "../miner/task-events.js";
 
 export interface TaskSpecInput {
@@ -23,6 +24,8 @@ interface Requester {
   queued: number;
 }
 
+/** Gas one assigned slot costs inside requestTask (slot write, busy flag, event), with room to spare. */
+const SLOT_ASSIGN_GAS = 120_000n;
 // Below this allowance the pool approves again (an unlimited approve is never spent down in practice).
 const ALLOWANCE_FLOOR = 10n ** 30n;
 
@@ -33,11 +36,15 @@ const ALLOWANCE_FLOOR = 10n ** 30n;
 export class RequesterPool {
   private readonly accounts: Requester[];
 
+  private readonly provider: Provider;
+
   constructor(
     wallets: readonly Wallet[],
     private readonly deployment: Pick<Deployment, "contracts">,
   ) {
-    if (wallets.length === 0) throw new PouwError("INVALID_PARAMS", "the router needs at least one requester account");
+    const provider = wallets[0]?.provider;
+    if (!provider) throw new PouwError("INVALID_PARAMS", "the router needs at least one requester account, connected to a node");
+    this.provider = provider;
     this.accounts = wallets.map((w) => ({ address: w.address, c: connectProtocol(deployment, w), tail: Promise.resolve(), queued: 0 }));
   }
 
@@ -52,7 +59,7 @@ export class RequesterPool {
   /** Requests a paid user task; resolves once mined, with the task id read from its receipt. */
   async request(spec: TaskSpecInput, payment: bigint): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
     const a = this.accounts.reduce((best, x) => (x.queued < best.queued ? x : best));
-    const receipt = await this.enqueue(a, () => a.c.tasks.send("requestTask", spec, payment));
+    const receipt = await this.enqueue(a, () => this.sendRequest(a, spec, payment));
     for (const log of receipt.logs) {
       const ev = decodeTaskLog(log);
       if (ev?.name === "TaskRequested") return { taskId: ev.taskId, receipt, requester: a.address };
@@ -60,17 +67,44 @@ export class RequesterPool {
     throw new PouwError("CHAIN_ERROR", `requestTask in ${receipt.hash} emitted no TaskRequested`);
   }
 
-  /** Retries assignment of a task waiting in Request; false when still nobody is idle. */
-  async tryAssign(taskId: bigint): Promise<boolean> {
+  /**
+   * Retries assignment of a task waiting in Request: "busy" while still nobody is idle, "moved"
+   * when the task is no longer in Request (assigned meanwhile, or past its deadline).
+   */
+  async tryAssign(taskId: bigint): Promise<"assigned" | "busy" | "moved"> {
     const a = this.accounts[Number(taskId % BigInt(this.accounts.length))]!;
     try {
       // A call first: while every miner is busy it fails without costing a transaction.
       await a.c.tasks.contract.getFunction("assign").staticCall(taskId);
-    } catch {
-      return false;
+    } catch (err) {
+      const name = revertName(err);
+      return name === "WrongState" || name === "DeadlinePassed" ? "moved" : "busy";
     }
-    await this.enqueue(a, () => a.c.tasks.send("assign", taskId)).catch(() => undefined);
-    return true;
+    // Another request (or another router) may take the idle miners first: then it still waits.
+    const sent = await this.enqueue(a, () => a.c.tasks.send("assign", taskId)).then(
+      () => true,
+      () => false,
+    );
+    return sent ? "assigned" : "busy";
+  }
+
+  /**
+   * requestTask assigns miners when k are idle at inclusion: estimated while all were busy, the
+   * estimate lacks the slot writes, so room for them is added (unused gas is not charged).
+   */
+  private async sendRequest(a: Requester, spec: TaskSpecInput, payment: bigint): Promise<TransactionReceipt> {
+    const fn = a.c.tasks.contract.getFunction("requestTask");
+    try {
+      const estimate = await fn.estimateGas(spec, payment);
+      const gasLimit = (estimate * 3n) / 2n + BigInt(spec.k) * SLOT_ASSIGN_GAS;
+      const tx = (await fn.send(spec, payment, { gasLimit })) as { hash: string };
+      const receipt = await waitForReceipt(this.provider, tx.hash);
+      if (receipt.status !== 1) throw new PouwError("CHAIN_ERROR", `requestTask reverted in transaction ${tx.hash}`);
+      return receipt;
+    } catch (err) {
+      if (err instanceof PouwError) throw err;
+      throw new PouwError("CHAIN_ERROR", `requestTask failed: ${revertName(err) ?? (err instanceof Error ? err.message.split("\n")[0] : String(err))}`, { cause: err });
+    }
   }
 
   private enqueue<T>(a: Requester, fn: () => Promise<T>): Promise<T> {

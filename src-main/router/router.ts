@@ -27,6 +27,8 @@ export interface RunningRouter {
   close(): Promise<void>;
 }
 
+const ASSIGN_RETRY_MS = 1_000;
+
 export const DEFAULT_ROUTER_LIMITS: GatewayLimits = {
   k: 3,
   payment: parseEther("1"),
@@ -40,7 +42,10 @@ export const DEFAULT_ROUTER_LIMITS: GatewayLimits = {
 /** Starts the OpenAI-compatible router: every request becomes a paid user task on chain. */
 export async function startRouter(opts: RouterOptions): Promise<RunningRouter> {
   const provider = createProvider(opts.rpcUrl, { chainId: opts.deployment.chainId });
+  let gateway: TaskGateway | undefined;
+  const assignWaiting = () => void gateway?.assignWaiting().catch((err: unknown) => opts.onError?.(err));
   const watch = new TaskWatch({
+    onTaskEnded: assignWaiting,
     provider,
     tasksAddress: opts.deployment.contracts.tasks,
     ...(opts.wsUrl ? { wsUrl: opts.wsUrl } : {}),
@@ -54,7 +59,7 @@ export async function startRouter(opts: RouterOptions): Promise<RunningRouter> {
     );
     await requesters.prepare();
     await watch.start();
-    const gateway = new TaskGateway({
+    gateway = new TaskGateway({
       models: opts.models,
       provider,
       contracts: connectProtocol(opts.deployment, provider),
@@ -63,9 +68,12 @@ export async function startRouter(opts: RouterOptions): Promise<RunningRouter> {
       limits: { ...DEFAULT_ROUTER_LIMITS, ...opts.limits },
     });
     const http = await serveRouter(gateway, opts.port !== undefined ? { port: opts.port } : {});
+    // Also on a timer: miners freed by a task the watch did not see end (e.g. an unbonding miner).
+    const retry = setInterval(assignWaiting, ASSIGN_RETRY_MS);
     return {
       url: http.url,
       async close() {
+        clearInterval(retry);
         await http.close();
         await watch.stop();
         provider.destroy();

@@ -35,7 +35,6 @@ export interface InferenceAnswer {
 }
 
 const MINERS_CACHE_MS = 2_000;
-const ASSIGN_RETRY_MS = 1_000;
 
 /**
  * Turns one inference request into one paid user task and waits for the network's answer: the
@@ -44,6 +43,9 @@ const ASSIGN_RETRY_MS = 1_000;
 export class TaskGateway {
   private readonly modelIds: Map<string, string>;
   private minersCache = new Map<string, { count: number; at: number }>();
+  /** Our tasks not yet past Request, oldest first (a Set keeps insertion order). */
+  private readonly waiting = new Set<bigint>();
+  private assigning = false;
 
   constructor(
     private readonly opts: {
@@ -56,6 +58,27 @@ export class TaskGateway {
     },
   ) {
     this.modelIds = new Map(opts.models.map((m) => [m, modelIdOf(m)]));
+  }
+
+  /**
+   * While every miner is busy a task waits in Request, and nobody else retries assign()
+   * (docs/oracle.md): call this when miners may have become free (a task ended) and on a timer.
+   * Oldest first, and it stops at the first task that still finds no idle miners.
+   */
+  async assignWaiting(): Promise<void> {
+    if (this.assigning) return;
+    this.assigning = true;
+    try {
+      for (const taskId of [...this.waiting]) {
+        if (!this.waiting.has(taskId)) continue;
+        const result = await this.opts.requesters.tryAssign(taskId);
+        if (result === "busy") break;
+        this.waiting.delete(taskId);
+        if (result === "assigned") this.opts.watch.poke();
+      }
+    } finally {
+      this.assigning = false;
+    }
   }
 
   get models(): readonly string[] {
@@ -101,24 +124,14 @@ export class TaskGateway {
   private async waitForEnd(taskId: bigint, started: number, signal?: AbortSignal): Promise<TaskTrace> {
     const timeout = AbortSignal.timeout(this.opts.limits.timeoutMs);
     const stop = signal ? AbortSignal.any([timeout, signal]) : timeout;
-    // Miners all busy: the task waits in Request and nobody else retries assign() (docs/oracle.md).
-    let lastAssign = Date.now();
-    let retry: NodeJS.Timeout | undefined;
-    const kick = (t: TaskTrace | undefined) => {
-      clearTimeout(retry);
-      const waiting = !t || t.states.every((s) => s.state === "Request");
-      if (!waiting || stop.aborted) return;
-      retry = setTimeout(() => {
-        lastAssign = Date.now();
-        void this.opts.requesters.tryAssign(taskId).then((ok) => ok && this.opts.watch.poke());
-        kick(this.opts.watch.trace(taskId));
-      }, Math.max(0, ASSIGN_RETRY_MS - (Date.now() - lastAssign)));
-    };
+    this.waiting.add(taskId);
     try {
-      const trace = await this.opts.watch.untilEnd(taskId, stop, kick);
+      const trace = await this.opts.watch.untilEnd(taskId, stop, (t) => {
+        if (t && t.states.some((s) => s.state !== "Request")) this.waiting.delete(taskId);
+      });
       if (trace) return trace;
     } finally {
-      clearTimeout(retry);
+      this.waiting.delete(taskId);
     }
     const seen = this.opts.watch.trace(taskId)?.states.at(-1)?.state ?? "Request";
     this.opts.watch.release(taskId);

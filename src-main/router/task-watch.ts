@@ -33,7 +33,15 @@ export class TaskWatch {
   private lastPrune = Date.now();
 
   constructor(
-    private readonly opts: { provider: JsonRpcProvider; tasksAddress: string; wsUrl?: string; pollMs?: number; onError?: (err: unknown) => void },
+    private readonly opts: {
+      provider: JsonRpcProvider;
+      tasksAddress: string;
+      wsUrl?: string;
+      pollMs?: number;
+      onError?: (err: unknown) => void;
+      /** Some task (anyone's) reached End: its miners are free again. */
+      onTaskEnded?: () => void;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -126,6 +134,7 @@ export class TaskWatch {
       else if (ev.name === "PoiFinalized") t.finalized = ev.resultHash;
     }
     for (const key of touched) for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
+    if ([...touched].some((key) => this.traces.get(key)?.ended)) this.opts.onTaskEnded?.();
     this.prune(now);
   }
 

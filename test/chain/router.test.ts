@@ -125,7 +125,7 @@ describe("router (OpenAI-compatible)", () => {
 
   it("drives load through the router and reports throughput, latency per state and failures (library and CLI)", async () => {
     const report = await runLoad({ routerUrl: router.url, requests: 6, concurrency: 3, maxTokens: 8 });
-    expect(report).toMatchObject({ ok: 6, failed: 0, model: "stories260K" });
+    expect(report, JSON.stringify(report.failureMessages)).toMatchObject({ ok: 6, failed: 0, model: "stories260K" });
     expect(report.tasksPerSecond).toBeGreaterThan(0);
     for (const state of EVERY_STATE) expect(report.stateMs[state as "End"]?.count).toBe(6);
     expect(report.stateMs.End!.p50).toBeGreaterThanOrEqual(report.stateMs.Start!.p50);
@@ -137,11 +137,16 @@ describe("router (OpenAI-compatible)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
+    let err = "";
     cli.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    cli.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const [code] = (await once(cli, "exit")) as [number];
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { type: string; ok?: number });
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; ok?: number });
     expect(lines.slice(0, -1).every((l) => l.type === "progress")).toBe(true);
-    expect(lines.at(-1)).toMatchObject({ type: "result", ok: 2, failed: 0 });
+    expect(lines.at(-1), `${out}\n${err}`).toMatchObject({ type: "result", ok: 2, failed: 0 });
     expect(code).toBe(0);
   });
 
