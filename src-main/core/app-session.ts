@@ -15,6 +15,7 @@ import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap
 import { LivePushes } from "./live-pushes.js";
 import { LiveSampler } from "./live-samples.js";
 import { LogBuffer, levelOf } from "./log-buffer.js";
+import { preloadMinerModel } from "./model-inference.js";
 import { ModelActions } from "./model-actions.js";
 import { sessionActions } from "./session-actions.js";
 import { SessionMiner } from "./session-miner.js";
@@ -53,6 +54,8 @@ export interface AppSessionOptions {
   sampleIntervalMs?: number;
   /** Shorter benchmarks (tests). */
   benchmarkParams?: { rounds?: number; maxTokens?: number };
+  /** What the start is doing now, for a "starting" screen (openingCore): "Unlocking the wallet…". */
+  onStage?: (reason: string) => void;
 }
 
 export interface AppSession extends MainCore {
@@ -83,6 +86,7 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     opts.onLog?.(message);
   };
   const cleanups: Array<() => Promise<void>> = [];
+  const stage = (reason: string) => opts.onStage?.(reason);
   const closeAll = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log("warn", `while closing: ${toErrorShape(err).message}`));
   };
@@ -90,10 +94,33 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     const settings = openSettings({ cwd: opts.dataDir });
     for (const notice of settings.notices) log("warn", notice);
     const catalogue = await loadCatalogue(opts.cataloguePath ?? defaultCataloguePath());
-    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: (l) => log(levelOf(l), l) });
-    cleanups.push(() => net.close());
+
+    // The session's own worker: probe, benchmark and hardware readings (the miner has its own).
+    // Started first: its process start overlaps the network start and the wallet's unlock.
+    const worker = new WorkerSupervisor();
+    worker.on("crashed", (c) => log("error", `worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
+    let workerStopping = false;
+    void worker.start().catch((err: unknown) => {
+      if (!workerStopping) log("error", `the worker did not start: ${toErrorShape(err).message}`);
+    });
+    cleanups.push(() => {
+      workerStopping = true;
+      return worker.stop();
+    });
+
     const progress = await SetupProgress.open(opts.dataDir);
     const wallet = await WalletActions.open(path.join(opts.dataDir, "wallet"), { ...(opts.scryptN ? { scryptN: opts.scryptN } : {}), ...(opts.keeper ? { keeper: opts.keeper } : {}) });
+    // Unattended: the model loads, and an existing wallet unlocks (scrypt), while the network starts.
+    const fixedModel = opts.password ? (opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path) : undefined;
+    if (fixedModel && !opts.inference) {
+      const { maxThreads, maxGpuLayers } = settings.get();
+      preloadMinerModel(worker, { modelPath: fixedModel, ...(opts.threads ? { threads: opts.threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}), ...(maxGpuLayers !== undefined ? { maxGpuLayers } : {}) });
+    }
+    const unlocking = opts.password && wallet.state === "locked" ? wallet.unlock(opts.password) : undefined;
+    unlocking?.catch(() => undefined);
+    stage(opts.network === "devnet" ? "Starting the local network…" : "Connecting to the network…");
+    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: (l) => log(levelOf(l), l) });
+    cleanups.push(() => net.close());
 
     const initial: AppSnapshot = {
       appVersion: opts.appVersion,
@@ -112,12 +139,6 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     hub.subscribe((p) => pushes.emit("patch", p));
     const offSettings = settings.onChange((s) => hub.update((snap) => ({ ...snap, settings: s })));
     cleanups.push(async () => void offSettings());
-
-    // The session's own worker: probe, benchmark and hardware readings (the miner has its own).
-    const worker = new WorkerSupervisor();
-    worker.on("crashed", (c) => log("error", `worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
-    void worker.start().catch((err: unknown) => log("error", `the worker did not start: ${toErrorShape(err).message}`));
-    cleanups.push(() => worker.stop());
 
     let report: HardwareReport | undefined;
     const state = new SessionState({
@@ -169,11 +190,14 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
 
     if (opts.password) {
       // Unattended: everything the first run would ask is answered from the options.
-      const signer = wallet.state === "none" ? await wallet.create(opts.password) : await wallet.unlock(opts.password);
+      stage(wallet.state === "none" ? "Creating the wallet…" : "Unlocking the wallet…");
+      const signer = unlocking ? await unlocking : await wallet.create(opts.password);
+      stage("Checking the wallet's funds…");
       await state.onUnlocked(signer);
-      state.setFixedModel(opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path);
+      state.setFixedModel(fixedModel!);
       await progress.mark(...ALL_STEPS);
       miner.autoStart = true;
+      stage("Loading the model and joining the network…");
       await miner.start();
     } else {
       miner.autoStart = progress.has("register");

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { workerInference } from "../miner/worker-inference.js";
 import type { Inference } from "../miner/inference.js";
-import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
+import type { LoadModelParams, StoredBenchmark } from "../../src-shared/worker-contract.js";
 import { ensureBenchmark } from "../worker/first-run-benchmark.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
 
@@ -31,6 +31,20 @@ export function cappedThreads(asked: number | undefined, cap: number | undefined
   return cap === undefined ? threads : Math.max(1, Math.min(threads, cap));
 }
 
+/** The miner's load of its model; the same params again find it loaded (the worker reuses it). */
+export function minerLoadParams(opts: { modelPath: string; threads?: number; gpuLayers?: number }): LoadModelParams {
+  return { path: opts.modelPath, threads: opts.threads ?? defaultThreads(), ...(opts.gpuLayers !== undefined ? { gpuLayers: opts.gpuLayers } : {}) };
+}
+
+/**
+ * Starts loading the miner's model into the session's worker ahead of the miner (while the network
+ * and the wallet open). Failures are left for the miner's own load to report.
+ */
+export function preloadMinerModel(worker: WorkerSupervisor, opts: { modelPath: string; threads?: number; maxThreads?: number; maxGpuLayers?: number }): void {
+  const params = minerLoadParams({ modelPath: opts.modelPath, threads: cappedThreads(opts.threads, opts.maxThreads), ...(opts.maxGpuLayers !== undefined ? { gpuLayers: opts.maxGpuLayers } : {}) });
+  void worker.call("loadModel", params).catch(() => undefined);
+}
+
 /**
  * Starts the worker with the model loaded and its benchmark at hand: the stored one for this model
  * and these settings, else measured now (first run) and stored in `benchmarkFile`.
@@ -51,11 +65,7 @@ export async function startModelWorker(opts: {
   await worker.start();
   let benchmark: StoredBenchmark;
   try {
-    const loaded = await worker.call("loadModel", {
-      path: opts.modelPath,
-      threads: opts.threads ?? defaultThreads(),
-      ...(opts.gpuLayers !== undefined ? { gpuLayers: opts.gpuLayers } : {}),
-    });
+    const loaded = await worker.call("loadModel", minerLoadParams(opts));
     opts.onLog?.(`worker ${worker.pid ?? "?"} loaded ${opts.modelPath}`);
     benchmark = await ensureBenchmark(worker, loaded, { file: opts.benchmarkFile });
   } catch (err) {

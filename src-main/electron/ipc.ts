@@ -1,8 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from "electron";
 import { invokeMethodNames, ipcChannels, type PushChannel, type PushPayload } from "../../src-shared/app-contract.js";
-import { toErrorShape, type ErrorShape } from "../../src-shared/errors.js";
 import { dispatchInvoke } from "../core/dispatch.js";
 import { liveChannelNames } from "../core/live-pushes.js";
+import { openFailure } from "../core/opening-core.js";
 import type { MainCore } from "../core/types.js";
 import { isTrustedSender } from "./ipc-sender.js";
 import type { AppOrigin } from "./navigation-guard.js";
@@ -45,11 +45,8 @@ export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindo
   };
 }
 
-/** Why the miner is not there, as the window shows it. */
-export function openFailure(err: unknown): ErrorShape {
-  const e = toErrorShape(err);
-  return { code: e.code, message: `the miner did not start: ${e.message}` };
-}
+/** Why the miner is not there, as the window shows it: the same line as the headless dashboard's. */
+export { openFailure };
 
 export function push<C extends PushChannel>(windows: readonly BrowserWindow[], channel: C, payload: PushPayload<C>): void {
   for (const win of windows) {

@@ -2,10 +2,18 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
 import type { NetworkChoice } from "../core/bootstrap-network.js";
-import { openAppSession, type AppSessionOptions } from "../core/app-session.js";
+import type { AppSession, AppSessionOptions } from "../core/app-session.js";
+import { openingCore } from "../core/opening-core.js";
 import { packageRoot } from "../paths.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
 import { startHeadlessServer } from "./server.js";
+
+/** Printed as soon as the dashboard is served, while the miner still opens behind it. */
+export interface HeadlessListening {
+  dashboardUrl: string;
+  port: number;
+  dataDir: string;
+}
 
 /** What a started headless miner prints: where to look and who it mines as. */
 export interface HeadlessReady {
@@ -31,6 +39,8 @@ export interface HeadlessOptions extends Omit<AppSessionOptions, "network"> {
   port?: number;
   /** The built dashboard; default: dist/renderer when it exists. */
   staticDir?: string;
+  /** The dashboard is up (showing "starting"); the miner is not yet. */
+  onListening?: (listening: HeadlessListening) => void;
 }
 
 export interface RunningHeadless {
@@ -56,36 +66,54 @@ export function defaultStaticDir(): string | undefined {
 }
 
 /**
- * Starts the app session and the dashboard server on 127.0.0.1. With a password the session sets
- * itself up and mines at once; without one it waits in set-up mode for the dashboard's first run.
+ * Serves the dashboard on 127.0.0.1 at once and opens the app session behind it (openingCore): the
+ * page shows "starting" and what is under way until the session is up. With a password the session
+ * sets itself up and mines at once; without one it waits in set-up mode for the dashboard's first
+ * run. Resolves once the session is open; a session that cannot open closes the server and rejects
+ * with its error.
  */
 export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadless> {
-  const core = await openAppSession(opts);
+  const dataDir = path.resolve(opts.dataDir);
+  const core = openingCore<AppSession>({ appVersion: opts.appVersion, networkName: opts.network === "devnet" ? "devnet" : path.basename(opts.network.deploymentFile, ".json") }, async (stage) => {
+    // Loaded here, not at the top: the server answers while the session's modules still load.
+    const { openAppSession } = await import("../core/app-session.js");
+    return openAppSession({ ...opts, onStage: (reason) => (stage(reason), opts.onStage?.(reason)) });
+  });
+  const staticDir = opts.staticDir ?? defaultStaticDir();
+  let server: Awaited<ReturnType<typeof startHeadlessServer>>;
   try {
-    const staticDir = opts.staticDir ?? defaultStaticDir();
-    const server = await startHeadlessServer({ core, ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
-    let closing: Promise<void> | undefined;
-    const address = core.address();
-    const modelId = core.modelId();
-    return {
-      ready: {
-        dashboardUrl: server.dashboardUrl,
-        port: server.port,
-        setup: !(core.getSnapshot().snapshot.setup?.complete ?? false),
-        ...(address ? { address } : {}),
-        network: core.network.name,
-        chainId: core.network.chainId,
-        rpcUrl: core.network.rpcUrl,
-        ...(modelId ? { modelId } : {}),
-        dataDir: core.dataDir,
-        processes: core.processes(),
-      },
-      close: () => (closing ??= server.close().finally(() => core.close())),
-    };
+    server = await startHeadlessServer({ core, ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
   } catch (err) {
     await core.close();
     throw err;
   }
+  let session: AppSession;
+  try {
+    opts.onListening?.({ dashboardUrl: server.dashboardUrl, port: server.port, dataDir });
+    session = await core.opened;
+  } catch (err) {
+    await server.close();
+    await core.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  const address = session.address();
+  const modelId = session.modelId();
+  return {
+    ready: {
+      dashboardUrl: server.dashboardUrl,
+      port: server.port,
+      setup: !(session.getSnapshot().snapshot.setup?.complete ?? false),
+      ...(address ? { address } : {}),
+      network: session.network.name,
+      chainId: session.network.chainId,
+      rpcUrl: session.network.rpcUrl,
+      ...(modelId ? { modelId } : {}),
+      dataDir: session.dataDir,
+      processes: session.processes(),
+    },
+    close: () => (closing ??= server.close().finally(() => core.close())),
+  };
 }
 
 /** Runs until `signal` aborts, then closes everything; `onReady` gets the dashboard URL. */

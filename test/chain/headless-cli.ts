@@ -31,7 +31,7 @@ export interface HeadlessCli {
   status(): Promise<AppSnapshot>;
 }
 
-/** Starts the real `pouw-miner headless --json` and waits for its ready line. */
+/** Starts the real `pouw-miner headless --json` and waits for its ready (result) line. */
 export async function launchHeadless(args: string[], extraEnv: Record<string, string> = {}): Promise<HeadlessCli> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env[PASSWORD_ENV];
@@ -40,7 +40,13 @@ export async function launchHeadless(args: string[], extraEnv: Record<string, st
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const lines = createInterface({ input: child.stdout! });
-  const first = await Promise.race([once(lines, "line").then(([l]) => String(l)), exited.then((e) => `exited early (${e.code ?? e.signal}): ${stderr}`)]);
+  // Progress lines (the dashboard URL while the miner starts, each start-up step) come first.
+  const resultLine = new Promise<string>((resolve) => {
+    lines.on("line", (l) => {
+      if (!/^\{"type":"progress"/.test(l)) resolve(l);
+    });
+  });
+  const first = await Promise.race([resultLine, exited.then((e) => `exited early (${e.code ?? e.signal}): ${stderr}`)]);
   let ready: HeadlessReadyLine;
   try {
     ready = HeadlessReadyLine.parse(JSON.parse(first));

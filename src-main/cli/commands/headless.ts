@@ -4,7 +4,7 @@ import type { NetworkChoice } from "../../core/bootstrap-network.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
 import { appDataDir, packageRoot } from "../../paths.js";
 import { PASSWORD_ENV } from "../../wallet/password-source.js";
-import { numberOpt, stringOpt, type CommandSpec } from "../command.js";
+import { numberOpt, stringOpt, type CliContext, type CommandSpec } from "../command.js";
 import { writeResult } from "../output.js";
 
 export const headlessCommand: CommandSpec = {
@@ -61,7 +61,20 @@ export const headlessCommand: CommandSpec = {
         onLog: (line) => {
           if (ctx.verbose || !ctx.json) ctx.stderr.write(`${line}\n`);
         },
-        onReady: (ready) => writeResult(ctx, ready, readyText),
+        onListening: (l) => {
+          // The URL first, while the miner still starts: the dashboard shows what is under way.
+          if (ctx.json) ctx.stdout.write(JSON.stringify({ type: "progress", stage: "listening", ...l }) + "\n");
+          else ctx.stdout.write(`Dashboard: ${l.dashboardUrl} (starting…)\n`);
+          startupTiming(ctx, `dashboard served at ${l.dashboardUrl}`);
+        },
+        onStage: (reason) => {
+          if (ctx.json) ctx.stdout.write(JSON.stringify({ type: "progress", stage: "starting", reason }) + "\n");
+          startupTiming(ctx, reason);
+        },
+        onReady: (ready) => {
+          startupTiming(ctx, "ready");
+          writeResult(ctx, ready, readyText);
+        },
       });
     } catch (err) {
       // A signal during start-up is a request to stop, not a failure.
@@ -71,6 +84,11 @@ export const headlessCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** With --verbose, each start-up step with the time since the process started (module loading included). */
+function startupTiming(ctx: CliContext, what: string): void {
+  if (ctx.verbose) ctx.stderr.write(`start-up ${performance.now().toFixed(0)} ms: ${what}\n`);
+}
 
 function readyText(r: HeadlessReady): string {
   const who = r.setup
