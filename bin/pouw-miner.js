@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx's loader, so `npx pouw-miner` works right after
-// `npm install` with no build step. The packaged Electron app bundles its own entry instead.
-import { register } from "tsx/esm/api";
+// The CLI runs from a bundle of its TypeScript sources, rebuilt here whenever a source changed
+// (bin/cli-bundle.js), so `npx pouw-miner` works right after `npm install` with no build step; when
+// no bundle can be built it runs the sources through tsx's loader. The packaged Electron app
+// bundles its own entry instead.
+import { pathToFileURL } from "node:url";
+import { cliBundle } from "./cli-bundle.js";
 
-register();
-const { runCli } = await import("../src-main/cli/main.ts");
+const bundle = await cliBundle();
+let runCli;
+if (bundle) {
+  ({ runCli } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ runCli } = await import("../src-main/cli/main.ts"));
+}
 const controller = new AbortController();
 let firstSignalAt = 0;
 for (const sig of ["SIGINT", "SIGTERM"]) {

@@ -28,6 +28,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The worker entry next to this file: TypeScript from a checkout, JavaScript from a bundle. */
 export function defaultWorkerEntry(): string {
+  // The CLI's bundle (bin/cli-bundle.js) puts a worker bundle beside itself: no tsx in the worker.
+  const besideCli = path.join(here, "worker-main.js");
+  if (existsSync(besideCli)) return besideCli;
   const bundled = path.resolve(here, "../../src-worker/main.js");
   return existsSync(bundled) ? bundled : path.resolve(here, "../../src-worker/main.ts");
 }
