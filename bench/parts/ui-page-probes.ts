@@ -15,6 +15,8 @@ export interface PaintTarget {
 }
 /** The dashboard: the "Mining status" region holding a state word. */
 export const DASHBOARD_PAINTED: PaintTarget = { selector: '[aria-label="Mining status"]', text: "Mining|Paused|Stopped|Starting|Error" };
+/** The dashboard once the miner mines: the "Mining status" region says Mining. */
+export const MINING_PAINTED: PaintTarget = { selector: '[aria-label="Mining status"] [data-testid="mining-state"]', text: "^Mining$" };
 /** The first run's first screen. */
 export const WELCOME_PAINTED: PaintTarget = { selector: "h1", text: "Welcome to PoUW Miner" };
 

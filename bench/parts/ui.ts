@@ -13,7 +13,7 @@ import { median } from "../../src-worker/benchmark.js";
 import { launchChromium } from "../../test/helpers/chromium.js";
 import { launchHeadlessProcess } from "../../test/helpers/headless-process.js";
 import type { BenchPart, BenchRow } from "../types.js";
-import { DASHBOARD_PAINTED, WELCOME_PAINTED, measureFrames, pageCpuDuring, waitForPainted, type PaintTarget } from "./ui-page-probes.js";
+import { DASHBOARD_PAINTED, MINING_PAINTED, WELCOME_PAINTED, measureFrames, pageCpuDuring, waitForPainted, type PaintTarget } from "./ui-page-probes.js";
 import { createTaskFeed } from "./ui-task-feed.js";
 
 const RENDERER_DIR = path.join(packageRoot, "dist", "renderer");
@@ -43,7 +43,9 @@ export const uiPart: BenchPart = {
       notes: [
         "start → painted: from spawning `node bin/pouw-miner.js headless` (embedded devnet, worker on the tiny model, --threads 1; password in the environment, " +
           "or --setup-in-browser without one) to the first animation frame in which the Mining status region shows a state word (or the welcome heading); the browser is already running. " +
-          "It is the sum of the miner part (spawn → ready line on stdout) and the page part (navigation start → that frame, timed in the page).",
+          "The page opens the URL as soon as it is printed (the `listening` progress line; the dashboard shows Starting… with the step under way while the miner opens): " +
+          "painted = spawn → URL printed + navigation start → that frame (timed in the page). The ≤ 2 s goal is judged on this. " +
+          "Miner ready (the ready line) and the dashboard showing Mining are reported beside it.",
         `frame rate: in-memory core + headless server feeding ${UPDATES_PER_SECOND} task patches/s to the built dashboard, requestAnimationFrame counted for ${MEASURE_MS / 1000} s in headless Chromium (--disable-gpu, software compositing).`,
         `machine load (1 min): ${(os.loadavg()[0] ?? 0).toFixed(2)} on ${os.availableParallelism()} cores; other work on the machine lowers these numbers.`,
       ],
@@ -75,20 +77,44 @@ function cliFloorMs(): number {
 }
 
 interface Launch {
+  /** Spawn → the dashboard URL printed (the server is up; the miner still opens behind it). */
+  urlMs: number;
+  /** Spawn → the ready line (the miner is up). */
   minerMs: number;
+  /** Navigation start → target painted, in the page (navigation starts when the URL is printed). */
   pageMs: number;
+  /** Spawn → target painted: urlMs + pageMs. */
+  paintedMs: number;
+  /** Spawn → the dashboard shows `Mining` (only for the dashboard target). */
+  miningMs: number | undefined;
   fcpMs: number | undefined;
 }
 
-/** One launch: spawn → ready line (miner part), then navigation → target painted (page part). */
+/**
+ * One launch as a user lives it: the browser opens the URL as soon as it is printed (the dashboard
+ * shows "Starting…" while the miner opens); times the paint, the ready line and the Mining state.
+ */
 async function launchAndPaint(browser: Browser, args: string[], env: Record<string, string>, target: PaintTarget): Promise<Launch> {
-  const miner = await launchHeadlessProcess({ args: [...args, "--threads", "1"], env });
+  const t0 = performance.now();
   const page = await browser.newPage();
+  let pageOpened: Promise<{ paintedMs: number; fcpMs: number | undefined }> | undefined;
+  const miner = await launchHeadlessProcess({
+    args: [...args, "--threads", "1"],
+    env,
+    onListening: (url) => {
+      pageOpened = page.goto(url, { waitUntil: "commit" }).then(() => waitForPainted(page, target, 30_000));
+    },
+  });
   let result: Launch;
   try {
-    await page.goto(miner.ready.dashboardUrl, { waitUntil: "commit" });
-    const { paintedMs, fcpMs } = await waitForPainted(page, target, 30_000);
-    result = { minerMs: miner.startMs, pageMs: paintedMs, fcpMs };
+    pageOpened ??= page.goto(miner.ready.dashboardUrl, { waitUntil: "commit" }).then(() => waitForPainted(page, target, 30_000));
+    const { paintedMs, fcpMs } = await pageOpened;
+    let miningMs: number | undefined;
+    if (target === DASHBOARD_PAINTED) {
+      await waitForPainted(page, MINING_PAINTED, 30_000);
+      miningMs = performance.now() - t0;
+    }
+    result = { urlMs: miner.listeningMs, minerMs: miner.startMs, pageMs: paintedMs, paintedMs: miner.listeningMs + paintedMs, miningMs, fcpMs };
   } finally {
     await page.close();
     const stopped = await miner.stop();
@@ -97,7 +123,9 @@ async function launchAndPaint(browser: Browser, args: string[], env: Record<stri
   return result;
 }
 
-const summary = (r: Launch) => `miner ${r.minerMs.toFixed(0)} ms + page ${r.pageMs.toFixed(0)} ms (first contentful paint ${r.fcpMs?.toFixed(0) ?? "?"} ms)`;
+const summary = (r: Launch) =>
+  `URL ${r.urlMs.toFixed(0)} ms + page ${r.pageMs.toFixed(0)} ms = painted ${r.paintedMs.toFixed(0)} ms (first contentful paint ${r.fcpMs?.toFixed(0) ?? "?"} ms); ` +
+  `miner ready ${r.minerMs.toFixed(0)} ms${r.miningMs === undefined ? "" : `; Mining shown ${r.miningMs.toFixed(0)} ms`}`;
 
 async function startToPaint(browser: Browser, log: (line: string) => void): Promise<BenchRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "pouw-bench-ui-"));
@@ -116,18 +144,21 @@ async function startToPaint(browser: Browser, log: (line: string) => void): Prom
       log(`restart ${i + 1} → dashboard: ${summary(r)}`);
       runs.push(r);
     }
-    const total = median(runs.map((r) => r.minerMs + r.pageMs));
+    const total = median(runs.map((r) => r.paintedMs));
     const floor = median(Array.from({ length: 3 }, () => cliFloorMs()));
     log(`pouw-miner --help (loading the CLI's TypeScript through tsx): ${floor.toFixed(0)} ms`);
     return [
       { metric: `headless start → dashboard painted (restart, median of ${RESTARTS})`, value: total, unit: "ms", goal: "≤ 2 s", pass: total <= 2000 },
-      { metric: "  miner part: spawn → ready line", value: median(runs.map((r) => r.minerMs)), unit: "ms" },
-      { metric: "    of which the CLI's own start (pouw-miner --help)", value: floor, unit: "ms" },
+      { metric: "  spawn → dashboard URL printed", value: median(runs.map((r) => r.urlMs)), unit: "ms" },
+      { metric: "    the CLI's own start (pouw-miner --help)", value: floor, unit: "ms" },
       { metric: "  page part: navigation → status painted", value: median(runs.map((r) => r.pageMs)), unit: "ms" },
       { metric: "  page first contentful paint", value: median(runs.map((r) => r.fcpMs ?? Number.NaN)), unit: "ms" },
-      { metric: "first launch with a password (wallet, devnet deploy, registration) → painted", value: first.minerMs + first.pageMs, unit: "ms" },
-      { metric: "first launch in set-up mode → welcome painted", value: setup.minerMs + setup.pageMs, unit: "ms" },
-      { metric: "  miner part: spawn → ready line", value: setup.minerMs, unit: "ms" },
+      { metric: "headless start → miner ready (ready line: devnet, wallet, model, registration)", value: median(runs.map((r) => r.minerMs)), unit: "ms" },
+      { metric: "headless start → dashboard shows Mining", value: median(runs.map((r) => r.miningMs ?? Number.NaN)), unit: "ms" },
+      { metric: "first launch with a password (wallet, devnet deploy, registration) → painted", value: first.paintedMs, unit: "ms" },
+      { metric: "  → Mining shown", value: first.miningMs ?? Number.NaN, unit: "ms" },
+      { metric: "first launch in set-up mode → welcome painted", value: setup.paintedMs, unit: "ms" },
+      { metric: "  spawn → ready line", value: setup.minerMs, unit: "ms" },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

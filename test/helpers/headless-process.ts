@@ -31,8 +31,12 @@ export type ReadyLine = z.infer<typeof ReadyLine>;
 export interface HeadlessProcess {
   child: ChildProcess;
   ready: ReadyLine;
-  /** Milliseconds from spawn to the ready line. */
+  /** Milliseconds from spawn to the ready line (the miner is up). */
   startMs: number;
+  /** Milliseconds from spawn to the dashboard URL (the `listening` progress line, before the miner is up). */
+  listeningMs: number;
+  /** The dashboard URL as first printed (the same as `ready.dashboardUrl`). */
+  listeningUrl: string;
   stderr(): string;
   /**
    * SIGINT, then waits for the orderly exit. Whatever of its process group outlives it (anvil, the
@@ -46,6 +50,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Give up waiting for the ready line after this long (the first devnet deploy takes a while). */
   readyTimeoutMs?: number;
+  /** Called with the dashboard URL as soon as it is printed, before the miner is ready. */
+  onListening?: (dashboardUrl: string) => void;
 }
 
 /**
@@ -79,13 +85,19 @@ export async function launchHeadlessProcess(opts: LaunchOptions = {}): Promise<H
   };
 
   let ready: ReadyLine | undefined;
+  let listening: { at: number; url: string } | undefined;
   try {
-    ready = await readReadyLine(child, exited, () => stderr, opts.readyTimeoutMs ?? 150_000);
+    ready = await readReadyLine(child, exited, () => stderr, opts.readyTimeoutMs ?? 150_000, (url) => {
+      if (listening) return;
+      listening = { at: performance.now() - t0, url };
+      opts.onListening?.(url);
+    });
   } catch (err) {
     await stop(5_000);
     throw err;
   }
-  return { child, ready, startMs: performance.now() - t0, stderr: () => stderr, stop };
+  const startMs = performance.now() - t0;
+  return { child, ready, startMs, listeningMs: listening?.at ?? startMs, listeningUrl: listening?.url ?? ready.dashboardUrl, stderr: () => stderr, stop };
 }
 
 async function readReadyLine(
@@ -93,6 +105,7 @@ async function readReadyLine(
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   stderr: () => string,
   timeoutMs: number,
+  onListening: (dashboardUrl: string) => void,
 ): Promise<ReadyLine> {
   const lines = createInterface({ input: child.stdout! });
   const ready = new Promise<ReadyLine>((resolve, reject) => {
@@ -109,6 +122,7 @@ async function readReadyLine(
         if (parsed.success) resolve(parsed.data);
         else reject(new Error(`unexpected ready line ${line}: ${parsed.error.message}`));
       } else if (type === "error") reject(new Error(`pouw-miner headless failed: ${line}`));
+      else if (type === "progress" && (json as { stage?: unknown }).stage === "listening") onListening(String((json as { dashboardUrl?: unknown }).dashboardUrl));
     });
   });
   const early = exited.then((e) => Promise.reject(new Error(`pouw-miner headless exited (${e.code ?? e.signal}) before it was ready: ${stderr()}`)));
