@@ -28,6 +28,9 @@ export const networkPart: BenchPart = {
         dataDir,
         network: { peers: PEERS, background: false, router: { limits: { k, timeoutMs: 300_000 } }, onLog: () => undefined },
         onProgress: (p) => p.stage === "services" && log(p.message ?? ""),
+      }).catch(async (err: unknown) => {
+        await rm(dataDir, { recursive: true, force: true });
+        throw err;
       });
       try {
         const startS = (performance.now() - started) / 1000;
