@@ -31,7 +31,7 @@ function percentile(values: number[], p: number): number {
  */
 export async function measureTaskLatency(log: (line: string) => void): Promise<BenchRow[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-bench-miner-"));
-  const core = await createMinerCore({ dataDir, network: "devnet", password: "bench password", appVersion: "bench", scryptN: 2 ** 10, threads: 1 });
+  const core = await createMinerCore({ dataDir, network: "devnet", devnetServices: false, password: "bench password", appVersion: "bench", scryptN: 2 ** 10, threads: 1 });
   const provider = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
   try {
     const net: DevnetView = { deployment: core.network.deployment, devAccounts: core.network.devAccounts ?? [], provider };

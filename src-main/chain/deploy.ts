@@ -53,8 +53,10 @@ export const DEFAULT_DEPLOY_PARAMS: DeployParams = {
   similarityThresholdBps: 8000,
   backgroundImportanceBps: 5000,
   oracleQuorum: 1,
-  epochLengthSeconds: 3600,
-  budgetPerEpoch: parseEther("100"),
+  // 40 background tasks per 2 minutes, more than one model's idle miners take at the devnet's pace:
+  // they keep earning all hour (and a newcomer's miner finds budget left), not only in its first minutes.
+  epochLengthSeconds: 120,
+  budgetPerEpoch: parseEther("200"),
   rewardPerBackgroundTask: parseEther("5"),
   maxBackgroundK: 5,
   lowDemandThreshold: 0,

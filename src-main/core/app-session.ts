@@ -11,7 +11,7 @@ import { openSettings } from "../settings/store.js";
 import { benchmarksPath } from "../worker/benchmark-store.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
 import { BenchmarkAction } from "./benchmark-action.js";
-import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
+import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { LivePushes } from "./live-pushes.js";
 import { LiveSampler } from "./live-samples.js";
 import { LogBuffer, levelOf } from "./log-buffer.js";
@@ -28,6 +28,8 @@ import { WalletActions, type PasswordKeeper } from "./wallet-actions.js";
 export interface AppSessionOptions {
   dataDir: string;
   network: NetworkChoice;
+  /** What runs around the embedded devnet's chain (oracle, router, demand, peers); default APP_DEVNET_SERVICES, false: the chain alone. */
+  devnetServices?: DevnetServicesChoice;
   appVersion: string;
   /**
    * Unattended start (`pouw-miner headless --password-file`): the wallet is unlocked or created
@@ -65,7 +67,7 @@ export interface AppSession extends MainCore {
   address(): string | undefined;
   /** The served model's on-chain id, once the miner runs. */
   modelId(): string | undefined;
-  /** Child processes: the devnet's chain and the one worker (probe, benchmark, samples and mining). */
+  /** Child processes: the devnet's chain and peer miners, and the one worker (probe, benchmark, samples and mining). */
   processes(): Array<{ name: string; pid: number }>;
 }
 
@@ -119,7 +121,7 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     const unlocking = opts.password && wallet.state === "locked" ? wallet.unlock(opts.password) : undefined;
     unlocking?.catch(() => undefined);
     stage(opts.network === "devnet" ? "Starting the local network…" : "Connecting to the network…");
-    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: (l) => log(levelOf(l), l) });
+    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}), ...(opts.signal ? { signal: opts.signal } : {}), onLog: (l) => log(levelOf(l), l) });
     cleanups.push(() => net.close());
 
     const initial: AppSnapshot = {

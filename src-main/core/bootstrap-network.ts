@@ -12,11 +12,15 @@ import { verifyNetwork } from "../network/verify-network.js";
 export type NetworkChoice = "devnet" | { deploymentFile: string };
 
 /**
- * What the app's embedded devnet runs around the user's miner so tasks flow at first launch:
- * oracle, router, background demand and two peers (with the user's miner, three serve the tiny
- * model: the router's k). Not yet the default of openNetwork (docs/devnet.md).
+ * What the app's embedded devnet runs around the user's miner so tasks flow at first launch (the
+ * default of openNetwork): oracle, router, background demand and two peers. With the user's miner
+ * three serve the tiny model: the router's k, and a background task asks for min(3, idle) miners,
+ * so while all are idle the user's miner is in every one.
  */
 export const APP_DEVNET_SERVICES: NetworkServicesOptions = { peers: 2 };
+
+/** The network around the embedded devnet's chain; false: the chain alone (tests that play oracle and requester). */
+export type DevnetServicesChoice = NetworkServicesOptions | false;
 
 export interface OpenedNetwork {
   /** "devnet", or the deployment file's name for a remote network. */
@@ -29,7 +33,7 @@ export interface OpenedNetwork {
   devAccounts?: DevnetAccount[];
   /** `<dataDir>/networks/<chainId>-<tasksAddress>`: journal, records and cursors of this network only. */
   networkDir: string;
-  /** The devnet's running children (anvil); empty for a remote network. */
+  /** The devnet's running children with a PID (anvil, peer miners); empty for a remote network. */
   services(): Array<{ name: string; pid: number }>;
   /** Stops what this opened (the provider, and the devnet when it started one). */
   close(): Promise<void>;
@@ -42,8 +46,8 @@ export interface OpenedNetwork {
 export async function openNetwork(opts: {
   dataDir: string;
   network: NetworkChoice;
-  /** The oracle, router, peers and background demand around the embedded devnet; none when absent. */
-  devnetServices?: NetworkServicesOptions;
+  /** The oracle, router, peers and background demand around the embedded devnet; default APP_DEVNET_SERVICES. */
+  devnetServices?: DevnetServicesChoice;
   signal?: AbortSignal;
   onLog?: (line: string) => void;
 }): Promise<OpenedNetwork> {
@@ -52,9 +56,10 @@ export async function openNetwork(opts: {
   let rpcUrl: string;
   let name: string;
   if (opts.network === "devnet") {
+    const services = opts.devnetServices ?? APP_DEVNET_SERVICES;
     devnet = await startDevnet({
       dataDir: path.join(opts.dataDir, "devnet"),
-      ...(opts.devnetServices ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...opts.devnetServices } } : {}),
+      ...(services ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...services } } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => opts.onLog?.(`devnet ${p.stage}: ${p.message ?? ""}`),
       onWarning: (m) => opts.onLog?.(`devnet warning: ${m}`),

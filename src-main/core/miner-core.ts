@@ -10,7 +10,7 @@ import { alwaysIdle, type IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings, type SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker/benchmark-store.js";
 import type { WorkerSupervisor } from "../worker/supervisor.js";
-import { openNetwork, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
+import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet, requirePassword, type MinerSigner } from "./bootstrap-wallet.js";
 import { MinerRuntime } from "./miner-runtime.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
@@ -21,6 +21,8 @@ import type { MiningCore } from "./types.js";
 export interface MinerCoreOptions {
   dataDir: string;
   network: NetworkChoice;
+  /** What runs around the embedded devnet's chain; default APP_DEVNET_SERVICES, false: the chain alone. Unused with `attach`. */
+  devnetServices?: DevnetServicesChoice;
   /** Unlocks (or on first launch creates) the wallet in `<dataDir>/wallet`; unused with `attach`. */
   password?: string;
   /**
@@ -87,7 +89,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
   };
   try {
     const settings = opts.attach?.settings ?? openSettings({ cwd: opts.dataDir });
-    const net = opts.attach?.network ?? (await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.signal ? { signal: opts.signal } : {}), onLog: log }));
+    const net = opts.attach?.network ?? (await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}), ...(opts.signal ? { signal: opts.signal } : {}), onLog: log }));
     if (!opts.attach) cleanups.push(() => net.close());
 
     const { signer: unconnected, created } = opts.attach

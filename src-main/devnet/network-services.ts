@@ -29,7 +29,7 @@ export interface NetworkServicesOptions {
   /** Chain poll interval of peers, oracle and router, ms (default 250). */
   pollMs?: number;
   router?: { port?: number; limits?: Partial<GatewayLimits> } | false;
-  /** Background tasks while user demand is low (default every 15 s, k ≤ 3); false: none. */
+  /** Background tasks while user demand is low (default a look every 5 s, k ≤ 3); false: none. */
   background?: { intervalMs?: number; k?: number } | false;
   onLog?(line: string): void;
 }
@@ -41,8 +41,12 @@ export interface StartedNetwork {
   modelName: string;
 }
 
-/** Default for `background.intervalMs`: the devnet budget pays 20 tasks an hour, spent in a few minutes. */
-const BACKGROUND_INTERVAL_MS = 15_000;
+/**
+ * Default for `background.intervalMs`: a first launch sees work within seconds of registering. The
+ * pace is bounded by idleness (a request only when the model's miners are idle and its previous
+ * task was assigned) and by the devnet budget (40 tasks per 2-minute epoch, src-main/chain/deploy.ts).
+ */
+const BACKGROUND_INTERVAL_MS = 5_000;
 /** Peers beyond the miner dev accounts use the mnemonic's accounts from this index on. */
 const FIRST_EXTRA_ACCOUNT = 10;
 

@@ -58,7 +58,8 @@ export async function startOracleService(opts: OracleServiceOptions): Promise<Se
     stops.push(() => oracle.close());
     await oracle.node.start();
     if (opts.background) {
-      const demand = new BackgroundDemand({ contracts, provider, queue: oracle.queue, ...opts.background, onLog: opts.onLog });
+      // From the deployment on: any model a miner registers with gets background tasks too.
+      const demand = new BackgroundDemand({ contracts, provider, queue: oracle.queue, fromBlock: opts.info.deployedAtBlock, ...opts.background, onLog: opts.onLog });
       demand.start();
       stops.push(() => demand.stop());
     }

@@ -9,7 +9,8 @@ import { screenshot } from "./support/page-watch.js";
 let s: BrowserSession;
 
 beforeAll(async () => {
-  s = await startBrowserSession("smoke", { env: { [PASSWORD_ENV]: "correct horse battery" } });
+  // The page, not task flow, is under test here: the chain alone (first-run.test.ts runs the default services).
+  s = await startBrowserSession("smoke", { args: ["--chain-only"], env: { [PASSWORD_ENV]: "correct horse battery" } });
 });
 afterAll(async () => {
   await s?.close();

@@ -7,7 +7,8 @@ const PASSWORD = "correct horse battery staple";
 let s: BrowserSession;
 
 beforeAll(async () => {
-  s = await startBrowserSession("resume", { args: ["--setup-in-browser"], catalogueBytesPerSecond: 0 });
+  // Only the set-up steps are under test: the chain alone, no devnet services.
+  s = await startBrowserSession("resume", { args: ["--setup-in-browser", "--chain-only"], catalogueBytesPerSecond: 0 });
 });
 afterAll(async () => {
   await s?.close();

@@ -9,7 +9,8 @@ import { SetupFlow } from "./support/setup-flow.js";
 
 // The whole first run in Chromium against `pouw-miner headless --setup-in-browser` on the embedded
 // devnet (no password: set-up mode): welcome → … → start mining, then a paid task to End and its
-// reward on the dashboard, then every page. Screenshots: test-results/screenshots/.
+// reward on the dashboard, then every page. Screenshots: test-results/screenshots/. The devnet runs
+// its default services (oracle, background demand, router, peers): the task comes by itself.
 const PASSWORD = "correct horse battery staple";
 let s: BrowserSession;
 
@@ -56,9 +57,13 @@ describe("first run in the browser, on the embedded devnet", () => {
       modelId: modelIdOf(TINY_LLAMA_FILE.replace(/\.gguf$/, "")),
       miner: snapshot.walletAddress!,
       status: () => s.status(),
+      waitMs: 60_000,
       log: (line) => console.log(`first-run: ${line}`),
     });
     console.log(`first-run: task ${task.id} reached End (${how})`);
+    // Nobody asked: the embedded devnet's own background demand brought it, and its oracle scored it.
+    expect(how).toBe("devnet demand");
+    expect(task.kind).toBe("background");
 
     const stepper = s.page.getByRole("list", { name: `PoUW states of task ${task.id}` });
     await stepper.waitFor({ state: "visible", timeout: 15_000 });

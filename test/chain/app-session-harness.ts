@@ -36,6 +36,8 @@ export async function openSessionHarness(opts: { prefix: string; knobs?: FileSer
   const options = (): AppSessionOptions => ({
     dataDir: path.join(dir, "data"),
     network: "devnet",
+    // The tests request and score tasks themselves: the chain alone, no devnet services.
+    devnetServices: false,
     appVersion: "0.0.0-test",
     modelsDir: path.join(dir, "models"),
     cataloguePath: catalogue!.cataloguePath,

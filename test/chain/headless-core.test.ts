@@ -35,6 +35,8 @@ beforeAll(async () => {
   core = await createMinerCore({
     dataDir,
     network: "devnet",
+    // The test is the requester and the oracle: the chain alone, no devnet services.
+    devnetServices: false,
     password: "correct horse battery",
     appVersion: "0.0.0-test",
     inference,
@@ -112,7 +114,7 @@ describe("the miner core on the embedded devnet", () => {
     const { address, network } = core!;
     const before = core!.getSnapshot().snapshot;
 
-    core = await createMinerCore({ dataDir, network: "devnet", password: "correct horse battery", appVersion: "0.0.0-test", inference, pollMs: 100 });
+    core = await createMinerCore({ dataDir, network: "devnet", devnetServices: false, password: "correct horse battery", appVersion: "0.0.0-test", inference, pollMs: 100 });
     expect(core.address).toBe(address);
     expect(core.network.deployment).toEqual(network.deployment);
     const { snapshot } = core.getSnapshot();
@@ -158,7 +160,7 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
   it("mines a task with the worker, serves the status, and stops everything on SIGINT", async () => {
     const passwordFile = path.join(cliDir, "password");
     await writeFile(passwordFile, "correct horse battery\n", { mode: 0o600 });
-    cli = await launchHeadless(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1"]);
+    cli = await launchHeadless(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1", "--chain-only"]);
     const { ready, status } = cli;
     leftover = ready.processes.map((p) => p.pid);
     expect(ready.processes.map((p) => p.name).sort()).toEqual(["chain", "worker"]);

@@ -33,6 +33,8 @@ beforeAll(async () => {
   core = await createMinerCore({
     dataDir,
     network: "devnet",
+    // The test plays requester, oracle and user: the chain alone, no devnet services.
+    devnetServices: false,
     password: "correct horse battery",
     appVersion: "0.0.0-test",
     inference,

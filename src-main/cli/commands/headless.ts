@@ -1,16 +1,16 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { NetworkChoice } from "../../core/bootstrap-network.js";
+import { APP_DEVNET_SERVICES, type DevnetServicesChoice, type NetworkChoice } from "../../core/bootstrap-network.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
 import { appDataDir, packageRoot } from "../../paths.js";
 import { PASSWORD_ENV } from "../../wallet/password-source.js";
-import { numberOpt, stringOpt, type CliContext, type CommandSpec } from "../command.js";
+import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { writeResult } from "../output.js";
 
 export const headlessCommand: CommandSpec = {
   name: "headless",
   summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
-  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F | --setup-in-browser] [--model FILE] [--threads N] [--json]",
+  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F | --setup-in-browser] [--model FILE] [--threads N] [--peers N | --chain-only] [--json]",
   details: [
     "Starts the miner core (on the embedded devnet unless --network names a deployment file),",
     "creates the wallet on first launch, funds it on the devnet, registers as a miner, starts",
@@ -18,6 +18,8 @@ export const headlessCommand: CommandSpec = {
     "The password comes from --password-file or POUW_WALLET_PASSWORD, never from the command line.",
     "With --setup-in-browser and no password it starts in set-up mode instead: the first run",
     "(hardware, wallet, back-up, model, benchmark, registration) happens in the dashboard.",
+    `The embedded devnet runs, around its chain, an oracle (with background demand), a router and`,
+    `${APP_DEVNET_SERVICES.peers ?? 0} peer miners, so tasks reach this miner within a minute; --chain-only runs the chain alone.`,
   ].join("\n"),
   options: {
     network: { type: "string" },
@@ -27,6 +29,8 @@ export const headlessCommand: CommandSpec = {
     model: { type: "string" },
     threads: { type: "string" },
     "setup-in-browser": { type: "boolean" },
+    peers: { type: "string" },
+    "chain-only": { type: "boolean" },
   },
   optionHelp: {
     network: '"devnet" (default) or a deployment.json of another network',
@@ -36,6 +40,8 @@ export const headlessCommand: CommandSpec = {
     model: "the .gguf to serve (default: the built-in tiny model)",
     threads: "worker CPU threads (default: cores minus one)",
     "setup-in-browser": "without a password: wait for the first run in the dashboard instead of failing",
+    peers: `embedded devnet: peer miners beside this one (default ${APP_DEVNET_SERVICES.peers ?? 0})`,
+    "chain-only": "embedded devnet: run only the chain (no oracle, peers, router or background demand)",
   },
   async run(args, ctx) {
     const networkArg = stringOpt(args, "network") ?? "devnet";
@@ -46,11 +52,13 @@ export const headlessCommand: CommandSpec = {
     const model = stringOpt(args, "model");
     const passwordFile = stringOpt(args, "password-file");
     const setupInBrowser = args.values["setup-in-browser"] === true;
+    const devnetServices = devnetServicesOf(args, network);
     // Set-up mode only when asked: an unattended miner whose password went missing must fail loudly.
     const password = setupInBrowser && !passwordFile && !process.env[PASSWORD_ENV] ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
     try {
       await runHeadless({
         network,
+        ...(devnetServices !== undefined ? { devnetServices } : {}),
         dataDir,
         ...(password !== undefined ? { password } : {}),
         appVersion: await packageVersion(),
@@ -84,6 +92,16 @@ export const headlessCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** --peers N / --chain-only, as `pouw-miner devnet` takes them; both only for the embedded devnet. */
+function devnetServicesOf(args: ParsedCommandArgs, network: NetworkChoice): DevnetServicesChoice | undefined {
+  const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true });
+  const chainOnly = args.values["chain-only"] === true;
+  if ((peers !== undefined || chainOnly) && network !== "devnet") throw new UsageError("--peers and --chain-only only apply to the embedded devnet (--network devnet)");
+  if (chainOnly && peers !== undefined) throw new UsageError("--peers does not apply with --chain-only");
+  if (chainOnly) return false;
+  return peers === undefined ? undefined : { ...APP_DEVNET_SERVICES, peers };
+}
 
 /** With --verbose, each start-up step with the time since the process started (module loading included). */
 function startupTiming(ctx: CliContext, what: string): void {
