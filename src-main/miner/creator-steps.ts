@@ -30,11 +30,16 @@ export async function stepCreator(ctx: EngineContext, taskId: bigint): Promise<S
   const creator = await ctx.contracts.tasks.read<string>("creatorOf", taskId);
   const record = (update: (r: TaskRecord) => TaskRecord) => updateRecord(ctx, taskId, CREATOR_SLOT, () => freshRecord(task), update);
   const ours = creator.toLowerCase() === ctx.address.toLowerCase();
+  // After its prompt the creator has nothing to send, but its record follows the task to End so the
+  // dashboard does not show it stuck at Prepare (and the settled reward is final by then).
+  if (ours && ctx.journal.confirmed(id, "prompt") && task.state !== "Create" && task.state !== "Prepare" && task.state !== "End") return "waiting";
   if (!ours || (task.state !== "Create" && task.state !== "Prepare")) {
     if (ctx.journal.confirmed(id, "seed") || ctx.journal.confirmed(id, "prompt")) {
       const reward = await creditedTo(ctx, taskId, "creator");
       const gasSpent = ctx.journal.gasSpent(id, ["seed", "prompt"]);
-      await record((r) => ({ ...r, outcome: ctx.journal.confirmed(id, "prompt") ? "Completed" : "TimedOut", reward: reward.toString(), gasSpent: gasSpent.toString() }));
+      const settled = { outcome: ctx.journal.confirmed(id, "prompt") ? "Completed" : "TimedOut", reward: reward.toString(), gasSpent: gasSpent.toString() } as const;
+      // The dashboard shows a record's last state: an ended task must say End, not the creator's last step.
+      await record((r) => (task.state === "End" ? withState({ ...r, ...settled }, { state: "End", at: nowSeconds(ctx) }) : { ...r, ...settled }));
     }
     await ctx.journal.finish(id, "creator");
     return "finished";

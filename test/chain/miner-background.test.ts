@@ -46,8 +46,9 @@ describe("background task", () => {
     expect(answered.kind).toBe("background");
     expect(answered.outcome).toBe("Completed");
     expect(BigInt(answered.reward)).toBeGreaterThan(0n);
+    await waitFor("the creator's record", () => creator.records.get(taskId.toString(), CREATOR_SLOT)?.outcome !== undefined);
     const created = creator.records.get(taskId.toString(), CREATOR_SLOT)!;
-    expect(created.states.map((s) => s.state)).toEqual(["Create", "Prepare"]);
+    expect(created.states.map((s) => s.state)).toEqual(["Create", "Prepare", "End"]);
     expect(created.outcome).toBe("Completed");
     expect(BigInt(created.reward)).toBeGreaterThan(0n);
     expect(BigInt(created.gasSpent)).toBeGreaterThan(0n);
