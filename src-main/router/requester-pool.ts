@@ -3,18 +3,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { connectProtocol, revertName, type ProtocolContracts } from "../chain/contracts.js";
 import { waitForReceipt } from "../chain/provider.js";
-import { decodeTaskLog } from "../miner/task-events.js";
-
-export interface TaskSpecInput {
-  modelId: string;
-  promptHash: string;
-  promptUri: string;
-  maxTokens: number;
-  temperatureMilli: number;
-  seed: bigint;
-  k: number;
-  priority: number;
-}
+import { decodeTaskLog, type TaskSpecView } from "../miner/task-events.js";
 
 interface Requester {
   address: string;
@@ -57,7 +46,7 @@ export class RequesterPool {
   }
 
   /** Requests a paid user task; resolves once mined, with the task id read from its receipt. */
-  async request(spec: TaskSpecInput, payment: bigint): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
+  async request(spec: TaskSpecView, payment: bigint): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
     const a = this.accounts.reduce((best, x) => (x.queued < best.queued ? x : best));
     const receipt = await this.enqueue(a, () => this.sendRequest(a, spec, payment));
     for (const log of receipt.logs) {
@@ -92,7 +81,7 @@ export class RequesterPool {
    * requestTask assigns miners when k are idle at inclusion: estimated while all were busy, the
    * estimate lacks the slot writes, so room for them is added (unused gas is not charged).
    */
-  private async sendRequest(a: Requester, spec: TaskSpecInput, payment: bigint): Promise<TransactionReceipt> {
+  private async sendRequest(a: Requester, spec: TaskSpecView, payment: bigint): Promise<TransactionReceipt> {
     const fn = a.c.tasks.contract.getFunction("requestTask");
     try {
       const estimate = await fn.estimateGas(spec, payment);
