@@ -5,7 +5,7 @@ import { z } from "zod";
  * file carries `schemaVersion`; older files are brought forward by numbered migrations
  * (src-main/settings/migrations.ts) before this schema validates them.
  */
-export const SETTINGS_SCHEMA_VERSION = 2;
+export const SETTINGS_SCHEMA_VERSION = 3;
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
 
@@ -38,12 +38,19 @@ const requiredFields = {
   idleMinutes: IdleMinutes.default(5),
   schedule: Schedule.default([]),
   startOnLogin: z.boolean().default(false),
+  /**
+   * Kept for a later separate oracle registration: on chain a node is either a miner or an oracle
+   * (NodePool.register), so the miner's own account cannot take oracle duty. Nothing reads it yet.
+   */
   oracleDuty: z.boolean().default(true),
+  /** Desktop notifications for rewards, mining errors and a wallet running low on gas money. */
+  notifications: z.boolean().default(true),
   theme: ThemeSetting.default("system"),
 };
 const optionalFields = {
   maxThreads: z.number().int().min(1).max(1024),
   maxGpuLayers: z.number().int().min(0).max(10_000),
+  /** The data folder chosen for the next start (a pointer file beside the default folder; src-main/settings/data-folder.ts). */
   dataDir: z.string().min(1),
   modelsDir: z.string().min(1),
   activeModelId: z.string().min(1),
@@ -74,6 +81,7 @@ export const SettingsUpdate = z
     schedule: Schedule.optional(),
     startOnLogin: z.boolean().optional(),
     oracleDuty: z.boolean().optional(),
+    notifications: z.boolean().optional(),
     theme: ThemeSetting.optional(),
     maxThreads: optionalFields.maxThreads.nullable().optional(),
     maxGpuLayers: optionalFields.maxGpuLayers.nullable().optional(),

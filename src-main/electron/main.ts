@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { app, powerMonitor, safeStorage, session, type BrowserWindow } from "electron";
+import { Notification, app, powerMonitor, safeStorage, session, type BrowserWindow } from "electron";
 import { openAppSession } from "../core/app-session.js";
 import { createMemoryCore } from "../core/memory-core.js";
 import type { MainCore } from "../core/types.js";
@@ -10,6 +10,7 @@ import { createFrame, guardWebContents, lockDownSession } from "./create-window.
 import { powerMonitorIdleSource } from "./idle-source.js";
 import { openFailure, registerIpc } from "./ipc.js";
 import type { AppOrigin } from "./navigation-guard.js";
+import { showNotices } from "./notifications.js";
 import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
 
@@ -21,6 +22,7 @@ const resourcesDir = path.join(app.getAppPath(), "resources");
 
 let mainWindow: BrowserWindow | undefined;
 let quitting = false;
+let stopNotices: (() => void) | undefined;
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
@@ -61,7 +63,7 @@ async function openCore(): Promise<MainCore> {
   });
 }
 
-/** What needs the open core: start on login from its settings, the tray's state from its snapshot. */
+/** What needs the open core: start on login from its settings, the tray's state and notifications from its snapshot. */
 function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
   // From a source checkout this would register the bare Electron binary to start at login.
   let openAtLogin: boolean | undefined;
@@ -75,6 +77,7 @@ function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
   core.onPatch(applyLoginItem);
   tray.update(core.getSnapshot().snapshot.mining);
   core.onPatch(() => tray.update(core.getSnapshot().snapshot.mining));
+  stopNotices = showNotices(core, Notification, showWindow);
 }
 
 /**
@@ -108,6 +111,7 @@ function start(): void {
   app.on("before-quit", () => {
     quitting = true;
     unregister();
+    stopNotices?.();
     tray.destroy();
     withCore((c) => c.close());
   });

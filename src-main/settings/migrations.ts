@@ -34,6 +34,13 @@ export const settingsMigrations: readonly SettingsMigration[] = [
       return next;
     },
   },
+  {
+    version: 3,
+    description: "add `notifications` (desktop notifications for rewards and errors), on unless already set",
+    migrate(raw) {
+      return { notifications: true, ...raw, schemaVersion: 3 };
+    },
+  },
 ];
 
 export class SettingsVersionError extends Error {}

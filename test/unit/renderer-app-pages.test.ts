@@ -189,6 +189,7 @@ describe("settings page", () => {
     await type("Thread cap", "3");
     await fireEvent.change(screen.getByLabelText("Theme"), { target: { value: "dark" } });
     await click("Add schedule window");
+    await fireEvent.click(screen.getByLabelText("Notifications"));
     await click("Save settings");
     expect(await screen.findByText("Saved")).toBeTruthy();
     expect(main.client.calls.find((c) => c.method === "updateSettings")?.params).toEqual({
@@ -199,6 +200,7 @@ describe("settings page", () => {
       maxThreads: 3,
       maxGpuLayers: null,
       startOnLogin: false,
+      notifications: false,
       oracleDuty: true,
       theme: "dark",
       dataDir: null,

@@ -36,19 +36,27 @@ describe("settings migrations", () => {
     expect(step(2).migrate({ schemaVersion: 1 })).toEqual({ schemaVersion: 2 });
   });
 
+  it("3: adds notifications, on, and keeps a value already there", () => {
+    const input = Object.freeze({ schemaVersion: 2, theme: "dark" });
+    expect(step(3).migrate(input)).toEqual({ schemaVersion: 3, theme: "dark", notifications: true });
+    expect(input).toEqual({ schemaVersion: 2, theme: "dark" });
+    expect(step(3).migrate({ schemaVersion: 2, notifications: false })).toEqual({ schemaVersion: 3, notifications: false });
+  });
+
   it("migrates a version-0 file end to end into valid settings", () => {
     const { value, from, applied } = migrateSettings({ threads: 2, idle: true, network: "./deploy.json", theme: "light" });
     expect(from).toBe(0);
-    expect(applied).toEqual([1, 2]);
+    expect(applied).toEqual([1, 2, 3]);
     const parsed = Settings.parse(value);
-    expect(parsed).toMatchObject({ maxThreads: 2, idleOnly: true, network: { deploymentFile: "./deploy.json" }, theme: "light" });
+    expect(parsed).toMatchObject({ maxThreads: 2, idleOnly: true, network: { deploymentFile: "./deploy.json" }, theme: "light", notifications: true });
     expect(parsed.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
   });
 
   it("runs only the steps above the stored version", () => {
     const { applied, value } = migrateSettings({ schemaVersion: 1, network: "localhost", threads: 9 });
-    expect(applied).toEqual([2]);
-    expect(value).toEqual({ schemaVersion: 2, network: "devnet", threads: 9 });
+    expect(applied).toEqual([2, 3]);
+    expect(value).toEqual({ schemaVersion: 3, network: "devnet", threads: 9, notifications: true });
+    expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3]);
   });
 
   it("refuses a file from a newer app and a malformed version", () => {

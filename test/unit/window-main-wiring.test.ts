@@ -79,6 +79,18 @@ function fakeElectronWorld() {
     permissionHandler: undefined as ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined,
   };
   const tooltips: string[] = [];
+  const notifications: { options: { title?: string; body?: string }; click(): void }[] = [];
+  const notificationSupport = vi.fn(() => true);
+  class FakeNotification extends Emitter {
+    static isSupported = notificationSupport;
+    constructor(readonly options: { title?: string; body?: string }) {
+      super();
+    }
+    show(): void {
+      notifications.push({ options: this.options, click: () => this.emit("click") });
+    }
+    close(): void {}
+  }
   const electron = {
     app,
     BrowserWindow: FakeWindow,
@@ -106,8 +118,9 @@ function fakeElectronWorld() {
     nativeImage: { createFromPath: (file: string) => ({ file }) },
     powerMonitor: { getSystemIdleTime: () => 0 },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
+    Notification: FakeNotification,
   };
-  return { app, windows, handlers, session, tooltips, electron };
+  return { app, windows, handlers, session, tooltips, notifications, notificationSupport, electron };
 }
 type World = ReturnType<typeof fakeElectronWorld>;
 
@@ -143,7 +156,7 @@ async function launch(world: World, outDir: string): Promise<void> {
 // The preview core opens this late, as a devnet start does: long enough to see the window wait.
 const CORE_DELAY_MS = 1_500;
 const world = fakeElectronWorld();
-const { windows, handlers, session, tooltips } = world;
+const { windows, handlers, session, tooltips, notifications, notificationSupport } = world;
 const fakeElectron = world.electron;
 let tmp: string;
 beforeAll(async () => {
@@ -214,6 +227,13 @@ describe("Electron shell wiring (fake electron)", () => {
     expect(patches.at(-1)?.[1]).toMatchObject({ rev: patches.length });
   });
 
+  it("watches the open core for notifications, starting from its state: starting and stopping tell nothing", async () => {
+    await vi.waitFor(() => expect(notificationSupport).toHaveBeenCalledTimes(1));
+    await handlers.get(ipcChannels.invoke.stopMining)?.(ourEvent(), {});
+    await handlers.get(ipcChannels.invoke.startMining)?.(ourEvent(), {});
+    expect(notifications).toEqual([]);
+  });
+
   it("blocks navigation away from the app and opens only https links outside", () => {
     const navigate = (url: string) => {
       const event = { url, preventDefault: vi.fn() };
@@ -264,6 +284,8 @@ describe("Electron shell whose core cannot open (fake electron)", () => {
     expect(failing.app.exit).not.toHaveBeenCalled();
     expect(failing.app.quit).not.toHaveBeenCalled();
     expect(failing.tooltips.at(-1)).toMatch(/^PoUW Miner — Error: the miner did not start: /);
+    // No core, nothing to watch: the window and tray already say it.
+    expect(failing.notificationSupport).not.toHaveBeenCalled();
     expect(errors).toEqual([expect.stringMatching(/^PoUW Miner: the miner did not start: ENOTDIR/)]);
   });
 });
