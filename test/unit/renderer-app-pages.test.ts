@@ -201,10 +201,19 @@ describe("settings page", () => {
       maxGpuLayers: null,
       startOnLogin: false,
       notifications: false,
-      oracleDuty: true,
       theme: "dark",
       dataDir: null,
     });
+  });
+
+  it("offers oracle duty only as a disabled box that says why", async () => {
+    const main = fakeMain({});
+    render(App, { client: main.client });
+    await open("#/settings", "Settings");
+    const box = screen.getByLabelText("Oracle duty") as unknown as { disabled: boolean; checked: boolean; getAttribute(n: string): string | null };
+    expect(box.disabled).toBe(true);
+    expect(box.checked).toBe(false);
+    expect(screen.getByText(/^Oracle duty needs a separate oracle registration; on the embedded devnet an oracle already runs\.$/).id).toBe(box.getAttribute("aria-describedby"));
   });
 
   it("shows main's refusal as one line", async () => {
