@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readDataFolderPointer } from "./settings/data-folder-pointer.js";
 
 /**
  * The nearest folder at or above `start` holding package.json. This file runs from src-main/ (source,
@@ -20,11 +21,19 @@ export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.met
 const APP_FOLDER = "PoUW Miner";
 
 /**
- * Per-user data folder (wallet, journal, settings, devnet state). `POUW_DATA_DIR` overrides it so
- * tests and several headless miners on one machine never share state.
+ * Per-user data folder (wallet, journal, settings, devnet state): the folder the user chose in
+ * Settings (a pointer file in the default folder, src-main/settings/data-folder-pointer.ts), else
+ * the platform's default. `POUW_DATA_DIR` overrides both so tests and several headless miners on
+ * one machine never share state.
  */
 export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.POUW_DATA_DIR) return path.resolve(env.POUW_DATA_DIR);
+  const fallback = defaultAppDataDir(env, platform);
+  return readDataFolderPointer(fallback).dir ?? fallback;
+}
+
+/** The platform's app-data folder for this app, where the data-folder pointer lives. */
+export function defaultAppDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   const home = os.homedir();
   if (platform === "win32") return path.join(env.APPDATA ?? path.join(home, "AppData", "Roaming"), APP_FOLDER);
   if (platform === "darwin") return path.join(home, "Library", "Application Support", APP_FOLDER);

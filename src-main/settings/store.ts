@@ -9,6 +9,7 @@ import {
   describeZodError,
   mergeSettings,
 } from "../../src-shared/settings-schema.js";
+import { dataFolderChoice } from "./data-folder.js";
 import { migrateSettings } from "./migrations.js";
 
 /**
@@ -31,6 +32,9 @@ export interface OpenSettingsOptions {
   /** The folder holding settings.json (the app data folder, or a temp dir in tests). */
   cwd: string;
   now?: () => Date;
+  /** Where the platform's default data folder is (and whether POUW_DATA_DIR is set): process.env unless a test says. */
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
 }
 
 const CONFIG_NAME = "settings";
@@ -40,7 +44,10 @@ export function openSettings(options: OpenSettingsOptions): SettingsStore {
   fs.mkdirSync(options.cwd, { recursive: true });
   const file = path.join(options.cwd, `${CONFIG_NAME}.json`);
   const notices: string[] = [];
-  const initial = loadStored(file, now, notices);
+  // `dataDir` is where the pointer says, whatever this folder's file holds (it may be a fresh folder).
+  const folder = dataFolderChoice(options.cwd, options.env, options.platform);
+  notices.push(...folder.notices);
+  const initial = withDataDir(loadStored(file, now, notices), folder.chosen());
 
   const conf = new Conf<Settings>({
     projectName: "pouw-miner",
@@ -61,8 +68,9 @@ export function openSettings(options: OpenSettingsOptions): SettingsStore {
       if (!parsed.success) throw new PouwError("INVALID_PARAMS", `settings not saved: ${describeZodError(parsed.error)}`);
       const next = Settings.safeParse(mergeSettings(current, parsed.data));
       if (!next.success) throw new PouwError("INVALID_PARAMS", `settings not saved: ${describeZodError(next.error)}`);
-      conf.store = next.data;
-      current = next.data;
+      const saved = next.data.dataDir === current.dataDir ? next.data : withDataDir(next.data, folder.choose(next.data.dataDir));
+      conf.store = saved;
+      current = saved;
       for (const listener of listeners) listener(current);
       return current;
     },
@@ -71,6 +79,11 @@ export function openSettings(options: OpenSettingsOptions): SettingsStore {
       return () => listeners.delete(listener);
     },
   };
+}
+
+function withDataDir(settings: Settings, dataDir: string | undefined): Settings {
+  const { dataDir: _stored, ...rest } = settings;
+  return dataDir === undefined ? rest : { ...rest, dataDir };
 }
 
 function loadStored(file: string, now: () => Date, notices: string[]): Settings {

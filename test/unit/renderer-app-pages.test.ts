@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TaskFilter } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
+import { defaultSettings } from "../../src-shared/settings-schema.js";
 import App from "../../src-renderer/src/App.svelte";
 import { previewModels, previewTask, previewTaskDetail, wei } from "../../src-renderer/src/lib/client/preview-fixtures.js";
 import { fakeMain } from "./renderer-fake-main.js";
@@ -202,8 +203,29 @@ describe("settings page", () => {
       startOnLogin: false,
       notifications: false,
       theme: "dark",
-      dataDir: null,
     });
+  });
+
+  it("sends the data folder only when changed and says the old data stays where it is", async () => {
+    const settings = { ...defaultSettings(), dataDir: "/data/old" };
+    const main = fakeMain({ settings }, (m) => ({ updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never }));
+    render(App, { client: main.client });
+    await open("#/settings", "Settings");
+    expect(screen.getByText(/a change takes effect after a restart\.$/).id).toBe(screen.getByLabelText("Data folder").getAttribute("aria-describedby"));
+    await click("Save settings");
+    await screen.findByText("Saved");
+    const updates = () => main.client.calls.filter((c) => c.method === "updateSettings").map((c) => c.params as Record<string, unknown>);
+    expect(updates()[0]).not.toHaveProperty("dataDir");
+    expect(screen.queryByText(/your existing data stays/)).toBeNull();
+    await type("Data folder", " /data/new ");
+    await click("Save settings");
+    expect(
+      await screen.findByText("Takes effect after restart; your existing data stays in /data/old — move it yourself or start fresh."),
+    ).toBeTruthy();
+    expect(updates()[1]).toMatchObject({ dataDir: "/data/new" });
+    await click("Save settings");
+    await waitFor(() => expect(updates()).toHaveLength(3));
+    expect(updates()[2]).not.toHaveProperty("dataDir");
   });
 
   it("offers oracle duty only as a disabled box that says why", async () => {
