@@ -32,7 +32,8 @@ import { Settings, SettingsUpdate } from "./settings-schema.js";
  * tables, so adding a method here is the only place its name is written.
  */
 
-export const MiningStateName = z.enum(["stopped", "starting", "mining", "paused", "error"]);
+/** `stopping`: no new work is taken while the tasks already accepted finish (a draining stop). */
+export const MiningStateName = z.enum(["stopped", "starting", "mining", "paused", "stopping", "error"]);
 export type MiningStateName = z.infer<typeof MiningStateName>;
 
 /** `reason` is always shown next to the state, so it is one line a person can act on. */
@@ -107,7 +108,12 @@ interface InvokeSpec {
 export const invokeMethods = {
   getSnapshot: { params: NoParams, result: SnapshotMessage, summary: "The whole state, with its revision." },
   startMining: { params: NoParams, result: MiningStatus, summary: "Start (or resume) mining." },
-  stopMining: { params: NoParams, result: MiningStatus, summary: "Stop mining after the current step." },
+  stopMining: {
+    // force: stop at once, abandoning the tasks in flight; a second call while stopping does the same.
+    params: z.object({ force: z.boolean().default(false) }).strict(),
+    result: MiningStatus,
+    summary: "Stop taking new work, finish the tasks in flight, then stop (force: at once).",
+  },
   getSettings: { params: NoParams, result: Settings, summary: "The saved settings." },
   updateSettings: { params: SettingsUpdate, result: Settings, summary: "Validate, save and return new settings." },
 

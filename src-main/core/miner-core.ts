@@ -5,6 +5,7 @@ import type { TaskRecord } from "../../src-shared/task-record.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
+import { abandonedReason } from "../miner/drain-plan.js";
 import type { Inference } from "../miner/inference.js";
 import { alwaysIdle, type IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings, type SettingsStore } from "../settings/store.js";
@@ -13,6 +14,7 @@ import type { WorkerSupervisor } from "../worker/supervisor.js";
 import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { ensureRegistered, fundOnDevnet, minStakeOf, openOrCreateWallet, requirePassword, type MinerSigner } from "./bootstrap-wallet.js";
 import { MinerRuntime } from "./miner-runtime.js";
+import { drainBoundMs, MiningDrain } from "./mining-drain.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
 import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
@@ -145,6 +147,8 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     const unsubscribeSettings = settings.onChange((s) => hub.update((snap) => ({ ...snap, settings: s })));
     cleanups.push(async () => void unsubscribeSettings());
 
+    // The user's stop closes the gate too: new assignments wait un-acked while the tasks in flight finish.
+    let stopHold: string | undefined;
     let view: { runtime: MinerRuntime; baseline: ReadonlyMap<string, bigint> } | undefined = undefined;
     // Records change during recovery too, before the runtime exists: those are reflected once it does.
     const refreshTasks = () => {
@@ -164,7 +168,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       // anvil serves WebSocket on its HTTP port: new heads arrive at once instead of by polling.
       ...(net.devAccounts ? { wsUrl: net.rpcUrl.replace(/^http/, "ws") } : {}),
       ...(worker ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } } : {}),
-      paused: () => gate.pausedReason(),
+      paused: () => stopHold ?? gate.pausedReason(),
       onChange: () => refreshTasks(),
       onError: (taskId, error) => log(`task ${taskId}: ${error.code}: ${error.message}`),
       onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
@@ -200,6 +204,19 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       gate.stop();
       unsubscribeGate();
     });
+    const halt = async (reason: string) => {
+      rt.engine.halt();
+      await rt.stopSync();
+      // A start while the sync was stopping wins.
+      if (stopHold !== undefined) setMining({ state: "stopped", reason });
+    };
+    const drain = new MiningDrain({
+      inFlight: () => rt.engine.inFlight(),
+      boundMs: (tasks) => drainBoundMs({ contracts, provider: net.provider }, tasks),
+      show: setMining,
+      stop: halt,
+    });
+    cleanups.push(async () => drain.cancel());
     let starting: Promise<MiningStatus> | undefined;
     const start = async (): Promise<MiningStatus> => {
       setMining({ state: "starting", reason: "Catching up with the chain" });
@@ -213,7 +230,14 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     };
     // Two quick clicks start one sync, not two.
     const startMining = (): Promise<MiningStatus> => {
-      if (rt.syncing) return Promise.resolve(hub.current().mining);
+      // A start while stopping cancels the drain: held assignments are acked if still in time.
+      stopHold = undefined;
+      drain.cancel();
+      rt.engine.resume();
+      if (rt.syncing) {
+        if (hub.current().mining.state === "stopping") setMining(gatedMiningStatus(gate.evaluate(), serving));
+        return Promise.resolve(hub.current().mining);
+      }
       return (starting ??= start().finally(() => (starting = undefined)));
     };
     if (opts.autoStart ?? true) await startMining();
@@ -231,9 +255,14 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       getSnapshot: () => hub.message(),
       onPatch: (listener) => hub.subscribe(listener),
       startMining,
-      async stopMining() {
-        await rt.stopSync();
-        setMining({ state: "stopped", reason: "Stopped by you" });
+      async stopMining(params) {
+        stopHold = "mining was stopped";
+        await starting;
+        // Forced, or a second stop while draining: at once, leaving the tasks in flight to their deadlines.
+        if (params?.force || drain.draining || !rt.syncing) {
+          drain.cancel();
+          await halt(abandonedReason(rt.syncing ? rt.engine.inFlight().length : 0));
+        } else await drain.begin();
         return hub.current().mining;
       },
       getSettings: () => settings.get(),

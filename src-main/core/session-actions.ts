@@ -40,7 +40,7 @@ export function sessionActions(deps: {
 
   return {
     startMining: () => miner.startMining(),
-    stopMining: () => miner.stopMining(),
+    stopMining: (params) => miner.stopMining(params),
     getSettings: () => state.settings.get(),
     updateSettings: async (update) => state.settings.update(update),
 
@@ -99,9 +99,10 @@ export function sessionActions(deps: {
     topUpStake: async ({ amountWei }) => after(await topUpAction(state.account(), amountWei)),
     unbond: async ({ amountWei }) => {
       const result = await unbondAction(state.account(), amountWei);
-      // An unbonding node gets no new tasks: stop asking the chain for them too (only once it is
-      // unbonding: a refused unbond leaves the miner as it was).
-      await miner.stopMining();
+      // Unbonding first: the node gets no new tasks from then on, while its tasks in flight may still
+      // be answered (the contract asks only that the slot is ours). Then a draining stop finishes them;
+      // it answers once started ("stopping" in the snapshot). A refused unbond leaves mining as it was.
+      await miner.drain();
       return after(result);
     },
     withdrawStake: async () => after(await withdrawStakeAction(state.account())),

@@ -160,12 +160,18 @@ export class SessionMiner {
     return status;
   }
 
-  async stopMining(): Promise<MiningStatus> {
+  async stopMining(params?: { force?: boolean }): Promise<MiningStatus> {
     if (!this.core) return this.deps.state.hub.current().mining;
     this.autoStart = false;
-    const status = await this.core.stopMining();
+    const status = await this.core.stopMining(params);
     await this.mirror();
     return status;
+  }
+
+  /** A draining stop, leaving one already under way alone (a second stopMining would force it). */
+  async drain(): Promise<MiningStatus> {
+    if (this.core?.getSnapshot().snapshot.mining.state === "stopping") return this.deps.state.hub.current().mining;
+    return this.stopMining();
   }
 
   async close(): Promise<void> {

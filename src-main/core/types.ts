@@ -27,7 +27,8 @@ export interface MiningCore {
   /** Every change after the snapshot, in rev order. Returns the unsubscribe function. */
   onPatch(listener: (patch: PatchMessage) => void): () => void;
   startMining(): Promise<MiningStatus>;
-  stopMining(): Promise<MiningStatus>;
+  /** Drains (no new work, tasks in flight finish, then stops); `force`, or a second call while draining, stops at once. */
+  stopMining(params?: { force?: boolean }): Promise<MiningStatus>;
   getSettings(): Settings;
   /** `update` is unvalidated input; throws PouwError INVALID_PARAMS when it is wrong. */
   updateSettings(update: unknown): Promise<Settings>;

@@ -27,6 +27,8 @@ export interface EngineContext {
   backgroundMaxTokens: number;
   /** Why new assignments must wait now (the mining gate), or undefined while they may be taken. */
   paused?: () => string | undefined;
+  /** True once mining was stopped: no transaction is sent (a step under way ends there). */
+  halted(): boolean;
   /** One generation at a time (the model is one), in scheduling order. */
   infer(task: TaskView, role: "miner" | "creator", req: InferenceRequest): Promise<InferenceResult>;
   onChange(record: TaskRecord): void;
@@ -34,6 +36,8 @@ export interface EngineContext {
 
 /** Sends one task action through the journaled queue (never ethers' contract.send). */
 export function sendAction(ctx: EngineContext, taskId: bigint, action: string, method: string, args: unknown[]): Promise<TransactionReceipt> {
+  // Checked before anything is journaled, so a later start sends it (if still in time) as if never tried.
+  if (ctx.halted()) return Promise.reject(new PouwError("CANCELLED", `mining was stopped before the ${action} was sent`));
   const data = ctx.contracts.tasks.contract.interface.encodeFunctionData(method, args);
   return ctx.txQueue.send({ taskId: taskId.toString(), action, to: ctx.contracts.tasks.address, data });
 }

@@ -1,4 +1,4 @@
-import type { Journal, JournalRecord } from "../engine/journal.js";
+import type { ActionState, Journal, JournalRecord } from "../engine/journal.js";
 
 /**
  * The engine's own journal records, beside the TxQueue's transaction records (docs/miner.md):
@@ -55,6 +55,11 @@ export class EngineJournal {
     if (existing) return existing;
     await this.journal.append({ kind: "confirmed", taskId, action: "output", data: { ...out } });
     return out;
+  }
+
+  /** The latest record of each kind per action of one task (TxQueue's and the engine's alike). */
+  actionsOf(taskId: string): ActionState[] {
+    return this.journal.actions().filter((a) => a.taskId === taskId);
   }
 
   /** True when this action was sent and mined (per the TxQueue's records). */

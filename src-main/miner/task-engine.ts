@@ -6,6 +6,7 @@ import type { Journal } from "../engine/journal.js";
 import type { TxQueue } from "../engine/tx-queue.js";
 import type { SpeedProfile } from "../scheduler/admission.js";
 import { stepCreator } from "./creator-steps.js";
+import { owesSteps } from "./drain-plan.js";
 import type { EngineContext } from "./engine-context.js";
 import { EngineJournal, type Role } from "./engine-journal.js";
 import type { Inference } from "./inference.js";
@@ -62,6 +63,8 @@ export class TaskEngine {
   private readonly tracked = new Map<string, Tracked>();
   private readonly seen = new Set<string>();
   private readonly line = new InferenceLine();
+  /** Set by a stop: no step starts (one already running finishes) until resume(). */
+  private halted = false;
 
   constructor(private readonly opts: TaskEngineOptions) {
     const journal = new EngineJournal(opts.journal);
@@ -79,6 +82,7 @@ export class TaskEngine {
       txSeconds: opts.txSeconds ?? 5,
       backgroundMaxTokens: opts.backgroundMaxTokens ?? 64,
       ...(opts.paused ? { paused: opts.paused } : {}),
+      halted: () => this.halted,
       infer: (task, role, req) =>
         this.line.run({ taskId: `${task.id}:${role}`, background: task.background, priority: task.priority, deadline: task.deadline }, () =>
           opts.inference.generate(req),
@@ -140,6 +144,21 @@ export class TaskEngine {
     }
   }
 
+  /** Tasks this miner took on and still owes steps: what a draining stop waits for (drain-plan.ts). */
+  inFlight(): Array<{ taskId: string; role: Role; slot: number }> {
+    return this.active().filter((t) => owesSteps(t.role, this.ctx.journal.actionsOf(t.taskId)));
+  }
+
+  /** Mining stopped: take no further step; the journal lets a later start (or restart) go on. */
+  halt(): void {
+    this.halted = true;
+  }
+
+  resume(): void {
+    this.halted = false;
+    this.poke();
+  }
+
   /** Tasks this engine holds and has not finished. */
   active(): Array<{ taskId: string; role: Role; slot: number }> {
     return [...this.tracked.values()].filter((t) => !t.finished).map((t) => ({ taskId: t.taskId.toString(), role: t.role, slot: t.slot }));
@@ -155,7 +174,7 @@ export class TaskEngine {
 
   private wake(id: string, role: Role): void {
     const t = this.tracked.get(`${id}:${role}`);
-    if (!t || t.finished) return;
+    if (!t || t.finished || this.halted) return;
     if (t.running) {
       t.again = true;
       return;
@@ -168,17 +187,18 @@ export class TaskEngine {
   private async run(t: Tracked): Promise<void> {
     do {
       t.again = false;
-      for (let i = 0; i < MAX_STEPS && !t.finished; i++) {
+      for (let i = 0; i < MAX_STEPS && !t.finished && !this.halted; i++) {
         let result: StepResult;
         try {
           result = t.role === "miner" ? await stepMinerSlot(this.ctx, t.taskId, t.slot) : await stepCreator(this.ctx, t.taskId);
         } catch (err) {
-          this.opts.onError?.(t.taskId.toString(), toErrorShape(err, "CHAIN_ERROR"));
+          // A stop cuts a step short on purpose: not an error to report.
+          if (!this.halted) this.opts.onError?.(t.taskId.toString(), toErrorShape(err, "CHAIN_ERROR"));
           return;
         }
         if (result === "finished") t.finished = true;
         if (result !== "progressed") break;
       }
-    } while (t.again && !t.finished);
+    } while (t.again && !t.finished && !this.halted);
   }
 }

@@ -5,10 +5,11 @@ import type { JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider, increaseTime } from "../../src-main/chain/provider.js";
+import { readSlots } from "../../src-main/chain/task-views.js";
 import { partialBytes } from "../../src-main/models/download.js";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import { openSessionHarness, type SessionHarness } from "./app-session-harness.js";
-import { requestAndScoreTask } from "./devnet-tasks.js";
+import { requestAndScoreTask, requestTask, scoreWhenRevealed, type DevnetView } from "./devnet-tasks.js";
 import { waitFor } from "./miner-harness.js";
 
 /**
@@ -30,6 +31,10 @@ const fails: SessionHarness["fails"] = (method, params) => harness().fails(metho
 const snap = () => harness().snap();
 const chain = () => provider!;
 const address = () => harness().session.address()!;
+const devnet = (): DevnetView => {
+  const net = harness().session.network;
+  return { deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider: chain() };
+};
 
 /** The balances the dashboard shows, as bigints. */
 function balances(s: AppSnapshot = snap()) {
@@ -126,8 +131,7 @@ describe("the app session's chain actions on the devnet", () => {
 
   it("claims a task's reward after an estimate: the claimable amount moves to the tokens exactly", async () => {
     expect(await call("startMining")).toMatchObject({ state: "mining" });
-    const net = harness().session.network;
-    const taskId = await requestAndScoreTask({ deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider: chain() }, harness().session.modelId()!, address());
+    const taskId = await requestAndScoreTask(devnet(), harness().session.modelId()!, address());
     const id = `${taskId}#0`;
     await waitFor("the task to reach End", () => snap().tasks.some((t) => t.id === id && t.stage === "End"), 30_000);
     const reward = BigInt(snap().tasks.find((t) => t.id === id)!.rewardWei!);
@@ -151,7 +155,7 @@ describe("the app session's chain actions on the devnet", () => {
     expect(await fails("claimRewards")).toMatchObject({ code: "NOT_FOUND", message: "there are no rewards to withdraw" });
   });
 
-  it("unbonds the whole stake, refuses to withdraw before the delay, and after it returns the stake", async () => {
+  it("unbonds the whole stake, finishes the task in flight first, refuses to withdraw before the delay, and after it returns the stake", async () => {
     const stake = balances().registered;
     const half = (stake / 2n).toString();
     expect(await fails("estimateAction", { action: "unbond", amountWei: half })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(/all or nothing/) });
@@ -164,14 +168,25 @@ describe("the app session's chain actions on the devnet", () => {
     // A refused unbond leaves the miner as it was.
     expect(snap().mining.state).toBe("mining");
 
-    const delay = Number(await connectProtocol(harness().session.network.deployment, chain()).nodePool.read<bigint>("unbondingDelay"));
+    // A task in flight when the unbond is asked: answered and revealed, its PoI still to come.
+    const protocol = connectProtocol(harness().session.network.deployment, chain());
+    const taskId = await requestTask(devnet(), harness().session.modelId()!);
+    await waitFor("this miner's reveal", async () => (await readSlots(protocol.tasks, taskId, 1))[0]?.status === "Revealed", 30_000);
+    await call("completeSetupStep", { step: "hardware" });
+
+    const delay = Number(await protocol.nodePool.read<bigint>("unbondingDelay"));
     expect(await call("estimateAction", { action: "unbond" })).toMatchObject({ action: "unbond", affordable: true });
     const before = balances();
     const from = await chain().getBlockNumber();
     expect(await call("unbond", {})).toMatchObject({ amountWei: stake.toString() });
     const unbondGas = await gasPaidSince(from);
-    expect(snap().mining.state).toBe("stopped");
+    // Unbonding stops new assignments at once; the task in flight is drained, not dropped.
+    expect(snap().mining).toEqual({ state: "stopping", reason: "Stopping: finishing 1 task in flight" });
     expect(balances()).toEqual({ ...before, native: before.native - unbondGas });
+    await scoreWhenRevealed(devnet(), taskId, address());
+    await waitFor("the stop once the task ended", () => snap().mining.state === "stopped", 20_000);
+    expect(snap().mining.reason).toBe("Stopped by you");
+    expect(BigInt(snap().tasks.find((t) => t.id === `${taskId}#0` && t.stage === "End")?.rewardWei ?? "0")).toBeGreaterThan(0n);
     const unbonding = snap().registration!;
     expect(unbonding.unbondingWei).toBe(stake.toString());
     // Wall-clock time, like every time in the snapshot.

@@ -74,6 +74,7 @@ describe("dispatchInvoke", () => {
       ["listTasks", { limit: 1000 }],
       ["getLogs", { level: "trace" }],
       ["completeSetupStep", { step: "register" }],
+      ["stopMining", { force: "yes" }],
     ];
     for (const [method, params] of cases) {
       expect(await dispatchInvoke(core, method, params), method).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
@@ -92,6 +93,14 @@ describe("dispatchInvoke", () => {
     expect(await dispatchInvoke(core, "estimateAction", { action: "register" })).toMatchObject({ ok: false, error: { code: "CHAIN_ERROR" } });
     const logs = await dispatchInvoke(core, "getLogs", { level: "info", limit: 1 });
     expect(logs).toMatchObject({ ok: true, result: [{ level: "info", message: expect.stringContaining("wallet") }] });
+  });
+
+  it("gives stopMining its force flag, false unless asked", async () => {
+    const seen: unknown[] = [];
+    const spy: MainCore = { ...core, stopMining: async (params) => (seen.push(params), core.stopMining(params)) };
+    await dispatchInvoke(spy, "stopMining", {});
+    await dispatchInvoke(spy, "stopMining", { force: true });
+    expect(seen).toEqual([{ force: false }, { force: true }]);
   });
 
   it("says plainly that the in-memory core only simulates mining", async () => {

@@ -21,10 +21,13 @@ describe("tray state", () => {
     expect(trayAction("paused")).toBe("stop");
     expect(trayAction("stopped")).toBe("start");
     expect(trayAction("error")).toBe("start");
+    // Stopping means finishing the tasks in flight: Start resumes (a Stop would abandon them).
+    expect(trayAction("stopping")).toBe("start");
   });
 
   it("writes a short one-line tooltip with the reason", () => {
     expect(trayTooltip("paused", "Computer in use")).toBe("PoUW Miner — Paused: Computer in use");
+    expect(trayTooltip("stopping", "Stopping: finishing 1 task in flight")).toBe("PoUW Miner — Stopping: Stopping: finishing 1 task in flight");
     const long = trayTooltip("error", "x".repeat(500));
     expect(long.length).toBe(120);
     expect(long.endsWith("…")).toBe(true);
