@@ -1,20 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import type { JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
-import { createProvider, increaseTime } from "../../src-main/chain/provider.js";
+import { increaseTime } from "../../src-main/chain/provider.js";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
-import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
+import type { MinerCore } from "../../src-main/core/miner-core.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
 import type { Inference } from "../../src-main/miner/inference.js";
 import { devAccount, requestTask, scoreWhenRevealed, taskCallsFrom, type DevnetView } from "./devnet-tasks.js";
+import { openCoreOnDevnet, type CoreOnDevnet } from "./core-on-devnet.js";
 import { waitFor } from "./miner-harness.js";
 
 // The draining stop in the real core: the test plays requester and oracle, and holds each
 // generation until it lets it go, so a stop lands while a task is in flight.
-let dataDir: string;
 let core: MinerCore;
 let provider: JsonRpcProvider;
 let net: DevnetView;
@@ -34,27 +31,18 @@ function holdNextGeneration(): () => void {
   return open;
 }
 
+let env: CoreOnDevnet | undefined;
+
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-drain-core-"));
-  core = await createMinerCore({
-    dataDir,
-    network: "devnet",
-    devnetServices: false,
-    password: "correct horse battery",
-    appVersion: "0.0.0-test",
+  env = await openCoreOnDevnet("pouw-drain-core-", {
     inference,
-    pollMs: 100,
-    scryptN: 2 ** 10,
   });
-  provider = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
-  net = { deployment: core.network.deployment, devAccounts: core.network.devAccounts ?? [], provider };
+  ({ core, provider, net } = env);
 }, 60_000);
 
 afterAll(async () => {
   gate?.open();
-  provider?.destroy();
-  await core?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 const tasks = () => connectProtocol(net.deployment, provider).tasks;

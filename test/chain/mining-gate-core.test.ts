@@ -1,19 +1,17 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
-import { createProvider } from "../../src-main/chain/provider.js";
 import { readSlots } from "../../src-main/chain/task-views.js";
-import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
+import type { MinerCore } from "../../src-main/core/miner-core.js";
 import { FakeInference } from "../../src-main/miner/fake-inference.js";
 import type { Inference } from "../../src-main/miner/inference.js";
 import { requestTask, scoreWhenRevealed, type DevnetView } from "./devnet-tasks.js";
+import { openCoreOnDevnet, type CoreOnDevnet } from "./core-on-devnet.js";
 import { waitFor } from "./miner-harness.js";
 
 // The mining gate wired into the real core: an injected idle source plays the user.
-let dataDir: string;
 let core: MinerCore;
 let provider: JsonRpcProvider;
 let net: DevnetView;
@@ -28,29 +26,19 @@ const inference: Inference = {
   },
 };
 
+let env: CoreOnDevnet | undefined;
+
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-gate-core-"));
-  core = await createMinerCore({
-    dataDir,
-    network: "devnet",
-    // The test plays requester, oracle and user: the chain alone, no devnet services.
-    devnetServices: false,
-    password: "correct horse battery",
-    appVersion: "0.0.0-test",
+  env = await openCoreOnDevnet("pouw-gate-core-", {
     inference,
-    pollMs: 100,
-    scryptN: 2 ** 10,
     idleSource: { idleSeconds: () => idleSeconds },
     gateIntervalMs: 100,
   });
-  provider = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
-  net = { deployment: core.network.deployment, devAccounts: core.network.devAccounts ?? [], provider };
+  ({ core, provider, net } = env);
 }, 60_000);
 
 afterAll(async () => {
-  provider?.destroy();
-  await core?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 const mining = () => core.getSnapshot().snapshot.mining;
