@@ -65,7 +65,7 @@ describe("first run in the browser, on the embedded devnet", () => {
     expect(how).toBe("devnet demand");
     expect(task.kind).toBe("background");
 
-    const stepper = s.page.getByRole("list", { name: `PoUW states of task ${task.id}` });
+    const stepper = s.page.getByRole("list", { name: `PoUW states of task ${task.id}`, exact: true });
     await stepper.waitFor({ state: "visible", timeout: 15_000 });
     await expect.poll(() => stepper.locator('[aria-current="step"]').textContent(), { timeout: 15_000 }).toMatch(/End/);
     const earnings = s.page.getByRole("region", { name: "Earnings" });
@@ -88,8 +88,8 @@ describe("first run in the browser, on the embedded devnet", () => {
     const table = s.page.getByRole("table");
     await table.waitFor({ state: "visible", timeout: 15_000 });
     const ended = (await s.status()).tasks.find((t) => t.stage === "End")!;
-    await table.getByRole("link", { name: ended.id }).first().click();
-    await s.page.getByRole("heading", { name: `Task ${ended.id}` }).waitFor({ state: "visible", timeout: 15_000 });
+    await table.getByRole("link", { name: ended.id, exact: true }).first().click();
+    await s.page.getByRole("heading", { name: `Task ${ended.id}`, exact: true }).waitFor({ state: "visible", timeout: 15_000 });
     expect(s.page.url()).toContain("#/tasks/");
     await screenshot(s.page, "page-task-detail");
 
