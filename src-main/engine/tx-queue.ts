@@ -22,6 +22,12 @@ export interface TxQueueOptions {
   pollMs?: number;
   /** Gas limit = estimate × (100 + margin) / 100. */
   gasMarginPercent?: number;
+  /**
+   * Broadcast the next transaction without waiting for the previous one to be mined (consecutive
+   * nonces in flight, for an account sending many independent transactions, like the oracle's).
+   * Only choosing the nonce, signing, journaling and broadcasting run one at a time.
+   */
+  pipeline?: boolean;
 }
 
 /**
@@ -32,6 +38,8 @@ export interface TxQueueOptions {
  */
 export class TxQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Pipelined sends under way by (taskId, action): asking again joins the one in flight. */
+  private readonly inFlight = new Map<string, Promise<TransactionReceipt>>();
 
   constructor(
     private readonly signer: Wallet | HDNodeWallet,
@@ -42,21 +50,68 @@ export class TxQueue {
 
   /** Sends (or finishes sending) one action; resolves with its receipt once mined. */
   send(req: TxRequest): Promise<TransactionReceipt> {
-    const run = this.tail.then(() => this.sendNow(req));
+    if (!this.opts.pipeline) return this.exclusive(() => this.sendNow(req));
+    const key = `${req.taskId}\u0000${req.action}`;
+    const joined = this.inFlight.get(key);
+    if (joined) return joined;
+    const run = this.sendPipelined(req).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  /** Runs `fn` after everything queued before it, and before anything queued after it. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
   /** Finishes every action a previous run journaled but did not see mined. Call once at start. */
   recover(): Promise<Array<{ taskId: string; action: string; receipt?: TransactionReceipt; abandoned?: string }>> {
-    const run = this.tail.then(async () => {
+    return this.exclusive(async () => {
       const pending = this.journal.pending().sort((a, b) => nonceOf(a) - nonceOf(b));
       const out = [];
       for (const state of pending) out.push({ taskId: state.taskId, action: state.action, ...(await this.finish(state)) });
       return out;
     });
-    this.tail = run.catch(() => undefined);
-    return run;
+  }
+
+  /**
+   * A new action's fees, gas estimate and funds check run side by side with other sends; the nonce is
+   * taken, and the transaction signed, journaled and broadcast, in turn; the receipt is awaited
+   * side by side again. An action the journal already has (done, or left by a crash) is finished
+   * the one-at-a-time way.
+   */
+  private async sendPipelined(req: TxRequest): Promise<TransactionReceipt> {
+    const journaled = () => this.journal.actions().some((a) => a.taskId === req.taskId && a.action === req.action);
+    if (journaled()) return this.exclusive(() => this.sendNow(req));
+    const draft = await this.build(req);
+    const sent = await this.exclusive(async () => {
+      if (journaled()) return undefined;
+      // Transactions journaled since the draft was built hold the nonces it may have picked.
+      draft.nonce = Math.max(draft.nonce, nextJournaledNonce(this.journal));
+      const state = await this.journalIntent(req, draft);
+      const attempt = attemptsOf(state, this.journal)[0]!;
+      await this.broadcast(attempt.raw);
+      return { state, attempt };
+    });
+    if (!sent) return this.exclusive(() => this.sendNow(req));
+    const done = await this.settle(sent.state, [sent.attempt], 0);
+    if (done.receipt) return done.receipt;
+    throw new PouwError("CHAIN_ERROR", `${req.action} for task ${req.taskId} could not be sent: ${done.abandoned}`);
+  }
+
+  /** Signs `tx` and journals it as the action's intent (on disk before anything is broadcast). */
+  private async journalIntent(req: TxRequest, tx: Transaction): Promise<ActionState> {
+    const signed = await this.signer.signTransaction(tx);
+    const hash = Transaction.from(signed).hash!;
+    const intent = await this.journal.append({
+      kind: "intent",
+      taskId: req.taskId,
+      action: req.action,
+      data: { nonce: tx.nonce, hash, raw: signed, to: req.to },
+    });
+    return { taskId: req.taskId, action: req.action, intent };
   }
 
   private async sendNow(req: TxRequest): Promise<TransactionReceipt> {
@@ -71,16 +126,7 @@ export class TxQueue {
       throw new PouwError("CHAIN_ERROR", `${req.action} for task ${req.taskId} was abandoned: ${done.abandoned}`);
     }
 
-    const tx = await this.build(req);
-    const signed = await this.signer.signTransaction(tx);
-    const hash = Transaction.from(signed).hash!;
-    const intent = await this.journal.append({
-      kind: "intent",
-      taskId: req.taskId,
-      action: req.action,
-      data: { nonce: tx.nonce, hash, raw: signed, to: req.to },
-    });
-    const state: ActionState = { taskId: req.taskId, action: req.action, intent };
+    const state = await this.journalIntent(req, await this.build(req));
     const done = await this.finish(state);
     if (done.receipt) return done.receipt;
     throw new PouwError("CHAIN_ERROR", `${req.action} for task ${req.taskId} could not be sent: ${done.abandoned}`);
@@ -96,8 +142,7 @@ export class TxQueue {
         this.provider.getBalance(address),
       ]),
     );
-    const journaled = this.journal.actions().map(nonceOf).filter((n) => n >= 0);
-    const nonce = Math.max(pendingNonce, journaled.length ? Math.max(...journaled) + 1 : 0);
+    const nonce = Math.max(pendingNonce, nextJournaledNonce(this.journal));
     let gasLimit = req.gasLimit;
     if (gasLimit === undefined) {
       const estimate = await withRpcRetry(() =>
@@ -150,9 +195,14 @@ export class TxQueue {
       await this.journal.append({ kind: "abandoned", taskId: state.taskId, action: state.action, data: { reason } });
       return { abandoned: reason };
     }
-    let current = latest;
-    let bumps = attempts.length - 1;
-    await this.broadcast(current.raw);
+    await this.broadcast(latest.raw);
+    return this.settle(state, attempts, attempts.length - 1);
+  }
+
+  /** Waits for any attempt of a broadcast action to be mined, bumping fees while it is stuck. */
+  private async settle(state: ActionState, attempts: Attempt[], bumpsSoFar: number): Promise<{ receipt?: TransactionReceipt; abandoned?: string }> {
+    let current = attempts.at(-1)!;
+    let bumps = bumpsSoFar;
     for (;;) {
       const receipt = await this.waitForAny(attempts.map((a) => a.hash), this.opts.bumpAfterMs ?? 30_000);
       if (receipt) return { receipt: await this.confirm(state, receipt) };
@@ -221,6 +271,12 @@ function attemptsOf(state: ActionState, journal: Journal): Attempt[] {
     .all()
     .filter((r) => r.taskId === state.taskId && r.action === state.action && (r.kind === "intent" || r.kind === "sent") && typeof r.data.raw === "string")
     .map((r) => ({ hash: String(r.data.hash), raw: String(r.data.raw), tx: Transaction.from(String(r.data.raw)) }));
+}
+
+/** The nonce after every one this queue ever journaled (0 when none). */
+function nextJournaledNonce(journal: Journal): number {
+  const journaled = journal.actions().map(nonceOf).filter((n) => n >= 0);
+  return journaled.length ? Math.max(...journaled) + 1 : 0;
 }
 
 function nonceOf(state: ActionState | { intent?: { data: Record<string, unknown> } }): number {

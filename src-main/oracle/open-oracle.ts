@@ -33,7 +33,9 @@ export interface OpenedOracle {
 /** An oracle node over its files in `dir`: the same folder after a restart resumes where it was. */
 export async function openOracle(opts: OpenOracleOptions): Promise<OpenedOracle> {
   const journal = await Journal.open(path.join(opts.dir, "oracle-journal.jsonl"));
-  const queue = new TxQueue(opts.signer, opts.provider, journal, opts.txQueue);
+  // Its transactions are independent (one per task and occurrence): sent without waiting for each
+  // other to be mined, or a busy network's PoIs queue behind one receipt after another.
+  const queue = new TxQueue(opts.signer, opts.provider, journal, { pipeline: true, ...opts.txQueue });
   const node = new OracleNode({
     address: opts.signer.address,
     contracts: opts.contracts,

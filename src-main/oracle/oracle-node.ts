@@ -11,7 +11,6 @@ import type { Embedder } from "./embedder.js";
 import { nextStep } from "./oracle-decide.js";
 import { revealedOutputs, scoreOutputs } from "./oracle-poi.js";
 import type { OpenTasksStore } from "./open-tasks-store.js";
-import { inBatches } from "../../src-shared/in-batches.js";
 
 export interface OracleNodeOptions {
   /** The oracle's address (the TxQueue's signer), registered in NodePool with role Oracle. */
@@ -33,8 +32,8 @@ export interface OracleNodeOptions {
   onError?(err: unknown, taskId?: bigint): void;
 }
 
-/** Task steps one tick runs side by side. */
-const STEPS_IN_FLIGHT = 8;
+/** Task steps running side by side at most (their reads, embeddings and sends overlap). */
+const STEPS_IN_FLIGHT = 32;
 
 /** Events that open, move or close a task: each one only marks the task for a fresh look. */
 const WATCHED: readonly TaskEventName[] = ["TaskRequested", "StateChanged", "MinerAssigned", "Revealed", "PoiFinalized"];
@@ -45,6 +44,10 @@ interface Watched {
   deadline?: number;
   /** Something happened (an event, our own transaction): read the task again on the next tick. */
   dirty: boolean;
+  /** The task's step now running: one at a time per task, never waited for by the tick. */
+  stepping?: Promise<void>;
+  /** After a failed step, not retried before this wall-clock time (the next poll): no error spins. */
+  retryAt?: number;
 }
 
 /**
@@ -62,6 +65,9 @@ export class OracleNode {
   private running = false;
   private recovered = false;
   private saving: Promise<void> = Promise.resolve();
+  private readonly steps = new Set<Promise<void>>();
+  /** The last tick found more due tasks than free step slots. */
+  private deferred = false;
 
   constructor(private readonly opts: OracleNodeOptions) {
     this.sync = new LogSync({
@@ -89,7 +95,7 @@ export class OracleNode {
     if (!this.recovered) await this.recover();
     this.running = true;
     await this.sync.start();
-    this.timer = setInterval(() => void this.wake(), this.opts.pollMs ?? 2_000);
+    this.timer = setInterval(() => void this.kick(), this.pollMs);
     this.timer.unref();
     await this.wake();
   }
@@ -98,7 +104,8 @@ export class OracleNode {
     this.running = false;
     clearInterval(this.timer);
     await this.sync.stop();
-    await this.wake.idle();
+    await this.kick.idle();
+    await Promise.allSettled([...this.steps]);
     await this.saving;
   }
 
@@ -122,40 +129,71 @@ export class OracleNode {
       changed = this.watch(e.taskId) || changed;
     }
     if (changed) await this.saveOpen();
-    if (this.running) void this.wake();
+    if (this.running) void this.kick();
   }
 
-  /** Runs one pass over the watched tasks now; concurrent calls coalesce into one more pass. */
-  readonly wake: CoalescedRunner = coalescedRunner(() => this.tick(), {
+  /** Looks at every due task now and resolves once the steps under way have settled. */
+  async wake(): Promise<void> {
+    do {
+      await this.kick();
+      await Promise.allSettled([...this.steps]);
+    } while (this.deferred && this.running);
+  }
+
+  /**
+   * Starts the steps of the tasks due now; concurrent calls coalesce into one more pass. A pass only
+   * starts steps, it never waits for them: a task whose reveals just closed is stepped at once, not
+   * after the PoI, advances and receipts of every other task in the previous pass.
+   */
+  private readonly kick: CoalescedRunner = coalescedRunner(() => this.tick(), {
     keepGoing: () => this.running,
     onError: (err) => this.opts.onError?.(err),
   });
 
+  private get pollMs(): number {
+    return this.opts.pollMs ?? 2_000;
+  }
+
   private async tick(): Promise<void> {
     const block = await this.opts.provider.getBlock("latest");
-    if (!block) return;
-    let forgotten = false;
-    const due = [...this.watched.values()].filter((w) => w.dirty || w.deadline === undefined || block.timestamp > w.deadline);
-    // Tasks are independent: their reads and embeddings overlap (the TxQueue still sends one at a
-    // time), so a busy network's PoI does not wait behind every other task's look.
-    await inBatches(due, STEPS_IN_FLIGHT, async (w) => {
-      if (!this.running) return;
+    if (!block || !this.running) return;
+    const now = Date.now();
+    const due = [...this.watched.values()].filter(
+      (w) => !w.stepping && (w.retryAt === undefined || now >= w.retryAt) && (w.dirty || w.deadline === undefined || block.timestamp > w.deadline),
+    );
+    const room = Math.max(0, STEPS_IN_FLIGHT - this.steps.size);
+    this.deferred = due.length > room;
+    for (const w of due.slice(0, room)) this.launch(w, block.timestamp);
+  }
+
+  /** Runs one task's step on its own; when it ends, a task marked again or deferred gets a pass at once. */
+  private launch(w: Watched, now: number): void {
+    const run = (async () => {
       try {
-        forgotten = (await this.step(w, block.timestamp)) || forgotten;
+        if (await this.step(w, now)) await this.saveOpen();
+        w.retryAt = undefined;
       } catch (err) {
-        w.dirty = true; // retried on the next tick
+        w.dirty = true;
+        w.retryAt = Date.now() + this.pollMs;
         this.opts.onError?.(err, w.taskId);
       }
+    })().finally(() => {
+      w.stepping = undefined;
+      this.steps.delete(run);
+      // Marked again meanwhile (an event, or our own transaction moved it): look again now.
+      if (this.running && (w.dirty || this.deferred)) void this.kick();
     });
-    if (forgotten) await this.saveOpen();
+    w.stepping = run;
+    this.steps.add(run);
   }
 
   /** One decision for one task; true when the task ended and was forgotten. */
   private async step(w: Watched, now: number): Promise<boolean> {
     const { tasks } = this.opts.contracts;
+    // Cleared before the read: an event landing during it marks the task again.
+    w.dirty = false;
     const t = await readTask(tasks, w.taskId);
     w.deadline = t.deadline;
-    w.dirty = false;
     const slots = t.state === "Start" || t.state === "Precommit" ? await readSlots(tasks, w.taskId, t.k) : [];
     const step = nextStep(t, slots, now);
     switch (step.kind) {

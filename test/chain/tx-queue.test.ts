@@ -118,3 +118,72 @@ describe("TxQueue", () => {
     await journal.close();
   });
 });
+
+async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("TxQueue, pipelined", () => {
+  let journal: Journal;
+  beforeEach(async () => {
+    journal = await Journal.open(journalPath);
+    return () => journal.close();
+  });
+
+  it("broadcasts the next transactions before the first is mined, with consecutive nonces, each action once", async () => {
+    await provider.send("evm_setAutomine", [false]);
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20, pipeline: true });
+    const sending = ["1", "2", "3", "4"].map((id) => q.send(transfer(id)));
+    // The same action asked for while it is in flight joins it instead of paying twice.
+    const again = q.send(transfer("2"));
+    await waitFor("four transactions in the pool", async () => (await provider.getTransactionCount(wallet.address, "pending")) === 4);
+    expect(await provider.getTransactionCount(wallet.address, "latest")).toBe(0);
+
+    await provider.send("evm_mine", []);
+    const receipts = await Promise.all(sending);
+    expect((await again).hash).toBe(receipts[1]!.hash);
+    const nonces = await Promise.all(receipts.map(async (r) => (await provider.getTransaction(r.hash))!.nonce));
+    expect(nonces.sort()).toEqual([0, 1, 2, 3]);
+    expect(journal.all().filter((r) => r.kind === "intent").map((r) => r.taskId).sort()).toEqual(["1", "2", "3", "4"]);
+    expect(journal.pending()).toEqual([]);
+
+    // Asked again once confirmed: the receipt, no new transaction.
+    await provider.send("evm_setAutomine", [true]);
+    expect((await q.send(transfer("3"))).hash).toBe(receipts[2]!.hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(4);
+  });
+
+  it("takes nonces after one journaled by a previous run, and finishes that one first", async () => {
+    // A previous run journaled nonce 0 and died before broadcasting it.
+    const tx = Transaction.from({
+      type: 2, chainId: anvil.chainId, nonce: 0, to: anvil.accounts[5]!.address, value: 1000n, gasLimit: 21000n,
+      maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n,
+    });
+    const raw = await wallet.signTransaction(tx);
+    await journal.append({ kind: "intent", taskId: "9", action: "pay", data: { nonce: 0, hash: Transaction.from(raw).hash!, raw } });
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20, pipeline: true });
+    const fresh = q.send(transfer("10"));
+    const left = q.send(transfer("9"));
+    const [a, b] = await Promise.all([fresh, left]);
+    expect(b.hash).toBe(Transaction.from(raw).hash);
+    expect((await provider.getTransaction(a.hash))!.nonce).toBe(1);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(2);
+  });
+
+  it("bumps the fees of a stuck pipelined transaction; only one attempt is mined", async () => {
+    await provider.send("evm_setAutomine", [false]);
+    const q = new TxQueue(wallet, provider, journal, { pollMs: 20, bumpAfterMs: 300, pipeline: true });
+    const sending = q.send(transfer("5"));
+    await new Promise((r) => setTimeout(r, 900));
+    await provider.send("evm_mine", []);
+    const receipt = await sending;
+    const attempts = journal.all().filter((r) => r.kind === "intent" || r.kind === "sent");
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(receipt.hash).toBe(attempts.at(-1)!.data.hash);
+    expect(await provider.getTransactionCount(wallet.address)).toBe(1);
+  });
+});
