@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   formatBytes,
+  formatCount,
   formatCountdown,
+  formatCountOf,
   formatDuration,
   formatElapsedMs,
   formatNative,
@@ -84,5 +86,14 @@ describe("renderer formatting helpers", () => {
     expect(shortHex("0x" + "ab".repeat(32))).toBe("0xabab…abab");
     expect(shortHex("0x1234")).toBe("0x1234");
     expect(shortHex(undefined)).toBe("–");
+  });
+});
+
+describe("formatCountOf", () => {
+  it("uses the singular for exactly one and groups large counts", () => {
+    expect(formatCountOf(1, "task")).toBe("1 task");
+    expect(formatCountOf(0, "task")).toBe("0 tasks");
+    expect(formatCountOf(1024, "task")).toBe(`${formatCount(1024)} tasks`);
+    expect(formatCountOf(2, "entry", "entries")).toBe("2 entries");
   });
 });

@@ -172,6 +172,11 @@ export function formatCount(n: number): string {
   return grouping.format(n);
 }
 
+/** "1 task", "2 tasks", "1,024 tasks": a count with its noun, singular only for exactly one. */
+export function formatCountOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
