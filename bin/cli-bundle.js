@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "dist", "cli");
 const manifestFile = path.join(outDir, "inputs.json");
-// The devnet's peer service and the worker spawner look for these next to their own code.
+// The runtime registry (src-main/runtime/runtime-files.ts) names these entries for the CLI layout.
 const entries = { main: "src-main/cli/main.ts", "peer-main": "src-main/devnet/peer-main.ts", "worker-main": "src-worker/main.ts" };
 
 /** Size and mtime of each source: what makes a bundle stale. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { build, type BuildOptions } from "esbuild";
 
 /**
- * Bundles the Electron main process, the preload and the worker entry into dist/. Runtime
+ * Bundles the Electron main process, the preload, the worker and the devnet peer entries into dist/. Runtime
  * dependencies stay external (they ship in node_modules and some carry native binaries); the preload
  * is fully bundled to CommonJS because a sandboxed preload can neither load ES modules nor require
  * anything beyond Electron's own modules.
@@ -26,6 +26,7 @@ const common: BuildOptions = {
 // ESM bundles of code that (through a dependency) calls require() need one in scope.
 const esmBanner = { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" };
 
+// Every entry the runtime registry (src-main/runtime/runtime-files.ts) names for the app layouts.
 const jobs: { name: string; options: BuildOptions }[] = [
   {
     name: "main",
@@ -35,18 +36,20 @@ const jobs: { name: string; options: BuildOptions }[] = [
     name: "preload",
     options: { ...common, entryPoints: ["src-main/electron/preload.ts"], outfile: "dist/electron/preload.cjs", format: "cjs", external: ["electron"], minify: true },
   },
-];
-if (fs.existsSync(path.join(root, "src-worker/main.ts"))) {
-  jobs.push({
+  {
     name: "worker",
     options: { ...common, entryPoints: ["src-worker/main.ts"], outfile: "dist/worker/main.js", format: "esm", external, banner: esmBanner },
-  });
-} else {
-  console.warn("build-electron: src-worker/main.ts does not exist yet; the worker bundle is skipped");
-}
+  },
+  {
+    name: "peer",
+    options: { ...common, entryPoints: ["src-main/devnet/peer-main.ts"], outfile: "dist/peer/main.js", format: "esm", external, banner: esmBanner },
+  },
+];
 
-for (const job of jobs) {
-  const started = performance.now();
-  await build(job.options);
-  console.log(`build-electron: ${job.name} → ${String(job.options.outfile)} (${Math.round(performance.now() - started)} ms)`);
-}
+await Promise.all(
+  jobs.map(async (job) => {
+    const started = performance.now();
+    await build(job.options);
+    console.log(`build-electron: ${job.name} → ${String(job.options.outfile)} (${Math.round(performance.now() - started)} ms)`);
+  }),
+);

@@ -1,22 +1,10 @@
-import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { runtimeFiles } from "./runtime/runtime-files.js";
 import { readDataFolderPointer } from "./settings/data-folder-pointer.js";
 
-/**
- * The nearest folder at or above `start` holding package.json. This file runs from src-main/ (source,
- * tsx), from dist/electron/ (bundled) or from inside app.asar (packaged), so its own depth says nothing.
- */
-export function findPackageRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) return start;
-  }
-}
-
-/** The package root (where package.json is), whether run from source or from a bundle in dist/. */
-export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+/** The package root (where package.json is) in whatever layout this runs (src-main/runtime/runtime-files.ts). */
+export const packageRoot = runtimeFiles().appRoot;
 
 const APP_FOLDER = "PoUW Miner";
 
@@ -46,6 +34,6 @@ export function defaultAppDataDir(env: NodeJS.ProcessEnv = process.env, platform
  */
 export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.POUW_MODELS_DIR) return path.resolve(env.POUW_MODELS_DIR);
-  if (packageRoot.includes(`${path.sep}app.asar`)) return path.join(appDataDir(env), "models");
+  if (runtimeFiles().layout === "packaged") return path.join(appDataDir(env), "models");
   return path.join(packageRoot, "models");
 }

@@ -1,9 +1,9 @@
 /**
- * The one seam between the worker and however it was started: `child_process.fork` gives it
- * `process.send`, Electron's utilityProcess gives it `process.parentPort`. Everything else in the
- * worker talks to this interface only.
+ * The one seam between a child process (the worker, a peer miner) and however it was started:
+ * `child_process.fork` gives it `process.send`, Electron's utilityProcess gives it
+ * `process.parentPort`. Node-only (it reads `process`), with no imports, so the worker can use it.
  */
-export interface WorkerTransport {
+export interface ParentChannel {
   readonly kind: "fork" | "electron-utility";
   send(message: unknown): void;
   onMessage(handler: (message: unknown) => void): void;
@@ -17,7 +17,7 @@ interface ElectronParentPort {
   on(event: "close", listener: () => void): void;
 }
 
-export function detectTransport(proc: NodeJS.Process = process): WorkerTransport {
+export function parentChannel(proc: NodeJS.Process = process): ParentChannel {
   const parentPort = (proc as NodeJS.Process & { parentPort?: ElectronParentPort }).parentPort;
   if (parentPort) {
     return {
@@ -28,7 +28,7 @@ export function detectTransport(proc: NodeJS.Process = process): WorkerTransport
     };
   }
   const send = proc.send?.bind(proc);
-  if (!send) throw new Error("the worker must be started by the miner (no IPC channel to a parent)");
+  if (!send) throw new Error("this process must be started by the miner (no IPC channel to a parent)");
   return {
     kind: "fork",
     send: (m) => {

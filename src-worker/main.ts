@@ -1,14 +1,14 @@
+import { parentChannel } from "../src-shared/parent-channel.js";
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, WORKER_PROTOCOL_VERSION } from "../src-shared/worker-contract.js";
 import { defaultThreads } from "./default-threads.js";
 import { Dispatcher } from "./dispatcher.js";
 import { createHandlers } from "./handlers.js";
 import { ModelHost } from "./model-host.js";
-import { detectTransport } from "./transport.js";
 
 // The worker process entry. It exists to keep native inference (and its crashes) out of the
 // main process: main supervises it and restarts it; here we only serve requests and stay alive.
 const startedAt = performance.now();
-const transport = detectTransport();
+const transport = parentChannel();
 const host = new ModelHost({ defaultThreads, gpu: process.env.POUW_WORKER_GPU === "off" ? false : "auto" });
 const dispatcher: Dispatcher = new Dispatcher((m) => transport.send(m), createHandlers(host, { startedAt, activeRequests: () => dispatcher.activeRequests }));
 

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import net from "node:net";
-import path from "node:path";
 import { HDNodeWallet, Mnemonic } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
+import { anvilBinary, runtimeFiles } from "../runtime/runtime-files.js";
 
 /** Anvil's own default, so accounts match what foundry users expect. */
 export const DEFAULT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -35,20 +34,6 @@ export interface AnvilInstance {
   pid: number;
   accounts: DevAccount[];
   stop(): Promise<void>;
-}
-
-/** Path of the anvil binary shipped by @foundry-rs/anvil for this platform. */
-export function anvilBinaryPath(platform = process.platform, arch = process.arch): string {
-  const require = createRequire(import.meta.url);
-  // The packages name Node's "x64" by Go's "amd64".
-  const pkg = `@foundry-rs/anvil-${platform}-${arch === "x64" ? "amd64" : arch}`;
-  let pkgJson: string;
-  try {
-    pkgJson = require.resolve(`${pkg}/package.json`);
-  } catch {
-    throw new PouwError("CHAIN_ERROR", `anvil is not installed for ${platform}-${arch} (missing ${pkg})`);
-  }
-  return path.join(path.dirname(pkgJson), "bin", platform === "win32" ? "anvil.exe" : "anvil");
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (anvil binds it right after). */
@@ -86,7 +71,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilInstance
   if (opts.dumpStateFile) args.push("--dump-state", opts.dumpStateFile);
   args.push(...(opts.extraArgs ?? []));
 
-  const child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(anvilBinary(runtimeFiles()), args, { stdio: ["ignore", "pipe", "pipe"] });
   if (child.pid === undefined) throw new PouwError("CHAIN_ERROR", "anvil failed to start");
   const pid = child.pid;
   let stderr = "";

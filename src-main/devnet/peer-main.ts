@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import { toErrorShape } from "../../src-shared/errors.js";
-import { PeerStart, type PeerMessage } from "../../src-shared/peer-contract.js";
+import { parentChannel } from "../../src-shared/parent-channel.js";
+import { PEER_WORKER_RELAY_ENV, PeerStart, type PeerMessage } from "../../src-shared/peer-contract.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { createProvider } from "../chain/provider.js";
 import { modelIdOf } from "../chain/task-views.js";
@@ -10,15 +11,16 @@ import { ensureRegistered } from "../core/bootstrap-wallet.js";
 import { MinerRuntime } from "../core/miner-runtime.js";
 import { workerInference } from "../miner/worker-inference.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
+import { relayedWorkerSpawner } from "./peer-worker-relay.js";
 
 /**
- * A devnet peer miner: its own process (forked by peer-service.ts) with its own worker process,
- * registered with the model it serves and running the same MinerRuntime as the app's miner.
+ * A devnet peer miner: its own process (started by peer-service.ts) with its own worker process,
+ * registered with the model it serves and running the same MinerRuntime as the app's miner. Inside
+ * the Electron app its worker is started by the main process on its behalf (peer-worker-relay.ts).
  */
 
-const send = (m: PeerMessage) => {
-  if (process.connected) process.send?.(m);
-};
+const channel = parentChannel();
+const send = (m: PeerMessage) => channel.send(m);
 const log = (line: string) => send({ kind: "log", line });
 const cleanups: Array<() => Promise<unknown>> = [];
 let ending: Promise<void> | undefined;
@@ -38,7 +40,7 @@ async function run(cfg: PeerStart): Promise<void> {
   const contracts = connectProtocol(cfg.deployment, signer);
   await ensureRegistered({ signer, contracts, models: [modelIdOf(cfg.modelName)], speed: cfg.speed, onLog: log });
 
-  const worker = new WorkerSupervisor();
+  const worker = new WorkerSupervisor(process.env[PEER_WORKER_RELAY_ENV] === "1" ? { spawner: relayedWorkerSpawner(channel) } : {});
   worker.on("crashed", (c) => log(`worker crashed (${c.reason}); restarting in ${c.restartInMs} ms`));
   cleanups.push(() => worker.stop());
   await worker.start();
@@ -70,9 +72,13 @@ async function run(cfg: PeerStart): Promise<void> {
   send({ kind: "ready", address: signer.address, workerPid: worker.pid ?? null, healthUrl: `http://127.0.0.1:${port}/` });
 }
 
-process.on("disconnect", () => void end(0));
+channel.onParentGone(() => void end(0));
 for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void end(0));
-process.once("message", (raw: unknown) => {
+let started = false;
+channel.onMessage((raw: unknown) => {
+  // The first message is the start; later ones are worker relay traffic, read by the relay.
+  if (started) return;
+  started = true;
   const parsed = PeerStart.safeParse(raw);
   if (!parsed.success) {
     send({ kind: "failed", error: { code: "INVALID_PARAMS", message: `bad peer start message: ${parsed.error.issues[0]?.message ?? ""}` } });

@@ -1,11 +1,9 @@
-import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PouwError } from "../../src-shared/errors.js";
-import { PeerMessage, type PeerStart } from "../../src-shared/peer-contract.js";
-import { forwardLines } from "../worker/spawn.js";
+import { PEER_WORKER_RELAY_ENV, PeerMessage, type PeerStart } from "../../src-shared/peer-contract.js";
+import { currentLauncher } from "../runtime/launcher.js";
+import { runtimeFiles } from "../runtime/runtime-files.js";
 import { waitForExit } from "./pid.js";
+import { serveWorkerRelay } from "./peer-worker-relay.js";
 import type { Service } from "./services.js";
 
 export interface PeerService extends Service {
@@ -14,36 +12,34 @@ export interface PeerService extends Service {
   readonly workerPid: number | null;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
 
-function peerEntry(): string {
-  const bundled = path.join(here, "peer-main.js");
-  return existsSync(bundled) ? bundled : path.join(here, "peer-main.ts");
-}
-
 /**
- * Forks one peer miner process and waits until it is registered, its worker has the model loaded
- * and its chain sync runs. Its PID and health URL go in the devnet's lock file.
+ * Starts one peer miner process (the registry's peer entry, through this process's launcher) and
+ * waits until it is registered, its worker has the model loaded and its chain sync runs. Its PID
+ * and health URL go in the devnet's lock file.
  */
 export async function startPeerService(start: PeerStart, onLog: (line: string) => void): Promise<PeerService> {
-  const entry = peerEntry();
-  const child = fork(entry, [], {
-    execArgv: entry.endsWith(".ts") ? ["--import", "tsx"] : [],
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    serialization: "advanced",
+  const launcher = currentLauncher();
+  const files = runtimeFiles();
+  const child = launcher.launch(files.peerEntry, {
+    serviceName: `PoUW devnet ${start.name}`,
+    ...(launcher.nested ? {} : { env: { [PEER_WORKER_RELAY_ENV]: "1" } }),
   });
-  forwardLines([child.stdout, child.stderr], [(line) => onLog(`${start.name}: ${line}`)]);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (!launcher.nested) serveWorkerRelay(child, launcher, files.workerEntry, `PoUW inference worker (${start.name})`);
+  child.onStderr((line) => onLog(`${start.name}: ${line}`));
+  let ended = false;
+  const exited = new Promise<void>((resolve) => child.onExit(() => ((ended = true), resolve())));
   const ready = new Promise<Extract<PeerMessage, { kind: "ready" }>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new PouwError("TIMEOUT", `${start.name} was not ready after ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
-    child.on("message", (raw: unknown) => {
+    child.onMessage((raw: unknown) => {
       const m = PeerMessage.safeParse(raw);
       if (!m.success) return;
       if (m.data.kind === "log") onLog(`${start.name}: ${m.data.line}`);
       else if (m.data.kind === "failed") reject(new PouwError(m.data.error.code, `${start.name}: ${m.data.error.message}`));
-      else resolve(m.data);
-      if (m.data.kind !== "log") clearTimeout(timer);
+      else if (m.data.kind === "ready") resolve(m.data);
+      else return; // worker relay traffic (peer-worker-relay.ts)
+      clearTimeout(timer);
     });
     void exited.then(() => {
       clearTimeout(timer);
@@ -51,7 +47,7 @@ export async function startPeerService(start: PeerStart, onLog: (line: string) =
     });
   });
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    if (ended || child.pid === undefined) return;
     child.kill("SIGTERM");
     if (!(await waitForExit(child.pid, 10_000))) child.kill("SIGKILL");
     await exited;

@@ -1,10 +1,11 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Notification, app, powerMonitor, safeStorage, session, type BrowserWindow } from "electron";
+import { Notification, app, powerMonitor, safeStorage, session, utilityProcess, type BrowserWindow } from "electron";
 import { openAppSession } from "../core/app-session.js";
 import { createMemoryCore } from "../core/memory-core.js";
 import type { MainCore } from "../core/types.js";
 import { appDataDir } from "../paths.js";
+import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
+import { runtimeFiles } from "../runtime/runtime-files.js";
 import { openSettings } from "../settings/store.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
 import { powerMonitorIdleSource } from "./idle-source.js";
@@ -14,11 +15,14 @@ import { showNotices } from "./notifications.js";
 import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
 
-// Bundled to dist/electron/main.js; the renderer is built to dist/renderer and the preload sits beside us.
-const here = path.dirname(fileURLToPath(import.meta.url));
+// Every file the shell loads and every process it starts comes from the runtime registry: the
+// same names from a checkout (npm start) and from inside the installed app's archive.
+const files = runtimeFiles();
+// The app's binary runs no Node child of its own (the RunAsNode fuse is off): the worker and the
+// devnet's peer miners run as utility processes.
+setLauncher(utilityLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options)));
 const devServerUrl = !app.isPackaged ? process.env.POUW_DEV_SERVER_URL : undefined;
-const origin: AppOrigin = { rendererDir: path.join(here, "..", "renderer"), ...(devServerUrl ? { devServerUrl } : {}) };
-const resourcesDir = path.join(app.getAppPath(), "resources");
+const origin: AppOrigin = { rendererDir: files.rendererDir, ...(devServerUrl ? { devServerUrl } : {}) };
 
 let mainWindow: BrowserWindow | undefined;
 let quitting = false;
@@ -28,9 +32,9 @@ function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
     mainWindow = createFrame({
       origin,
-      preloadPath: path.join(here, "preload.cjs"),
-      iconPath: path.join(resourcesDir, "icon.png"),
-      load: devServerUrl ? { url: devServerUrl } : { file: path.join(origin.rendererDir, "index.html") },
+      preloadPath: files.preload,
+      iconPath: files.icon,
+      load: devServerUrl ? { url: devServerUrl } : { file: files.rendererIndex },
     });
     mainWindow.on("closed", () => (mainWindow = undefined));
   }
@@ -90,7 +94,7 @@ function start(): void {
   const core = openCore();
   const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
   const withCore = (use: (c: MainCore) => unknown) => void core.then(use, () => undefined);
-  const tray = createTray(resourcesDir, {
+  const tray = createTray(files.resourcesDir, {
     show: showWindow,
     start: () => withCore((c) => c.startMining()),
     stop: () => withCore((c) => c.stopMining()),

@@ -4,7 +4,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { NetworkChoice } from "../core/bootstrap-network.js";
 import type { AppSession, AppSessionOptions } from "../core/app-session.js";
 import { openingCore } from "../core/opening-core.js";
-import { packageRoot } from "../paths.js";
+import { runtimeFiles } from "../runtime/runtime-files.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
 import { startHeadlessServer } from "./server.js";
 
@@ -61,7 +61,7 @@ export async function headlessPassword(opts: { passwordFile?: string; env?: Node
 }
 
 export function defaultStaticDir(): string | undefined {
-  const dir = path.join(packageRoot, "dist", "renderer");
+  const dir = runtimeFiles().rendererDir;
   return existsSync(dir) ? dir : undefined;
 }
 

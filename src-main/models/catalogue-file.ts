@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseCatalogue, type Catalogue } from "../../src-shared/catalogue.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { packageRoot } from "../paths.js";
+import { runtimeFiles } from "../runtime/runtime-files.js";
 
 /**
  * models/catalogue.json ships with the app (inside the asar when packaged), next to the code.
@@ -10,7 +10,7 @@ import { packageRoot } from "../paths.js";
  */
 export function defaultCataloguePath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.POUW_CATALOGUE) return path.resolve(env.POUW_CATALOGUE);
-  return path.join(packageRoot, "models", "catalogue.json");
+  return runtimeFiles().catalogue;
 }
 
 export async function loadCatalogue(filePath: string = defaultCataloguePath()): Promise<Catalogue> {

@@ -16,7 +16,7 @@ import {
 } from "../../src-shared/worker-contract.js";
 import { backoffDelay, describeExit } from "./crash-reason.js";
 import { PendingCalls, type CallOptions } from "./pending-calls.js";
-import { forkSpawner, type WorkerChild, type WorkerSpawner } from "./spawn.js";
+import { workerSpawner, type WorkerChild, type WorkerSpawner } from "./spawn.js";
 
 export interface SupervisorOptions {
   spawner?: WorkerSpawner;
@@ -64,7 +64,7 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
   constructor(options: SupervisorOptions = {}) {
     super();
     this.#opts = {
-      spawner: options.spawner ?? forkSpawner(),
+      spawner: options.spawner ?? workerSpawner(),
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,

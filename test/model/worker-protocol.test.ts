@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { FromWorkerMessage, type ToWorkerMessage } from "../../src-shared/worker-contract.js";
-import { defaultWorkerEntry } from "../../src-main/worker/spawn.js";
+import { entryExecArgv, runtimeFiles } from "../../src-main/runtime/runtime-files.js";
 
 // Talks to the real worker process over raw IPC, without the supervisor, so the worker's own
 // validation and its parent-loss rules are what is tested. No model needed.
@@ -11,8 +11,9 @@ afterEach(() => {
 });
 
 function startWorker(env: Record<string, string> = {}) {
-  const child = fork(defaultWorkerEntry(), [], {
-    execArgv: ["--import", "tsx"],
+  const entry = runtimeFiles().workerEntry;
+  const child = fork(entry, [], {
+    execArgv: entryExecArgv(entry),
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "ignore", "ipc"],
     serialization: "advanced",

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appDataDir, findPackageRoot, modelsDir, packageRoot } from "../../src-main/paths.js";
+import { appDataDir, modelsDir, packageRoot } from "../../src-main/paths.js";
+import { findPackageRoot } from "../../src-main/runtime/runtime-files.js";
 
 describe("paths", () => {
   it("finds the package root from source and from a bundle folder", async () => {

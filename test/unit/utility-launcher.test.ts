@@ -2,7 +2,8 @@ import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
-import { utilitySpawner, type UtilityProcessLike } from "../../src-main/worker/utility-spawner.js";
+import { utilityLauncher, type UtilityProcessLike } from "../../src-main/runtime/launcher.js";
+import { workerSpawner } from "../../src-main/worker/spawn.js";
 
 /** Stands in for Electron's UtilityProcess: answers like a worker, dies when told. */
 class FakeUtility extends EventEmitter implements UtilityProcessLike {
@@ -34,11 +35,13 @@ class FakeUtility extends EventEmitter implements UtilityProcessLike {
 describe("Electron utilityProcess spawner", () => {
   it("lets the supervisor start, call, see a crash with its reason, and stop, through the injected fork", async () => {
     const spawned: Array<{ path: string; child: FakeUtility }> = [];
-    const spawner = utilitySpawner((modulePath) => {
+    const launcher = utilityLauncher((modulePath) => {
       const child = new FakeUtility();
       spawned.push({ path: modulePath, child });
       return child;
-    }, { entry: "/app/dist/worker/main.js" });
+    });
+    expect(launcher.nested).toBe(false);
+    const spawner = workerSpawner({ launcher, entry: "/app/dist/worker/main.js" });
     const s = new WorkerSupervisor({ spawner, restartInitialDelayMs: 5 });
     await s.start();
     expect(spawned[0]?.path).toBe("/app/dist/worker/main.js");

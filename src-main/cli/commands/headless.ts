@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { APP_DEVNET_SERVICES, type DevnetServicesChoice, type NetworkChoice } from "../../core/bootstrap-network.js";
+import { ensureDashboard } from "../../headless/dashboard-build.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
-import { appDataDir, packageRoot } from "../../paths.js";
+import { appDataDir } from "../../paths.js";
+import { runtimeFiles } from "../../runtime/runtime-files.js";
 import { PASSWORD_ENV } from "../../wallet/password-source.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { writeResult } from "../output.js";
@@ -55,9 +57,15 @@ export const headlessCommand: CommandSpec = {
     const devnetServices = devnetServicesOf(args, network);
     // Set-up mode only when asked: an unattended miner whose password went missing must fail loudly.
     const password = setupInBrowser && !passwordFile && !process.env[PASSWORD_ENV] ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
+    // Built first when missing or older than its sources: never a "not built" page.
+    const staticDir = await ensureDashboard(runtimeFiles(), {
+      signal: ctx.signal,
+      onBuild: () => ctx.stderr.write("Building the dashboard (first start after a change)…\n"),
+    });
     try {
       await runHeadless({
         network,
+        staticDir,
         ...(devnetServices !== undefined ? { devnetServices } : {}),
         dataDir,
         ...(password !== undefined ? { password } : {}),
@@ -121,6 +129,6 @@ function readyText(r: HeadlessReady): string {
 }
 
 async function packageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(packageRoot, "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(await readFile(runtimeFiles().packageJson, "utf8")) as { version: string };
   return pkg.version;
 }
