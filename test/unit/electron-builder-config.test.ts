@@ -41,7 +41,10 @@ describe("electron-builder.yml", () => {
 
   it("builds NSIS x64, DMG arm64, AppImage and deb x64", () => {
     expect(config.win.target).toEqual([{ target: "nsis", arch: ["x64"] }]);
-    expect(config.mac.target).toEqual([{ target: "dmg", arch: ["arm64"] }]);
+    expect(config.mac.target).toEqual([
+      { target: "dmg", arch: ["arm64"] },
+      { target: "zip", arch: ["arm64"] },
+    ]);
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.category).toMatch(/^public\.app-category\./);
     expect(config.linux.target).toEqual([
@@ -54,7 +57,7 @@ describe("electron-builder.yml", () => {
 
   it("ships the build, the catalogue and the runtime icons, and unpacks native code", () => {
     expect(config.files).toEqual(
-      expect.arrayContaining(["dist/**", "package.json", "models/catalogue.json", "models/README.md", "resources/tray-*.png"]),
+      expect.arrayContaining(["dist/electron/**", "dist/worker/**", "dist/peer/**", "dist/renderer/**", "package.json", "models/catalogue.json", "models/README.md", "resources/tray-*.png"]),
     );
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining(["node_modules/node-llama-cpp/**", "node_modules/@node-llama-cpp/**", "node_modules/@foundry-rs/**"]),
