@@ -5,7 +5,7 @@ import { z } from "zod";
  * file carries `schemaVersion`; older files are brought forward by numbered migrations
  * (src-main/settings/migrations.ts) before this schema validates them.
  */
-export const SETTINGS_SCHEMA_VERSION = 3;
+export const SETTINGS_SCHEMA_VERSION = 4;
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
 
@@ -30,6 +30,8 @@ export type NetworkSetting = z.infer<typeof NetworkSetting>;
 const ThemeSetting = z.enum(["system", "light", "dark"]);
 const IdleMinutes = z.number().int().min(1).max(240);
 const Schedule = z.array(ScheduleWindow).max(32);
+/** Minutes of pause (or stop) with nothing in flight before the model leaves GPU memory; 0 = never. */
+const UnloadAfterPauseMinutes = z.number().int().min(0).max(1440);
 
 // Each user-editable field once; the stored schema and the update schema are both derived from it.
 const requiredFields = {
@@ -38,6 +40,9 @@ const requiredFields = {
   idleMinutes: IdleMinutes.default(5),
   schedule: Schedule.default([]),
   startOnLogin: z.boolean().default(false),
+  /** Take no new work while the computer runs on battery (tasks in flight still finish). */
+  pauseOnBattery: z.boolean().default(true),
+  unloadAfterPauseMinutes: UnloadAfterPauseMinutes.default(10),
   /**
    * Kept for a later separate oracle registration: on chain a node is either a miner or an oracle
    * (NodePool.register), so the miner's own account cannot take oracle duty. Nothing reads it yet.
@@ -80,6 +85,8 @@ export const SettingsUpdate = z
     idleMinutes: IdleMinutes.optional(),
     schedule: Schedule.optional(),
     startOnLogin: z.boolean().optional(),
+    pauseOnBattery: z.boolean().optional(),
+    unloadAfterPauseMinutes: UnloadAfterPauseMinutes.optional(),
     oracleDuty: z.boolean().optional(),
     notifications: z.boolean().optional(),
     theme: ThemeSetting.optional(),

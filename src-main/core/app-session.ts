@@ -6,7 +6,7 @@ import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
 import type { Inference } from "../miner/inference.js";
 import { defaultCataloguePath, loadCatalogue } from "../models/catalogue-file.js";
 import { modelsDir as defaultModelsDir } from "../paths.js";
-import type { IdleSource } from "../scheduler/mining-gate.js";
+import type { BatterySource, IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings } from "../settings/store.js";
 import { benchmarksPath } from "../worker/benchmark-store.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
@@ -53,6 +53,8 @@ export interface AppSessionOptions {
   /** Replaces the miner's worker (tests): no model process for mining. */
   inference?: Inference;
   idleSource?: IdleSource;
+  /** Battery or mains, for pauseOnBattery: powerMonitor in the app, systeminformation under headless; default: never on battery. */
+  batterySource?: BatterySource;
   sampleIntervalMs?: number;
   /** Shorter benchmarks (tests). */
   benchmarkParams?: { rounds?: number; maxTokens?: number };

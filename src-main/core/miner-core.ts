@@ -7,7 +7,7 @@ import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
 import { abandonedReason } from "../miner/drain-plan.js";
 import type { Inference } from "../miner/inference.js";
-import { alwaysIdle, type IdleSource } from "../scheduler/mining-gate.js";
+import { alwaysIdle, type BatterySource, type GateDecision, type IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings, type SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker/benchmark-store.js";
 import type { WorkerSupervisor } from "../worker/supervisor.js";
@@ -17,6 +17,7 @@ import { MinerRuntime } from "./miner-runtime.js";
 import { drainBoundMs, MiningDrain } from "./mining-drain.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
+import { ModelRest } from "./model-rest.js";
 import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
 import type { MiningCore } from "./types.js";
 
@@ -44,6 +45,8 @@ export interface MinerCoreOptions {
   speed?: number;
   /** How long the user has been away, for idle-only mode; default (headless): always idle. */
   idleSource?: IdleSource;
+  /** Battery or mains, for pauseOnBattery; default: never on battery. */
+  batterySource?: BatterySource;
   /** Local time for schedule windows (tests pass a fake clock). */
   now?: () => Date;
   /** How often the mining gate is looked at again, ms. */
@@ -110,6 +113,8 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     const modelId = modelIdOf(modelName);
     let inference = opts.inference;
     let worker: ModelWorker | undefined;
+    // Frees GPU memory while mining rests (settings' unloadAfterPauseMinutes); reloads before new work.
+    let rest: ModelRest | undefined;
     if (!inference) {
       const { maxThreads, maxGpuLayers } = settings.get();
       worker = await startModelWorker({
@@ -122,7 +127,16 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       });
       const started = worker;
       cleanups.push(() => started.stop());
-      inference = worker.inference;
+      rest = new ModelRest({
+        minutes: () => settings.get().unloadAfterPauseMinutes,
+        resting: () => stopHold !== undefined || !rt.syncing || !gate.current().allowed,
+        inFlight: () => rt.engine.inFlight().length,
+        unload: started.unload,
+        load: started.reload,
+        onChange: () => (showGated(), rt.engine.poke()),
+        log,
+      });
+      inference = rest.wrap(worker.inference);
     }
     const speed = opts.speed ?? (worker ? declaredSpeed(worker.benchmark) : DEFAULT_SPEED);
     await ensureRegistered({ signer, contracts, models: [modelId], speed, onLog: log });
@@ -130,6 +144,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     const gate = new MiningGateRunner({
       settings: () => settings.get(),
       idleSource: opts.idleSource ?? alwaysIdle,
+      ...(opts.batterySource ? { batterySource: opts.batterySource } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.gateIntervalMs ? { intervalMs: opts.gateIntervalMs } : {}),
     });
@@ -168,7 +183,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       // anvil serves WebSocket on its HTTP port: new heads arrive at once instead of by polling.
       ...(net.devAccounts ? { wsUrl: net.rpcUrl.replace(/^http/, "ws") } : {}),
       ...(worker ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } } : {}),
-      paused: () => stopHold ?? gate.pausedReason(),
+      paused: () => stopHold ?? gate.pausedReason() ?? rest?.holdReason(),
       onChange: () => refreshTasks(),
       onError: (taskId, error) => log(`task ${taskId}: ${error.code}: ${error.message}`),
       onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
@@ -192,15 +207,21 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
 
     const setMining = (mining: MiningStatus) => hub.update((s) => ({ ...s, mining }));
     const serving = `Serving ${modelName} on ${net.name} as ${signer.address}`;
-    // While the sync runs the gate decides between mining and paused; "stopped" stays the user's.
-    gate.listen((decision) => {
+    const gated = (decision: GateDecision) => rest?.status(gatedMiningStatus(decision, serving)) ?? gatedMiningStatus(decision, serving);
+    // While the sync runs the gate (and a model loading again) decides the state; "stopped" stays the user's.
+    const showGated = () => {
       const { state } = hub.current().mining;
-      if (rt.syncing && (state === "mining" || state === "paused")) setMining(gatedMiningStatus(decision, serving));
+      if (rt.syncing && (state === "mining" || state === "paused" || state === "starting")) setMining(gated(gate.current()));
+    };
+    gate.listen((decision) => {
+      showGated();
       if (decision.allowed) rt.engine.poke();
     });
     const unsubscribeGate = settings.onChange(() => gate.evaluate());
     gate.start();
+    rest?.start();
     cleanups.push(async () => {
+      rest?.stop();
       gate.stop();
       unsubscribeGate();
     });
@@ -222,7 +243,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       setMining({ state: "starting", reason: "Catching up with the chain" });
       try {
         await rt.startSync();
-        setMining(gatedMiningStatus(gate.evaluate(), serving));
+        setMining(gated(gate.evaluate()));
       } catch (err) {
         setMining({ state: "error", reason: `Could not start mining: ${toErrorShape(err).message}` });
       }
@@ -235,7 +256,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       drain.cancel();
       rt.engine.resume();
       if (rt.syncing) {
-        if (hub.current().mining.state === "stopping") setMining(gatedMiningStatus(gate.evaluate(), serving));
+        if (hub.current().mining.state === "stopping") setMining(gated(gate.evaluate()));
         return Promise.resolve(hub.current().mining);
       }
       return (starting ??= start().finally(() => (starting = undefined)));

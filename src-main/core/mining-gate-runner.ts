@@ -1,10 +1,11 @@
 import type { MiningStatus } from "../../src-shared/app-contract.js";
-import type { Settings } from "../../src-shared/settings-schema.js";
-import { miningGate, type GateDecision, type IdleSource } from "../scheduler/mining-gate.js";
+import { miningGate, type BatterySource, type GateDecision, type GateSettings, type IdleSource } from "../scheduler/mining-gate.js";
 
 export interface MiningGateRunnerOptions {
-  settings: () => Pick<Settings, "idleOnly" | "idleMinutes" | "schedule">;
+  settings: () => GateSettings;
   idleSource: IdleSource;
+  /** Battery or mains, for pauseOnBattery; default: never on battery. */
+  batterySource?: BatterySource;
   now?: () => Date;
   /** How often the gate is looked at again: the user's return is noticed within this. */
   intervalMs?: number;
@@ -23,13 +24,15 @@ export class MiningGateRunner {
   private decision: GateDecision;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(decision: GateDecision) => void>();
+  private unwatchBattery: (() => void) | undefined;
 
   constructor(private readonly opts: MiningGateRunnerOptions) {
     this.decision = this.decide();
   }
 
   private decide(): GateDecision {
-    return miningGate(this.opts.settings(), this.opts.idleSource.idleSeconds(), (this.opts.now ?? (() => new Date()))());
+    const onBattery = this.opts.batterySource?.onBattery() ?? false;
+    return miningGate(this.opts.settings(), this.opts.idleSource.idleSeconds(), (this.opts.now ?? (() => new Date()))(), onBattery);
   }
 
   /** Looks now; tells the listeners when the answer (allowed, or the reason's words) changed. */
@@ -59,11 +62,15 @@ export class MiningGateRunner {
     if (this.timer) return;
     this.timer = setInterval(() => this.evaluate(), this.opts.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.timer.unref();
+    // Unplugging pauses at once, not at the next look.
+    this.unwatchBattery = this.opts.batterySource?.watch?.(() => this.evaluate());
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatchBattery?.();
+    this.unwatchBattery = undefined;
   }
 }
 

@@ -12,6 +12,9 @@ export interface ModelWorker {
   benchmark: StoredBenchmark;
   /** The worker's current PID: it changes when the supervisor restarts a crashed worker. */
   pid(): number | undefined;
+  /** Frees the model's memory while mining rests (model-rest.ts); reload() loads it again as at start. */
+  unload(): Promise<void>;
+  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,5 +76,12 @@ export async function startModelWorker(opts: {
     throw err;
   }
   opts.onLog?.(`benchmark: ${benchmark.tokensPerSecond.toFixed(0)} tokens/s, first token in ${benchmark.ttftMs.toFixed(0)} ms`);
-  return { inference: workerInference(worker), benchmark, pid: () => worker.pid, stop };
+  return {
+    inference: workerInference(worker),
+    benchmark,
+    pid: () => worker.pid,
+    unload: () => worker.call("unloadModel", {}).then(() => undefined),
+    reload: () => worker.call("loadModel", minerLoadParams(opts)).then(() => undefined),
+    stop,
+  };
 }

@@ -73,6 +73,7 @@ export class SessionMiner {
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
         ...(o.idleSource ? { idleSource: o.idleSource } : {}),
+        ...(o.batterySource ? { batterySource: o.batterySource } : {}),
       });
       if (this.closed) {
         await core.close();

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Notification, app, powerMonitor, safeStorage, session, utilityProcess, type BrowserWindow } from "electron";
+import { Menu, Notification, app, powerMonitor, powerSaveBlocker, safeStorage, session, utilityProcess, type BrowserWindow } from "electron";
 import { openAppSession } from "../core/app-session.js";
 import { createMemoryCore } from "../core/memory-core.js";
 import type { MainCore } from "../core/types.js";
@@ -7,11 +7,14 @@ import { appDataDir } from "../paths.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { openSettings } from "../settings/store.js";
+import { installAppMenu } from "./app-menu.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
 import { powerMonitorIdleSource } from "./idle-source.js";
 import { openFailure, registerIpc } from "./ipc.js";
+import { installLoginItem, launchedHidden } from "./login-item.js";
 import type { AppOrigin } from "./navigation-guard.js";
 import { showNotices } from "./notifications.js";
+import { installKeepAwake, powerMonitorBatterySource } from "./power.js";
 import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
 
@@ -27,6 +30,7 @@ const origin: AppOrigin = { rendererDir: files.rendererDir, ...(devServerUrl ? {
 let mainWindow: BrowserWindow | undefined;
 let quitting = false;
 let stopNotices: (() => void) | undefined;
+let stopDesktop: Array<() => void> = [];
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
@@ -63,22 +67,14 @@ async function openCore(): Promise<MainCore> {
     appVersion: app.getVersion(),
     ...(keeper ? { keeper } : {}),
     idleSource: powerMonitorIdleSource(powerMonitor),
+    batterySource: powerMonitorBatterySource(powerMonitor),
     onLog: (line) => console.log(line),
   });
 }
 
-/** What needs the open core: start on login from its settings, the tray's state and notifications from its snapshot. */
+/** What needs the open core: start on login from its settings; the tray, notifications and keeping awake from its snapshot. */
 function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
-  // From a source checkout this would register the bare Electron binary to start at login.
-  let openAtLogin: boolean | undefined;
-  const applyLoginItem = (): void => {
-    const wanted = core.getSettings().startOnLogin;
-    if (wanted === openAtLogin) return;
-    openAtLogin = wanted;
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: wanted });
-  };
-  applyLoginItem();
-  core.onPatch(applyLoginItem);
+  stopDesktop = [installLoginItem(core, app), installKeepAwake(core, powerSaveBlocker)];
   tray.update(core.getSnapshot().snapshot.mining);
   core.onPatch(() => tray.update(core.getSnapshot().snapshot.mining));
   stopNotices = showNotices(core, Notification, showWindow);
@@ -90,6 +86,7 @@ function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
  * that cannot open is an error the window shows, not a crash; the tray says so too.
  */
 function start(): void {
+  installAppMenu(Menu, app);
   lockDownSession(session.defaultSession, origin);
   const core = openCore();
   const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
@@ -116,10 +113,12 @@ function start(): void {
     quitting = true;
     unregister();
     stopNotices?.();
+    for (const stop of stopDesktop) stop();
     tray.destroy();
     withCore((c) => c.close());
   });
-  showWindow();
+  // Started at login: the miner runs in the tray; the tray's Show (or a second launch) opens the window.
+  if (!launchedHidden(app)) showWindow();
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -9,23 +9,38 @@ export interface IdleSource {
 /** Headless default: nobody is at a server's keyboard. */
 export const alwaysIdle: IdleSource = { idleSeconds: () => Number.POSITIVE_INFINITY };
 
+/**
+ * Whether the computer runs on battery: Electron's powerMonitor in the app, systeminformation under
+ * headless (src-main/desktop/battery-source.ts). Not knowing counts as not on battery.
+ */
+export interface BatterySource {
+  onBattery(): boolean;
+  /** Calls back when the answer may have changed (a power event, a new reading); returns the stop function. */
+  watch?(listener: () => void): () => void;
+}
+
+/** Default where nothing tells (tests, devnet peers): never on battery. */
+export const neverOnBattery: BatterySource = { onBattery: () => false };
+
+export type GateSettings = Pick<Settings, "idleOnly" | "idleMinutes" | "schedule"> & Partial<Pick<Settings, "pauseOnBattery">>;
+
 export type GateDecision =
   | { allowed: true; reason: string }
-  | { allowed: false; reason: string; code: "USER_ACTIVE" | "OUTSIDE_SCHEDULE"; resumesAt?: Date };
+  | { allowed: false; reason: string; code: "USER_ACTIVE" | "OUTSIDE_SCHEDULE" | "ON_BATTERY"; resumesAt?: Date };
 
 /**
  * Whether mining may run right now, and why not, in words the dashboard shows as they are. Pure,
  * so every rule is tested without clocks or Electron.
  */
-export function miningGate(
-  settings: Pick<Settings, "idleOnly" | "idleMinutes" | "schedule">,
-  idleSeconds: number,
-  now: Date,
-): GateDecision {
+export function miningGate(settings: GateSettings, idleSeconds: number, now: Date, onBattery = false): GateDecision {
   if (!inSchedule(settings.schedule, now)) {
     const resumesAt = nextScheduledStart(settings.schedule, now);
     const when = resumesAt ? ` — resumes ${resumesAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}` : "";
     return { allowed: false, code: "OUTSIDE_SCHEDULE", reason: `paused: outside your mining schedule${when}`, ...(resumesAt ? { resumesAt } : {}) };
+  }
+  // pauseOnBattery is on unless turned off (the schema's default).
+  if (onBattery && settings.pauseOnBattery !== false) {
+    return { allowed: false, code: "ON_BATTERY", reason: "paused: on battery power (mining resumes when the computer is plugged in)" };
   }
   if (settings.idleOnly && idleSeconds < settings.idleMinutes * 60) {
     return {

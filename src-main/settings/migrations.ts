@@ -41,6 +41,13 @@ export const settingsMigrations: readonly SettingsMigration[] = [
       return { notifications: true, ...raw, schemaVersion: 3 };
     },
   },
+  {
+    version: 4,
+    description: "add `pauseOnBattery` (on) and `unloadAfterPauseMinutes` (10), unless already set",
+    migrate(raw) {
+      return { pauseOnBattery: true, unloadAfterPauseMinutes: 10, ...raw, schemaVersion: 4 };
+    },
+  },
 ];
 
 export class SettingsVersionError extends Error {}

@@ -198,6 +198,8 @@ describe("settings page", () => {
       idleOnly: true,
       idleMinutes: 10,
       schedule: [{ days: [1, 2, 3, 4, 5], start: "22:00", end: "07:00" }],
+      pauseOnBattery: true,
+      unloadAfterPauseMinutes: 10,
       maxThreads: 3,
       maxGpuLayers: null,
       startOnLogin: false,

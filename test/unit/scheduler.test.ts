@@ -43,6 +43,17 @@ describe("miningGate", () => {
     const d = miningGate({ ...base, schedule: [{ days: [3], start: "12:00", end: "13:00" }] }, 10_000, at(3, 9));
     expect(d).toMatchObject({ allowed: false, code: "OUTSIDE_SCHEDULE" });
   });
+  it("pauses on battery power unless pauseOnBattery is off, after the schedule and before idleness", () => {
+    const d = miningGate({ ...base, idleOnly: false, pauseOnBattery: true }, 0, at(3, 12), true);
+    expect(d).toEqual({ allowed: false, code: "ON_BATTERY", reason: "paused: on battery power (mining resumes when the computer is plugged in)" });
+    // The schema's default (on) when the setting is not given.
+    expect(miningGate({ ...base, idleOnly: false }, 0, at(3, 12), true)).toMatchObject({ code: "ON_BATTERY" });
+    expect(miningGate({ ...base, idleOnly: false, pauseOnBattery: false }, 0, at(3, 12), true)).toEqual({ allowed: true, reason: "mining" });
+    expect(miningGate({ ...base, idleOnly: false, pauseOnBattery: true }, 0, at(3, 12), false).allowed).toBe(true);
+    expect(miningGate({ ...base, pauseOnBattery: true }, 10, at(3, 12), true)).toMatchObject({ code: "ON_BATTERY" });
+    const outside = { ...base, pauseOnBattery: true, schedule: [{ days: [3], start: "12:00", end: "13:00" }] };
+    expect(miningGate(outside, 10_000, at(3, 9), true)).toMatchObject({ code: "OUTSIDE_SCHEDULE" });
+  });
 });
 
 describe("admission", () => {

@@ -43,10 +43,23 @@ describe("settings migrations", () => {
     expect(step(3).migrate({ schemaVersion: 2, notifications: false })).toEqual({ schemaVersion: 3, notifications: false });
   });
 
+  it("4: adds pauseOnBattery (on) and unloadAfterPauseMinutes (10), keeping values already there", () => {
+    const input = Object.freeze({ schemaVersion: 3, theme: "dark", notifications: false });
+    expect(step(4).migrate(input)).toEqual({ schemaVersion: 4, theme: "dark", notifications: false, pauseOnBattery: true, unloadAfterPauseMinutes: 10 });
+    expect(input).toEqual({ schemaVersion: 3, theme: "dark", notifications: false });
+    expect(step(4).migrate({ schemaVersion: 3, pauseOnBattery: false, unloadAfterPauseMinutes: 0 })).toEqual({ schemaVersion: 4, pauseOnBattery: false, unloadAfterPauseMinutes: 0 });
+  });
+
+  it("brings a version-3 file to valid version-4 settings", () => {
+    const { value, applied } = migrateSettings({ schemaVersion: 3, idleOnly: true, notifications: true, startOnLogin: true });
+    expect(applied).toEqual([4]);
+    expect(Settings.parse(value)).toMatchObject({ schemaVersion: 4, idleOnly: true, startOnLogin: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10 });
+  });
+
   it("migrates a version-0 file end to end into valid settings", () => {
     const { value, from, applied } = migrateSettings({ threads: 2, idle: true, network: "./deploy.json", theme: "light" });
     expect(from).toBe(0);
-    expect(applied).toEqual([1, 2, 3]);
+    expect(applied).toEqual([1, 2, 3, 4]);
     const parsed = Settings.parse(value);
     expect(parsed).toMatchObject({ maxThreads: 2, idleOnly: true, network: { deploymentFile: "./deploy.json" }, theme: "light", notifications: true });
     expect(parsed.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
@@ -54,9 +67,9 @@ describe("settings migrations", () => {
 
   it("runs only the steps above the stored version", () => {
     const { applied, value } = migrateSettings({ schemaVersion: 1, network: "localhost", threads: 9 });
-    expect(applied).toEqual([2, 3]);
-    expect(value).toEqual({ schemaVersion: 3, network: "devnet", threads: 9, notifications: true });
-    expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3]);
+    expect(applied).toEqual([2, 3, 4]);
+    expect(value).toEqual({ schemaVersion: 4, network: "devnet", threads: 9, notifications: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10 });
+    expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3, 4]);
   });
 
   it("refuses a file from a newer app and a malformed version", () => {

@@ -43,6 +43,8 @@ function fakeElectronWorld() {
     getAppPath: () => process.cwd(),
     getVersion: () => "0.0.0-test",
     requestSingleInstanceLock: () => true,
+    setLoginItemSettings: vi.fn(),
+    getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
     whenReady: () => Promise.resolve(),
     quit: vi.fn(),
     exit: vi.fn(),
@@ -114,9 +116,12 @@ function fakeElectronWorld() {
       setContextMenu(): void {}
       destroy(): void {}
     },
-    Menu: { buildFromTemplate: (template: unknown) => template },
+    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn() },
     nativeImage: { createFromPath: (file: string) => ({ file }) },
-    powerMonitor: { getSystemIdleTime: () => 0 },
+    powerMonitor: { getSystemIdleTime: () => 0, isOnBatteryPower: () => false, on: vi.fn(), removeListener: vi.fn() },
+    powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
+    // The preview core starts no worker; main only hands fork to the launcher.
+    utilityProcess: { fork: vi.fn() },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
     Notification: FakeNotification,
   };
@@ -246,6 +251,13 @@ describe("Electron shell wiring (fake electron)", () => {
     expect(win().webContents.openHandler?.({ url: "https://docs.example/" })).toEqual({ action: "deny" });
     expect(win().webContents.openHandler?.({ url: "file:///etc/passwd" })).toEqual({ action: "deny" });
     expect(fakeElectron.shell.openExternal.mock.calls).toEqual([["https://docs.example/"]]);
+  });
+
+  it("sets an application menu (a development build: DevTools included) and registers no login item from a checkout", () => {
+    const template = JSON.stringify(fakeElectron.Menu.setApplicationMenu.mock.calls);
+    expect(fakeElectron.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
+    expect(template).toContain('"toggleDevTools"');
+    expect(world.app.setLoginItemSettings).not.toHaveBeenCalled();
   });
 
   it("adds the CSP header and refuses permissions", () => {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { APP_DEVNET_SERVICES, type DevnetServicesChoice, type NetworkChoice } from "../../core/bootstrap-network.js";
+import { polledBatterySource } from "../../desktop/battery-source.js";
 import { ensureDashboard } from "../../headless/dashboard-build.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
 import { appDataDir } from "../../paths.js";
@@ -73,6 +74,8 @@ export const headlessCommand: CommandSpec = {
         ...(port !== undefined ? { port } : {}),
         ...(threads !== undefined ? { threads } : {}),
         ...(model !== undefined ? { modelPath: path.resolve(model) } : {}),
+        // pauseOnBattery: a laptop running headless takes no new work unplugged (systeminformation, polled).
+        batterySource: polledBatterySource(),
         signal: ctx.signal,
         onLog: (line) => {
           if (ctx.verbose || !ctx.json) ctx.stderr.write(`${line}\n`);
