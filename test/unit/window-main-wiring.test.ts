@@ -132,7 +132,8 @@ type World = ReturnType<typeof fakeElectronWorld>;
 /** Bundles main.ts as the app is bundled, with `electron` resolved to the world's fake, and runs it. */
 async function launch(world: World, outDir: string): Promise<void> {
   (globalThis as Record<string, unknown>).__pouwFakeElectron = world.electron;
-  const outfile = path.join(outDir, "electron", "main.js");
+  // Laid out as the app build (dist/electron): the runtime registry names files from there.
+  const outfile = path.join(outDir, "dist", "electron", "main.js");
   await build({
     entryPoints: ["src-main/electron/main.ts"],
     outfile,
@@ -189,7 +190,7 @@ const win = () => {
   if (!w) throw new Error("no window");
   return w;
 };
-const rendererIndex = () => path.join(tmp, "renderer", "index.html");
+const rendererIndex = () => path.join(tmp, "dist", "renderer", "index.html");
 const ourEvent = (url = pathToFileURL(rendererIndex()).href) => ({ sender: win().webContents, senderFrame: { url, parent: null } });
 
 describe("Electron shell wiring (fake electron)", () => {
@@ -207,7 +208,7 @@ describe("Electron shell wiring (fake electron)", () => {
 
   it("creates one locked-down window showing the built renderer", () => {
     expect(win().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-    expect(win().options.webPreferences?.preload).toBe(path.join(tmp, "electron", "preload.cjs"));
+    expect(win().options.webPreferences?.preload).toBe(path.join(tmp, "dist", "electron", "preload.cjs"));
     expect(win().loadedFile).toBe(rendererIndex());
   });
 
@@ -287,7 +288,7 @@ describe("Electron shell whose core cannot open (fake electron)", () => {
   });
 
   it("keeps the window and answers every invoke with the failure on one line", async () => {
-    const event = { sender: failing.windows[0]!.webContents, senderFrame: { url: pathToFileURL(path.join(tmp, "failing", "renderer", "index.html")).href, parent: null } };
+    const event = { sender: failing.windows[0]!.webContents, senderFrame: { url: pathToFileURL(path.join(tmp, "failing", "dist", "renderer", "index.html")).href, parent: null } };
     for (const method of ["getSnapshot", "startMining", "listModels"] as const) {
       const answer = (await failing.handlers.get(ipcChannels.invoke[method])?.(event, {})) as { ok: boolean; error?: { code: string; message: string } };
       expect(answer).toMatchObject({ ok: false, error: { code: "INTERNAL", message: expect.stringMatching(/^the miner did not start: ENOTDIR/) } });
