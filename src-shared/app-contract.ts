@@ -20,6 +20,7 @@ import {
   TaskPage,
   TaskSummary,
   TxResult,
+  UpdateView,
   Wei,
   WalletView,
 } from "./app-views.js";
@@ -81,6 +82,8 @@ export const AppSnapshot = z
     /** Downloads by catalogue id, while running and after (done, error, cancelled) until dismissed. */
     downloads: z.record(z.string(), DownloadView).optional(),
     benchmark: BenchmarkView.optional(),
+    /** Auto-update of the desktop app; absent where there is no updater (headless, a source checkout). */
+    update: UpdateView.optional(),
   })
   .strict();
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
@@ -175,6 +178,10 @@ export const invokeMethods = {
   getTask: { params: z.object({ id: z.string() }).strict(), result: TaskDetail, summary: "One task's whole record." },
   getSamples: { params: NoParams, result: z.array(LiveSample), summary: "Recent hardware readings, oldest first." },
   getLogs: { params: z.object({ level: LogLevel.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), result: z.array(LogLine), summary: "Recent log lines, oldest first." },
+
+  // Auto-update (desktop app); progress arrives in the snapshot's `update`.
+  checkForUpdate: { params: NoParams, result: UpdateView, summary: "Ask the update feed now; a newer release downloads in the background." },
+  installUpdate: { params: NoParams, result: UpdateView, summary: "Restart into the downloaded update once no task is in flight (drains first)." },
 } as const satisfies Record<string, InvokeSpec>;
 
 export const pushChannels = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ModelRole } from "./catalogue.js";
+import { ErrorCode } from "./errors.js";
 import { Fit as FitSchema } from "./fit.js";
 import { HardwareProbe, HardwareSample } from "./hardware.js";
 import { SlotOutcome, TaskState } from "./pouw-states.js";
@@ -206,3 +207,59 @@ export const GasEstimate = z
 export type GasEstimate = z.infer<typeof GasEstimate>;
 export const TxResult = z.object({ txHash: z.string(), amountWei: Wei.optional() }).strict();
 export type TxResult = z.infer<typeof TxResult>;
+
+/**
+ * Auto-update (the desktop app only; the headless miner has none and its snapshot has no `update`):
+ * docs/electron.md, "Updates". Versions are the release's own (semver, as electron-builder writes them).
+ */
+const UpdateVersion = z.string().regex(/^[0-9A-Za-z.+-]+$/, "a version like 1.2.3");
+export const UpdateStatus = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("idle") }).strict(),
+  z.object({ state: z.literal("checking") }).strict(),
+  z.object({ state: z.literal("up-to-date") }).strict(),
+  /** A newer release is out; it downloads at once unless a verified download already waits to be installed. */
+  z.object({ state: z.literal("available"), version: UpdateVersion }).strict(),
+  z
+    .object({
+      state: z.literal("downloading"),
+      version: UpdateVersion,
+      percent: z.number().min(0).max(100),
+      bytesPerSecond: z.number().nonnegative(),
+      transferred: z.number().nonnegative(),
+      total: z.number().nonnegative(),
+    })
+    .strict(),
+  z.object({ state: z.literal("downloaded"), version: UpdateVersion }).strict(),
+  /** Restart asked: waiting for the tasks in flight to finish (the draining stop), then the app restarts into it. */
+  z.object({ state: z.literal("installing"), version: UpdateVersion, waitingFor: z.number().int().nonnegative() }).strict(),
+  z.object({ state: z.literal("error"), code: ErrorCode, message: z.string() }).strict(),
+]);
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
+/** This version failed to open its session twice in a row after an update: how to go back. */
+export const RollbackOffer = z
+  .object({
+    version: UpdateVersion,
+    previousVersion: UpdateVersion,
+    /** One line saying so and what to do. */
+    message: z.string(),
+    /** The previous version's installer, kept on this computer. */
+    installerPath: z.string().optional(),
+    /** Where the previous version can be downloaded again, when no installer was kept. */
+    url: z.string().optional(),
+  })
+  .strict();
+export type RollbackOffer = z.infer<typeof RollbackOffer>;
+
+export const UpdateView = z
+  .object({
+    currentVersion: UpdateVersion,
+    status: UpdateStatus,
+    /** A verified download waiting to be installed; kept through later checks and failed downloads. */
+    ready: z.object({ version: UpdateVersion }).strict().optional(),
+    checkedAt: Millis.optional(),
+    nextCheckAt: Millis.optional(),
+    rollback: RollbackOffer.optional(),
+  })
+  .strict();
+export type UpdateView = z.infer<typeof UpdateView>;

@@ -43,6 +43,8 @@ const handlers: Handlers = {
   getTask: (core, p) => core.getTask(p),
   getSamples: (core, p) => core.getSamples(p),
   getLogs: (core, p) => core.getLogs(p),
+  checkForUpdate: (core, p) => core.checkForUpdate(p),
+  installUpdate: (core, p) => core.installUpdate(p),
 };
 
 function run<M extends InvokeMethod>(core: MainCore, method: M, params: ParsedParams<M>): Promise<InvokeResult<M>> {

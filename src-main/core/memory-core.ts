@@ -9,6 +9,7 @@ import { LivePushes } from "./live-pushes.js";
 import { LogBuffer } from "./log-buffer.js";
 import { findTask, liveTasks, queryTasks } from "./task-queries.js";
 import type { MainCore } from "./types.js";
+import { noUpdater } from "../update/no-updater.js";
 
 export interface MemoryCoreOptions {
   appVersion: string;
@@ -97,6 +98,7 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
   log("info", "in-memory preview core started: no chain, no worker");
 
   return {
+    ...noUpdater,
     getSnapshot: () => ({ rev, snapshot }),
     onPatch: (listener) => pushes.subscribe("patch", listener),
     subscribe: (channel, listener) => pushes.subscribe(channel, listener),

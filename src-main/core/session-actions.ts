@@ -12,6 +12,7 @@ import type { SessionMiner } from "./session-miner.js";
 import type { SessionState } from "./session-state.js";
 import { findTask, queryTasks, withModelName } from "./task-queries.js";
 import type { CoreActions, MiningCore } from "./types.js";
+import { noUpdater } from "../update/no-updater.js";
 
 type Actions = CoreActions & Omit<MiningCore, "getSnapshot" | "onPatch" | "close">;
 
@@ -39,6 +40,8 @@ export function sessionActions(deps: {
   const estimateDeclaration = async (): Promise<Declaration> => state.declaration().catch(() => ({ models: ["0x" + "00".repeat(32)], speed: 1 }));
 
   return {
+    // The desktop shell wraps the session with its updater (src-main/update/updating-core.ts).
+    ...noUpdater,
     startMining: () => miner.startMining(),
     stopMining: (params) => miner.stopMining(params),
     getSettings: () => state.settings.get(),

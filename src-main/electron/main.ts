@@ -7,6 +7,7 @@ import { appDataDir } from "../paths.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { openSettings } from "../settings/store.js";
+import { withAutoUpdate } from "./auto-update.js";
 import { installAppMenu } from "./app-menu.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
 import { powerMonitorIdleSource } from "./idle-source.js";
@@ -88,7 +89,7 @@ function whenOpen(core: MainCore, tray: ReturnType<typeof createTray>): void {
 function start(): void {
   installAppMenu(Menu, app);
   lockDownSession(session.defaultSession, origin);
-  const core = openCore();
+  const core = withAutoUpdate(openCore);
   const unregister = registerIpc(core, origin, () => (mainWindow ? [mainWindow] : []));
   const withCore = (use: (c: MainCore) => unknown) => void core.then(use, () => undefined);
   const tray = createTray(files.resourcesDir, {
