@@ -76,9 +76,8 @@ function startUpdates(core: MainCore, store: UpdateStore, version: string, rollb
   autoUpdater.autoInstallOnAppQuit = true;
   // verifyUpdateCodeSignature stays electron-updater's own: on Windows the installer must be signed
   // by app-update.yml's publisherName; macOS's Squirrel.Mac checks the code signature itself.
+  // electron-updater logs its own "error" events through this logger; the promises carry them to the Updater.
   autoUpdater.logger = { info: () => undefined, warn: (m: unknown) => log("warn", firstLine(String(m))), error: (m: unknown) => log("error", firstLine(String(m))) };
-  // An "error" event with no listener would throw; the promises carry the errors to the Updater.
-  autoUpdater.on("error", () => undefined);
   const updater = new Updater({
     backend: electronUpdaterBackend(autoUpdater, store, log),
     currentVersion: version,
