@@ -70,6 +70,8 @@ const env = {
   POUW_PACKAGED_APP: extracted.appRoot,
   POUW_IPC_CHANNELS: JSON.stringify(ipcChannels.invoke),
   POUW_DATA_DIR: path.join(work, "data"),
+  // A packaged app on Linux writes its autostart entry here: never into this machine's own.
+  XDG_CONFIG_HOME: path.join(work, "xdg-config"),
   POUW_CATALOGUE: catalogue.cataloguePath,
   POUW_MODELS_DIR: path.join(work, "models"),
   POUW_PACKAGE_CHECK_MODEL_ID: catalogue.id,
