@@ -1,6 +1,6 @@
 import { formatEther, parseEther } from "ethers";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
-import { applyPatch } from "../../src-shared/json-patch.js";
+import { followSnapshot } from "./follow-snapshot.js";
 import type { MiningCore } from "./types.js";
 
 /**
@@ -142,21 +142,13 @@ export function formatAmount(wei: bigint): string {
  * patch does not follow on) and hands each state to a Notifier. Returns the stop function.
  */
 export function watchForNotices(core: Pick<MiningCore, "getSnapshot" | "onPatch">, options: NotifierOptions): () => void {
-  let { rev, snapshot } = core.getSnapshot();
-  const notifier = new Notifier(snapshot, options);
-  const off = core.onPatch((patch) => {
-    if (patch.rev <= rev) return;
-    try {
-      if (patch.rev !== rev + 1) throw new Error("missed a patch");
-      snapshot = applyPatch(snapshot, patch.ops);
-      rev = patch.rev;
-    } catch {
-      ({ rev, snapshot } = core.getSnapshot());
-    }
-    notifier.observe(snapshot);
+  let notifier: Notifier | undefined;
+  const off = followSnapshot(core, (snapshot) => {
+    if (notifier) notifier.observe(snapshot);
+    else notifier = new Notifier(snapshot, options);
   });
   return () => {
     off();
-    notifier.close();
+    notifier?.close();
   };
 }

@@ -1,5 +1,5 @@
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
-import { applyPatch } from "../../src-shared/json-patch.js";
+import { followSnapshot } from "../core/follow-snapshot.js";
 import type { MiningCore } from "../core/types.js";
 
 /** Electron's powerSaveBlocker as far as this uses it: start returns an id that stop takes. */
@@ -29,27 +29,14 @@ export function taskInFlight(s: Pick<AppSnapshot, "mining" | "tasks">, nowMs: nu
  * patches (re-reading the snapshot when one does not follow on), as the notifier does.
  */
 export function keepAwakeWhileBusy(core: Pick<MiningCore, "getSnapshot" | "onPatch">, blocker: SleepBlocker, now: () => number = Date.now): () => void {
-  let { rev, snapshot } = core.getSnapshot();
   let id: number | undefined;
-  const decide = (): void => {
+  const off = followSnapshot(core, (snapshot) => {
     const busy = taskInFlight(snapshot, now());
     if (busy && id === undefined) id = blocker.start();
     else if (!busy && id !== undefined) {
       blocker.stop(id);
       id = undefined;
     }
-  };
-  decide();
-  const off = core.onPatch((patch) => {
-    if (patch.rev <= rev) return;
-    try {
-      if (patch.rev !== rev + 1) throw new Error("missed a patch");
-      snapshot = applyPatch(snapshot, patch.ops);
-      rev = patch.rev;
-    } catch {
-      ({ rev, snapshot } = core.getSnapshot());
-    }
-    decide();
   });
   return () => {
     off();
