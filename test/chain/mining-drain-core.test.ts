@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
@@ -51,6 +53,11 @@ const slot = async (taskId: bigint) => (await readSlots(tasks(), taskId, 1))[0]!
 const record = (taskId: bigint) => core.taskRecords().find((r) => r.taskId === taskId.toString() && r.slot === 0);
 const ended = (taskId: bigint) => record(taskId)?.states.at(-1)?.state === "End";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Whether the engine's write-ahead journal holds this task's output (read from its file, as a restart would). */
+const outputJournaled = (taskId: bigint) =>
+  readdirSync(env!.dataDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith("journal.jsonl"))
+    .some((f) => readFileSync(path.join(env!.dataDir, f), "utf8").split("\n").some((l) => l.includes('"action":"output"') && l.includes(`"taskId":"${taskId}"`)));
 const reputation = async () => {
   const r = await connectProtocol(net.deployment, provider).nodePool.read<{ completed: bigint; timedOut: bigint }>("reputation", core.address);
   return { completed: Number(r.completed), timedOut: Number(r.timedOut) };
@@ -131,7 +138,8 @@ describe("stopping the miner with a task in flight", () => {
     expect(await core.stopMining({ force: true })).toEqual({ state: "stopped", reason: "Stopped by you: 1 task in flight was abandoned" });
     // The generation under way finishes (its output is journaled), but nothing more is sent.
     release();
-    await sleep(1_500);
+    await waitFor(`task ${taskId}'s output in the journal`, () => outputJournaled(taskId), 20_000);
+    await sleep(500);
     expect((await slot(taskId)).status).toBe("Acked");
     expect((await taskCallsFrom(net, core.address, from)).calls.get(`precommit:${taskId}`)).toBeUndefined();
 
