@@ -67,12 +67,24 @@ export function withAutoUpdate(open: () => Promise<MainCore>): Promise<MainCore>
   );
 }
 
+let holdQuit: ((quitAnyway: () => void) => boolean) | undefined;
+
+/**
+ * Asked by the shell's before-quit: true when the quit waits for the tasks in flight to finish
+ * before a downloaded update installs (the app then quits and installs without starting again;
+ * `quitAnyway` is called if the drain ends without installing). False: quit now.
+ */
+export function holdQuitForUpdate(quitAnyway: () => void): boolean {
+  return holdQuit?.(quitAnyway) ?? false;
+}
+
 function startUpdates(core: MainCore, store: UpdateStore, version: string, rollback: RollbackOffer | undefined): MainCore {
   const { autoUpdater } = electronUpdater;
   // The Updater starts the download itself right after a check finds a release (so it can keep a
   // verified download and cancel), and installs on the user's click after the drain.
   autoUpdater.autoDownload = false;
-  // Quitting with a verified update installs it silently once the app has closed (no restart).
+  // Quitting with a verified update and no task in flight installs it once the app has closed (no
+  // restart); with a task in flight the quit first waits for the drain (holdQuitForUpdate).
   autoUpdater.autoInstallOnAppQuit = true;
   // verifyUpdateCodeSignature stays electron-updater's own: on Windows the installer must be signed
   // by app-update.yml's publisherName; macOS's Squirrel.Mac checks the code signature itself.
@@ -86,6 +98,7 @@ function startUpdates(core: MainCore, store: UpdateStore, version: string, rollb
     log,
   });
   const wrapped = withUpdates(core, updater);
+  holdQuit = (quitAnyway) => updater.holdQuit(quitAnyway);
   updater.start();
   return wrapped;
 }

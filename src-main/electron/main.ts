@@ -7,7 +7,7 @@ import { appDataDir } from "../paths.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { openSettings } from "../settings/store.js";
-import { withAutoUpdate } from "./auto-update.js";
+import { holdQuitForUpdate, withAutoUpdate } from "./auto-update.js";
 import { installAppMenu } from "./app-menu.js";
 import { createFrame, guardWebContents, lockDownSession } from "./create-window.js";
 import { powerMonitorIdleSource } from "./idle-source.js";
@@ -110,7 +110,18 @@ function start(): void {
     },
   );
 
-  app.on("before-quit", () => {
+  // Quitting with a downloaded update and a task in flight: the window goes, the drain finishes
+  // the tasks, then the app quits and installs. A second quit meanwhile quits at once.
+  let quitHeld = false;
+  app.on("before-quit", (event) => {
+    const release = () => ((quitHeld = true), app.quit());
+    if (!quitHeld && holdQuitForUpdate(release)) {
+      quitHeld = true;
+      event.preventDefault();
+      mainWindow?.hide();
+      tray.update({ state: "stopping", reason: "Finishing the tasks in flight, then installing the update and quitting…" });
+      return;
+    }
     quitting = true;
     unregister();
     stopNotices?.();

@@ -32,8 +32,11 @@ export interface UpdateBackend {
    * promise rejects (CHECKSUM_MISMATCH), leaving any earlier verified download as it was.
    */
   download(release: UpdateRelease, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<string>;
-  /** Quits the app and installs the verified file; the app restarts into the new version. */
-  install(file: string, release: UpdateRelease): void | Promise<void>;
+  /**
+   * Quits the app and installs the verified file; the app starts again in the new version, unless
+   * the user was quitting (`restart: false`).
+   */
+  install(file: string, release: UpdateRelease, opts?: { restart?: boolean }): void | Promise<void>;
   /**
    * Whether a verified download survives a later download of a newer release that fails. False
    * for electron-updater, which keeps one pending update and clears it when the next one starts:

@@ -73,9 +73,9 @@ export function electronUpdaterBackend(
       }
     },
 
-    install() {
-      // Not silent, and the app starts again once the installer is done.
-      updater.quitAndInstall(false, true);
+    install(_file, _release, opts) {
+      // Not silent; the app starts again once the installer is done unless the user was quitting.
+      updater.quitAndInstall(false, opts?.restart ?? true);
     },
   };
 }

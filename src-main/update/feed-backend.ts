@@ -52,7 +52,7 @@ export interface FeedBackendOptions {
   currentVersion: string;
   store: UpdateStore;
   /** Runs the verified installer (quitting the app); the Electron shell has electron-updater do it. */
-  install(file: string, release: UpdateRelease): void | Promise<void>;
+  install(file: string, release: UpdateRelease, opts?: { restart?: boolean }): void | Promise<void>;
   platform?: "linux" | "win32" | "darwin";
   arch?: string;
 }
@@ -161,7 +161,7 @@ export class FeedBackend implements UpdateBackend {
     }
   }
 
-  install(file: string, release: UpdateRelease): void | Promise<void> {
-    return this.o.install(file, release);
+  install(file: string, release: UpdateRelease, opts?: { restart?: boolean }): void | Promise<void> {
+    return this.o.install(file, release, opts);
   }
 }

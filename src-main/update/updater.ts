@@ -50,6 +50,7 @@ export class Updater {
   private cancelInstall: (() => void) | undefined;
   private timer: unknown;
   private stopped = false;
+  private quitting = false;
 
   constructor(private readonly o: UpdaterOptions) {
     this.view = { currentVersion: o.currentVersion, status: { state: "idle" }, ...(o.rollback ? { rollback: o.rollback } : {}) };
@@ -101,6 +102,24 @@ export class Updater {
     this.downloading?.controller.abort();
     this.installing = this.runInstall(ready).finally(() => (this.installing = undefined));
     return this.view;
+  }
+
+  /**
+   * The user quits with a verified update and a task in flight: the quit is held (true) while the
+   * draining stop finishes the tasks, then the app quits and installs without starting again. With
+   * no task in flight, or no update, the quit goes on at once (false) — a ready update is then
+   * installed by the backend as the app closes. A second quit while holding goes on at once too.
+   */
+  holdQuit(quitAnyway: () => void): boolean {
+    const ready = this.ready;
+    if (!ready || this.stopped || this.quitting) return false;
+    if (this.o.session.tasksInFlight() === 0) return false;
+    this.quitting = true;
+    this.downloading?.controller.abort();
+    // A "Restart to update" already waiting for the drain goes on as it was (it restarts after).
+    const install = this.installing ?? this.runInstall(ready, { restart: false, notInstalled: quitAnyway });
+    this.installing = install.finally(() => (this.installing = undefined));
+    return true;
   }
 
   /** Resolves when no check or download is under way (tests, and the end of a session). */
@@ -171,7 +190,7 @@ export class Updater {
     this.downloading = { controller, done };
   }
 
-  private async runInstall(ready: Ready): Promise<void> {
+  private async runInstall(ready: Ready, opts: { restart?: boolean; notInstalled?: () => void } = {}): Promise<void> {
     const { version } = ready.release;
     const gate = this.o.session;
     this.setStatus({ state: "installing", version, waitingFor: gate.tasksInFlight() });
@@ -179,11 +198,13 @@ export class Updater {
     if (outcome !== "idle") {
       if (outcome === "resumed") this.log("info", `update ${version} put off: mining was started again`);
       if (!this.stopped && this.view.status.state === "installing") this.setStatus({ state: "downloaded", version });
+      // A quit held for the drain still quits.
+      opts.notInstalled?.();
       return;
     }
     try {
       this.log("info", `installing update ${version}`);
-      await this.o.backend.install(ready.file, ready.release);
+      await this.o.backend.install(ready.file, ready.release, { restart: opts.restart ?? true });
     } catch (err) {
       this.fail(err);
     }

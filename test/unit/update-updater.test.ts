@@ -18,6 +18,7 @@ class FakeBackend implements UpdateBackend {
   checkError: Error | undefined;
   downloads: Array<{ release: UpdateRelease; signal: AbortSignal; onProgress: (p: DownloadProgress) => void; resolve: (file: string) => void; reject: (err: unknown) => void }> = [];
   installs: string[] = [];
+  restarts: boolean[] = [];
 
   async check(): Promise<UpdateRelease | undefined> {
     this.checks += 1;
@@ -30,8 +31,9 @@ class FakeBackend implements UpdateBackend {
       signal.addEventListener("abort", () => reject(new PouwError("CANCELLED", "cancelled")));
     });
   }
-  install(file: string): void {
+  install(file: string, _release: UpdateRelease, opts?: { restart?: boolean }): void {
     this.installs.push(file);
+    this.restarts.push(opts?.restart ?? true);
   }
 }
 
@@ -144,6 +146,44 @@ describe("Updater", () => {
     session.finishTask();
     session.set({ mining: { state: "stopped", reason: "Stopped by you" } });
     await vi.waitFor(() => expect(backend.installs).toEqual(["/data/updates/1.1.0/app"]));
+  });
+
+  it("holds a quit with a task in flight until the drain ends, then installs without starting again", async () => {
+    const session = fakeSession({ state: "mining", reason: "Serving" }, 1);
+    const u = new Updater({ backend, currentVersion: "1.0.0", session: session.gate });
+    let quitAnyway = 0;
+    // No update yet: nothing holds the quit.
+    expect(u.holdQuit(() => quitAnyway++)).toBe(false);
+    await downloaded(u);
+    expect(u.holdQuit(() => quitAnyway++)).toBe(true);
+    await vi.waitFor(() => expect(session.stops).toEqual([{ force: false }]));
+    // A second quit while holding is not held again: the shell quits at once.
+    expect(u.holdQuit(() => quitAnyway++)).toBe(false);
+    expect(backend.installs).toEqual([]);
+    session.finishTask();
+    session.set({ mining: { state: "stopped", reason: "Stopped by you" } });
+    await vi.waitFor(() => expect(backend.installs).toEqual(["/data/updates/1.1.0/app"]));
+    expect(backend.restarts).toEqual([false]);
+    expect(quitAnyway).toBe(0);
+  });
+
+  it("lets a quit go at once with no task in flight, and quits anyway when the held drain ends without installing", async () => {
+    const idle = fakeSession({ state: "mining", reason: "Serving" }, 0);
+    const u = new Updater({ backend, currentVersion: "1.0.0", session: idle.gate });
+    await downloaded(u);
+    expect(u.holdQuit(() => undefined)).toBe(false);
+    expect(idle.stops).toEqual([]);
+
+    const busy = fakeSession({ state: "mining", reason: "Serving" }, 1);
+    const held = new Updater({ backend, currentVersion: "1.0.0", session: busy.gate });
+    await downloaded(held);
+    let quitAnyway = 0;
+    expect(held.holdQuit(() => quitAnyway++)).toBe(true);
+    await vi.waitFor(() => expect(busy.gate.miningState()).toBe("stopping"));
+    // The user starts mining again from the tray: no install, but the quit they asked for happens.
+    busy.set({ mining: { state: "mining", reason: "Serving" } });
+    await vi.waitFor(() => expect(quitAnyway).toBe(1));
+    expect(backend.installs).toEqual([]);
   });
 
   it("joins a drain already under way instead of forcing it", async () => {
