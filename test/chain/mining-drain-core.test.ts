@@ -19,8 +19,11 @@ let provider: JsonRpcProvider;
 let net: DevnetView;
 const fake = new FakeInference();
 let gate: { promise: Promise<void>; open: () => void } | undefined;
+/** Generations that reached the gate: the engine has started them (they wait for `release`). */
+let atGate = 0;
 const inference: Inference = {
   generate: async (req, signal) => {
+    atGate++;
     await gate?.promise;
     return fake.generate(req, signal);
   },
@@ -66,8 +69,11 @@ const reputation = async () => {
 /** A task acked by this miner whose generation is held; returns it and the function that lets it go. */
 async function taskInFlight(): Promise<{ taskId: bigint; release: () => void }> {
   const release = holdNextGeneration();
+  const before = atGate;
   const taskId = await requestTask(net, core.modelId);
   await waitFor(`task ${taskId} to be acked`, async () => (await slot(taskId)).status === "Acked", 10_000);
+  // Acked on chain is not yet in flight here: wait until its generation has started (held at the gate).
+  await waitFor(`task ${taskId}'s generation to start`, () => atGate > before, 10_000);
   return { taskId, release };
 }
 
