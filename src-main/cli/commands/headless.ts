@@ -61,7 +61,7 @@ export const headlessCommand: CommandSpec = {
     // Built first when missing or older than its sources: never a "not built" page.
     const staticDir = await ensureDashboard(runtimeFiles(), {
       signal: ctx.signal,
-      onBuild: () => ctx.stderr.write("Building the dashboard (first start after a change)…\n"),
+      onBuild: () => ctx.stderr.write("Building the dashboard (not built yet, or older than its sources)…\n"),
     });
     try {
       await runHeadless({
