@@ -3,6 +3,7 @@ import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import type { HardwareReport, LogLevel, SetupStepName } from "../../src-shared/app-views.js";
 import { toErrorShape } from "../../src-shared/errors.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { Inference } from "../miner/inference.js";
 import { defaultCataloguePath, loadCatalogue } from "../models/catalogue-file.js";
 import { modelsDir as defaultModelsDir } from "../paths.js";
@@ -21,7 +22,6 @@ import { sessionActions } from "./session-actions.js";
 import { SessionMiner } from "./session-miner.js";
 import { SessionState } from "./session-state.js";
 import { SetupProgress } from "./setup-state.js";
-import { SnapshotHub } from "./snapshot-builder.js";
 import type { MainCore } from "./types.js";
 import { WalletActions, type PasswordKeeper } from "./wallet-actions.js";
 

@@ -1,5 +1,5 @@
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
-import { applyPatch } from "../../src-shared/json-patch.js";
+import { SnapshotCopy } from "../../src-shared/snapshot-hub.js";
 import type { MiningCore } from "./types.js";
 
 /**
@@ -7,17 +7,14 @@ import type { MiningCore } from "./types.js";
  * (re-read whole when a patch does not follow on from the last one). Returns the stop function.
  */
 export function followSnapshot(core: Pick<MiningCore, "getSnapshot" | "onPatch">, onState: (snapshot: AppSnapshot) => void): () => void {
-  let { rev, snapshot } = core.getSnapshot();
-  onState(snapshot);
+  const copy = new SnapshotCopy();
+  copy.take(core.getSnapshot());
+  onState(copy.current()!.snapshot);
   return core.onPatch((patch) => {
-    if (patch.rev <= rev) return;
-    try {
-      if (patch.rev !== rev + 1) throw new Error("missed a patch");
-      snapshot = applyPatch(snapshot, patch.ops);
-      rev = patch.rev;
-    } catch {
-      ({ rev, snapshot } = core.getSnapshot());
-    }
-    onState(snapshot);
+    const outcome = copy.apply(patch);
+    if (outcome === "ignored") return;
+    // Taken from the core just now, so never older than the stale copy was.
+    if (outcome === "stale") copy.take(core.getSnapshot());
+    onState(copy.current()!.snapshot);
   });
 }

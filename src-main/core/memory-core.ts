@@ -1,8 +1,8 @@
 import { HDNodeWallet } from "ethers";
-import type { AppSnapshot, ModelListEntry, PatchMessage } from "../../src-shared/app-contract.js";
+import type { ModelListEntry } from "../../src-shared/app-contract.js";
 import type { LogLevel, SetupState } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { diff } from "../../src-shared/json-patch.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import type { SettingsStore } from "../settings/store.js";
 import { LivePushes } from "./live-pushes.js";
@@ -33,11 +33,10 @@ const NO_WORKER = "the in-memory preview core has no worker: run the app session
  * or the worker fails with a code and says why.
  */
 export function createMemoryCore(options: MemoryCoreOptions): MainCore {
-  let rev = 0;
   const records = options.records ?? [];
   let models = options.models ?? [];
   const initialSetup: SetupState = { done: [], complete: false, wallet: "none" };
-  let snapshot: AppSnapshot = {
+  const hub = new SnapshotHub({
     appVersion: options.appVersion,
     mining: { state: "stopped", reason: "Mining has not been started" },
     network: { name: "devnet", connected: false },
@@ -46,8 +45,9 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     settings: options.settings.get(),
     ...(options.firstRun ? { setup: initialSetup } : {}),
     downloads: {},
-  };
+  });
   const pushes = new LivePushes();
+  hub.subscribe((p) => pushes.emit("patch", p));
   const logs = new LogBuffer(500);
   let wallet: { signer: HDNodeWallet; password: string; phraseShown: boolean } | undefined;
 
@@ -56,22 +56,14 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     logs.push(line);
     pushes.emit("log", line);
   };
-  const commit = (next: AppSnapshot): void => {
-    const ops = diff(snapshot, next);
-    snapshot = next;
-    if (ops.length === 0) return;
-    rev += 1;
-    const message: PatchMessage = { rev, ops };
-    pushes.emit("patch", message);
-  };
   let setup = initialSetup;
   const setSetup = (change: (s: SetupState) => SetupState): SetupState => {
     setup = change(setup);
-    if (options.firstRun) commit({ ...snapshot, setup });
+    if (options.firstRun) hub.update((s) => ({ ...s, setup }));
     return setup;
   };
   const markDone = (s: SetupState, step: SetupState["done"][number]): SetupState => (s.done.includes(step) ? s : { ...s, done: [...s.done, step] });
-  const unsubscribeSettings = options.settings.onChange((settings) => commit({ ...snapshot, settings }));
+  const unsubscribeSettings = options.settings.onChange((settings) => hub.update((s) => ({ ...s, settings })));
   const needWallet = (password: string) => {
     if (!wallet) throw new PouwError("NOT_FOUND", "no wallet yet — create or import one first");
     if (password !== wallet.password) throw new PouwError("WRONG_PASSWORD", "wrong wallet password");
@@ -80,7 +72,7 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
   const adoptWallet = (signer: HDNodeWallet, password: string, phraseShown: boolean) => {
     if (wallet) throw new PouwError("INVALID_PARAMS", "a wallet already exists; it is never overwritten");
     wallet = { signer, password, phraseShown };
-    commit({ ...snapshot, walletAddress: signer.address });
+    hub.update((s) => ({ ...s, walletAddress: signer.address }));
     setSetup((s) => markDone({ ...s, wallet: "unlocked" }, "wallet"));
     log("info", `in-memory wallet ${signer.address} (not saved anywhere)`);
     return { address: signer.address };
@@ -93,26 +85,26 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
   const setModels = (next: ModelListEntry[]) => {
     models = next;
     const active = models.find((m) => m.active);
-    commit({ ...snapshot, ...(active ? { activeModelId: active.id } : {}) });
+    hub.update((s) => ({ ...s, ...(active ? { activeModelId: active.id } : {}) }));
   };
   log("info", "in-memory preview core started: no chain, no worker");
 
   return {
     ...noUpdater,
-    getSnapshot: () => ({ rev, snapshot }),
+    getSnapshot: () => hub.message(),
     onPatch: (listener) => pushes.subscribe("patch", listener),
     subscribe: (channel, listener) => pushes.subscribe(channel, listener),
     async startMining() {
-      if (snapshot.mining.state === "mining") return snapshot.mining;
-      commit({ ...snapshot, mining: { state: "starting", reason: "Starting" } });
-      commit({ ...snapshot, mining: { state: "mining", reason: SIMULATED } });
+      if (hub.current().mining.state === "mining") return hub.current().mining;
+      hub.update((s) => ({ ...s, mining: { state: "starting", reason: "Starting" } }));
+      hub.update((s) => ({ ...s, mining: { state: "mining", reason: SIMULATED } }));
       log("info", "mining started (simulated)");
-      return snapshot.mining;
+      return hub.current().mining;
     },
     async stopMining() {
-      commit({ ...snapshot, mining: { state: "stopped", reason: "Stopped by you" } });
+      hub.update((s) => ({ ...s, mining: { state: "stopped", reason: "Stopped by you" } }));
       log("info", "mining stopped");
-      return snapshot.mining;
+      return hub.current().mining;
     },
     getSettings: () => options.settings.get(),
     async updateSettings(update) {
@@ -161,7 +153,7 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
       // Only a flag flips: the preview never touches the network or the disk.
       model(id);
       setModels(models.map((m) => (m.id === id ? { ...m, installed: true } : m)));
-      commit({ ...snapshot, downloads: { ...snapshot.downloads, [id]: { state: "done", progress: { stage: "simulated", fraction: 1 } } } });
+      hub.update((s) => ({ ...s, downloads: { ...s.downloads, [id]: { state: "done", progress: { stage: "simulated", fraction: 1 } } } }));
       return { started: true };
     },
     async cancelDownload({ id }) {
@@ -199,6 +191,7 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     },
     async close() {
       unsubscribeSettings();
+      hub.clear();
       pushes.clear();
     },
   };

@@ -18,7 +18,8 @@ import { drainBoundMs, MiningDrain } from "./mining-drain.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
 import { ModelRest } from "./model-rest.js";
-import { earningsOf, rewardBaseline, SnapshotHub, taskSummaries } from "./snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
+import { earningsOf, rewardBaseline, taskSummaries } from "./snapshot-builder.js";
 import type { MiningCore } from "./types.js";
 
 export interface MinerCoreOptions {

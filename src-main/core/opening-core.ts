@@ -1,8 +1,8 @@
-import { invokeMethodNames, type AppSnapshot, type InvokeMethod, type PatchMessage, type SnapshotMessage } from "../../src-shared/app-contract.js";
+import { invokeMethodNames, type AppSnapshot, type InvokeMethod, type PatchMessage } from "../../src-shared/app-contract.js";
 import { PouwError, toErrorShape, type ErrorShape } from "../../src-shared/errors.js";
 import { defaultSettings, type Settings } from "../../src-shared/settings-schema.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { LivePushes, liveChannelNames } from "./live-pushes.js";
-import { SnapshotHub } from "./snapshot-builder.js";
 import type { MainCore } from "./types.js";
 
 /** What the placeholder snapshot shows before the core is there. */
@@ -38,38 +38,31 @@ type Forwarded = Exclude<InvokeMethod, "getSnapshot" | "getSettings">;
 /**
  * `open` gets `stage(reason)` to say what it is doing now. Patches keep one revision line across the
  * switch: the real core's snapshot arrives as one patch on top of the placeholder's, and the real
- * core's later patches are renumbered after it, so a client never sees its copy go backwards.
+ * core's later patches are taken on by this core's own hub, so a client never sees its copy go backwards.
  */
 export function openingCore<C extends MainCore>(view: OpeningView, open: (stage: (reason: string) => void) => Promise<C>): OpeningCore<C> {
   const pushes = new LivePushes();
-  const placeholder = new SnapshotHub(startingSnapshot(view));
-  placeholder.subscribe((p) => pushes.emit("patch", p));
-  let real: { core: C; offset: number } | undefined;
+  const hub = new SnapshotHub(startingSnapshot(view));
+  hub.subscribe((p) => pushes.emit("patch", p));
+  let real: C | undefined;
   let failure: ErrorShape | undefined;
 
   const stage = (reason: string): void => {
-    if (!real && !failure) placeholder.update((s) => ({ ...s, mining: { state: "starting", reason } }));
+    if (!real && !failure) hub.update((s) => ({ ...s, mining: { state: "starting", reason } }));
   };
   const opened = Promise.resolve().then(() => open(stage));
   opened.then(
     (core) => {
-      const first = core.getSnapshot();
-      placeholder.update(() => first.snapshot);
-      const offset = placeholder.message().rev - first.rev;
-      real = { core, offset };
-      placeholder.clear();
+      hub.update(() => core.getSnapshot().snapshot);
+      real = core;
       for (const channel of liveChannelNames) {
-        core.subscribe(channel, (payload) =>
-          channel === "patch"
-            ? pushes.emit("patch", { ...(payload as PatchMessage), rev: (payload as PatchMessage).rev + offset })
-            : pushes.emit(channel, payload as never),
-        );
+        core.subscribe(channel, (payload) => (channel === "patch" ? hub.apply((payload as PatchMessage).ops) : pushes.emit(channel, payload as never)));
       }
     },
     (err: unknown) => {
       failure = openFailure(err);
       const reason = failure.message;
-      placeholder.update((s) => ({ ...s, mining: { state: "error", reason } }));
+      hub.update((s) => ({ ...s, mining: { state: "error", reason } }));
     },
   );
 
@@ -90,12 +83,8 @@ export function openingCore<C extends MainCore>(view: OpeningView, open: (stage:
   return {
     ...(forwarded as unknown as Pick<MainCore, Forwarded>),
     opened,
-    getSnapshot: (): SnapshotMessage => {
-      if (!real) return placeholder.message();
-      const m = real.core.getSnapshot();
-      return { rev: m.rev + real.offset, snapshot: m.snapshot };
-    },
-    getSettings: () => (real ? real.core.getSettings() : placeholder.current().settings),
+    getSnapshot: () => hub.message(),
+    getSettings: () => (real ? real.getSettings() : hub.current().settings),
     onPatch: (listener) => pushes.subscribe("patch", listener),
     subscribe: (channel, listener) => pushes.subscribe(channel, listener),
     close: () =>

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { BenchmarkResultView, HardwareReport, LogLevel, RegistrationView, WalletView } from "../../src-shared/app-views.js";
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
+import type { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { modelIdOf, readTask } from "../chain/task-views.js";
 import type { SettingsStore } from "../settings/store.js";
 import type { OpenedNetwork } from "./bootstrap-network.js";
@@ -13,7 +14,6 @@ import { modelNameOf } from "./miner-core.js";
 import { benchmarkView, type ActiveModel, type ModelActions } from "./model-actions.js";
 import { declaredSpeed } from "./model-inference.js";
 import type { SetupProgress } from "./setup-state.js";
-import type { SnapshotHub } from "./snapshot-builder.js";
 import { modelNamesById, type ModelNames } from "./task-queries.js";
 import type { WalletActions } from "./wallet-actions.js";
 

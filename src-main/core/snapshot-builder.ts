@@ -1,5 +1,4 @@
-import type { AppSnapshot, Earnings, PatchMessage, SnapshotMessage, TaskSummary } from "../../src-shared/app-contract.js";
-import { diff } from "../../src-shared/json-patch.js";
+import type { Earnings, TaskSummary } from "../../src-shared/app-contract.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 
 /**
@@ -38,39 +37,4 @@ export function earningsOf(records: readonly TaskRecord[], baseline: ReadonlyMap
     if (r.outcome === "Completed") completed++;
   }
   return { totalWei: total.toString(), sessionWei: session.toString(), tasksCompleted: completed };
-}
-
-/** Holds the snapshot and its revision; every change becomes one patch sent to every listener. */
-export class SnapshotHub {
-  private rev = 0;
-  private readonly listeners = new Set<(patch: PatchMessage) => void>();
-
-  constructor(private snapshot: AppSnapshot) {}
-
-  current(): AppSnapshot {
-    return this.snapshot;
-  }
-
-  message(): SnapshotMessage {
-    return { rev: this.rev, snapshot: this.snapshot };
-  }
-
-  update(change: (s: AppSnapshot) => AppSnapshot): void {
-    const next = change(this.snapshot);
-    const ops = diff(this.snapshot, next);
-    this.snapshot = next;
-    if (ops.length === 0) return;
-    this.rev += 1;
-    const message: PatchMessage = { rev: this.rev, ops };
-    for (const listener of this.listeners) listener(message);
-  }
-
-  subscribe(listener: (patch: PatchMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  clear(): void {
-    this.listeners.clear();
-  }
 }

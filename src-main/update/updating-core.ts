@@ -1,6 +1,6 @@
-import { invokeMethodNames, type InvokeMethod, type PatchMessage, type SnapshotMessage } from "../../src-shared/app-contract.js";
-import type { UpdateView } from "../../src-shared/app-views.js";
-import { diff, type PatchOp } from "../../src-shared/json-patch.js";
+import { invokeMethodNames, type InvokeMethod, type PatchMessage } from "../../src-shared/app-contract.js";
+import type { PatchOp } from "../../src-shared/json-patch.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { LivePushes, liveChannelNames } from "../core/live-pushes.js";
 import type { MainCore } from "../core/types.js";
 import type { Updater } from "./updater.js";
@@ -10,35 +10,26 @@ type Forwarded = Exclude<InvokeMethod, "getSnapshot" | "getSettings" | "checkFor
 /**
  * The app session with its updater: the snapshot gains `update`, each change of the updater's view
  * is one more patch, and checkForUpdate / installUpdate go to the updater. Patches keep one revision
- * line: the session's are renumbered after the updater's, so a client never sees a gap.
+ * line: this wrapper's own hub takes on the session's patches and the updater's changes alike.
  */
 export function withUpdates(core: MainCore, updater: Updater): MainCore {
   const pushes = new LivePushes();
-  let shown: UpdateView = updater.current();
-  // Revisions: the session's last forwarded patch, plus one for every updater patch so far.
-  let innerRev = core.getSnapshot().rev;
-  let offset = 0;
+  const inner = core.getSnapshot();
+  const hub = new SnapshotHub({ ...inner.snapshot, update: updater.current() }, inner.rev);
+  hub.subscribe((p) => pushes.emit("patch", p));
 
   // A patch that replaces the whole document (never from a session, but allowed) keeps `update`.
   const keepUpdate = (op: PatchOp): PatchOp =>
-    op.path === "" && op.op !== "remove" && typeof op.value === "object" && op.value !== null ? { ...op, value: { ...op.value, update: shown } } : op;
+    op.path === "" && op.op !== "remove" && typeof op.value === "object" && op.value !== null ? { ...op, value: { ...op.value, update: hub.current().update } } : op;
 
   const offs = liveChannelNames.map((channel) =>
     core.subscribe(channel, (payload) => {
       if (channel !== "patch") return pushes.emit(channel, payload as never);
-      const patch = payload as PatchMessage;
-      innerRev = patch.rev;
-      pushes.emit("patch", { rev: patch.rev + offset, ops: patch.ops.map(keepUpdate) });
+      hub.apply((payload as PatchMessage).ops.map(keepUpdate));
     }),
   );
 
-  const offUpdater = updater.subscribe((next) => {
-    const ops = diff({ update: shown }, { update: next });
-    shown = next;
-    if (ops.length === 0) return;
-    offset += 1;
-    pushes.emit("patch", { rev: innerRev + offset, ops });
-  });
+  const offUpdater = updater.subscribe((next) => hub.update((s) => ({ ...s, update: next })));
 
   const forwarded = {} as Record<Forwarded, (params: never) => Promise<unknown>>;
   for (const method of invokeMethodNames) {
@@ -49,10 +40,7 @@ export function withUpdates(core: MainCore, updater: Updater): MainCore {
   let closing: Promise<void> | undefined;
   return {
     ...(forwarded as unknown as Pick<MainCore, Forwarded>),
-    getSnapshot: (): SnapshotMessage => {
-      const m = core.getSnapshot();
-      return { rev: m.rev + offset, snapshot: { ...m.snapshot, update: shown } };
-    },
+    getSnapshot: () => hub.message(),
     getSettings: () => core.getSettings(),
     checkForUpdate: () => updater.check(),
     installUpdate: () => updater.install(),
@@ -63,6 +51,7 @@ export function withUpdates(core: MainCore, updater: Updater): MainCore {
         updater.stop();
         offUpdater();
         for (const off of offs) off();
+        hub.clear();
         pushes.clear();
         await core.close();
       })()),

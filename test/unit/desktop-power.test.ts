@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { MiningGateRunner } from "../../src-main/core/mining-gate-runner.js";
-import { SnapshotHub } from "../../src-main/core/snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { polledBatterySource, type BatteryReading } from "../../src-main/desktop/battery-source.js";
 import { STALE_AFTER_MS, keepAwakeWhileBusy, taskInFlight } from "../../src-main/desktop/keep-awake.js";
 import { installKeepAwake, powerMonitorBatterySource } from "../../src-main/electron/power.js";

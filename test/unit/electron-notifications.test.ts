@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage } from "../../src-shared/app-contract.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
-import { SnapshotHub } from "../../src-main/core/snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { showNotices } from "../../src-main/electron/notifications.js";
 
 /** Stands in for Electron's Notification: records what was shown and lets the test click or dismiss it. */

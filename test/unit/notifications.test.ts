@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { type Notice, Notifier, formatAmount, watchForNotices } from "../../src-main/core/notifications.js";
-import { SnapshotHub } from "../../src-main/core/snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 
 const E18 = 10n ** 18n;
 const pouw = (tenths: number) => ((BigInt(tenths) * E18) / 10n).toString();

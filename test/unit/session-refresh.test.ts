@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SessionState } from "../../src-main/core/session-state.js";
 import { SetupProgress } from "../../src-main/core/setup-state.js";
-import { SnapshotHub } from "../../src-main/core/snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
 
 /**

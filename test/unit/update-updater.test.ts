@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, MiningStatus } from "../../src-shared/app-contract.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { SnapshotHub } from "../../src-main/core/snapshot-builder.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { MiningCore } from "../../src-main/core/types.js";
 import type { DownloadProgress, UpdateBackend, UpdateRelease } from "../../src-main/update/backend.js";
 import { sessionGate } from "../../src-main/update/session-gate.js";

@@ -1,8 +1,8 @@
 import { writable, type Readable } from "svelte/store";
 import type { AppClient } from "../../../../src-shared/app-client.js";
-import type { AppSnapshot, PatchMessage, SnapshotMessage } from "../../../../src-shared/app-contract.js";
+import type { AppSnapshot, SnapshotMessage } from "../../../../src-shared/app-contract.js";
 import { toErrorShape, type ErrorShape } from "../../../../src-shared/errors.js";
-import { applyPatch } from "../../../../src-shared/json-patch.js";
+import { SnapshotCopy } from "../../../../src-shared/snapshot-hub.js";
 
 export type AppState =
   | { status: "loading" }
@@ -17,56 +17,31 @@ export interface AppStateStore extends Readable<AppState> {
 }
 
 /**
- * The renderer's copy of main's state (DEVELOPERS.md §3): one snapshot, then patches applied in rev
- * order. Patches that arrive before the snapshot are held and replayed; a gap in revs or a patch that
- * does not apply means this copy is stale, so it asks for a fresh snapshot rather than guess.
+ * The renderer's copy of main's state (DEVELOPERS.md §3), kept by the same SnapshotCopy main's own
+ * followers use: one snapshot, then patches in rev order; when the copy turns stale (a gap, a patch
+ * that does not apply) it asks for a fresh snapshot rather than guess.
  */
 export function createAppState(client: AppClient): AppStateStore {
   const store = writable<AppState>({ status: "loading" });
-  let current: { rev: number; snapshot: AppSnapshot } | undefined;
-  let pending: PatchMessage[] = [];
+  const copy = new SnapshotCopy();
   let syncing: Promise<void> | undefined;
 
   const publish = (): void => {
+    const current = copy.current();
     if (current) store.set({ status: "ready", rev: current.rev, snapshot: current.snapshot });
   };
 
   const takeSnapshot = (message: SnapshotMessage): void => {
-    if (current && message.rev < current.rev) return;
-    current = { rev: message.rev, snapshot: message.snapshot };
-    const held = pending.filter((p) => p.rev > message.rev).sort((a, b) => a.rev - b.rev);
-    pending = [];
-    for (const patch of held) if (!applyInOrder(patch)) return;
-    publish();
-  };
-
-  /** False when the copy is stale and a resync was started. */
-  const applyInOrder = (patch: PatchMessage): boolean => {
-    if (!current) {
-      pending.push(patch);
-      return true;
-    }
-    if (patch.rev <= current.rev) return true;
-    if (patch.rev !== current.rev + 1) return staleCopy();
-    try {
-      current = { rev: patch.rev, snapshot: applyPatch(current.snapshot, patch.ops) };
-      return true;
-    } catch {
-      return staleCopy();
-    }
-  };
-
-  const staleCopy = (): false => {
-    current = undefined;
-    void resync();
-    return false;
+    const outcome = copy.take(message);
+    if (outcome === "stale") void resync();
+    else if (outcome === "applied") publish();
   };
 
   const resync = (): Promise<void> => {
     syncing ??= client
       .invoke("getSnapshot", {})
       .then(takeSnapshot, (err: unknown) => {
-        if (!current) store.set({ status: "error", error: toErrorShape(err) });
+        if (!copy.current()) store.set({ status: "error", error: toErrorShape(err) });
       })
       .finally(() => (syncing = undefined));
     return syncing;
@@ -77,7 +52,8 @@ export function createAppState(client: AppClient): AppStateStore {
     resync,
     connect() {
       const offPatch = client.subscribe("patch", (patch) => {
-        if (applyInOrder(patch)) publish();
+        if (copy.apply(patch) === "stale") void resync();
+        else publish();
       });
       const offSnapshot = client.subscribe("snapshot", takeSnapshot);
       void resync();
