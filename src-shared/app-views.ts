@@ -65,23 +65,32 @@ export type RegistrationView = z.infer<typeof RegistrationView>;
 export const TaskStateStamp = z.object({ state: TaskState, at: Millis, txHash: z.string().optional() }).strict();
 export type TaskStateStamp = z.infer<typeof TaskStateStamp>;
 
-/** A task this miner takes part in, as the live list and the history table show it. */
+/**
+ * A task this miner takes part in, as the live list and the history table show it: built from its
+ * record in one place (src-main/core/task-queries.ts). Only what a record may not know yet is optional.
+ */
 export const TaskSummary = z
   .object({
     /** `<taskId>#<slot>`. */
     id: z.string(),
     /** The last PoUW state the chain confirmed (Request … End). */
-    stage: z.string(),
-    modelId: z.string().optional(),
-    /** The model's name when main knows the on-chain id (keccak256 of a name it serves or lists). */
+    stage: TaskState,
+    /** The on-chain model id (keccak256 of the model's on-chain name). */
+    modelId: z.string(),
+    /** The model's name when main knows the on-chain id (one it serves or lists). */
     modelName: z.string().optional(),
-    updatedAt: z.number(),
-    kind: z.enum(["user", "background"]).optional(),
-    states: z.array(TaskStateStamp).optional(),
-    /** When the current state's deadline passes; absent once ended. */
+    /** When the last state was confirmed. */
+    updatedAt: Millis,
+    kind: z.enum(["user", "background"]),
+    /** Every state the chain confirmed for this slot, oldest first. */
+    states: z.array(TaskStateStamp),
+    /** When the current state's deadline passes; absent once ended, or while it was not read yet. */
     deadlineAt: Millis.optional(),
+    /** How the slot ended; absent while in flight. */
     outcome: SlotOutcome.optional(),
-    rewardWei: Wei.optional(),
+    /** Reward credited so far ("0" until the task settles). */
+    rewardWei: Wei,
+    /** Tokens generated; absent until the inference finished. */
     tokens: z.number().int().nonnegative().optional(),
   })
   .strict();

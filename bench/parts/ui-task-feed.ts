@@ -37,7 +37,7 @@ export function createTaskFeed(base: MainCore): TaskFeed {
   };
   const newTask = (now: number): TaskSummary => {
     const id = `${nextTask++}#0`;
-    return { id, stage: "Request", modelId: MODEL, kind: nextTask % 3 === 0 ? "background" : "user", updatedAt: now, states: [{ state: "Request", at: now }], deadlineAt: now + 60_000 };
+    return { id, stage: "Request", modelId: MODEL, kind: nextTask % 3 === 0 ? "background" : "user", updatedAt: now, states: [{ state: "Request", at: now }], deadlineAt: now + 60_000, rewardWei: "0" };
   };
   const step = () => {
     const now = Date.now();
@@ -49,13 +49,13 @@ export function createTaskFeed(base: MainCore): TaskFeed {
     } else {
       // Advance the live task that waited longest: every task walks Request → … → End in turn.
       const oldest = live.reduce((a, b) => (b.updatedAt < a.updatedAt ? b : a));
-      const stage = TASK_STATES[TASK_STATES.indexOf(oldest.stage as (typeof TASK_STATES)[number]) + 1] ?? "End";
+      const stage = TASK_STATES[TASK_STATES.indexOf(oldest.stage) + 1] ?? "End";
       ended = stage === "End";
       const { deadlineAt: _, ...rest } = oldest;
       const stamp = { state: stage, at: now, txHash: `0x${(sent + 1).toString(16).padStart(64, "0")}` };
       const moved: TaskSummary = ended
-        ? { ...rest, stage, updatedAt: now, states: [...(oldest.states ?? []), stamp], outcome: "Completed", rewardWei: "1000000000000000000" }
-        : { ...rest, stage, updatedAt: now, states: [...(oldest.states ?? []), stamp], deadlineAt: now + 60_000 };
+        ? { ...rest, stage, updatedAt: now, states: [...oldest.states, stamp], outcome: "Completed", rewardWei: "1000000000000000000" }
+        : { ...rest, stage, updatedAt: now, states: [...oldest.states, stamp], deadlineAt: now + 60_000 };
       tasks = snapshot.tasks.map((t) => (t.id === oldest.id ? moved : t));
     }
     const drop = new Set(tasks.filter((t) => t.stage === "End").map((t) => t.id).slice(KEEP_ENDED));

@@ -1,7 +1,31 @@
 import type { Earnings, EarningsBucket, EarningsPeriod } from "../../src-shared/app-views.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import { bucketize, projectDailyReward, summarize, type EarningsSummary } from "../earnings/earnings.js";
-import { earningsOf } from "./snapshot-builder.js";
+
+const rewardKey = (r: TaskRecord) => `${r.taskId}#${r.slot}`;
+
+/** Each record's reward when the miner opened its history: what this session did not earn. */
+export function rewardBaseline(records: readonly TaskRecord[]): ReadonlyMap<string, bigint> {
+  return new Map(records.map((r) => [rewardKey(r), BigInt(r.reward)]));
+}
+
+/**
+ * Rewards from the records. "Session" is what was credited since launch, measured against the
+ * baseline rather than by timestamp: records keep whole seconds, too coarse to tell a reward
+ * credited just before a restart from one just after.
+ */
+export function earningsOf(records: readonly TaskRecord[], baseline: ReadonlyMap<string, bigint>): Earnings {
+  let total = 0n;
+  let session = 0n;
+  let completed = 0;
+  for (const r of records) {
+    const reward = BigInt(r.reward);
+    total += reward;
+    session += reward - (baseline.get(rewardKey(r)) ?? 0n);
+    if (r.outcome === "Completed") completed++;
+  }
+  return { totalWei: total.toString(), sessionWei: session.toString(), tasksCompleted: completed };
+}
 
 const HOUR = 3_600;
 const DAY = 86_400;

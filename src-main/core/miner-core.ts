@@ -19,7 +19,8 @@ import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "./model-inference.js";
 import { ModelRest } from "./model-rest.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
-import { earningsOf, rewardBaseline, taskSummaries } from "./snapshot-builder.js";
+import { earningsOf, rewardBaseline } from "./earnings-view.js";
+import { liveTasks } from "./task-queries.js";
 import type { MiningCore } from "./types.js";
 
 export interface MinerCoreOptions {
@@ -171,7 +172,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       if (!view) return;
       const records = view.runtime.records.all();
       const earnings = earningsOf(records, view.baseline);
-      hub.update((s) => ({ ...s, tasks: taskSummaries(records), earnings }));
+      hub.update((s) => ({ ...s, tasks: liveTasks(records), earnings }));
     };
     const rt = await MinerRuntime.open({
       networkDir: net.networkDir,

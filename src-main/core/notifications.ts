@@ -1,5 +1,5 @@
 import { formatEther, parseEther } from "ethers";
-import type { AppSnapshot } from "../../src-shared/app-contract.js";
+import type { AppSnapshot, TaskSummary } from "../../src-shared/app-contract.js";
 import { followSnapshot } from "./follow-snapshot.js";
 import type { MiningCore } from "./types.js";
 
@@ -127,7 +127,7 @@ export class Notifier {
   }
 }
 
-const rewardOf = (t: { rewardWei?: string | undefined }): bigint => BigInt(t.rewardWei ?? "0");
+const rewardOf = (t: Pick<TaskSummary, "rewardWei">): bigint => BigInt(t.rewardWei);
 
 /** Wei as a short decimal: at most four fraction digits, rounded down, never "0" for a non-zero amount. */
 export function formatAmount(wei: bigint): string {

@@ -3,13 +3,12 @@ import type { LogLevel } from "../../src-shared/app-views.js";
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import type { AppSessionOptions } from "./app-session.js";
-import { earningsView } from "./earnings-view.js";
+import { earningsView, rewardBaseline } from "./earnings-view.js";
 import { ThroughputMeter } from "./live-samples.js";
 import { levelOf } from "./log-buffer.js";
 import { createMinerCore, type MinerCore } from "./miner-core.js";
 import type { SessionState } from "./session-state.js";
 import type { WorkerSupervisor } from "../worker/supervisor.js";
-import { rewardBaseline } from "./snapshot-builder.js";
 import { liveTasks, withModelName } from "./task-queries.js";
 
 /**

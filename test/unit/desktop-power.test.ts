@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
+import type { TaskState } from "../../src-shared/pouw-states.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { MiningGateRunner } from "../../src-main/core/mining-gate-runner.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
@@ -20,7 +21,7 @@ function snapshot(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
     ...overrides,
   };
 }
-const task = (id: string, stage: string, deadlineAt?: number): TaskSummary => ({ id, stage, updatedAt: 1, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
+const task = (id: string, stage: TaskState, deadlineAt?: number): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: "0", ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
 
 /** A fake powerSaveBlocker: which ids are started now, and every call. */
 function fakeBlocker() {

@@ -34,7 +34,7 @@ const initial: AppSnapshot = {
   appVersion: "0.0.0-test",
   mining: { state: "mining", reason: "mining" },
   network: { name: "devnet", connected: true },
-  tasks: [{ id: "1#0", stage: "Reveal", updatedAt: 1 }],
+  tasks: [{ id: "1#0", stage: "Commit", modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: "0" }],
   earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
   settings: defaultSettings(),
 };
@@ -48,7 +48,7 @@ describe("Electron notifications adapter", () => {
     const stop = showNotices(coreOf(hub), FakeNotification, focus);
     expect(made).toHaveLength(0);
     hub.update((s) => ({ ...s, mining: { state: "error", reason: "Could not start mining: worker crashed" } }));
-    hub.update((s) => ({ ...s, tasks: [{ id: "1#0", stage: "End", updatedAt: 2, rewardWei: (3n * 10n ** 18n).toString() }] }));
+    hub.update((s) => ({ ...s, tasks: [{ id: "1#0", stage: "End", modelId: "0x01", updatedAt: 2, kind: "user", states: [], rewardWei: (3n * 10n ** 18n).toString() }] }));
     expect(made.map((n) => [n.options, n.shown])).toEqual([
       [{ title: "Mining error", body: "Could not start mining: worker crashed", silent: false }, true],
       [{ title: "Reward credited", body: "A task earned 3 POUW", silent: true }, true],

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
+import type { TaskState } from "../../src-shared/pouw-states.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { type Notice, Notifier, formatAmount, watchForNotices } from "../../src-main/core/notifications.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
@@ -19,7 +20,7 @@ function snapshot(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
     ...overrides,
   };
 }
-const task = (id: string, stage: string, rewardTenths = 0): TaskSummary => ({ id, stage, updatedAt: 1, rewardWei: pouw(rewardTenths) });
+const task = (id: string, stage: TaskState, rewardTenths = 0): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: pouw(rewardTenths) });
 const wallet = (nativeWei: string) => ({ address: ADDRESS, nativeWei, tokenWei: "0", stakeWei: "0", claimableWei: "0", backedUp: true, updatedAt: 1 });
 const registration = { registered: true, stakeWei: "1", minStakeWei: "1", models: [], speed: 1 };
 
@@ -48,7 +49,7 @@ const watch = (initial: AppSnapshot) => {
 
 describe("notifier", () => {
   it("starts from the snapshot: old rewards and an old error are not news, a new reward is", () => {
-    const hub = watch(snapshot({ mining: { state: "error", reason: "old" }, tasks: [task("1#0", "End", 15), task("2#0", "Reveal")] }));
+    const hub = watch(snapshot({ mining: { state: "error", reason: "old" }, tasks: [task("1#0", "End", 15), task("2#0", "Commit")] }));
     hub.update((s) => ({ ...s, mining: { state: "error", reason: "still old" } }));
     expect(shown).toEqual([]);
     hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 15), task("2#0", "End", 22)] }));
@@ -71,7 +72,7 @@ describe("notifier", () => {
 
   it("coalesces a burst of rewards into one notice a minute", () => {
     const ids = ["a#0", "b#0", "c#0", "d#0"];
-    const hub = watch(snapshot({ tasks: ids.map((id) => task(id, "Assigned")) }));
+    const hub = watch(snapshot({ tasks: ids.map((id) => task(id, "Start")) }));
     const end = (id: string, tenths: number) =>
       hub.update((s) => ({ ...s, tasks: s.tasks.map((t) => (t.id === id ? task(id, "End", tenths) : t)) }));
     end("a#0", 10);
@@ -128,8 +129,8 @@ describe("notifier", () => {
 
   it("shows nothing while notifications are off, and saves nothing up for later", () => {
     const off = { ...defaultSettings(), notifications: false };
-    const hub = watch(snapshot({ settings: off, tasks: [task("1#0", "Reveal"), task("2#0", "Reveal")] }));
-    hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "Reveal")], mining: { state: "error", reason: "x" } }));
+    const hub = watch(snapshot({ settings: off, tasks: [task("1#0", "Commit"), task("2#0", "Commit")] }));
+    hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "Commit")], mining: { state: "error", reason: "x" } }));
     hub.update((s) => ({ ...s, settings: defaultSettings() }));
     expect(shown).toEqual([]);
     hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "End", 5)] }));
@@ -137,8 +138,8 @@ describe("notifier", () => {
   });
 
   it("drops a reward waiting for its minute when notifications are turned off meanwhile", () => {
-    const hub = watch(snapshot({ tasks: [task("1#0", "Reveal"), task("2#0", "Reveal")] }));
-    hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "Reveal")] }));
+    const hub = watch(snapshot({ tasks: [task("1#0", "Commit"), task("2#0", "Commit")] }));
+    hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "Commit")] }));
     hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "End", 10)] }));
     hub.update((s) => ({ ...s, settings: { ...s.settings, notifications: false } }));
     vi.advanceTimersByTime(60_000);
@@ -146,7 +147,7 @@ describe("notifier", () => {
   });
 
   it("re-reads the snapshot when a patch does not follow on", () => {
-    let current = { rev: 3, snapshot: snapshot({ tasks: [task("1#0", "Reveal")] }) };
+    let current = { rev: 3, snapshot: snapshot({ tasks: [task("1#0", "Commit")] }) };
     let listener: ((p: PatchMessage) => void) | undefined;
     const getSnapshot = vi.fn(() => current);
     stop = watchForNotices({ getSnapshot, onPatch: (l) => ((listener = l), () => (listener = undefined)) }, { show: (n) => shown.push(n) });
@@ -169,10 +170,10 @@ describe("notifier", () => {
   });
 
   it("keeps only the live list's tasks in memory", () => {
-    const n = new Notifier(snapshot({ tasks: [task("1#0", "Reveal")] }), { show: (x) => shown.push(x) });
-    n.observe(snapshot({ tasks: [task("2#0", "Reveal")] }));
+    const n = new Notifier(snapshot({ tasks: [task("1#0", "Commit")] }), { show: (x) => shown.push(x) });
+    n.observe(snapshot({ tasks: [task("2#0", "Commit")] }));
     // 1#0 left the list; seen again ended it is history, not news.
-    n.observe(snapshot({ tasks: [task("1#0", "End", 10), task("2#0", "Reveal")] }));
+    n.observe(snapshot({ tasks: [task("1#0", "End", 10), task("2#0", "Commit")] }));
     expect(shown).toEqual([]);
     n.close();
   });

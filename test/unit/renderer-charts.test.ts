@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { earningsChartData, rewardRange } from "../../src-renderer/src/lib/charts/earnings-data.js";
 import { stepKinds } from "../../src-renderer/src/lib/components/stepper.js";
-import { TASK_STATES } from "../../src-shared/pouw-states.js";
+import { TASK_STATES, type TaskState } from "../../src-shared/pouw-states.js";
 
 const E18 = 10n ** 18n;
 const HOUR_MS = 3_600_000;
@@ -45,7 +45,7 @@ describe("earnings chart data", () => {
 });
 
 describe("task stepper kinds", () => {
-  const stamps = (...states: string[]) => states.map((state) => ({ state }));
+  const stamps = (...states: TaskState[]) => states.map((state) => ({ state }));
 
   it("marks states before the miner's first record as passed before assignment, End as complete", () => {
     expect(stepKinds("End", stamps("Start", "Precommit", "Commit", "End"))).toEqual(["before", "before", "before", "done", "done", "done", "complete"]);

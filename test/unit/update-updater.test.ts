@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppSnapshot, MiningStatus } from "../../src-shared/app-contract.js";
+import type { AppSnapshot, MiningStatus, TaskSummary } from "../../src-shared/app-contract.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
@@ -39,7 +39,7 @@ class FakeBackend implements UpdateBackend {
 
 /** A session's snapshot and its draining stop: stopMining goes to "stopping" while tasks are in flight. */
 function fakeSession(mining: MiningStatus, inFlight: number) {
-  const task = (i: number) => ({ id: `${i}#0`, stage: "Commit", updatedAt: 0 });
+  const task = (i: number): TaskSummary => ({ id: `${i}#0`, stage: "Commit", modelId: "0x01", updatedAt: 0, kind: "user", states: [], rewardWei: "0" });
   const snapshot: AppSnapshot = {
     appVersion: "1.0.0",
     mining,

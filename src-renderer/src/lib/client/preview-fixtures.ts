@@ -6,7 +6,7 @@ import type {
   TaskDetail,
   TaskSummary,
 } from "../../../../src-shared/app-views.js";
-import { TASK_STATES } from "../../../../src-shared/pouw-states.js";
+import { TASK_STATES, type TaskState } from "../../../../src-shared/pouw-states.js";
 
 /**
  * Plausible views for component tests and UI previews, next to previewSnapshot. Values are chosen to
@@ -15,9 +15,9 @@ import { TASK_STATES } from "../../../../src-shared/pouw-states.js";
 const E18 = 10n ** 18n;
 export const wei = (tokens: number): string => ((BigInt(Math.round(tokens * 1e6)) * E18) / 1_000_000n).toString();
 
-export function previewTask(id: string, stage: string, overrides: Partial<TaskSummary> = {}): TaskSummary {
+export function previewTask(id: string, stage: TaskState, overrides: Partial<TaskSummary> = {}): TaskSummary {
   const at = 1_700_000_000_000;
-  const upTo = Math.max(0, TASK_STATES.indexOf(stage as (typeof TASK_STATES)[number]));
+  const upTo = TASK_STATES.indexOf(stage);
   return {
     id,
     stage,
@@ -25,6 +25,7 @@ export function previewTask(id: string, stage: string, overrides: Partial<TaskSu
     updatedAt: at + upTo * 1000,
     kind: "user",
     states: TASK_STATES.slice(0, upTo + 1).map((state, i) => ({ state, at: at + i * 1000, txHash: `0x${String(i).repeat(64)}` })),
+    rewardWei: "0",
     ...overrides,
   };
 }

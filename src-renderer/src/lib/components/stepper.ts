@@ -1,4 +1,4 @@
-import { TASK_STATES } from "../../../../src-shared/pouw-states.js";
+import { TASK_STATES, type TaskState } from "../../../../src-shared/pouw-states.js";
 
 /**
  * before: passed before this miner's record starts (a miner joins at Start; Request…Prepare were
@@ -8,10 +8,10 @@ import { TASK_STATES } from "../../../../src-shared/pouw-states.js";
 export type StepKind = "before" | "done" | "current" | "complete" | "pending";
 
 /** One kind per PoUW state, in TASK_STATES order. Without stamps every passed state counts as done. */
-export function stepKinds(stage: string, states?: readonly { state: string }[]): StepKind[] {
-  const current = TASK_STATES.indexOf(stage as (typeof TASK_STATES)[number]);
-  const stamped = new Set(states?.map((s) => s.state));
-  const indexes = (states ?? []).map((s) => TASK_STATES.indexOf(s.state as (typeof TASK_STATES)[number])).filter((i) => i >= 0);
+export function stepKinds(stage: TaskState, states: readonly { state: TaskState }[] = []): StepKind[] {
+  const current = TASK_STATES.indexOf(stage);
+  const stamped = new Set(states.map((s) => s.state));
+  const indexes = states.map((s) => TASK_STATES.indexOf(s.state));
   const firstStamped = indexes.length > 0 ? Math.min(...indexes) : -1;
   return TASK_STATES.map((state, i) => {
     if (i === current) return state === "End" ? "complete" : "current";
