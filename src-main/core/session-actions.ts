@@ -149,6 +149,8 @@ export function sessionActions(deps: {
       );
       const result = benchmarkView(target.id, stored);
       state.hub.update((s) => ({ ...s, benchmark: { running: false, progress: { stage: "done", fraction: 1 }, result } }));
+      // The earnings projection follows the new measurement.
+      await miner.benchmarked();
       await progress.mark("benchmark");
       return after(result);
     },

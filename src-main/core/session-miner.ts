@@ -2,30 +2,24 @@ import type { MiningStatus } from "../../src-shared/app-contract.js";
 import type { LogLevel } from "../../src-shared/app-views.js";
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
-import type { AppSessionOptions } from "./app-session.js";
-import { earningsView, rewardBaseline } from "./earnings-view.js";
-import { ThroughputMeter } from "./live-samples.js";
-import { levelOf } from "./log-buffer.js";
-import { createMinerCore, type MinerCore } from "./miner-core.js";
-import type { SessionState } from "./session-state.js";
 import type { WorkerSupervisor } from "../worker/supervisor.js";
-import { liveTasks, withModelName } from "./task-queries.js";
+import type { AppSessionOptions } from "./app-session.js";
+import { levelOf } from "./log-buffer.js";
+import { openMiner, type Miner } from "./miner.js";
+import type { SessionState } from "./session-state.js";
 
 /**
- * The mining half of the session: once set-up is complete, createMinerCore runs over the session's
- * network, unlocked wallet and settings; its mining state is mirrored into the session's snapshot,
- * and tasks and earnings are built from its records (with deadlines and periods it does not know).
+ * The mining half of the session: once set-up is complete, the miner (openMiner) runs over the
+ * session's network, unlocked wallet, settings and worker, and writes its mining state, tasks and
+ * earnings straight into the session's snapshot hub.
  */
 export class SessionMiner {
   /** Start mining as soon as the miner exists (a returning or unattended miner). */
   autoStart = false;
-  private core: MinerCore | undefined;
+  private miner: Miner | undefined;
   private starting: Promise<void> | undefined;
-  private baseline: ReadonlyMap<string, bigint> = new Map();
-  private readonly meter = new ThroughputMeter();
-  private readonly measured = new Set<string>();
-  private deadlines = new Map<string, number>();
-  private ended = 0;
+  /** The active model's benchmarked speed, behind the earnings projection: read at start and after a benchmark, not per change. */
+  private speed: number | undefined;
   private closed = false;
 
   constructor(
@@ -39,12 +33,12 @@ export class SessionMiner {
   ) {}
 
   get running(): boolean {
-    return this.core !== undefined;
+    return this.miner !== undefined;
   }
 
   /** Starts the miner if set-up is complete and it is not running; failures show as the mining state. */
   ensure(): void {
-    if (this.core || this.starting || this.closed) return;
+    if (this.miner || this.starting || this.closed) return;
     void this.start().catch(() => undefined);
   }
 
@@ -60,13 +54,20 @@ export class SessionMiner {
     if (!signer || !active) throw new PouwError("SETUP_INCOMPLETE", "unlock the wallet and choose a model first");
     this.setMining({ state: "starting", reason: `Loading ${active.name}` });
     try {
-      const core = await createMinerCore({
+      await this.benchmarked();
+      const miner = await openMiner({
+        hub: state.hub,
+        network: state.net,
+        signer,
+        settings: state.settings,
+        worker: this.deps.worker,
         dataDir: o.dataDir,
-        network: o.network,
-        appVersion: o.appVersion,
-        attach: { network: state.net, signer, settings: state.settings, worker: this.deps.worker },
         modelPath: active.path,
         autoStart: this.autoStart,
+        modelNames: () => state.modelNames(),
+        projectionSpeed: () => this.speed,
+        // A task that ended credited its reward on chain: the wallet's claimable amount changes now, not at the next poll.
+        onTaskEnded: () => void state.refresh(),
         onLog: (line) => log(levelOf(line), line),
         ...(o.inference ? { inference: o.inference } : {}),
         ...(o.threads ? { threads: o.threads } : {}),
@@ -75,14 +76,10 @@ export class SessionMiner {
         ...(o.batterySource ? { batterySource: o.batterySource } : {}),
       });
       if (this.closed) {
-        await core.close();
+        await miner.close();
         return;
       }
-      this.core = core;
-      this.baseline = rewardBaseline(core.taskRecords());
-      for (const r of core.taskRecords()) this.measured.add(`${r.taskId}#${r.slot}`);
-      core.onPatch(() => void this.mirror());
-      await this.mirror();
+      this.miner = miner;
       log("info", `miner ready: ${active.name} as ${signer.address}`);
     } catch (err) {
       const e = toErrorShape(err);
@@ -96,87 +93,50 @@ export class SessionMiner {
     this.deps.state.hub.update((s) => ({ ...s, mining }));
   }
 
-  /** The miner's state, tasks (with deadlines) and earnings (with periods and projection). */
-  private async mirror(): Promise<void> {
-    const core = this.core;
-    if (!core) return;
-    const inFlight = core.taskRecords().filter((r) => r.states.at(-1)?.state !== "End").map((r) => r.taskId);
-    try {
-      this.deadlines = await this.deps.state.deadlines([...new Set(inFlight)]);
-    } catch {
-      // A deadline is a nicety; the chain being briefly away must not stop the mirror.
-    }
-    const bench = (await this.deps.state.benchmarks()).get(this.deps.state.activeModel()?.id ?? "");
-    // Read records and state only now, after the awaits, so an earlier mirror never wins with older ones.
-    const records = core.taskRecords();
-    this.measure(records);
-    const mining = core.getSnapshot().snapshot.mining;
-    const names = this.deps.state.modelNames();
-    // A task that ended credited its reward on chain: the wallet's claimable amount changes now,
-    // not at the next poll.
-    const ended = records.filter((r) => r.states.at(-1)?.state === "End").length;
-    if (ended > this.ended) void this.deps.state.refresh();
-    this.ended = ended;
-    this.deps.state.hub.update((s) => ({
-      ...s,
-      mining,
-      tasks: liveTasks(records, this.deadlines).map((t) => withModelName(t, names)),
-      earnings: earningsView(records, this.baseline, { nowMs: Date.now(), ...(bench ? { tokensPerSecond: bench.tokensPerSecond } : {}) }),
-    }));
-  }
-
-  /** Each record's tokens count once, when its inference is first seen finished. */
-  private measure(records: readonly TaskRecord[]): void {
-    for (const r of records) {
-      const key = `${r.taskId}#${r.slot}`;
-      if (r.tokens === undefined || this.measured.has(key)) continue;
-      this.measured.add(key);
-      this.meter.add(r.tokens);
-    }
+  /** Reads the active model's stored benchmark again (after a run of the benchmark). */
+  async benchmarked(): Promise<void> {
+    const { state } = this.deps;
+    this.speed = (await state.benchmarks()).get(state.activeModel()?.id ?? "")?.tokensPerSecond;
   }
 
   tokensPerSecond(): number | undefined {
-    return this.core ? this.meter.tokensPerSecond() : undefined;
+    return this.miner?.tokensPerSecond();
   }
 
   records(): TaskRecord[] {
-    return this.core?.taskRecords() ?? [];
+    return this.miner?.records() ?? [];
   }
 
   deadlineOf(taskId: string): number | undefined {
-    return this.deadlines.get(taskId);
+    return this.miner?.deadlineOf(taskId);
   }
 
   modelId(): string | undefined {
-    return this.core?.modelId;
+    return this.miner?.modelId;
   }
 
   async startMining(): Promise<MiningStatus> {
     if (!this.deps.state.setupComplete()) throw new PouwError("SETUP_INCOMPLETE", "finish setting up first: wallet, model and registration");
     this.autoStart = true;
-    if (!this.core) await this.start();
-    const status = await this.core!.startMining();
-    await this.mirror();
-    return status;
+    if (!this.miner) await this.start();
+    return this.miner!.startMining();
   }
 
   async stopMining(params?: { force?: boolean }): Promise<MiningStatus> {
-    if (!this.core) return this.deps.state.hub.current().mining;
+    if (!this.miner) return this.deps.state.hub.current().mining;
     this.autoStart = false;
-    const status = await this.core.stopMining(params);
-    await this.mirror();
-    return status;
+    return this.miner.stopMining(params);
   }
 
   /** A draining stop, leaving one already under way alone (a second stopMining would force it). */
   async drain(): Promise<MiningStatus> {
-    if (this.core?.getSnapshot().snapshot.mining.state === "stopping") return this.deps.state.hub.current().mining;
+    if (this.miner && this.deps.state.hub.current().mining.state === "stopping") return this.deps.state.hub.current().mining;
     return this.stopMining();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.starting?.catch(() => undefined);
-    await this.core?.close();
+    await this.miner?.close();
   }
 }

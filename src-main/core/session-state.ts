@@ -4,13 +4,13 @@ import type { BenchmarkResultView, HardwareReport, LogLevel, RegistrationView, W
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
 import type { SnapshotHub } from "../../src-shared/snapshot-hub.js";
-import { modelIdOf, readTask } from "../chain/task-views.js";
+import { modelIdOf } from "../chain/task-views.js";
 import type { SettingsStore } from "../settings/store.js";
 import type { OpenedNetwork } from "./bootstrap-network.js";
 import { fundOnDevnet, minStakeOf, type MinerSigner } from "./bootstrap-wallet.js";
 import { chainAccount, readRegistrationView, readWalletView, type ChainAccount, type Declaration } from "./chain-actions.js";
 import { connectProtocol } from "../chain/contracts.js";
-import { modelNameOf } from "./miner-core.js";
+import { modelNameOf } from "./miner.js";
 import { benchmarkView, type ActiveModel, type ModelActions } from "./model-actions.js";
 import { declaredSpeed } from "./model-inference.js";
 import type { SetupProgress } from "./setup-state.js";
@@ -208,21 +208,6 @@ export class SessionState {
       return next;
     });
     if (setup.complete) this.onComplete();
-  }
-
-  /** Deadlines of tasks still in flight, as wall-clock ms (chain time may run ahead on a devnet). */
-  async deadlines(taskIds: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (taskIds.length === 0) return out;
-    const { net } = this.deps;
-    const head = await net.provider.getBlock("latest");
-    if (!head) return out;
-    const tasks = this.account().contracts.tasks;
-    for (const id of taskIds.slice(0, 20)) {
-      const view = await readTask(tasks, BigInt(id));
-      if (view.deadline > 0) out.set(id, Date.now() + (view.deadline - head.timestamp) * 1000);
-    }
-    return out;
   }
 
   startPolling(ms: number): void {

@@ -9,7 +9,7 @@ import { connectProtocol } from "../chain/contracts.js";
 import { createProvider } from "../chain/provider.js";
 import { modelIdOf } from "../chain/task-views.js";
 import { fundOnDevnet, minStakeOf } from "../core/bootstrap-wallet.js";
-import { modelNameOf } from "../core/miner-core.js";
+import { modelNameOf } from "../core/miner.js";
 import type { GatewayLimits } from "../router/task-gateway.js";
 import { startOracleService } from "./oracle-service.js";
 import { startPeerService } from "./peer-service.js";
