@@ -9,46 +9,15 @@ import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import { describeZodError } from "../../src-shared/settings-schema.js";
 import type { MainCore, ParsedParams } from "./types.js";
 
-type Handlers = { [M in InvokeMethod]: (core: MainCore, params: ParsedParams<M>) => Promise<InvokeResult<M>> };
+/**
+ * A core seen through the contract: for each invoke method, a function of that method's parsed params.
+ * A MainCore is one as it is (checked where dispatchInvoke passes it to `run`): a method added to the
+ * contract fails to compile until the core has it, and no table here lists the methods again.
+ */
+type ContractHandlers = { [M in InvokeMethod]: (params: ParsedParams<M>) => InvokeResult<M> | Promise<InvokeResult<M>> };
 
-// Typed as a mapped type over the contract: a method added there fails to compile until handled here.
-const handlers: Handlers = {
-  getSnapshot: async (core) => core.getSnapshot(),
-  startMining: (core) => core.startMining(),
-  stopMining: (core, p) => core.stopMining(p),
-  getSettings: async (core) => core.getSettings(),
-  updateSettings: (core, params) => core.updateSettings(params),
-  getHardware: (core, p) => core.getHardware(p),
-  completeSetupStep: (core, p) => core.completeSetupStep(p),
-  createWallet: (core, p) => core.createWallet(p),
-  importWallet: (core, p) => core.importWallet(p),
-  unlockWallet: (core, p) => core.unlockWallet(p),
-  revealRecoveryPhrase: (core, p) => core.revealRecoveryPhrase(p),
-  confirmBackup: (core, p) => core.confirmBackup(p),
-  exportKeystore: (core, p) => core.exportKeystore(p),
-  estimateAction: (core, p) => core.estimateAction(p),
-  register: (core, p) => core.register(p),
-  topUpStake: (core, p) => core.topUpStake(p),
-  unbond: (core, p) => core.unbond(p),
-  withdrawStake: (core, p) => core.withdrawStake(p),
-  claimRewards: (core, p) => core.claimRewards(p),
-  listModels: (core) => core.listModels(),
-  downloadModel: (core, p) => core.downloadModel(p),
-  cancelDownload: (core, p) => core.cancelDownload(p),
-  deleteModel: (core, p) => core.deleteModel(p),
-  setActiveModel: (core, p) => core.setActiveModel(p),
-  runBenchmark: (core, p) => core.runBenchmark(p),
-  cancelBenchmark: (core, p) => core.cancelBenchmark(p),
-  listTasks: (core, p) => core.listTasks(p),
-  getTask: (core, p) => core.getTask(p),
-  getSamples: (core, p) => core.getSamples(p),
-  getLogs: (core, p) => core.getLogs(p),
-  checkForUpdate: (core, p) => core.checkForUpdate(p),
-  installUpdate: (core, p) => core.installUpdate(p),
-};
-
-function run<M extends InvokeMethod>(core: MainCore, method: M, params: ParsedParams<M>): Promise<InvokeResult<M>> {
-  return handlers[method](core, params);
+async function run<M extends InvokeMethod>(core: ContractHandlers, method: M, params: ParsedParams<M>): Promise<InvokeResult<M>> {
+  return core[method](params);
 }
 
 /**
