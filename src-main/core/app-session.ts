@@ -77,8 +77,8 @@ const ALL_STEPS: SetupStepName[] = ["hardware", "wallet", "backup", "model", "be
 
 /**
  * The real MainCore: the first run (hardware, wallet, back-up, model, benchmark, registration),
- * then the miner (createMinerCore over this session's network, wallet and settings). Everything it
- * starts is stopped by close(), last started first.
+ * then the miner (openMiner over this session's network, wallet, settings and worker), all in one
+ * snapshot hub. Everything it starts is stopped by close(), last started first.
  */
 export async function openAppSession(opts: AppSessionOptions): Promise<AppSession> {
   const pushes = new LivePushes();

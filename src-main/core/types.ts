@@ -19,8 +19,8 @@ export type ParsedParams<M extends InvokeMethod> = z.infer<(typeof invokeMethods
 export type LiveChannel = Exclude<PushChannel, "snapshot">;
 
 /**
- * The mining part of a core: snapshot, patches, start/stop, settings. `createMinerCore` is this;
- * the app session (first run, wallet, models) wraps it into a whole MainCore.
+ * The mining part of a core: snapshot, patches, start/stop, settings. The app session has it among
+ * the rest of MainCore; `createMinerCore` (the miner alone, for the chain tests and the bench) is only this.
  */
 export interface MiningCore {
   getSnapshot(): SnapshotMessage;
