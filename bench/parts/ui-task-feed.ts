@@ -1,6 +1,6 @@
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
-import { diff } from "../../src-shared/json-patch.js";
 import { TASK_STATES } from "../../src-shared/pouw-states.js";
+import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { MainCore } from "../../src-main/core/types.js";
 
 /**
@@ -21,19 +21,16 @@ const KEEP_ENDED = 30;
 const MODEL = "0x" + "ab".repeat(32);
 
 export function createTaskFeed(base: MainCore): TaskFeed {
-  let rev = base.getSnapshot().rev;
-  let snapshot: AppSnapshot = { ...base.getSnapshot().snapshot, mining: { state: "mining", reason: "Serving tasks (bench feed)" } };
-  const listeners = new Set<(p: PatchMessage) => void>();
+  // The feed's own hub, carrying on the in-memory core's revision line.
+  const first = base.getSnapshot();
+  const hub = new SnapshotHub({ ...first.snapshot, mining: { state: "mining", reason: "Serving tasks (bench feed)" } }, first.rev);
   let nextTask = 1;
   let sent = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const commit = (next: AppSnapshot) => {
-    const ops = diff(snapshot, next);
-    snapshot = next;
-    rev += 1;
+    hub.update(() => next);
     sent += 1;
-    for (const l of listeners) l({ rev, ops });
   };
   const newTask = (now: number): TaskSummary => {
     const id = `${nextTask++}#0`;
@@ -41,6 +38,7 @@ export function createTaskFeed(base: MainCore): TaskFeed {
   };
   const step = () => {
     const now = Date.now();
+    const snapshot = hub.current();
     const live = snapshot.tasks.filter((t) => t.stage !== "End");
     let tasks: TaskSummary[];
     let ended = false;
@@ -65,13 +63,10 @@ export function createTaskFeed(base: MainCore): TaskFeed {
     commit({ ...snapshot, tasks: tasks.filter((t) => !drop.has(t.id)), earnings });
   };
 
-  const onPatch = (listener: (p: PatchMessage) => void) => {
-    listeners.add(listener);
-    return () => void listeners.delete(listener);
-  };
+  const onPatch = (listener: (p: PatchMessage) => void) => hub.subscribe(listener);
   const core: MainCore = {
     ...base,
-    getSnapshot: () => ({ rev, snapshot }),
+    getSnapshot: () => hub.message(),
     onPatch,
     // Patches are this feed's; samples and log lines stay the in-memory core's.
     subscribe: ((channel, listener) =>
