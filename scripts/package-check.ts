@@ -1,15 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { Arch, Platform, build } from "electron-builder";
-import yaml from "js-yaml";
 import { ipcChannels } from "../src-shared/app-contract.js";
-import { ensureDashboard } from "../src-main/headless/dashboard-build.js";
 import { runtimeFiles } from "../src-main/runtime/runtime-files.js";
 import { serveTinyCatalogue } from "../test/helpers/test-catalogue.js";
+import { BuildStepError, buildUnpacked, type UnpackedBuild } from "./package-check/build-unpacked.js";
 import { extractLayout } from "./package-check/extract-layout.js";
-import { executableName, writeStandInRuntime } from "./package-check/stand-in-runtime.js";
 import { verifyFuses, verifyLayout } from "./package-check/verify-layout.js";
 
 /**
@@ -22,7 +19,6 @@ import { verifyFuses, verifyLayout } from "./package-check/verify-layout.js";
  */
 const root = runtimeFiles().appRoot;
 const out = path.join(root, "out");
-const appOutDir = path.join(out, `${Platform.current().buildConfigurationKey}-unpacked`);
 const started = performance.now();
 const line = (text: string) => console.log(`package:check ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${text}`);
 const problems: string[] = [];
@@ -32,27 +28,14 @@ function stopWith(list: string[]): never {
   process.exit(1);
 }
 
-line("building the renderer and the app's bundles");
-await ensureDashboard(runtimeFiles());
-const bundles = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-electron.ts"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-if (bundles.status !== 0) stopWith(["npm run build:electron failed"]);
-
-const config = yaml.load(readFileSync(path.join(root, "electron-builder.yml"), "utf8")) as Record<string, unknown>;
-const electronVersion = (JSON.parse(readFileSync(path.join(root, "node_modules", "electron", "package.json"), "utf8")) as { version: string }).version;
-const standIn = path.join(out, "stand-in-electron");
-writeStandInRuntime(standIn, electronVersion);
-line(`electron-builder --dir (${Platform.current().buildConfigurationKey} ${process.arch}, stand-in for Electron ${electronVersion})`);
-rmSync(appOutDir, { recursive: true, force: true });
-await build({
-  projectDir: root,
-  targets: Platform.current().createTarget("dir", Arch[process.arch as keyof typeof Arch]),
-  publish: "never",
-  config: { ...config, electronDist: standIn, electronVersion },
-});
-
-// electron-builder names the Linux and Windows executable after package.json's name.
-const pkgName = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string }).name;
-const exe = path.join(appOutDir, executableName(process.platform).replace("electron", pkgName));
+let built: UnpackedBuild;
+try {
+  built = await buildUnpacked(line);
+} catch (err) {
+  if (err instanceof BuildStepError) stopWith([err.message]);
+  throw err;
+}
+const { appOutDir, exe, config } = built;
 problems.push(...verifyLayout(appOutDir, exe));
 problems.push(...(await verifyFuses(exe, (config.electronFuses ?? {}) as Record<string, boolean>)));
 if (problems.length > 0) stopWith(problems);

@@ -4,6 +4,7 @@ import { protocolPart } from "./protocol.js";
 import { minerPart } from "./miner.js";
 import { uiPart } from "./ui.js";
 import { networkPart } from "./network.js";
+import { packagePart } from "./package.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart];
