@@ -44,8 +44,8 @@ function isMachineCode(archive: string, name: string, entry: AsarEntry): boolean
 
 /** The inference backends each installer must carry (node-llama-cpp's prebuilt packages). */
 export const BACKENDS: Record<string, { os: string; arch: string; packages: string[] }> = {
-  "linux-x64": { os: "linux", arch: "x64", packages: ["linux-x64", "linux-x64-cuda", "linux-x64-vulkan"] },
-  "win32-x64": { os: "win", arch: "x64", packages: ["win-x64", "win-x64-cuda", "win-x64-vulkan"] },
+  "linux-x64": { os: "linux", arch: "x64", packages: ["linux-x64", "linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"] },
+  "win32-x64": { os: "win", arch: "x64", packages: ["win-x64", "win-x64-cuda", "win-x64-cuda-ext", "win-x64-vulkan"] },
   "darwin-arm64": { os: "mac", arch: "arm64", packages: ["mac-arm64-metal"] },
 };
 
@@ -77,8 +77,8 @@ export function verifyLayout(appOutDir: string, exe: string, platform = process.
   const shipped = existsSync(llamaDir) ? readdirSync(llamaDir) : [];
   for (const pkg of backends?.packages ?? []) {
     const dir = path.join(llamaDir, pkg);
-    const hasAddon = existsSync(dir) && listFiles(dir).some((f) => f.endsWith(".node"));
-    if (!hasAddon) problems.push(`missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg} (no .node addon)`);
+    const hasNative = existsSync(dir) && listFiles(dir).some((f) => NATIVE.test(f));
+    if (!hasNative) problems.push(`missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg} (no native library)`);
   }
   for (const pkg of shipped) {
     if (backends && !pkg.startsWith(`${backends.os}-${backends.arch}`)) problems.push(`another platform's backend shipped: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg}`);

@@ -27,6 +27,7 @@ const APP_FILES = [
   ...TRAY_STATES.flatMap((s) => [`resources/tray-${s}.png`, `resources/tray-${s}@2x.png`]),
   "node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node",
   "node_modules/@node-llama-cpp/linux-x64-cuda/bins/linux-x64-cuda/llama-addon.node",
+  "node_modules/@node-llama-cpp/linux-x64-cuda-ext/bins/linux-x64-cuda/fallback/libggml-cuda.so",
   "node_modules/@node-llama-cpp/linux-x64-vulkan/bins/linux-x64-vulkan/llama-addon.node",
   "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil",
 ];
@@ -42,7 +43,7 @@ async function builtApp(opts: { leave?: string[]; unpack?: string; extra?: Recor
   chmodSync(path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), 0o755);
   const out = path.join(tmp, "linux-unpacked");
   mkdirSync(path.join(out, "resources"), { recursive: true });
-  await createPackageWithOptions(src, path.join(out, "resources", "app.asar"), { unpack: opts.unpack ?? "{**/*.node,**/anvil}" });
+  await createPackageWithOptions(src, path.join(out, "resources", "app.asar"), { unpack: opts.unpack ?? "{**/*.node,**/*.so,**/anvil}" });
   return out;
 }
 
@@ -61,7 +62,7 @@ describe("package check: the built layout", () => {
     });
     const problems = verifyLayout(out, path.join(out, "resources", "app.asar"), "linux", "x64");
     expect(problems).toContain("executed or loaded natively but inside app.asar: node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node");
-    expect(problems).toContain("missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/linux-x64 (no .node addon)");
+    expect(problems).toContain("missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/linux-x64 (no native library)");
     const withForeign = await builtApp({ extra: { "node_modules/@node-llama-cpp/linux-arm64/bins/linux-arm64/llama-addon.node": "x" } });
     expect(verifyLayout(withForeign, path.join(withForeign, "resources", "app.asar"), "linux", "x64")).toEqual([
       "another platform's backend shipped: app.asar.unpacked/node_modules/@node-llama-cpp/linux-arm64",
