@@ -1,28 +1,66 @@
+import path from "node:path";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import svelte from "eslint-plugin-svelte";
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
 import globals from "globals";
 
 /**
  * Process boundaries (DEVELOPERS.md; issue #2): only src-shared is shared. The renderer runs in a
  * sandboxed page and the worker in a child process, so an import across a boundary would either
  * not work at run time or smuggle privileges into the wrong process. Importing electron from plain
- * Node starts a binary download, so only the shell (src-main/electron) may do it.
+ * Node starts a binary download, so only the shell (src-main/electron) may do it. test, bench and
+ * scripts may import any of the code they exercise (but not electron).
  */
-const restrict = (folders, why) => ({
+const CODE = {
+  "src-main": "main-process code",
+  "src-worker": "worker code",
+  "src-renderer": "renderer code",
+  test: "tests",
+  bench: "benchmarks",
+  scripts: "build scripts",
+};
+
+/** `who` may import no folder of CODE but its own (and src-shared); `electron` says whether it may import electron. */
+const restrict = (who, own, { electron = false, extra = [] } = {}) => ({
   "no-restricted-imports": [
     "error",
     {
-      paths: [
-        { name: "electron", message: "Only src-main/electron/ may import electron.", allowTypeImports: true },
-        { name: "electron-store", message: "Use src-main/settings (conf), which runs without Electron." },
+      paths: [{ name: "electron-store", message: "Use src-main/settings (conf), which runs without Electron." }],
+      patterns: [
+        ...(electron
+          ? []
+          : [{ regex: "^electron(/|$)", message: "Only src-main/electron/ may import electron.", allowTypeImports: true }]),
+        ...Object.entries(CODE)
+          .filter(([folder]) => folder !== own)
+          .map(([folder, what]) => ({
+            regex: `(^|/)${folder}(/|$)`,
+            message: `${who} must not import ${what} (${folder}/). Only src-shared is shared between processes.`,
+          })),
+        ...extra,
       ],
-      patterns: folders.map((folder) => ({
-        regex: `(^|/)${folder}(/|$)`,
-        message: `${why} Only src-shared is shared between processes.`,
-      })),
     },
   ],
+});
+
+/**
+ * The parts of src-shared that need Node (fs, crypto, Buffer, process): main and the worker share
+ * them, the renderer (a browser page) must not load them, and the rest of src-shared — which the
+ * renderer does load — must not import them. Matched against an import's path inside src-shared.
+ */
+const NODE_ONLY_SHARED = ["src-shared/file-hash.ts", "src-shared/parent-channel.ts", "src-shared/gguf/**"];
+const NODE_ONLY_SHARED_IMPORT = "(file-hash\\.js|parent-channel\\.js|gguf/)";
+const NODE_ONLY_SHARED_MESSAGE =
+  "is a Node-only part of src-shared (fs, crypto, Buffer or process); the renderer loads only the browser-safe rest.";
+
+/**
+ * Import resolution for import-x (no-cycle): TypeScript sources are imported with `.js` specifiers
+ * (NodeNext), so `.js` also tries `.ts`; Svelte components are part of the renderer's graph (their
+ * imports read by scripts/lint/svelte-imports-parser.js).
+ */
+const importResolver = createNodeResolver({
+  extensions: [".ts", ".js", ".mjs", ".cjs", ".json", ".node", ".svelte"],
+  extensionAlias: { ".js": [".ts", ".js"] },
 });
 
 export default tseslint.config(
@@ -42,6 +80,15 @@ export default tseslint.config(
   ...svelte.configs["flat/recommended"],
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: "latest", sourceType: "module" },
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [importResolver],
+      "import-x/extensions": [".ts", ".js", ".mjs", ".cjs", ".svelte"],
+      "import-x/parsers": {
+        "@typescript-eslint/parser": [".ts"],
+        [path.join(import.meta.dirname, "scripts/lint/svelte-imports-parser.js")]: [".svelte"],
+      },
+    },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -53,21 +100,75 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".svelte"] } },
   },
   {
-    files: ["src-main/**", "test/**", "bench/**", "scripts/**"],
+    // No import cycles in the shipped code (issue 12): a cycle makes load order decide whether a
+    // value is initialised yet. Type-only imports are erased and do not count. import-x parses each
+    // imported module with the linted file's parser options, so the .ts files carry the TypeScript
+    // parser that the Svelte parser needs for a component's <script lang="ts">.
+    files: ["src-main/**/*.ts", "src-shared/**/*.ts", "src-worker/**/*.ts", "src-renderer/src/**/*.{ts,svelte}"],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    files: ["src-main/**"],
     ignores: ["src-main/electron/**"],
-    rules: restrict([], ""),
+    rules: restrict("Main-process code", "src-main"),
+  },
+  {
+    files: ["src-main/electron/**"],
+    rules: restrict("Main-process code", "src-main", { electron: true }),
+  },
+  {
+    files: ["test/**", "bench/**", "scripts/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "electron", message: "Only src-main/electron/ may import electron.", allowTypeImports: true },
+            { name: "electron-store", message: "Use src-main/settings (conf), which runs without Electron." },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["src-renderer/**"],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(["src-main", "src-worker"], "The renderer must not import main-process or worker code."),
+    rules: {
+      ...restrict("The renderer", "src-renderer", {
+        extra: [{ regex: `(^|/)src-shared/${NODE_ONLY_SHARED_IMPORT}`, message: `This ${NODE_ONLY_SHARED_MESSAGE}` }],
+      }),
+    },
+  },
+  {
+    // The page itself (not its Vite configs, which run in Node).
+    files: ["src-renderer/src/**"],
+    rules: { "import-x/no-nodejs-modules": "error" },
   },
   {
     files: ["src-worker/**"],
-    rules: restrict(["src-main", "src-renderer"], "The worker must not import main-process or renderer code."),
+    rules: restrict("The worker", "src-worker"),
   },
   {
     files: ["src-shared/**"],
-    rules: restrict(["src-main", "src-worker", "src-renderer"], "src-shared must not depend on any one process."),
+    rules: restrict("src-shared", "src-shared"),
+  },
+  {
+    // The browser-safe rest of src-shared: the renderer loads it, so no Node built-ins or globals.
+    files: ["src-shared/**"],
+    ignores: NODE_ONLY_SHARED,
+    rules: {
+      ...restrict("src-shared", "src-shared", {
+        extra: [{ regex: `^\\./${NODE_ONLY_SHARED_IMPORT}`, message: `This ${NODE_ONLY_SHARED_MESSAGE}` }],
+      }),
+      "import-x/no-nodejs-modules": "error",
+      "no-restricted-globals": [
+        "error",
+        ...["process", "Buffer", "require", "__dirname", "__filename", "global", "setImmediate"].map((name) => ({
+          name,
+          message: `${name} is Node-only; this part of src-shared also runs in the renderer.`,
+        })),
+      ],
+    },
   },
 );

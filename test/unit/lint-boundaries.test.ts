@@ -5,10 +5,12 @@ import { describe, expect, it } from "vitest";
 // when a process reaches into another's code, and stays quiet for what is allowed.
 const eslint = new ESLint({ cwd: process.cwd() });
 
-async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+async function messagesOf(ruleId: string, filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === ruleId).map((m) => m.message);
 }
+
+const restrictedImports = (filePath: string, code: string) => messagesOf("no-restricted-imports", filePath, code);
 
 describe("import boundaries", () => {
   it("fails when the renderer imports src-main", async () => {
@@ -49,5 +51,74 @@ describe("import boundaries", () => {
     const code = 'import { PouwError } from "../../src-shared/errors.js";\nexport const E = PouwError;\n';
     expect(await restrictedImports("src-renderer/src/ok.ts", code)).toHaveLength(0);
     expect(await restrictedImports("src-main/cli/ok.ts", code)).toHaveLength(0);
+  });
+
+  // Issue 12: each process imports only its own code and src-shared; test, bench and scripts anything.
+  it("fails when the worker imports test code, and when main imports the worker", async () => {
+    const fromWorker = await restrictedImports("src-worker/leak.ts", 'export { tempDir } from "../test/helpers/temp.js";\n');
+    expect(fromWorker).toHaveLength(1);
+    expect(fromWorker[0]).toContain("worker must not import tests");
+    const fromMain = await restrictedImports("src-main/worker/leak.ts", 'export { run } from "../../src-worker/main.js";\n');
+    expect(fromMain).toHaveLength(1);
+    expect(fromMain[0]).toContain("Main-process code must not import worker code");
+  });
+
+  it("lets test, bench and scripts import any process's code", async () => {
+    const code =
+      'import { modelsDir } from "../../src-main/paths.js";\nimport { run } from "../../src-worker/main.js";\nexport const both = [modelsDir, run];\n';
+    expect(await restrictedImports("test/unit/ok.ts", code)).toHaveLength(0);
+    expect(await restrictedImports("bench/suites/ok.ts", code)).toHaveLength(0);
+  });
+
+  it("keeps electron's subpaths inside the Electron shell too", async () => {
+    const code = 'import { app } from "electron/main";\nexport const name = app.name;\n';
+    const messages = await restrictedImports("src-main/core/leak.ts", code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("Only src-main/electron/ may import electron.");
+    expect(await restrictedImports("src-main/electron/ok.ts", code)).toHaveLength(0);
+  });
+
+  it("keeps the renderer to the browser-safe part of src-shared", async () => {
+    const nodeOnly = await restrictedImports(
+      "src-renderer/src/lib/leak.ts",
+      'export { sha256File } from "../../../src-shared/file-hash.js";\n',
+    );
+    expect(nodeOnly).toHaveLength(1);
+    expect(nodeOnly[0]).toContain("Node-only part of src-shared");
+    const gguf = 'export { readGgufHeader } from "../../../src-shared/gguf/reader.js";\n';
+    expect(await restrictedImports("src-renderer/src/lib/leak.ts", gguf)).toHaveLength(1);
+    const builtin = 'import { readFile } from "node:fs/promises";\nexport const read = readFile;\n';
+    expect(await messagesOf("import-x/no-nodejs-modules", "src-renderer/src/lib/leak.ts", builtin)).toHaveLength(1);
+  });
+
+  it("keeps the browser-safe part of src-shared free of Node", async () => {
+    const builtin = 'import path from "node:path";\nexport const join = path.join;\n';
+    expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/leak.ts", builtin)).toHaveLength(1);
+    expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/file-hash.ts", builtin)).toHaveLength(0);
+    const nodeOnly = await restrictedImports("src-shared/leak.ts", 'export { sha256File } from "./file-hash.js";\n');
+    expect(nodeOnly).toHaveLength(1);
+    expect(nodeOnly[0]).toContain("Node-only part of src-shared");
+    const global = await messagesOf("no-restricted-globals", "src-shared/leak.ts", "export const pid = process.pid;\n");
+    expect(global).toHaveLength(1);
+    expect(global[0]).toContain("process is Node-only; this part of src-shared also runs in the renderer.");
+  });
+});
+
+describe("import cycles", () => {
+  // errors.ts is imported (as a value) by json-patch.ts, so errors.ts importing json-patch closes a cycle.
+  it("fails when a module imports a module that imports it back", async () => {
+    const code = 'import { diff } from "./json-patch.js";\nexport const d = diff;\n';
+    expect(await messagesOf("import-x/no-cycle", "src-shared/errors.ts", code)).toEqual(["Dependency cycle detected"]);
+  });
+
+  it("follows imports through Svelte components", async () => {
+    // Countdown.svelte imports format.ts for its countdown text.
+    const code = 'import Countdown from "./components/Countdown.svelte";\nexport const C = Countdown;\n';
+    expect(await messagesOf("import-x/no-cycle", "src-renderer/src/lib/format.ts", code)).toEqual(["Dependency cycle detected"]);
+  });
+
+  it("does not count a type-only import (it is erased)", async () => {
+    const code = 'import type { PatchOp } from "./json-patch.js";\nexport type Op = PatchOp;\n';
+    expect(await messagesOf("import-x/no-cycle", "src-shared/errors.ts", code)).toHaveLength(0);
   });
 });
