@@ -142,12 +142,16 @@ export class LogSync {
   private schedulePoll(): void {
     if (!this.running) return;
     const pollMs = this.opts.pollMs ?? 2_000;
-    this.pollTimer = setTimeout(async () => {
-      // While the subscription delivers heads, polling stays quiet.
-      const subscribed = this.ws !== undefined && Date.now() - this.lastWsBlockAt < pollMs * 3;
-      if (!subscribed) await this.syncNow();
-      this.schedulePoll();
-    }, pollMs);
+    // poll() cannot reject: syncNow hands its errors to onError.
+    this.pollTimer = setTimeout(() => void this.poll(pollMs), pollMs);
     this.pollTimer.unref();
+  }
+
+  /** One poll, then the next is scheduled. */
+  private async poll(pollMs: number): Promise<void> {
+    // While the subscription delivers heads, polling stays quiet.
+    const subscribed = this.ws !== undefined && Date.now() - this.lastWsBlockAt < pollMs * 3;
+    if (!subscribed) await this.syncNow();
+    this.schedulePoll();
   }
 }

@@ -2,8 +2,17 @@ import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 
 // The import-boundary rules are part of the architecture (issue #2): this proves lint really fails
-// when a process reaches into another's code, and stays quiet for what is allowed.
-const eslint = new ESLint({ cwd: process.cwd() });
+// when a process reaches into another's code, and stays quiet for what is allowed. The snippets sit at
+// made-up paths, which no tsconfig lists, so this instance lints them without type information (the
+// type-aware rules are off here; they are shown firing at the end, at real files' paths).
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: {
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: { "@typescript-eslint/no-floating-promises": "off", "@typescript-eslint/no-misused-promises": "off" },
+  },
+});
 
 async function messagesOf(ruleId: string, filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -120,5 +129,23 @@ describe("import cycles", () => {
   it("does not count a type-only import (it is erased)", async () => {
     const code = 'import type { PatchOp } from "./json-patch.js";\nexport type Op = PatchOp;\n';
     expect(await messagesOf("import-x/no-cycle", "src-shared/errors.ts", code)).toHaveLength(0);
+  });
+});
+
+describe("type-aware rules", () => {
+  // The project's own config, at existing files' paths (their text on disk is left alone): one typed
+  // by the root tsconfig, one by the renderer's.
+  const typed = new ESLint({ cwd: process.cwd() });
+  const code =
+    "export async function save(): Promise<void> {}\nexport function onClick(): void {\n  save();\n  [1].forEach(async () => save());\n}\n";
+
+  it("flags a floating promise and a promise where a void callback is expected", { timeout: 60_000 }, async () => {
+    for (const filePath of ["src-shared/in-batches.ts", "src-renderer/src/lib/format.ts"]) {
+      const [result] = await typed.lintText(code, { filePath });
+      expect((result?.messages ?? []).map((m) => m.ruleId)).toEqual([
+        "@typescript-eslint/no-floating-promises",
+        "@typescript-eslint/no-misused-promises",
+      ]);
+    }
   });
 });
