@@ -30,7 +30,13 @@ const restrict = (who, own, { electron = false, extra = [] } = {}) => ({
       patterns: [
         ...(electron
           ? []
-          : [{ regex: "^electron(/|$)", message: "Only src-main/electron/ may import electron.", allowTypeImports: true }]),
+          : [
+              {
+                regex: "^electron(/|$)",
+                message: "Only src-main/electron/ may import electron.",
+                allowTypeImports: true,
+              },
+            ]),
         ...Object.entries(CODE)
           .filter(([folder]) => folder !== own)
           .map(([folder, what]) => ({

@@ -40,13 +40,19 @@ describe("import boundaries", () => {
   });
 
   it("fails when the worker imports src-main", async () => {
-    const messages = await restrictedImports("src-worker/leak.ts", 'export { modelsDir } from "../src-main/paths.js";\n');
+    const messages = await restrictedImports(
+      "src-worker/leak.ts",
+      'export { modelsDir } from "../src-main/paths.js";\n',
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain("worker must not import main-process");
   });
 
   it("fails when src-shared depends on a process", async () => {
-    const messages = await restrictedImports("src-shared/leak.ts", 'export { modelsDir } from "../src-main/paths.js";\n');
+    const messages = await restrictedImports(
+      "src-shared/leak.ts",
+      'export { modelsDir } from "../src-main/paths.js";\n',
+    );
     expect(messages).toHaveLength(1);
   });
 
@@ -64,10 +70,16 @@ describe("import boundaries", () => {
 
   // Issue 12: each process imports only its own code and src-shared; test, bench and scripts anything.
   it("fails when the worker imports test code, and when main imports the worker", async () => {
-    const fromWorker = await restrictedImports("src-worker/leak.ts", 'export { tempDir } from "../test/helpers/temp.js";\n');
+    const fromWorker = await restrictedImports(
+      "src-worker/leak.ts",
+      'export { tempDir } from "../test/helpers/temp.js";\n',
+    );
     expect(fromWorker).toHaveLength(1);
     expect(fromWorker[0]).toContain("worker must not import tests");
-    const fromMain = await restrictedImports("src-main/worker/leak.ts", 'export { run } from "../../src-worker/main.js";\n');
+    const fromMain = await restrictedImports(
+      "src-main/worker/leak.ts",
+      'export { run } from "../../src-worker/main.js";\n',
+    );
     expect(fromMain).toHaveLength(1);
     expect(fromMain[0]).toContain("Main-process code must not import worker code");
   });
@@ -123,7 +135,9 @@ describe("import cycles", () => {
   it("follows imports through Svelte components", async () => {
     // Countdown.svelte imports format.ts for its countdown text.
     const code = 'import Countdown from "./components/Countdown.svelte";\nexport const C = Countdown;\n';
-    expect(await messagesOf("import-x/no-cycle", "src-renderer/src/lib/format.ts", code)).toEqual(["Dependency cycle detected"]);
+    expect(await messagesOf("import-x/no-cycle", "src-renderer/src/lib/format.ts", code)).toEqual([
+      "Dependency cycle detected",
+    ]);
   });
 
   it("does not count a type-only import (it is erased)", async () => {
