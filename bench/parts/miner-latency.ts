@@ -50,7 +50,7 @@ export async function measureTaskLatency(log: (line: string) => void): Promise<B
       const tx = (await requester.c.tasks.contract.getFunction("requestTask")(spec, payment)) as { wait(): Promise<unknown> };
       const requestedAt = Date.now();
       await tx.wait();
-      const taskId = await requester.c.tasks.read<bigint>("taskCount");
+      const taskId = await requester.c.tasks.read("taskCount");
       await scoreWhenRevealed(net, taskId, core.address);
       const id = taskId.toString();
       for (const deadline = Date.now() + 20_000; !core.getSnapshot().snapshot.tasks.some((t) => t.id === `${id}#0` && t.stage === "End"); ) {

@@ -36,7 +36,7 @@ async function gasForTask(chain: Chain, k: number): Promise<Record<string, numbe
 }
 
 async function propertyRuns(chain: Chain, log: (line: string) => void): Promise<{ seconds: number; actions: number }> {
-  const supply = await chain.owner.c.token.read<bigint>("totalSupply");
+  const supply = await chain.owner.c.token.read("totalSupply");
   let actions = 0;
   const started = performance.now();
   await fc.assert(

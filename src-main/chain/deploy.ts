@@ -124,7 +124,7 @@ export async function deployProtocol(signer: Signer, overrides: Partial<DeployPa
   if (p.incentiveFunding > 0n) await contracts.token.send("transfer", incentivePool, p.incentiveFunding);
   for (const topic of p.topics) await contracts.incentivePool.send("addTopic", topic);
 
-  const version = Number(await contracts.tasks.read<bigint>("version"));
+  const version = Number(await contracts.tasks.read("version"));
   const network = await provider.getNetwork();
   const deployment = Deployment.parse({
     chainId: Number(network.chainId),

@@ -33,31 +33,28 @@ export interface SlotView {
   commitment: string;
 }
 
-/** ethers Result rows are array-like with named keys; this reads them by name. */
-type Row = Record<string, unknown>;
-
 export async function readTask(tasks: PouwTasks, taskId: bigint): Promise<TaskView> {
-  const r = await tasks.read<Row>("getTask", taskId);
+  const r = await tasks.read("getTask", taskId);
   return {
     id: taskId,
-    requester: String(r.requester),
+    requester: r.requester,
     state: taskStateName(Number(r.state)),
     outcome: taskOutcomeName(Number(r.outcome)),
-    background: await tasks.read<boolean>("isBackground", taskId),
+    background: await tasks.read("isBackground", taskId),
     k: Number(r.k),
     priority: Number(r.priority),
     live: Number(r.live),
     progressed: Number(r.progressed),
-    revealsClosed: Boolean(r.revealsClosed),
-    escrow: BigInt(r.escrow as bigint),
+    revealsClosed: r.revealsClosed,
+    escrow: r.escrow,
     deadline: Number(r.deadline),
-    modelId: String(r.modelId),
+    modelId: r.modelId,
   };
 }
 
 export async function readSlot(tasks: PouwTasks, taskId: bigint, slot: number): Promise<SlotView> {
-  const r = await tasks.read<Row>("getSlot", taskId, slot);
-  return { miner: String(r.miner), status: slotStatusName(Number(r.status)), rank: Number(r.rank), commitment: String(r.commitment) };
+  const r = await tasks.read("getSlot", taskId, slot);
+  return { miner: r.miner, status: slotStatusName(Number(r.status)), rank: Number(r.rank), commitment: r.commitment };
 }
 
 export async function readSlots(tasks: PouwTasks, taskId: bigint, k: number): Promise<SlotView[]> {

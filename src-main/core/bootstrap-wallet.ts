@@ -47,7 +47,7 @@ export async function fundOnDevnet(opts: {
     opts.onLog?.(`devnet: sent ${formatEther(DEVNET_ETH_GRANT)} ETH to ${opts.address}`);
   }
   const { token } = connectProtocol(opts.deployment, signer);
-  const held = await token.read<bigint>("balanceOf", opts.address);
+  const held = await token.read("balanceOf", opts.address);
   if (held < opts.tokensNeeded) {
     await token.send("transfer", opts.address, opts.tokensNeeded - held);
     opts.onLog?.(`devnet: sent ${formatEther(opts.tokensNeeded - held)} tokens to ${opts.address}`);
@@ -56,7 +56,7 @@ export async function fundOnDevnet(opts: {
 
 /** The stake a miner needs: the contract's minimum, read rather than assumed. */
 export function minStakeOf(contracts: ProtocolContracts): Promise<bigint> {
-  return contracts.nodePool.read<bigint>("minStake");
+  return contracts.nodePool.read("minStake");
 }
 
 /** Registers as a miner serving `models` with the minimum stake, unless already registered. */
@@ -67,7 +67,7 @@ export async function ensureRegistered(opts: {
   speed: number;
   onLog?: (line: string) => void;
 }): Promise<{ justRegistered: boolean }> {
-  const node = await opts.contracts.nodePool.read<{ stake: bigint; role: bigint }>("getNode", opts.signer.address);
+  const node = await opts.contracts.nodePool.read("getNode", opts.signer.address);
   if (node.stake > 0n) return { justRegistered: false };
   const stake = await minStakeOf(opts.contracts);
   await registerMiner({ signer: opts.signer, contracts: opts.contracts }, { stake, speed: opts.speed, models: opts.models });

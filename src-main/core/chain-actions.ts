@@ -25,21 +25,13 @@ export interface ChainAccount extends Account {
   provider: JsonRpcProvider;
 }
 
-interface NodeRecord {
-  stake: bigint;
-  role: bigint;
-  active: boolean;
-  speed: bigint;
-  unbondAt: bigint;
-}
-
 /** What a registration declares: the models this machine serves (on-chain names) and its speed. */
 export interface Declaration {
   models: string[];
   speed: number;
 }
 
-export const readNode = (a: ChainAccount) => a.contracts.nodePool.read<NodeRecord>("getNode", a.address);
+export const readNode = (a: ChainAccount) => a.contracts.nodePool.read("getNode", a.address);
 
 export async function isRegisteredMiner(a: ChainAccount): Promise<boolean> {
   return Number((await readNode(a)).role) === nodeRoleIndex("Miner");
@@ -48,9 +40,9 @@ export async function isRegisteredMiner(a: ChainAccount): Promise<boolean> {
 export async function readWalletView(a: ChainAccount, backedUp: boolean): Promise<WalletView> {
   const [nativeWei, tokenWei, node, claimable] = await Promise.all([
     a.provider.getBalance(a.address),
-    a.contracts.token.read<bigint>("balanceOf", a.address),
+    a.contracts.token.read("balanceOf", a.address),
     readNode(a),
-    a.contracts.tasks.read<bigint>("owed", a.address),
+    a.contracts.tasks.read("owed", a.address),
   ]);
   return {
     address: a.address,
@@ -75,10 +67,10 @@ export function wallClockMs(chainSeconds: number, headSeconds: number | undefine
 
 /** `knownModels` are on-chain names this app knows; the chain says which of them are served. */
 export async function readRegistrationView(a: ChainAccount, knownModels: readonly string[]): Promise<RegistrationView> {
-  const [node, minStake, head] = await Promise.all([readNode(a), a.contracts.nodePool.read<bigint>("minStake"), a.provider.getBlock("latest")]);
+  const [node, minStake, head] = await Promise.all([readNode(a), a.contracts.nodePool.read("minStake"), a.provider.getBlock("latest")]);
   const registered = Number(node.role) === nodeRoleIndex("Miner");
   const served = registered
-    ? (await Promise.all(knownModels.map(async (m) => ((await a.contracts.nodePool.read<boolean>("serves", a.address, modelIdOf(m))) ? m : undefined)))).filter(
+    ? (await Promise.all(knownModels.map(async (m) => ((await a.contracts.nodePool.read("serves", a.address, modelIdOf(m))) ? m : undefined)))).filter(
         (m): m is string => m !== undefined,
       )
     : [];

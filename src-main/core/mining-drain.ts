@@ -102,7 +102,7 @@ const GRACE_SECONDS = 30;
 export async function drainBoundMs(chain: { contracts: ProtocolContracts; provider: JsonRpcProvider }, tasks: readonly HeldTask[], nowMs = Date.now()): Promise<number> {
   try {
     const [params, head, views] = await Promise.all([
-      chain.contracts.tasks.read<{ windows: readonly bigint[]; poiWindow: bigint }>("params"),
+      chain.contracts.tasks.read("params"),
       chain.provider.getBlock("latest"),
       Promise.all(tasks.map((t) => readTask(chain.contracts.tasks, BigInt(t.taskId)))),
     ]);

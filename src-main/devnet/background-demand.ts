@@ -78,14 +78,14 @@ export class BackgroundDemand {
   private async tickModel(modelId: string): Promise<bigint | undefined> {
     const { incentivePool, tasks } = this.opts.contracts;
     const [open, threshold, epoch, reward, budget] = await Promise.all([
-      tasks.read<bigint>("openUserTasks"),
-      incentivePool.read<bigint>("lowDemandThreshold"),
-      incentivePool.read<bigint>("currentEpoch"),
-      incentivePool.read<bigint>("rewardPerTask"),
-      incentivePool.read<bigint>("budgetPerEpoch"),
+      tasks.read("openUserTasks"),
+      incentivePool.read("lowDemandThreshold"),
+      incentivePool.read("currentEpoch"),
+      incentivePool.read("rewardPerTask"),
+      incentivePool.read("budgetPerEpoch"),
     ]);
     if (open > threshold) return undefined;
-    if ((await incentivePool.read<bigint>("spentInEpoch", epoch)) + reward > budget) return undefined;
+    if ((await incentivePool.read("spentInEpoch", epoch)) + reward > budget) return undefined;
     if (await this.stillWaiting(modelId)) return undefined;
     const { idle } = await minerCensus(this.opts.contracts.nodePool, modelId);
     if (idle === 0) return undefined;

@@ -74,8 +74,8 @@ export async function startOracleService(opts: OracleServiceOptions): Promise<Se
 
 /** Registers the oracle dev account with role Oracle and the minimum stake, once. */
 async function ensureOracle(c: ProtocolContracts, address: string, onLog: (line: string) => void): Promise<void> {
-  if (await c.nodePool.read<boolean>("isActiveOracle", address)) return;
-  const stake = await c.nodePool.read<bigint>("minStake");
+  if (await c.nodePool.read("isActiveOracle", address)) return;
+  const stake = await c.nodePool.read("minStake");
   await c.token.send("approve", c.nodePool.address, stake);
   await c.nodePool.send("register", nodeRoleIndex("Oracle"), stake, 0, []);
   onLog(`registered ${address} as the devnet's oracle`);

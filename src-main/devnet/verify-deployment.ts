@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Provider } from "ethers";
 import { Deployment } from "../../src-shared/deployment.js";
-import { connectProtocol } from "../chain/contracts.js";
+import { connectProtocol, type Versioned } from "../chain/contracts.js";
 import { SOURCES_SHA256 } from "../chain/generated/index.js";
 
 export type DeploymentCheck = { ok: true; deployment: Deployment } | { ok: false; reason: string };
@@ -36,8 +36,9 @@ export async function verifyDeployment(deployment: Deployment, provider: Provide
     if ((await provider.getCode(address)) === "0x") return { ok: false, reason: `no contract code at ${name} ${address}` };
   }
   const c = connectProtocol(deployment, provider);
-  for (const [name, contract] of [["nodePool", c.nodePool], ["tasks", c.tasks], ["incentivePool", c.incentivePool]] as const) {
-    const onChain = Number(await contract.read<bigint>("version"));
+  const versioned: [string, Versioned][] = [["nodePool", c.nodePool], ["tasks", c.tasks], ["incentivePool", c.incentivePool]];
+  for (const [name, contract] of versioned) {
+    const onChain = Number(await contract.read("version"));
     if (onChain !== deployment.version) {
       return { ok: false, reason: `${name} reports version ${onChain}, the deployment says ${deployment.version}` };
     }

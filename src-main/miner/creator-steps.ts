@@ -27,7 +27,7 @@ export function promptFromSeed(topic: string, seed: string): string {
 export async function stepCreator(ctx: EngineContext, taskId: bigint): Promise<StepResult> {
   const id = taskId.toString();
   const task = await readTask(ctx.contracts.tasks, taskId);
-  const creator = await ctx.contracts.tasks.read<string>("creatorOf", taskId);
+  const creator = await ctx.contracts.tasks.read("creatorOf", taskId);
   const record = (update: (r: TaskRecord) => TaskRecord) => updateRecord(ctx, taskId, CREATOR_SLOT, () => freshRecord(task), update);
   const ours = creator.toLowerCase() === ctx.address.toLowerCase();
   // After its prompt the creator has nothing to send, but its record follows the task to End so the

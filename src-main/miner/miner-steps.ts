@@ -107,7 +107,7 @@ async function letGo(ctx: EngineContext, id: string, action: string, reason = "i
 async function admit(ctx: EngineContext, task: TaskView, prompt: string): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!ctx.speedProfile) return { ok: true };
   const now = await chainNow(ctx);
-  const params = await ctx.contracts.tasks.read<{ windows: readonly bigint[] }>("params");
+  const params = await ctx.contracts.tasks.read("params");
   // The precommit window opens when the last miner acks: at the earliest, now.
   const precommitDeadline = now + Number(params.windows[4] ?? 0n);
   const { maxTokens } = await generationParams(ctx, task);

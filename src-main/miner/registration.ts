@@ -1,3 +1,4 @@
+import type { Abi } from "abitype";
 import { formatEther, type Signer, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
@@ -18,7 +19,8 @@ export interface Account {
   contracts: ProtocolContracts;
 }
 
-type AnyContract = TypedContract<readonly { readonly type: string; readonly name?: string }[]>;
+/** Any of the protocol's contracts: these helpers encode calls by name through its interface. */
+type AnyContract = Pick<TypedContract<Abi>, "address" | "contract">;
 
 // register/addStake move tokens the approve (sent just before) allows, so they cannot be simulated
 // until it is mined: estimate with an allowance well above what they use (~150k measured).
@@ -78,11 +80,11 @@ function firstLine(err: unknown): string {
 async function needsApproval(account: Account, amount: bigint): Promise<boolean> {
   const owner = await account.signer.getAddress();
   const { token, nodePool } = account.contracts;
-  const balance = await token.read<bigint>("balanceOf", owner);
+  const balance = await token.read("balanceOf", owner);
   if (balance < amount) {
     throw new PouwError("INSUFFICIENT_FUNDS", `not enough tokens to stake: it needs ${formatEther(amount)}, the wallet holds ${formatEther(balance)}`);
   }
-  return (await token.read<bigint>("allowance", owner, nodePool.address)) < amount;
+  return (await token.read("allowance", owner, nodePool.address)) < amount;
 }
 
 /** Fees of staking `amount` with `method`: the approve (when needed) plus the staking call. */
@@ -125,7 +127,7 @@ export const estimateWithdrawRewards = (a: Account) => estimate(a, a.contracts.t
 
 /** Pays out every reward owed to this account (PouwTasks.withdraw); returns the amount. */
 export async function withdrawRewards(a: Account): Promise<{ amount: bigint; receipt: TransactionReceipt }> {
-  const owed = await a.contracts.tasks.read<bigint>("owed", await a.signer.getAddress());
+  const owed = await a.contracts.tasks.read("owed", await a.signer.getAddress());
   if (owed === 0n) throw new PouwError("NOT_FOUND", "there are no rewards to withdraw");
   return { amount: owed, receipt: await send(a, a.contracts.tasks, "withdraw", []) };
 }

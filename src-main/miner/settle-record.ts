@@ -37,7 +37,7 @@ export async function settleMinerRecord(ctx: EngineContext, task: TaskView, slot
   if (!acted && !ctx.records.get(id, slot)) return;
   const reward = await creditedTo(ctx, task.id, "miner");
   const score = await finalScore(ctx, task.id, slot);
-  const params = await ctx.contracts.tasks.read<{ similarityThresholdBps: bigint }>("params");
+  const params = await ctx.contracts.tasks.read("params");
   const outcome = outcomeOf(task, status, score, Number(params.similarityThresholdBps), ctx.journal.confirmed(id, "precommit"));
   const gasSpent = ctx.journal.gasSpent(id, ["ack", "precommit", "reveal"]);
   await record((r) => ({

@@ -3,8 +3,8 @@ import type { NodePool } from "../chain/contracts.js";
 
 /** Miners registered for a model that could take a task: staked and active; `idle` are not busy now. */
 export async function minerCensus(nodePool: NodePool, modelId: string): Promise<{ active: number; idle: number }> {
-  const [all, minStake] = await Promise.all([nodePool.read<string[]>("modelMiners", modelId), nodePool.read<bigint>("minStake")]);
-  const nodes = await Promise.all(all.map((m) => nodePool.read<{ role: bigint; active: boolean; busy: boolean; stake: bigint }>("getNode", m)));
+  const [all, minStake] = await Promise.all([nodePool.read("modelMiners", modelId), nodePool.read("minStake")]);
+  const nodes = await Promise.all(all.map((m) => nodePool.read("getNode", m)));
   const live = nodes.filter((n) => Number(n.role) === nodeRoleIndex("Miner") && n.active && n.stake >= minStake);
   return { active: live.length, idle: live.filter((n) => !n.busy).length };
 }

@@ -1,7 +1,7 @@
 import type { JsonRpcProvider } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { connectProtocol } from "../chain/contracts.js";
+import { connectProtocol, type Versioned } from "../chain/contracts.js";
 
 /** The protocol version this build of the miner speaks (the contracts' VERSION). */
 export const SUPPORTED_PROTOCOL_VERSION = 1;
@@ -30,9 +30,9 @@ export async function verifyNetwork(provider: JsonRpcProvider, deployment: Deplo
   }
   const contracts = connectProtocol(deployment, provider);
   const versions = await Promise.all(
-    [contracts.nodePool, contracts.tasks, contracts.incentivePool].map(async (c) => {
+    [contracts.nodePool, contracts.tasks, contracts.incentivePool].map(async (c: Versioned) => {
       try {
-        return Number(await c.read<bigint>("version"));
+        return Number(await c.read("version"));
       } catch {
         throw new PouwError("CHAIN_ERROR", `the contract at ${c.address} is not a PoUW contract (it has no version)`);
       }

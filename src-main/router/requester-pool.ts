@@ -40,7 +40,7 @@ export class RequesterPool {
   /** Lets the task contract take payments from every account (once per account, ever). */
   async prepare(): Promise<void> {
     for (const a of this.accounts) {
-      const allowance = await a.c.token.read<bigint>("allowance", a.address, this.deployment.contracts.tasks);
+      const allowance = await a.c.token.read("allowance", a.address, this.deployment.contracts.tasks);
       if (allowance < ALLOWANCE_FLOOR) await this.enqueue(a, () => a.c.token.send("approve", this.deployment.contracts.tasks, MaxUint256));
     }
   }

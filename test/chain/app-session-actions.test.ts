@@ -174,7 +174,7 @@ describe("the app session's chain actions on the devnet", () => {
     await waitFor("this miner's reveal", async () => (await readSlots(protocol.tasks, taskId, 1))[0]?.status === "Revealed", 30_000);
     await call("completeSetupStep", { step: "hardware" });
 
-    const delay = Number(await protocol.nodePool.read<bigint>("unbondingDelay"));
+    const delay = Number(await protocol.nodePool.read("unbondingDelay"));
     expect(await call("estimateAction", { action: "unbond" })).toMatchObject({ action: "unbond", affordable: true });
     const before = balances();
     const from = await chain().getBlockNumber();

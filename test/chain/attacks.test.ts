@@ -20,7 +20,7 @@ let chain: Chain;
 freshChainPerTest({ miners: 5, oracles: 3, requesters: 1, params: { oracleQuorum: 2 } }, (c) => (chain = c));
 
 const tasks = () => chain.owner.c.tasks;
-const owed = (a: string) => tasks().read<bigint>("owed", a);
+const owed = (a: string) => tasks().read("owed", a);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 async function toCommit(k: number, output = "The sun was warm."): Promise<{ taskId: bigint; runs: MinerRun[] }> {
@@ -81,10 +81,10 @@ describe("payout attacks", () => {
     const miner = runs[0]!.node;
     const due = await owed(miner.address);
     expect(due).toBeGreaterThan(0n);
-    const before = await chain.owner.c.token.read<bigint>("balanceOf", miner.address);
+    const before = await chain.owner.c.token.read("balanceOf", miner.address);
     await miner.c.tasks.send("withdraw");
     await expect(miner.c.tasks.send("withdraw")).rejects.toThrow(/NothingToWithdraw/);
-    expect(await chain.owner.c.token.read<bigint>("balanceOf", miner.address)).toBe(before + due);
+    expect(await chain.owner.c.token.read("balanceOf", miner.address)).toBe(before + due);
     // A settled task cannot be settled again.
     await expect(chain.oracles[2]!.c.tasks.send("submitPoi", taskId, [9000])).rejects.toThrow(/WrongState/);
   });
@@ -100,7 +100,7 @@ describe("payout attacks", () => {
     await expect(a.c.tasks.send("submitPoi", taskId, honest)).rejects.toThrow(/AlreadyVoted/);
     await c.c.tasks.send("submitPoi", taskId, honest);
     expect((await readTask(tasks(), taskId)).outcome).toBe("Settled");
-    const voters = await tasks().read<string[]>("poiVotes", taskId, poiResultHashOf(taskId, honest));
+    const voters = await tasks().read("poiVotes", taskId, poiResultHashOf(taskId, honest));
     expect([...voters]).toEqual([a.address, c.address]);
     expect(await owed(a.address)).toBeGreaterThan(0n);
     expect(await owed(c.address)).toBe(await owed(a.address));
@@ -108,7 +108,7 @@ describe("payout attacks", () => {
     // The outlier (below the similarity threshold) gets nothing and loses reputation.
     const outlier = runs.find((r) => r.slot === 2)!;
     expect(await owed(outlier.node.address)).toBe(0n);
-    const rep = await chain.owner.c.nodePool.read<{ outliers: bigint }>("reputation", outlier.node.address);
+    const rep = await chain.owner.c.nodePool.read("reputation", outlier.node.address);
     expect(rep.outliers).toBe(1n);
   });
 

@@ -25,9 +25,9 @@ freshChainPerTest({ miners: 6, oracles: 1, requesters: 2 }, (c) => (chain = c));
 
 const oracle = () => chain.oracles[0]!;
 const tasks = () => chain.owner.c.tasks;
-const rep = (a: string) => chain.owner.c.nodePool.read<{ timedOut: bigint; failed: bigint; completed: bigint }>("reputation", a);
-const isBusy = async (a: string) => (await chain.owner.c.nodePool.read<{ busy: boolean }>("getNode", a)).busy;
-const stakeOf = async (a: string) => (await chain.owner.c.nodePool.read<{ stake: bigint }>("getNode", a)).stake;
+const rep = (a: string) => chain.owner.c.nodePool.read("reputation", a);
+const isBusy = async (a: string) => (await chain.owner.c.nodePool.read("getNode", a)).busy;
+const stakeOf = async (a: string) => (await chain.owner.c.nodePool.read("getNode", a)).stake;
 
 describe("Start deadline", () => {
   it("lets an oracle reassign a stalled slot: the staller loses reputation and stake, the oracle earns a fee", async () => {
@@ -46,7 +46,7 @@ describe("Start deadline", () => {
     expect(runs.map((r) => r.node.address)).not.toContain(fresh);
     expect((await rep(stalled.node.address)).timedOut).toBe(1n);
     expect(await stakeOf(stalled.node.address)).toBe(STAKE - SLASH);
-    expect(await tasks().read<bigint>("owed", oracle().address)).toBe(KEEPER_FEE);
+    expect(await tasks().read("owed", oracle().address)).toBe(KEEPER_FEE);
     expect(await isBusy(stalled.node.address)).toBe(false);
 
     await nodeOf(chain, fresh).c.tasks.send("ack", taskId, stalled.slot);
@@ -77,7 +77,7 @@ describe("Start deadline", () => {
     await expect(oracle().c.tasks.send("submitPoi", taskId, bad)).rejects.toThrow(/BadScores/);
     await oracle().c.tasks.send("submitPoi", taskId, scores);
     expect((await readTask(tasks(), taskId)).outcome).toBe("Settled");
-    expect(await tasks().read<bigint>("owed", runs[2]!.node.address)).toBe(0n);
+    expect(await tasks().read("owed", runs[2]!.node.address)).toBe(0n);
   });
 
   it("refunds the requester when nobody acks", async () => {
@@ -88,7 +88,7 @@ describe("Start deadline", () => {
     await oracle().c.tasks.send("advance", taskId);
     const t = await readTask(tasks(), taskId);
     expect([t.state, t.outcome]).toEqual(["End", "Refunded"]);
-    expect(await tasks().read<bigint>("owed", requester.address)).toBe(payment - KEEPER_FEE);
+    expect(await tasks().read("owed", requester.address)).toBe(payment - KEEPER_FEE);
   });
 });
 
@@ -145,7 +145,7 @@ describe("Request deadline", () => {
     await oracle().c.tasks.send("advance", taskId);
     const t = await readTask(tasks(), taskId);
     expect([t.state, t.outcome]).toEqual(["End", "Refunded"]);
-    expect(await tasks().read<bigint>("owed", requester.address)).toBe(payment - KEEPER_FEE);
+    expect(await tasks().read("owed", requester.address)).toBe(payment - KEEPER_FEE);
     await expect(oracle().c.tasks.send("advance", taskId)).rejects.toThrow(/WrongState/);
   });
 });
@@ -153,11 +153,11 @@ describe("Request deadline", () => {
 describe("Create deadline (background task)", () => {
   it("replaces a creator that stalls", async () => {
     await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 2);
-    const taskId = await tasks().read<bigint>("taskCount");
-    const first = await tasks().read<string>("creatorOf", taskId);
+    const taskId = await tasks().read("taskCount");
+    const first = await tasks().read("creatorOf", taskId);
     await increaseTime(chain.provider, W.create + 1);
     await oracle().c.tasks.send("advance", taskId);
-    const second = await tasks().read<string>("creatorOf", taskId);
+    const second = await tasks().read("creatorOf", taskId);
     expect(second).not.toBe(first);
     expect((await rep(first)).timedOut).toBe(1n);
     expect((await readTask(tasks(), taskId)).state).toBe("Create");
@@ -176,9 +176,9 @@ describe("Unbonding", () => {
     const assigned = (await readSlots(tasks(), taskId, 5)).map((s) => s.miner);
     expect(assigned).not.toContain(m.address);
     await increaseTime(chain.provider, DEFAULT_DEPLOY_PARAMS.unbondingDelaySeconds + 1);
-    const before = await chain.owner.c.token.read<bigint>("balanceOf", m.address);
+    const before = await chain.owner.c.token.read("balanceOf", m.address);
     await m.c.nodePool.send("withdrawStake");
-    expect(await chain.owner.c.token.read<bigint>("balanceOf", m.address)).toBe(before + STAKE);
+    expect(await chain.owner.c.token.read("balanceOf", m.address)).toBe(before + STAKE);
   });
 });
 

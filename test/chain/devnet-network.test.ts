@@ -110,7 +110,7 @@ describe("the devnet's network", () => {
     }, 60_000);
     const t = await readTask(c.tasks, settled!);
     expect(t.background).toBe(true);
-    requesterBalance = await c.token.read<bigint>("balanceOf", devnet!.info.accounts.find((a) => a.role === "requester")!.address);
+    requesterBalance = await c.token.read("balanceOf", devnet!.info.accounts.find((a) => a.role === "requester")!.address);
   });
 
   it("restarts on the same folder: deployment reused, balances kept, peers not registered twice", async () => {
@@ -122,8 +122,8 @@ describe("the devnet's network", () => {
     expect(d.deployed).toBe(false);
     expect(d.info.contracts).toEqual(before.contracts);
     const c = connectProtocol(d.info, provider!);
-    expect(await c.token.read<bigint>("balanceOf", d.info.accounts.find((a) => a.role === "requester")!.address)).toBe(requesterBalance);
-    const miners = await c.nodePool.read<string[]>("modelMiners", modelIdOf(modelName));
+    expect(await c.token.read("balanceOf", d.info.accounts.find((a) => a.role === "requester")!.address)).toBe(requesterBalance);
+    const miners = await c.nodePool.read("modelMiners", modelIdOf(modelName));
     expect(miners).toHaveLength(3);
   });
 
@@ -145,7 +145,7 @@ describe("the devnet's network", () => {
     // The victim was assigned and will never ack; once the live peer has acked, move the chain
     // past the Start deadline (earlier, the live peer's ack would be late too).
     await waitFor("the task assigned to the killed peer, the other slot acked", async () => {
-      const count = await c.tasks.read<bigint>("taskCount");
+      const count = await c.tasks.read("taskCount");
       const slots = await Promise.all([0, 1].map((i) => readSlot(c.tasks, count, i)));
       return slots.some((s) => s.miner === victim!.address) && slots.some((s) => s.miner !== victim!.address && s.status === "Acked");
     }, 20_000);

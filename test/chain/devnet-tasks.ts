@@ -27,14 +27,14 @@ export async function requestTask(net: DevnetView, modelId: string, prompt = "On
   await requester.c.token.send("approve", net.deployment.contracts.tasks, payment);
   const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
   await requester.c.tasks.send("requestTask", spec, payment);
-  return requester.c.tasks.read<bigint>("taskCount");
+  return requester.c.tasks.read("taskCount");
 }
 
 /** The oracle dev account (registered on first use) scores a task once its reveals are in. */
 export async function scoreWhenRevealed(net: DevnetView, taskId: bigint, miner: string, timeoutMs = 40_000): Promise<void> {
   const oracle = devAccount(net, "oracle");
-  if (!(await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address))) {
-    const minStake = await oracle.c.nodePool.read<bigint>("minStake");
+  if (!(await oracle.c.nodePool.read("isActiveOracle", oracle.address))) {
+    const minStake = await oracle.c.nodePool.read("minStake");
     await oracle.c.token.send("approve", net.deployment.contracts.nodePool, minStake);
     await oracle.c.nodePool.send("register", nodeRoleIndex("Oracle"), minStake, 0, []);
   }

@@ -79,7 +79,7 @@ describe("devnet", () => {
       const requester = new Wallet(account(info, "requester").privateKey, provider);
       const spare = account(info, "spare");
       const c = connectProtocol(info, requester);
-      expect(await c.token.read<bigint>("balanceOf", spare.address)).toBe(DEV_TOKEN_GRANT);
+      expect(await c.token.read("balanceOf", spare.address)).toBe(DEV_TOKEN_GRANT);
       await c.token.send("transfer", spare.address, parseEther("123"));
       await (await requester.sendTransaction({ to: spare.address, value: parseEther("1") })).wait();
     } finally {
@@ -102,7 +102,7 @@ describe("devnet", () => {
     try {
       const c = connectProtocol(second.info, p2);
       const spare = account(second.info, "spare").address;
-      expect(await c.token.read<bigint>("balanceOf", spare)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
+      expect(await c.token.read("balanceOf", spare)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
       expect(await p2.getBalance(spare)).toBe(spareEth);
       // History survives too: the first run's token transfers are still in the logs.
       const logs = await c.token.contract.queryFilter(c.token.contract.filters.Transfer!(), info.deployedAtBlock);
@@ -122,7 +122,7 @@ describe("devnet", () => {
     const p3 = createProvider(third.info.rpcUrl, { chainId: third.info.chainId });
     try {
       const c = connectProtocol(third.info, p3);
-      expect(await c.token.read<bigint>("balanceOf", account(third.info, "spare").address)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
+      expect(await c.token.read("balanceOf", account(third.info, "spare").address)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
     } finally {
       p3.destroy();
     }
@@ -215,7 +215,7 @@ describe("devnet", () => {
     const p2 = createProvider(second.info.rpcUrl, { chainId: second.info.chainId });
     try {
       const c = connectProtocol(second.info, p2);
-      expect(await c.token.read<bigint>("balanceOf", account(second.info, "spare", 1).address)).toBe(DEV_TOKEN_GRANT + parseEther("7"));
+      expect(await c.token.read("balanceOf", account(second.info, "spare", 1).address)).toBe(DEV_TOKEN_GRANT + parseEther("7"));
     } finally {
       p2.destroy();
     }

@@ -129,7 +129,7 @@ export async function requestUserTaskWithReceipt(
     priority: opts.priority ?? 2,
   };
   const receipt = await requester.c.tasks.send("requestTask", spec, payment);
-  return { taskId: await requester.c.tasks.read<bigint>("taskCount"), receipt };
+  return { taskId: await requester.c.tasks.read("taskCount"), receipt };
 }
 
 export interface MinerRun {
@@ -172,16 +172,16 @@ export async function revealAll(taskId: bigint, runs: MinerRun[]): Promise<Trans
 /** Sum of token balances over every known holder: must equal the fixed supply. */
 export async function totalHeld(chain: Chain): Promise<bigint> {
   let sum = 0n;
-  for (const h of chain.holders) sum += await chain.owner.c.token.read<bigint>("balanceOf", h);
+  for (const h of chain.holders) sum += await chain.owner.c.token.read("balanceOf", h);
   return sum;
 }
 
 /** Tokens held by the task contract must be exactly escrow plus what is owed. */
 export async function tasksBalanceMatches(chain: Chain): Promise<boolean> {
   const c = chain.owner.c;
-  const bal = await c.token.read<bigint>("balanceOf", chain.deployment.contracts.tasks);
-  const escrow = await c.tasks.read<bigint>("totalEscrow");
-  const owed = await c.tasks.read<bigint>("totalOwed");
+  const bal = await c.token.read("balanceOf", chain.deployment.contracts.tasks);
+  const escrow = await c.tasks.read("totalEscrow");
+  const owed = await c.tasks.read("totalOwed");
   return bal === escrow + owed;
 }
 
@@ -195,7 +195,7 @@ export function freshChainPerTest(opts: ChainOptions, onReady: (chain: Chain) =>
   let snap = "";
   beforeAll(async () => {
     chain = await startChain(opts);
-    supply = await chain.owner.c.token.read<bigint>("totalSupply");
+    supply = await chain.owner.c.token.read("totalSupply");
     onReady(chain);
   });
   afterAll(async () => {

@@ -63,10 +63,10 @@ describe("the miner core on the embedded devnet", () => {
     expect(snapshot.tasks).toEqual([]);
 
     const reader = connectProtocol(core!.network.deployment, provider);
-    const node = await reader.nodePool.read<{ stake: bigint; role: bigint; active: boolean }>("getNode", core!.address);
-    expect(node.stake).toBe(await reader.nodePool.read<bigint>("minStake"));
+    const node = await reader.nodePool.read("getNode", core!.address);
+    expect(node.stake).toBe(await reader.nodePool.read("minStake"));
     expect(Number(node.role)).toBe(nodeRoleIndex("Miner"));
-    expect(await reader.nodePool.read<boolean>("serves", core!.address, core!.modelId)).toBe(true);
+    expect(await reader.nodePool.read("serves", core!.address, core!.modelId)).toBe(true);
     expect(await provider.getBalance(core!.address)).toBeGreaterThan(parseEther("1"));
   });
 
@@ -84,7 +84,7 @@ describe("the miner core on the embedded devnet", () => {
     expect(BigInt(snapshot.earnings.totalWei)).toBeGreaterThan(0n);
     expect(snapshot.earnings.sessionWei).toBe(snapshot.earnings.totalWei);
     expect(snapshot.earnings.tasksCompleted).toBe(1);
-    expect(BigInt(snapshot.earnings.totalWei)).toBe(await tasks.read<bigint>("owed", core!.address));
+    expect(BigInt(snapshot.earnings.totalWei)).toBe(await tasks.read("owed", core!.address));
     expect(inference.calls).toBe(1);
 
     unsubscribe();
@@ -176,7 +176,7 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
       // Registered with the speed the worker's first-run benchmark of the served model measured.
       const stored = await latestBenchmark(path.join(cliDir, "models", TINY_LLAMA_FILE), benchmarksPath(cliDir));
       expect(stored?.tokensPerSecond).toBeGreaterThan(0);
-      const node = await connectProtocol(info, chainProvider).nodePool.read<{ speed: bigint }>("getNode", ready.address);
+      const node = await connectProtocol(info, chainProvider).nodePool.read("getNode", ready.address);
       expect(Number(node.speed)).toBe(declaredSpeed(stored!));
       const taskId = await requestAndScoreTask({ deployment: info, devAccounts: info.accounts, provider: chainProvider }, ready.modelId, ready.address);
       await waitFor("the task to reach End on the status page", async () => (await status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);

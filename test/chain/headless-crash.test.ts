@@ -41,7 +41,7 @@ beforeAll(async () => {
   ({ address: miner } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import({ kind: "privateKey", privateKey: Wallet.createRandom().privateKey }, password));
   const spare = devAccount(net, "spare");
   await (await spare.wallet.sendTransaction({ to: miner, value: parseEther("1") })).wait();
-  await spare.c.token.send("transfer", miner, await spare.c.nodePool.read<bigint>("minStake"));
+  await spare.c.token.send("transfer", miner, await spare.c.nodePool.read("minStake"));
   const passwordFile = path.join(root, "password");
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   args = ["--network", deploymentFile(path.join(root, "chain")), "--data-dir", dataDir, "--password-file", passwordFile, "--threads", "1"];
@@ -99,7 +99,7 @@ describe("kill -9 of pouw-miner headless at each point of a task", () => {
     // Nothing else was sent either: every transaction of the account is one of the counted ones.
     expect(await provider.getTransactionCount(miner, "latest")).toBe(total);
 
-    const owed = await connectProtocol(net.deployment, provider).tasks.read<bigint>("owed", miner);
+    const owed = await connectProtocol(net.deployment, provider).tasks.read("owed", miner);
     await waitFor("the reward in the earnings", async () => BigInt((await restarted.status()).earnings.totalWei) === owed, 10_000);
 
     const stop = restarted.exited;

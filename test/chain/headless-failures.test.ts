@@ -104,7 +104,7 @@ describe("pouw-miner headless refuses a bad start in one line and loses nothing"
     expect(noTokens).toEqual({ code: 1, stderr: "pouw-miner: not enough tokens to stake: it needs 100.0, the wallet holds 0.0" });
     // Tokens for the stake, but no native currency to pay any gas with.
     const spare = devAccount(net, "spare");
-    await spare.c.token.send("transfer", address, await spare.c.nodePool.read<bigint>("minStake"));
+    await spare.c.token.send("transfer", address, await spare.c.nodePool.read("minStake"));
     const noGas = await failingStart({ deployment: deploymentFile(path.join(root, "chain")) });
     expect(noGas.code).toBe(1);
     expect(noGas.stderr).toMatch(/^pouw-miner: not enough ETH for approve: it may cost up to [\d.]+, the wallet holds 0\.0$/);

@@ -52,7 +52,7 @@ describe("the miner core on a network from a deployment file", () => {
       const funder = new Wallet(spare.privateKey, provider);
       await (await funder.sendTransaction({ to: address, value: parseEther("1") })).wait();
       const funded = connectProtocol(devnet.info, funder);
-      const minStake = await funded.nodePool.read<bigint>("minStake");
+      const minStake = await funded.nodePool.read("minStake");
       await funded.token.send("transfer", address, minStake);
 
       core = await createMinerCore(options);
@@ -61,7 +61,7 @@ describe("the miner core on a network from a deployment file", () => {
       expect(snapshot.network).toMatchObject({ name: "deployment", chainId: devnet.info.chainId, connected: true });
       expect(snapshot.mining.state).toBe("mining");
       expect(core.processes()).toEqual([]);
-      const node = await funded.nodePool.read<{ stake: bigint }>("getNode", address);
+      const node = await funded.nodePool.read("getNode", address);
       expect(node.stake).toBe(minStake);
     } finally {
       provider.destroy();

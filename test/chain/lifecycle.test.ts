@@ -21,7 +21,7 @@ let supply: bigint;
 
 beforeAll(async () => {
   chain = await startChain({ miners: 7, oracles: 2 });
-  supply = await chain.owner.c.token.read<bigint>("totalSupply");
+  supply = await chain.owner.c.token.read("totalSupply");
 });
 afterAll(async () => {
   await chain?.stop();
@@ -50,7 +50,7 @@ async function answerAndSettle(taskId: bigint, runs: MinerRun[]): Promise<void> 
 }
 
 async function owedTo(address: string): Promise<bigint> {
-  return chain.owner.c.tasks.read<bigint>("owed", address);
+  return chain.owner.c.tasks.read("owed", address);
 }
 
 describe.each([1, 3, 5])("user task with k = %i", (k) => {
@@ -74,7 +74,7 @@ describe.each([1, 3, 5])("user task with k = %i", (k) => {
     const slots = await readSlots(chain.owner.c.tasks, taskId, k);
     expect(slots.every((s) => s.status === "Revealed")).toBe(true);
     for (const r of runs) {
-      const node = await chain.owner.c.nodePool.read<{ busy: boolean }>("getNode", r.node.address);
+      const node = await chain.owner.c.nodePool.read("getNode", r.node.address);
       expect(node.busy).toBe(false);
     }
     expect(await tasksBalanceMatches(chain)).toBe(true);
@@ -86,13 +86,13 @@ describe.each([1, 3, 5])("background task with k = %i", (k) => {
   it("is requested by the incentive pool, created and prepared by one miner, answered by k", async () => {
     const oracle = chain.oracles[1]!;
     const poolAddr = chain.deployment.contracts.incentivePool;
-    const poolBefore = await chain.owner.c.token.read<bigint>("balanceOf", poolAddr);
+    const poolBefore = await chain.owner.c.token.read("balanceOf", poolAddr);
     await oracle.c.incentivePool.send("requestBackgroundTask", MODEL, k);
-    const taskId = await chain.owner.c.tasks.read<bigint>("taskCount");
+    const taskId = await chain.owner.c.tasks.read("taskCount");
     const t = await readTask(chain.owner.c.tasks, taskId);
     expect(t.background).toBe(true);
     expect(t.state).toBe("Create");
-    const creatorAddr = await chain.owner.c.tasks.read<string>("creatorOf", taskId);
+    const creatorAddr = await chain.owner.c.tasks.read("creatorOf", taskId);
     const creator = chain.miners.find((m) => m.address === creatorAddr)!;
     expect(creator).toBeDefined();
     // Only the chosen creator may create.
@@ -107,11 +107,11 @@ describe.each([1, 3, 5])("background task with k = %i", (k) => {
     expect(await owedTo(creatorAddr)).toBeGreaterThan(0n);
 
     await chain.owner.c.incentivePool.send("reclaim");
-    const poolAfter = await chain.owner.c.token.read<bigint>("balanceOf", poolAddr);
+    const poolAfter = await chain.owner.c.token.read("balanceOf", poolAddr);
     const paid = poolBefore - poolAfter;
     // The pool paid only what creator, miners and oracle earned; the rest came back.
     expect(paid).toBeGreaterThan(0n);
-    expect(paid).toBeLessThan(await chain.owner.c.incentivePool.read<bigint>("rewardPerTask"));
+    expect(paid).toBeLessThan(await chain.owner.c.incentivePool.read("rewardPerTask"));
     expect(await totalHeld(chain)).toBe(supply);
   });
 });
@@ -148,7 +148,7 @@ describe("background requests", () => {
   });
 
   it("exposes the version and enum order on chain", async () => {
-    expect(await chain.owner.c.tasks.read<bigint>("version")).toBe(1n);
+    expect(await chain.owner.c.tasks.read("version")).toBe(1n);
     expect(chain.deployment.version).toBe(1);
     expect(taskStateName(6)).toBe("End");
   });

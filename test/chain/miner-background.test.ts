@@ -29,8 +29,8 @@ describe("background task", () => {
   it("the engine chosen as creator submits seed and prompt; the assigned engine answers; both are paid", async () => {
     const tasks = chain.owner.c.tasks;
     await chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 1);
-    const taskId = await tasks.read<bigint>("taskCount");
-    const creator = rigOf(await tasks.read<string>("creatorOf", taskId));
+    const taskId = await tasks.read("taskCount");
+    const creator = rigOf(await tasks.read("creatorOf", taskId));
     await waitFor("reveals", async () => (await readTask(tasks, taskId)).revealsClosed, 30_000);
     const inputs = new TaskInputs(chain.provider, tasks.address, chain.deployment.deployedAtBlock);
     const [seed] = await inputs.all("SeedCreated", taskId);
@@ -65,19 +65,19 @@ describe("registration", () => {
     const fee = await estimateRegisterMiner(account, reg);
     expect(fee.gas).toBeGreaterThan(21_000n);
     expect(fee.feeWei).toBeGreaterThan(0n);
-    const tokensBefore = await who.c.token.read<bigint>("balanceOf", who.address);
+    const tokensBefore = await who.c.token.read("balanceOf", who.address);
     const receipts = await registerMiner(account, reg);
     expect(receipts).toHaveLength(2); // approve, then register
-    const node = await who.c.nodePool.read<{ stake: bigint; active: boolean }>("getNode", who.address);
+    const node = await who.c.nodePool.read("getNode", who.address);
     expect(node.stake).toBe(reg.stake);
     expect(node.active).toBe(true);
-    expect(await who.c.token.read<bigint>("balanceOf", who.address)).toBe(tokensBefore - reg.stake);
+    expect(await who.c.token.read("balanceOf", who.address)).toBe(tokensBefore - reg.stake);
     expect((await estimateRequestUnbond(account)).gas).toBeGreaterThan(21_000n);
     await requestUnbond(account);
     await expect(withdrawStake(account)).rejects.toThrow(/StillBonded/);
     await increaseTime(chain.provider, 7 * 24 * 3600 + 1);
     await withdrawStake(account);
-    expect(await who.c.token.read<bigint>("balanceOf", who.address)).toBe(tokensBefore);
+    expect(await who.c.token.read("balanceOf", who.address)).toBe(tokensBefore);
     await expect(estimateWithdrawRewards(account)).rejects.toThrow(/NothingToWithdraw/);
   });
 

@@ -70,7 +70,7 @@ describe("crash safety", () => {
     const record = second.records.get(taskId.toString(), 0)!;
     expect(record.outcome).toBe("Completed");
     expect(record.states.map((s) => s.state)).toEqual(["Start", "Precommit", "Commit", "End"]);
-    expect(BigInt(record.reward)).toBe(await chain.owner.c.tasks.read<bigint>("owed", miner.address));
+    expect(BigInt(record.reward)).toBe(await chain.owner.c.tasks.read("owed", miner.address));
     expect(second.errors).toEqual([]);
     await stopRig(second);
   });
@@ -100,7 +100,7 @@ describe("admission", () => {
   it("the same machine with a fast benchmark acks", async () => {
     const miner = chain.miners[0]!;
     // The previous task still holds the miner: let the oracle time it out first.
-    const previous = await chain.owner.c.tasks.read<bigint>("taskCount");
+    const previous = await chain.owner.c.tasks.read("taskCount");
     await increaseTime(chain.provider, 120);
     await chain.oracles[0]!.c.tasks.send("advance", previous);
     // The timeout cost the miner stake below the minimum: top it up, as the app's Stake button does.
@@ -108,9 +108,9 @@ describe("admission", () => {
     const fee = await estimateAddStake(account, parseEther("5"));
     expect(fee.gas).toBeGreaterThan(21_000n);
     expect(fee.feeWei).toBeGreaterThan(0n);
-    const stakeBefore = (await miner.c.nodePool.read<{ stake: bigint }>("getNode", miner.address)).stake;
+    const stakeBefore = (await miner.c.nodePool.read("getNode", miner.address)).stake;
     await addStake(account, parseEther("5"));
-    expect((await miner.c.nodePool.read<{ stake: bigint }>("getNode", miner.address)).stake).toBe(stakeBefore + parseEther("5"));
+    expect((await miner.c.nodePool.read("getNode", miner.address)).stake).toBe(stakeBefore + parseEther("5"));
     const fast = await startRig(chain, miner, path.join(dir, "fast"), { speedProfile: { tokensPerSecond: 1_000, ttftMs: 50 } });
     env.rigs.push(fast);
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });

@@ -64,10 +64,10 @@ describe.each([1, 3])("user task with k = %i", (k) => {
       expect(reported.at(-1)).toEqual(record);
       // Exactly ack, precommit and reveal: three transactions, one of each.
       expect((await nonceOf(miner)) - noncesBefore.get(miner)!).toBe(3);
-      expect(await chain.owner.c.tasks.read<bigint>("owed", miner)).toBe(BigInt(record.reward));
+      expect(await chain.owner.c.tasks.read("owed", miner)).toBe(BigInt(record.reward));
       const paid = await withdrawRewards({ signer: rig.node.wallet, contracts: rig.node.c });
       expect(paid.amount).toBe(BigInt(record.reward));
-      expect(await chain.owner.c.tasks.read<bigint>("owed", miner)).toBe(0n);
+      expect(await chain.owner.c.tasks.read("owed", miner)).toBe(0n);
     }
     for (const r of env.rigs) expect(r.errors).toEqual([]);
     for (const r of env.rigs) expect(r.engine.active()).toEqual([]);
@@ -139,7 +139,7 @@ describe("prompts this miner cannot read", () => {
     await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
     const spec = { modelId: MODEL, promptHash: outputHashOf("the real prompt"), promptUri: "https://example.invalid/p.txt", maxTokens: 8, temperatureMilli: 0, seed: 1, k: 1, priority: 0 };
     await requester.c.tasks.send("requestTask", spec, payment);
-    const taskId = await chain.owner.c.tasks.read<bigint>("taskCount");
+    const taskId = await chain.owner.c.tasks.read("taskCount");
     const [slot] = await readSlots(chain.owner.c.tasks, taskId, 1);
     const rig = rigOf(slot!.miner);
     const nonce = await nonceOf(rig.node.address);

@@ -62,7 +62,7 @@ const outputJournaled = (taskId: bigint) =>
     .filter((f) => f.endsWith("journal.jsonl"))
     .some((f) => readFileSync(path.join(env!.dataDir, f), "utf8").split("\n").some((l) => l.includes('"action":"output"') && l.includes(`"taskId":"${taskId}"`)));
 const reputation = async () => {
-  const r = await connectProtocol(net.deployment, provider).nodePool.read<{ completed: bigint; timedOut: bigint }>("reputation", core.address);
+  const r = await connectProtocol(net.deployment, provider).nodePool.read("reputation", core.address);
   return { completed: Number(r.completed), timedOut: Number(r.timedOut) };
 };
 

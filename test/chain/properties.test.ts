@@ -11,7 +11,7 @@ let supply: bigint;
 
 beforeAll(async () => {
   chain = await startChain({ miners: 6, oracles: 2, requesters: 2 });
-  supply = await chain.owner.c.token.read<bigint>("totalSupply");
+  supply = await chain.owner.c.token.read("totalSupply");
 });
 afterAll(async () => {
   await chain?.stop();

@@ -87,7 +87,7 @@ export class ProtocolModel {
     }
     if (a.kind === "background") {
       await pick(c.oracles, a.oracle)!.c.incentivePool.send("requestBackgroundTask", MODEL, a.k);
-      return this.track(await c.owner.c.tasks.read<bigint>("taskCount"));
+      return this.track(await c.owner.c.tasks.read("taskCount"));
     }
     // Mostly the newest tasks, so sequences drive some of them all the way to End.
     const taskId = pick(this.taskIds.slice(-3), a.task);
@@ -135,7 +135,7 @@ export class ProtocolModel {
   }
 
   private async createStep(taskId: bigint, state: TaskState): Promise<void> {
-    const creator = nodeOf(this.chain, await this.chain.owner.c.tasks.read<string>("creatorOf", taskId));
+    const creator = nodeOf(this.chain, await this.chain.owner.c.tasks.read("creatorOf", taskId));
     const text = state === "Create" ? "a kind dragon" : "Tell a story about a kind dragon.";
     await creator.c.tasks.send(state === "Create" ? "submitSeed" : "submitPrompt", taskId, outputHashOf(text), text);
   }

@@ -65,7 +65,7 @@ describe("router (OpenAI-compatible)", () => {
     const receipt = await chain.provider.getTransactionReceipt(pouw.states.at(-1)!.txHash);
     expect(receipt?.status).toBe(1);
     expect(pouw.scoresBps[pouw.consensusSlot]).toBe(Math.max(...pouw.scoresBps));
-    const task = await chain.owner.c.tasks.read<{ requester: string }>("getTask", BigInt(pouw.taskId));
+    const task = await chain.owner.c.tasks.read("getTask", BigInt(pouw.taskId));
     expect(chain.requesters.map((r) => r.address)).toContain(task.requester);
   });
 

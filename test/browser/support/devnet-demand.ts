@@ -43,7 +43,7 @@ export async function ensureEndedTask(opts: {
   try {
     const net: DevnetView = { deployment: info, devAccounts: info.accounts, provider };
     const oracle = devAccount(net, "oracle");
-    const devnetOracle = await oracle.c.nodePool.read<boolean>("isActiveOracle", oracle.address);
+    const devnetOracle = await oracle.c.nodePool.read("isActiveOracle", oracle.address);
     opts.log?.(`devnet services: oracle ${devnetOracle ? "running" : "absent"}, ${info.peers} peer miners, router ${info.routerUrl ?? "absent"}`);
     if (devnetOracle) {
       const own = await until(check, opts.waitMs ?? 30_000);
