@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
+import type { PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import type { TaskState } from "../../src-shared/pouw-states.js";
-import { defaultSettings } from "../../src-shared/settings-schema.js";
+import { appSnapshot } from "../helpers/app-snapshot.js";
 import { MiningGateRunner } from "../../src-main/core/mining-gate-runner.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { polledBatterySource, type BatteryReading } from "../../src-main/desktop/battery-source.js";
@@ -10,17 +10,7 @@ import { installKeepAwake, powerMonitorBatterySource } from "../../src-main/elec
 import { alwaysIdle } from "../../src-main/scheduler/mining-gate.js";
 
 const NOW = 1_000_000_000;
-function snapshot(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
-  return {
-    appVersion: "0.0.0-test",
-    mining: { state: "mining", reason: "mining" },
-    network: { name: "devnet", connected: true },
-    tasks: [],
-    earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-    settings: defaultSettings(),
-    ...overrides,
-  };
-}
+const snapshot = appSnapshot;
 const task = (id: string, stage: TaskState, deadlineAt?: number): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: "0", ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
 
 /** A fake powerSaveBlocker: which ids are started now, and every call. */

@@ -3,21 +3,14 @@ import { MinerViews } from "../../src-main/core/miner-views.js";
 import { modelNamesById } from "../../src-main/core/task-queries.js";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
-import { defaultSettings } from "../../src-shared/settings-schema.js";
+import { appSnapshot } from "../helpers/app-snapshot.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { TaskRecord } from "../../src-shared/task-record.js";
 
 const MODEL = modelIdOf("tiny");
 const record = (taskId: string, states: TaskRecord["states"], extra: Partial<TaskRecord> = {}) =>
   TaskRecord.parse({ taskId, slot: 0, kind: "user", modelId: MODEL, priority: 0, states, ...extra });
-const snapshot = (): AppSnapshot => ({
-  appVersion: "1.0.0",
-  mining: { state: "mining", reason: "mining" },
-  network: { name: "devnet", connected: true },
-  tasks: [],
-  earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-  settings: defaultSettings(),
-});
+const snapshot = (): AppSnapshot => appSnapshot({ appVersion: "1.0.0" });
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 /** Views over a records list the test changes, with deadlines counted as they are read. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import type { TaskState } from "../../src-shared/pouw-states.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
+import { appSnapshot } from "../helpers/app-snapshot.js";
 import { type Notice, Notifier, formatAmount, watchForNotices } from "../../src-main/core/notifications.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 
@@ -9,17 +10,7 @@ const E18 = 10n ** 18n;
 const pouw = (tenths: number) => ((BigInt(tenths) * E18) / 10n).toString();
 const ADDRESS = "0x" + "3".repeat(40);
 
-function snapshot(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
-  return {
-    appVersion: "0.0.0-test",
-    mining: { state: "mining", reason: "mining" },
-    network: { name: "devnet", connected: true },
-    tasks: [],
-    earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
-    settings: defaultSettings(),
-    ...overrides,
-  };
-}
+const snapshot = appSnapshot;
 const task = (id: string, stage: TaskState, rewardTenths = 0): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: pouw(rewardTenths) });
 const wallet = (nativeWei: string) => ({ address: ADDRESS, nativeWei, tokenWei: "0", stakeWei: "0", claimableWei: "0", backedUp: true, updatedAt: 1 });
 const registration = { registered: true, stakeWei: "1", minStakeWei: "1", models: [], speed: 1 };
