@@ -1,8 +1,7 @@
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importWithFakes } from "../helpers/bundle-with-fakes.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMemoryCore } from "../../src-main/core/memory-core.js";
 import type { MainCore } from "../../src-main/core/types.js";
@@ -57,30 +56,11 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(cache, "pouw-auto-update-"));
   (globalThis as Record<string, unknown>).__pouwFakes = { app: world.app, Notification: FakeNotification, shell: world.shell, autoUpdater: world.updater, CancellationToken: class {} };
   const outfile = path.join(tmp, "auto-update.js");
-  await build({
-    entryPoints: ["src-main/electron/auto-update.ts"],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    logLevel: "error",
-    plugins: [
-      {
-        name: "fakes",
-        setup(b) {
-          b.onResolve({ filter: /^electron(-updater)?$/ }, (args) => ({ path: args.path, namespace: "fake" }));
-          b.onLoad({ filter: /.*/, namespace: "fake" }, (args) => ({
-            contents:
-              args.path === "electron"
-                ? "const f = globalThis.__pouwFakes; export const app = f.app, Notification = f.Notification, shell = f.shell;"
-                : "const f = globalThis.__pouwFakes; export default { get autoUpdater() { if (f.broken) throw new Error('no net session'); return f.autoUpdater; }, CancellationToken: f.CancellationToken };",
-          }));
-        },
-      },
-    ],
-  });
-  ({ withAutoUpdate } = (await import(pathToFileURL(outfile).href)) as { withAutoUpdate: typeof withAutoUpdate });
+  ({ withAutoUpdate } = await importWithFakes<{ withAutoUpdate: typeof withAutoUpdate }>("src-main/electron/auto-update.ts", outfile, {
+    electron: "const f = globalThis.__pouwFakes; export const app = f.app, Notification = f.Notification, shell = f.shell;",
+    "electron-updater":
+      "const f = globalThis.__pouwFakes; export default { get autoUpdater() { if (f.broken) throw new Error('no net session'); return f.autoUpdater; }, CancellationToken: f.CancellationToken };",
+  }));
   process.env.POUW_DATA_DIR = data();
 }, 60_000);
 afterAll(() => {

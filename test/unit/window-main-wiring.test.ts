@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { importWithFakes } from "../helpers/bundle-with-fakes.js";
 import { invokeMethodNames, ipcChannels } from "../../src-shared/app-contract.js";
 
 /**
@@ -134,29 +134,9 @@ async function launch(world: World, outDir: string): Promise<void> {
   (globalThis as Record<string, unknown>).__pouwFakeElectron = world.electron;
   // Laid out as the app build (dist/electron): the runtime registry names files from there.
   const outfile = path.join(outDir, "dist", "electron", "main.js");
-  await build({
-    entryPoints: ["src-main/electron/main.ts"],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    // As scripts/build-electron.ts: dependencies stay external (native binaries, node-llama-cpp).
-    packages: "external",
-    logLevel: "error",
-    banner: { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: "fake-electron",
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: "electron", namespace: "fake" }));
-          b.onLoad({ filter: /.*/, namespace: "fake" }, () => ({
-            contents: `const f = globalThis.__pouwFakeElectron; export const { ${Object.keys(world.electron).join(", ")} } = f;`,
-          }));
-        },
-      },
-    ],
+  await importWithFakes(path.join("src-main", "electron", "main.ts"), outfile, {
+    electron: `const f = globalThis.__pouwFakeElectron; export const { ${Object.keys(world.electron).join(", ")} } = f;`,
   });
-  await import(pathToFileURL(outfile).href);
 }
 
 // The preview core opens this late, as a devnet start does: long enough to see the window wait.
