@@ -14,6 +14,7 @@ import globals from "globals";
  */
 const CODE = {
   "src-main": "main-process code",
+  "src-network": "network services",
   "src-worker": "worker code",
   "src-renderer": "renderer code",
   test: "tests",
@@ -21,8 +22,11 @@ const CODE = {
   scripts: "build scripts",
 };
 
-/** `who` may import no folder of CODE but its own (and src-shared); `electron` says whether it may import electron. */
-const restrict = (who, own, { electron = false, extra = [] } = {}) => ({
+/**
+ * `who` may import no folder of CODE but its own, those in `allow`, and src-shared; `electron` says
+ * whether it may import electron.
+ */
+const restrict = (who, own, { electron = false, extra = [], allow = [] } = {}) => ({
   "no-restricted-imports": [
     "error",
     {
@@ -38,7 +42,7 @@ const restrict = (who, own, { electron = false, extra = [] } = {}) => ({
               },
             ]),
         ...Object.entries(CODE)
-          .filter(([folder]) => folder !== own)
+          .filter(([folder]) => folder !== own && !allow.includes(folder))
           .map(([folder, what]) => ({
             regex: `(^|/)${folder}(/|$)`,
             message: `${who} must not import ${what} (${folder}/). Only src-shared is shared between processes.`,
@@ -54,10 +58,28 @@ const restrict = (who, own, { electron = false, extra = [] } = {}) => ({
  * them, the renderer (a browser page) must not load them, and the rest of src-shared — which the
  * renderer does load — must not import them. Matched against an import's path inside src-shared.
  */
-const NODE_ONLY_SHARED = ["src-shared/file-hash.ts", "src-shared/parent-channel.ts", "src-shared/gguf/**"];
-const NODE_ONLY_SHARED_IMPORT = "(file-hash\\.js|parent-channel\\.js|gguf/)";
+const NODE_ONLY_SHARED = ["src-shared/node/file-hash.ts", "src-shared/node/parent-channel.ts", "src-shared/node/gguf/**"];
+const NODE_ONLY_SHARED_IMPORT = "node/";
 const NODE_ONLY_SHARED_MESSAGE =
   "is a Node-only part of src-shared (fs, crypto, Buffer or process); the renderer loads only the browser-safe rest.";
+
+/**
+ * Network services (oracle, router, background demand, peers, devnet) run beside the app, by default
+ * in a process of their own: they may use the node layers under src-main (chain, tx, sync, the miner
+ * engine, worker client, storage, runtime) but never the app's session, shells or settings; and the
+ * app reaches them only through src-network/host (from session/open-network.ts) and the operator
+ * commands of the CLI.
+ */
+const APP_FOLDERS = ["session", "electron", "headless", "cli", "desktop", "update", "settings", "wallet", "earnings", "scheduler", "models"];
+const NOT_THE_APP = {
+  regex: `(^|/)src-main/(${APP_FOLDERS.join("|")})/`,
+  message: "Network services must not import the app (its session, shells, settings, wallet or models): only src-shared and src-main's node layers (chain, tx, sync, miner, worker-client, storage, runtime).",
+};
+const NETWORK_STARTERS = ["src-main/session/open-network.ts", "src-main/cli/**"];
+const NOT_NETWORK = {
+  regex: "(^|/)src-network/",
+  message: "The app starts network services only through src-network/host, from src-main/session/open-network.ts (and the CLI's operator commands).",
+};
 
 /**
  * Import resolution for import-x (no-cycle): TypeScript sources are imported with `.js` specifiers
@@ -124,14 +146,23 @@ export default tseslint.config(
     // value is initialised yet. Type-only imports are erased and do not count. import-x parses each
     // imported module with the linted file's parser options, so the .ts files carry the TypeScript
     // parser that the Svelte parser needs for a component's <script lang="ts">.
-    files: ["src-main/**/*.ts", "src-shared/**/*.ts", "src-worker/**/*.ts", "src-renderer/src/**/*.{ts,svelte}"],
+    files: ["src-main/**/*.ts", "src-network/**/*.ts", "src-shared/**/*.ts", "src-worker/**/*.ts", "src-renderer/src/**/*.{ts,svelte}"],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
     files: ["src-main/**"],
-    ignores: ["src-main/electron/**"],
-    rules: restrict("Main-process code", "src-main"),
+    ignores: ["src-main/electron/**", ...NETWORK_STARTERS],
+    rules: restrict("Main-process code", "src-main", { allow: ["src-network"], extra: [NOT_NETWORK] }),
+  },
+  {
+    // The one place the app starts network services, and the operator commands that run them.
+    files: NETWORK_STARTERS,
+    rules: restrict("Main-process code", "src-main", { allow: ["src-network"] }),
+  },
+  {
+    files: ["src-network/**"],
+    rules: restrict("Network services", "src-network", { allow: ["src-main"], extra: [NOT_THE_APP] }),
   },
   {
     files: ["src-main/electron/**"],

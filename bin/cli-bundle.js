@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "dist", "cli");
 const manifestFile = path.join(outDir, "inputs.json");
 // The runtime registry (src-main/runtime/runtime-files.ts) names these entries for the CLI layout.
-const entries = { main: "src-main/cli/main.ts", "peer-main": "src-main/devnet/peer-main.ts", "worker-main": "src-worker/main.ts" };
+const entries = { main: "src-main/cli/main.ts", "peer-main": "src-network/peers/peer-main.ts", "network-main": "src-network/host/network-host-main.ts", "worker-main": "src-worker/main.ts" };
 
 /** Size and mtime of each source: what makes a bundle stale. */
 function stamp(file) {

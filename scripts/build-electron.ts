@@ -42,7 +42,11 @@ const jobs: { name: string; options: BuildOptions }[] = [
   },
   {
     name: "peer",
-    options: { ...common, entryPoints: ["src-main/devnet/peer-main.ts"], outfile: "dist/peer/main.js", format: "esm", external, banner: esmBanner },
+    options: { ...common, entryPoints: ["src-network/peers/peer-main.ts"], outfile: "dist/peer/main.js", format: "esm", external, banner: esmBanner },
+  },
+  {
+    name: "network",
+    options: { ...common, entryPoints: ["src-network/host/network-host-main.ts"], outfile: "dist/network/main.js", format: "esm", external, banner: esmBanner },
   },
 ];
 

@@ -67,7 +67,7 @@ export type TaskStateStamp = z.infer<typeof TaskStateStamp>;
 
 /**
  * A task this miner takes part in, as the live list and the history table show it: built from its
- * record in one place (src-main/core/task-queries.ts). Only what a record may not know yet is optional.
+ * record in one place (src-main/miner/task-queries.ts). Only what a record may not know yet is optional.
  */
 export const TaskSummary = z
   .object({

@@ -7,11 +7,8 @@ import { ErrorShape } from "./errors.js";
  * `start`; the peer answers `ready` (or `failed`) and sends `log` lines while it runs. The peer
  * ends when asked (SIGTERM) or when the channel closes (the devnet died).
  *
- * Where a child cannot start children of its own (Electron's utilityProcess), the peer's worker is
- * started by the parent on its behalf and their messages pass through this channel: the peer asks
- * `worker-spawn`/`worker-send`/`worker-kill`, the parent answers `worker-spawned`/`worker-message`/
- * `worker-stderr`/`worker-exit`. `gen` numbers each worker the peer asked for, so the events of
- * one it already gave up on are never taken for the next one's.
+ * Inside the app, where a child cannot start children of its own, the peer's worker is started
+ * through the same channel by the launch relay (launch-relay-contract.ts).
  */
 export const PeerStart = z.object({
   kind: z.literal("start"),
@@ -31,26 +28,9 @@ export const PeerStart = z.object({
 });
 export type PeerStart = z.infer<typeof PeerStart>;
 
-const Gen = z.number().int().nonnegative();
-
 export const PeerMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ready"), address: z.string(), workerPid: z.number().int().nullable(), healthUrl: z.url() }),
   z.object({ kind: z.literal("failed"), error: ErrorShape }),
   z.object({ kind: z.literal("log"), line: z.string() }),
-  z.object({ kind: z.literal("worker-spawn"), gen: Gen }),
-  z.object({ kind: z.literal("worker-send"), gen: Gen, message: z.unknown() }),
-  z.object({ kind: z.literal("worker-kill"), gen: Gen, signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),
 ]);
 export type PeerMessage = z.infer<typeof PeerMessage>;
-
-/** The parent's answers about a worker it started for the peer. */
-export const PeerWorkerEvent = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("worker-spawned"), gen: Gen, pid: z.number().int().nullable() }),
-  z.object({ kind: z.literal("worker-message"), gen: Gen, message: z.unknown() }),
-  z.object({ kind: z.literal("worker-stderr"), gen: Gen, line: z.string() }),
-  z.object({ kind: z.literal("worker-exit"), gen: Gen, code: z.number().int().nullable(), signal: z.string().nullable() }),
-]);
-export type PeerWorkerEvent = z.infer<typeof PeerWorkerEvent>;
-
-/** Set in a peer's environment when its worker must be started by the parent. */
-export const PEER_WORKER_RELAY_ENV = "POUW_PEER_WORKER_RELAY";

@@ -1,4 +1,4 @@
-import { parentChannel } from "../src-shared/parent-channel.js";
+import { parentChannel } from "../src-shared/node/parent-channel.js";
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, WORKER_PROTOCOL_VERSION } from "../src-shared/worker-contract.js";
 import { defaultThreads } from "./default-threads.js";
 import { Dispatcher } from "./dispatcher.js";

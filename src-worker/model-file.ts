@@ -2,8 +2,8 @@ import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PouwError } from "../src-shared/errors.js";
-import { sha256File } from "../src-shared/file-hash.js";
-import { readGgufHeader } from "../src-shared/gguf/reader.js";
+import { sha256File } from "../src-shared/node/file-hash.js";
+import { readGgufHeader } from "../src-shared/node/gguf/reader.js";
 import type { Progress } from "../src-shared/progress.js";
 
 /**

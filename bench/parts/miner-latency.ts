@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseEther } from "ethers";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { outputHashOf } from "../../src-main/chain/task-views.js";
-import { createMinerCore } from "../../src-main/core/miner-core.js";
+import { createMinerCore } from "../../test/helpers/miner-core.js";
 import { devAccount, scoreWhenRevealed, type DevnetView } from "../../test/chain/devnet-tasks.js";
 import type { BenchRow } from "../types.js";
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startDevnet } from "../../src-main/devnet/devnet.js";
-import { runLoad, type LoadReport } from "../../src-main/router/load.js";
+import { startDevnet } from "../../src-network/devnet/devnet.js";
+import { runLoad, type LoadReport } from "../../src-network/router/load.js";
 import type { BenchPart, BenchRow } from "../types.js";
 
 const PEERS = Number(process.env.POUW_BENCH_PEERS) || 20;

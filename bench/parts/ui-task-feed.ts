@@ -1,7 +1,7 @@
 import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import { TASK_STATES } from "../../src-shared/pouw-states.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
-import type { MainCore } from "../../src-main/core/types.js";
+import type { MainCore } from "../../src-main/session/main-core.js";
 
 /**
  * A busy miner as the dashboard sees it: the in-memory core's snapshot (mining) with a stream of

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
-import { createMemoryCore } from "../../src-main/core/memory-core.js";
+import { createMemoryCore } from "../../src-main/session/memory-core.js";
 import { startHeadlessServer } from "../../src-main/headless/server.js";
 import { packageRoot } from "../../src-main/paths.js";
 import { openSettings } from "../../src-main/settings/store.js";

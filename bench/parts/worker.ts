@@ -1,9 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 import { getLlama, LlamaCompletion, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
-import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import type { GenerateParams } from "../../src-shared/worker-contract.js";
-import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 import { median } from "../../src-worker/benchmark.js";
 import { defaultThreads } from "../../src-worker/default-threads.js";
 import { generateText } from "../../src-worker/generate.js";

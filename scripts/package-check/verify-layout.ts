@@ -59,7 +59,7 @@ export function verifyLayout(appOutDir: string, exe: string, platform = process.
   const files = resolveRuntimeFiles({ moduleDir: path.join(archive, "dist", "electron"), resourcesPath: resources });
   const rel = (p: string) => path.relative(files.appRoot, p).split(path.sep).join("/");
 
-  for (const p of [files.workerEntry, files.peerEntry, files.preload, files.rendererIndex, files.catalogue, files.packageJson, files.icon, ...files.trayImages]) {
+  for (const p of [files.workerEntry, files.peerEntry, files.networkEntry, files.preload, files.rendererIndex, files.catalogue, files.packageJson, files.icon, ...files.trayImages]) {
     if (!entries.has(rel(p))) problems.push(`missing in app.asar: ${rel(p)} (${p})`);
   }
   const anvil = `node_modules/${anvilPackage(platform, arch)}/bin/${platform === "win32" ? "anvil.exe" : "anvil"}`;

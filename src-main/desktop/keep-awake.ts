@@ -1,6 +1,6 @@
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
-import { followSnapshot } from "../core/follow-snapshot.js";
-import type { MiningCore } from "../core/types.js";
+import { followSnapshot } from "../session/follow-snapshot.js";
+import type { MiningCore } from "../session/main-core.js";
 
 /** Electron's powerSaveBlocker as far as this uses it: start returns an id that stop takes. */
 export interface SleepBlocker {

@@ -4,7 +4,7 @@ import { Notification, app, shell } from "electron";
 import electronUpdater from "electron-updater";
 import type { RollbackOffer } from "../../src-shared/app-views.js";
 import { PouwError, firstLine, toErrorShape } from "../../src-shared/errors.js";
-import type { MainCore } from "../core/types.js";
+import type { MainCore } from "../session/main-core.js";
 import { appDataDir } from "../paths.js";
 import { electronUpdaterBackend } from "../update/electron-updater-backend.js";
 import { LaunchRecord } from "../update/launch-record.js";

@@ -1,9 +1,9 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from "electron";
 import { invokeMethodNames, ipcChannels, type PushChannel, type PushPayload } from "../../src-shared/app-contract.js";
-import { dispatchInvoke } from "../core/dispatch.js";
-import { liveChannelNames } from "../core/live-pushes.js";
-import { openFailure } from "../core/opening-core.js";
-import type { MainCore } from "../core/types.js";
+import { dispatchInvoke } from "../session/dispatch.js";
+import { liveChannelNames } from "../session/live-pushes.js";
+import { openFailure } from "../session/opening-core.js";
+import type { MainCore } from "../session/main-core.js";
 import { isTrustedSender } from "./ipc-sender.js";
 import type { AppOrigin } from "./navigation-guard.js";
 

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { Menu, Notification, app, powerMonitor, powerSaveBlocker, safeStorage, session, utilityProcess, type BrowserWindow } from "electron";
-import { openAppSession } from "../core/app-session.js";
-import { createMemoryCore } from "../core/memory-core.js";
-import type { MainCore } from "../core/types.js";
+import { openAppSession } from "../session/app-session.js";
+import { createMemoryCore } from "../session/memory-core.js";
+import type { MainCore } from "../session/main-core.js";
 import { appDataDir } from "../paths.js";
+import { relayingLauncher } from "../runtime/launch-relay.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { openSettings } from "../settings/store.js";
@@ -24,7 +25,7 @@ import { createTray } from "./tray.js";
 const files = runtimeFiles();
 // The app's binary runs no Node child of its own (the RunAsNode fuse is off): the worker and the
 // devnet's peer miners run as utility processes.
-setLauncher(utilityLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options)));
+setLauncher(relayingLauncher(utilityLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options))));
 const devServerUrl = !app.isPackaged ? process.env.POUW_DEV_SERVER_URL : undefined;
 const origin: AppOrigin = { rendererDir: files.rendererDir, ...(devServerUrl ? { devServerUrl } : {}) };
 

@@ -1,6 +1,6 @@
 import type { NotificationConstructorOptions } from "electron";
-import { type Notice, watchForNotices } from "../core/notifications.js";
-import type { MiningCore } from "../core/types.js";
+import { type Notice, watchForNotices } from "../desktop/notifier.js";
+import type { MiningCore } from "../session/main-core.js";
 
 /** The part of Electron's Notification class this uses; main passes the real one, tests a fake. */
 interface ShownNotification {
@@ -14,7 +14,7 @@ export interface NotificationClass {
 }
 
 /**
- * Shows what the notifier (src-main/core/notifications.ts) decides as system notifications;
+ * Shows what the notifier (src-main/desktop/notifier.ts) decides as system notifications;
  * clicking one brings the window forward. Returns the stop function.
  */
 export function showNotices(core: Pick<MiningCore, "getSnapshot" | "onPatch">, NotificationImpl: NotificationClass, focus: () => void): () => void {

@@ -1,5 +1,5 @@
 import type { PowerMonitor, PowerSaveBlocker } from "electron";
-import type { MiningCore } from "../core/types.js";
+import type { MiningCore } from "../session/main-core.js";
 import { keepAwakeWhileBusy } from "../desktop/keep-awake.js";
 import type { BatterySource } from "../scheduler/mining-gate.js";
 

@@ -1,6 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import type { SafeStorage } from "electron";
-import type { PasswordKeeper } from "../core/wallet-actions.js";
+import type { PasswordKeeper } from "../wallet/wallet-actions.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
 
 /**

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
-import type { NetworkChoice } from "../core/bootstrap-network.js";
-import type { AppSession, AppSessionOptions } from "../core/app-session.js";
-import { openingCore } from "../core/opening-core.js";
+import type { NetworkChoice } from "../session/open-network.js";
+import type { AppSession, AppSessionOptions } from "../session/app-session.js";
+import { openingCore } from "../session/opening-core.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
 import { startHeadlessServer } from "./server.js";
@@ -76,7 +76,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadl
   const dataDir = path.resolve(opts.dataDir);
   const core = openingCore<AppSession>({ appVersion: opts.appVersion, networkName: opts.network === "devnet" ? "devnet" : path.basename(opts.network.deploymentFile, ".json") }, async (stage) => {
     // Loaded here, not at the top: the server answers while the session's modules still load.
-    const { openAppSession } = await import("../core/app-session.js");
+    const { openAppSession } = await import("../session/app-session.js");
     return openAppSession({ ...opts, onStage: (reason) => (stage(reason), opts.onStage?.(reason)) });
   });
   const staticDir = opts.staticDir ?? defaultStaticDir();

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import sirv from "sirv";
 import { WebSocketServer, type WebSocket } from "ws";
 import { TOKEN_FRAGMENT_KEY, TOKEN_HEADER, headlessPaths, type PushFrame } from "../../src-shared/headless-protocol.js";
-import { dispatchInvoke } from "../core/dispatch.js";
-import { liveChannelNames } from "../core/live-pushes.js";
-import type { MainCore } from "../core/types.js";
+import { dispatchInvoke } from "../session/dispatch.js";
+import { liveChannelNames } from "../session/live-pushes.js";
+import type { MainCore } from "../session/main-core.js";
 import { hostAllowed, newLaunchToken, originAllowed, tokenMatches } from "./auth.js";
 
 export interface HeadlessServerOptions {

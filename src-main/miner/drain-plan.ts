@@ -1,4 +1,4 @@
-import type { ActionState } from "../engine/journal.js";
+import type { ActionState } from "../tx/journal.js";
 import { TASK_STATES, type TaskState } from "../../src-shared/pouw-states.js";
 import type { Role } from "./engine-journal.js";
 

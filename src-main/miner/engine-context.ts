@@ -3,7 +3,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import type { ProtocolContracts } from "../chain/contracts.js";
 import type { TaskView } from "../chain/task-views.js";
-import type { TxQueue } from "../engine/tx-queue.js";
+import type { TxQueue } from "../tx/tx-queue.js";
 import type { SpeedProfile } from "../scheduler/admission.js";
 import type { EngineJournal } from "./engine-journal.js";
 import type { Inference, InferenceRequest, InferenceResult } from "./inference.js";

@@ -1,4 +1,4 @@
-import type { ActionState, Journal, JournalRecord } from "../engine/journal.js";
+import type { ActionState, Journal, JournalRecord } from "../tx/journal.js";
 
 /**
  * The engine's own journal records, beside the TxQueue's transaction records (docs/miner.md):

@@ -131,3 +131,24 @@ export async function withdrawRewards(a: Account): Promise<{ amount: bigint; rec
   if (owed === 0n) throw new PouwError("NOT_FOUND", "there are no rewards to withdraw");
   return { amount: owed, receipt: await send(a, a.contracts.tasks, "withdraw", []) };
 }
+
+/** The stake a miner needs: the contract's minimum, read rather than assumed. */
+export function minStakeOf(contracts: ProtocolContracts): Promise<bigint> {
+  return contracts.nodePool.read("minStake");
+}
+
+/** Registers as a miner serving `models` with the minimum stake, unless already registered. */
+export async function ensureRegistered(opts: {
+  signer: Signer & { address: string };
+  contracts: ProtocolContracts;
+  models: string[];
+  speed: number;
+  onLog?: (line: string) => void;
+}): Promise<{ justRegistered: boolean }> {
+  const node = await opts.contracts.nodePool.read("getNode", opts.signer.address);
+  if (node.stake > 0n) return { justRegistered: false };
+  const stake = await minStakeOf(opts.contracts);
+  await registerMiner({ signer: opts.signer, contracts: opts.contracts }, { stake, speed: opts.speed, models: opts.models });
+  opts.onLog?.(`registered ${opts.signer.address} as a miner with a stake of ${formatEther(stake)}`);
+  return { justRegistered: true };
+}

@@ -1,4 +1,4 @@
-import type { WorkerSupervisor } from "../worker/supervisor.js";
+import type { WorkerSupervisor } from "../worker-client/supervisor.js";
 import type { Inference, InferenceRequest, InferenceResult } from "./inference.js";
 
 /** Inference through the supervised worker process (the model must already be loaded there). */

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
-import { sha256File } from "../../src-shared/file-hash.js";
+import { sha256File } from "../../src-shared/node/file-hash.js";
 import type { Progress } from "../../src-shared/progress.js";
 
 export { sha256File };

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
-import { readGgufHeader, type GgufHeader } from "../../src-shared/gguf/reader.js";
+import { readGgufHeader, type GgufHeader } from "../../src-shared/node/gguf/reader.js";
 import type { Progress } from "../../src-shared/progress.js";
 import { checkSha256, readRecordedSha256, sha256File, writeRecordedSha256 } from "./checksum.js";
 

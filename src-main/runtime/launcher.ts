@@ -26,12 +26,12 @@ export interface LaunchOptions {
 
 /**
  * How this process starts the app's own child processes (entries from the runtime registry).
- * `nested` says whether a child may start children of its own the same way: under Node it can;
- * Electron's utilityProcess can only be forked by the main process, so there a peer miner's worker
- * is started by main on the peer's behalf (peer-worker-relay.ts).
+ * `nested` says whether a child may start children of its own: under Node it can; Electron's
+ * utilityProcess can only be forked by the main process, so the shell wraps it in a relaying
+ * launcher (launch-relay.ts) that starts grandchildren on the children's behalf.
  */
 export interface Launcher {
-  readonly kind: "node-fork" | "electron-utility";
+  readonly kind: "node-fork" | "electron-utility" | "relayed";
   readonly nested: boolean;
   launch(entry: string, opts: LaunchOptions): LaunchedChild;
 }

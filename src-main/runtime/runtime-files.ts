@@ -24,8 +24,10 @@ export interface RuntimeFiles {
   readonly unpackedRoot: string;
   /** The inference worker's entry (src-worker/main). */
   readonly workerEntry: string;
-  /** A devnet peer miner's entry (src-main/devnet/peer-main). */
+  /** A devnet peer miner's entry (src-network/peers/peer-main). */
   readonly peerEntry: string;
+  /** The network host's entry: the embedded devnet and its services in a process of their own (src-network/host). */
+  readonly networkEntry: string;
   /** The Electron preload (bundled CommonJS). */
   readonly preload: string;
   /** The built dashboard (folder holding index.html). */
@@ -41,7 +43,7 @@ export interface RuntimeFiles {
 
 export const TRAY_STATES = ["idle", "mining", "paused", "error"] as const;
 
-const BUNDLE_DIRS: Record<string, RuntimeLayout> = { cli: "cli-bundle", electron: "app-build", worker: "app-build", peer: "app-build" };
+const BUNDLE_DIRS: Record<string, RuntimeLayout> = { cli: "cli-bundle", electron: "app-build", worker: "app-build", peer: "app-build", network: "app-build" };
 
 export interface ResolveOptions {
   /** The folder of the running module (a bundle's folder, or src-main/runtime from source). */
@@ -76,11 +78,15 @@ export function resolveRuntimeFiles(opts: ResolveOptions): RuntimeFiles {
   const { layout, appRoot } = detectLayout(opts);
   const unpackedRoot = path.basename(appRoot) === "app.asar" ? `${appRoot}.unpacked` : appRoot;
   const at = (...parts: string[]) => path.join(appRoot, ...parts);
-  const entries: Record<RuntimeLayout, { worker: string; peer: string }> = {
-    source: { worker: at("src-worker", "main.ts"), peer: at("src-main", "devnet", "peer-main.ts") },
-    "cli-bundle": { worker: at("dist", "cli", "worker-main.js"), peer: at("dist", "cli", "peer-main.js") },
-    "app-build": { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js") },
-    packaged: { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js") },
+  const entries: Record<RuntimeLayout, { worker: string; peer: string; network: string }> = {
+    source: {
+      worker: at("src-worker", "main.ts"),
+      peer: at("src-network", "peers", "peer-main.ts"),
+      network: at("src-network", "host", "network-host-main.ts"),
+    },
+    "cli-bundle": { worker: at("dist", "cli", "worker-main.js"), peer: at("dist", "cli", "peer-main.js"), network: at("dist", "cli", "network-main.js") },
+    "app-build": { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js"), network: at("dist", "network", "main.js") },
+    packaged: { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js"), network: at("dist", "network", "main.js") },
   };
   const resourcesDir = at("resources");
   return {
@@ -89,6 +95,7 @@ export function resolveRuntimeFiles(opts: ResolveOptions): RuntimeFiles {
     unpackedRoot,
     workerEntry: entries[layout].worker,
     peerEntry: entries[layout].peer,
+    networkEntry: entries[layout].network,
     preload: at("dist", "electron", "preload.cjs"),
     rendererDir: at("dist", "renderer"),
     rendererIndex: at("dist", "renderer", "index.html"),

@@ -1,5 +1,5 @@
 import { PouwError } from "../../src-shared/errors.js";
-import type { CoreActions } from "../core/types.js";
+import type { CoreActions } from "../session/main-core.js";
 
 const NONE = "this miner has no updater: the desktop app updates itself; elsewhere install the new release yourself";
 

@@ -1,5 +1,5 @@
 import type { MiningStateName } from "../../src-shared/app-contract.js";
-import type { MiningCore } from "../core/types.js";
+import type { MiningCore } from "../session/main-core.js";
 
 /**
  * What the Updater needs from the app session to install without cutting a task short: the mining

@@ -1,8 +1,8 @@
 import { invokeMethodNames, type InvokeMethod, type PatchMessage } from "../../src-shared/app-contract.js";
 import type { PatchOp } from "../../src-shared/json-patch.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
-import { LivePushes, liveChannelNames } from "../core/live-pushes.js";
-import type { MainCore } from "../core/types.js";
+import { LivePushes, liveChannelNames } from "../session/live-pushes.js";
+import type { MainCore } from "../session/main-core.js";
 import type { Updater } from "./updater.js";
 
 type Forwarded = Exclude<InvokeMethod, "getSnapshot" | "getSettings" | "checkForUpdate" | "installUpdate">;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
-import { TINY_LLAMA_FILE } from "../../src-shared/gguf/tiny-llama.js";
+import { TINY_LLAMA_FILE } from "../../src-shared/node/gguf/tiny-llama.js";
 import { TINY_CATALOGUE_NAME } from "../helpers/test-catalogue.js";
 import { startBrowserSession, type BrowserSession } from "./support/browser-session.js";
 import { ensureEndedTask } from "./support/devnet-demand.js";

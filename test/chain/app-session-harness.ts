@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { openAppSession, type AppSession, type AppSessionOptions } from "../../src-main/core/app-session.js";
-import { dispatchInvoke } from "../../src-main/core/dispatch.js";
+import { openAppSession, type AppSession, type AppSessionOptions } from "../../src-main/session/app-session.js";
+import { dispatchInvoke } from "../../src-main/session/dispatch.js";
 import type { AppSnapshot, InvokeMethod, InvokeResult, PatchMessage } from "../../src-shared/app-contract.js";
 import type { ErrorShape } from "../../src-shared/errors.js";
 import type { FileServerKnobs } from "../helpers/http-file-server.js";

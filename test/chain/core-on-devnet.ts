@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { JsonRpcProvider } from "ethers";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { createMinerCore, type MinerCore, type MinerCoreOptions } from "../../src-main/core/miner-core.js";
+import { createMinerCore, type MinerCore, type MinerCoreOptions } from "../helpers/miner-core.js";
 import type { Inference } from "../../src-main/miner/inference.js";
 import type { DevnetView } from "./devnet-tasks.js";
 

@@ -7,9 +7,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startDevnet, type RunningDevnet } from "../../src-main/devnet/devnet.js";
-import { lockPath } from "../../src-main/devnet/lock.js";
-import { pidAlive } from "../../src-main/devnet/pid.js";
+import { startDevnet, type RunningDevnet } from "../../src-network/devnet/devnet.js";
+import { lockPath } from "../../src-network/devnet/lock.js";
+import { pidAlive } from "../../src-network/devnet/pid.js";
 import { DevnetInfo } from "../../src-shared/devnet-info.js";
 import type { Progress } from "../../src-shared/progress.js";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { runCli } from "../../src-main/cli/main.js";
-import { verifyDeployment } from "../../src-main/devnet/verify-deployment.js";
+import { verifyDeployment } from "../../src-main/chain/verify-deployment.js";
 import { Deployment } from "../../src-shared/deployment.js";
 import { Capture } from "../helpers/capture.js";
 

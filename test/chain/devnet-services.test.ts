@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ServiceGroup, type Service } from "../../src-main/devnet/services.js";
+import { ServiceGroup, type Service } from "../../src-network/devnet/services.js";
 
 function fake(name: string, log: string[], opts: { exited?: Promise<unknown>; failStop?: boolean } = {}): Service {
   return {

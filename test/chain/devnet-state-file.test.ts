@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { goodCopyOf, prepareStateFile } from "../../src-main/devnet/state-file.js";
+import { goodCopyOf, prepareStateFile } from "../../src-network/devnet/state-file.js";
 
 let dir: string;
 let state: string;

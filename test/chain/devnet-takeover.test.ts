@@ -5,9 +5,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../src-main/chain/anvil.js";
-import { acquireDevnetLock, lockPath } from "../../src-main/devnet/lock.js";
-import { endOrphans } from "../../src-main/devnet/orphans.js";
-import { pidAlive } from "../../src-main/devnet/pid.js";
+import { acquireDevnetLock, lockPath } from "../../src-network/devnet/lock.js";
+import { endOrphans } from "../../src-network/devnet/orphans.js";
+import { pidAlive } from "../../src-network/devnet/pid.js";
 
 let dir: string;
 const children: ChildProcess[] = [];

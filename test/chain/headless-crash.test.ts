@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
-import { deploymentFile, startDevnet, type RunningDevnet } from "../../src-main/devnet/devnet.js";
-import { pidAlive } from "../../src-main/devnet/pid.js";
-import { CRASH_AT_ENV } from "../../src-main/engine/test-crash.js";
+import { deploymentFile, startDevnet, type RunningDevnet } from "../../src-network/devnet/devnet.js";
+import { pidAlive } from "../../src-network/devnet/pid.js";
+import { CRASH_AT_ENV } from "../../src-main/tx/test-crash.js";
 import { WalletStore } from "../../src-main/wallet/wallet-store.js";
-import { TINY_LLAMA_FILE } from "../../src-shared/gguf/tiny-llama.js";
+import { TINY_LLAMA_FILE } from "../../src-shared/node/gguf/tiny-llama.js";
 import { devAccount, requestTask, scoreWhenRevealed, taskCallsFrom, type DevnetView } from "./devnet-tasks.js";
 import { launchHeadless, type HeadlessCli } from "./headless-cli.js";
 import { waitFor } from "./miner-harness.js";
@@ -18,7 +18,7 @@ import { waitFor } from "./miner-harness.js";
 // kill -9 of the real `pouw-miner headless` at each point of a task, then a restart before the
 // deadline: the task still reaches End, every (task, action) transaction exists exactly once, and
 // the reward is in the miner's records and owed on chain. The crash is the test-only
-// POUW_TEST_CRASH_AT hook (src-main/engine/test-crash.ts): SIGKILL right after that journal record.
+// POUW_TEST_CRASH_AT hook (src-main/tx/test-crash.ts): SIGKILL right after that journal record.
 const CRASH_POINTS = ["assigned:confirmed", "ack:intent", "ack:confirmed", "output:confirmed", "precommit:intent", "precommit:confirmed", "reveal:confirmed"];
 
 const password = "correct horse battery";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { readTask } from "../../src-main/chain/task-views.js";
-import { deploymentFile } from "../../src-main/devnet/devnet.js";
+import { deploymentFile } from "../../src-network/devnet/devnet.js";
 import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
 import { SnapshotMessage, type AppSnapshot, type TaskSummary } from "../../src-shared/app-contract.js";
 import { DevnetInfo } from "../../src-shared/devnet-info.js";
@@ -42,7 +42,7 @@ describe("pouw-miner headless on a fresh embedded devnet, default services", () 
     const t0 = performance.now();
     miner = await launchHeadlessProcess({ args: ["--data-dir", path.join(dir, "data"), "--threads", "1"], env: { [PASSWORD_ENV]: "correct horse battery" } });
     const { ready } = miner;
-    expect((ready.processes ?? []).map((p) => p.name).sort()).toEqual(["chain", "peer-1", "peer-2", "worker"]);
+    expect((ready.processes ?? []).map((p) => p.name).sort()).toEqual(["chain", "network host", "peer-1", "peer-2", "worker"]);
 
     let ended: TaskSummary | undefined;
     await waitFor("a task of this miner to reach End with a reward", async () => (ended = paidEnd(await status(miner!))) !== undefined, 90_000);

@@ -6,9 +6,9 @@ import { Wallet, parseEther } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { createMinerCore, type MinerCore } from "../../src-main/core/miner-core.js";
-import { deploymentFile, startDevnet, type RunningDevnet } from "../../src-main/devnet/devnet.js";
-import { FakeInference } from "../../src-main/miner/fake-inference.js";
+import { createMinerCore, type MinerCore } from "../helpers/miner-core.js";
+import { deploymentFile, startDevnet, type RunningDevnet } from "../../src-network/devnet/devnet.js";
+import { FakeInference } from "../helpers/fake-inference.js";
 import { WalletStore } from "../../src-main/wallet/wallet-store.js";
 import { PouwError } from "../../src-shared/errors.js";
 

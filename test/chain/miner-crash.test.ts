@@ -3,9 +3,9 @@ import { parseEther } from "ethers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { commitmentOf, outputHashOf, readSlot, readTask } from "../../src-main/chain/task-views.js";
-import type { Journal, JournalInput } from "../../src-main/engine/journal.js";
+import type { Journal, JournalInput } from "../../src-main/tx/journal.js";
 import { addStake, estimateAddStake } from "../../src-main/miner/registration.js";
-import { FakeInference } from "../../src-main/miner/fake-inference.js";
+import { FakeInference } from "../helpers/fake-inference.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { startRig, stopRig, useMinerChain, waitFor } from "./miner-harness.js";
 

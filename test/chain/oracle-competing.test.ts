@@ -4,8 +4,8 @@ import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { readTask } from "../../src-main/chain/task-views.js";
 import { decodeTaskLog, type TaskEvent } from "../../src-main/miner/task-events.js";
-import { BagOfWordsEmbedder } from "../../src-main/oracle/fake-embedder.js";
-import { openOracle, type OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import { BagOfWordsEmbedder } from "../helpers/fake-embedder.js";
+import { openOracle, type OpenedOracle } from "../../src-network/oracle/open-oracle.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { useMinerChain, waitFor } from "./miner-harness.js";
 

@@ -4,7 +4,7 @@ import { increaseTime } from "../../src-main/chain/provider.js";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import { decodeTaskLog, type TaskEvent } from "../../src-main/miner/task-events.js";
-import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import type { OpenedOracle } from "../../src-network/oracle/open-oracle.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
 import { startTestOracle } from "./oracle-harness.js";

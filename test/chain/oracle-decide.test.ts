@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SlotView, TaskView } from "../../src-main/chain/task-views.js";
-import { BagOfWordsEmbedder } from "../../src-main/oracle/fake-embedder.js";
-import { nextStep } from "../../src-main/oracle/oracle-decide.js";
-import { scoreOutputs } from "../../src-main/oracle/oracle-poi.js";
+import { BagOfWordsEmbedder } from "../helpers/fake-embedder.js";
+import { nextStep } from "../../src-network/oracle/oracle-decide.js";
+import { scoreOutputs } from "../../src-network/oracle/oracle-poi.js";
 import type { SlotStatus, TaskState } from "../../src-shared/pouw-states.js";
 
 // Pure decisions and scoring: no chain needed, so these run in milliseconds.

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { BagOfWordsEmbedder } from "../../src-main/oracle/fake-embedder.js";
-import { openOracle, type OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import { BagOfWordsEmbedder } from "../helpers/fake-embedder.js";
+import { openOracle, type OpenedOracle } from "../../src-network/oracle/open-oracle.js";
 import type { Chain } from "./fixture.js";
 
 /** An oracle node for chain tests: the fake embedder, fast polling, errors collected in `errors`. */

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSlots, readTask } from "../../src-main/chain/task-views.js";
-import { FakeInference } from "../../src-main/miner/fake-inference.js";
+import { FakeInference } from "../helpers/fake-inference.js";
 import type { InferenceRequest, InferenceResult } from "../../src-main/miner/inference.js";
 import { decodeTaskLog, type TaskEventOf } from "../../src-main/miner/task-events.js";
-import type { OpenedOracle } from "../../src-main/oracle/open-oracle.js";
+import type { OpenedOracle } from "../../src-network/oracle/open-oracle.js";
 import { requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
 import { startTestOracle } from "./oracle-harness.js";

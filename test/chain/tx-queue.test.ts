@@ -5,8 +5,8 @@ import { Transaction, Wallet, parseEther, type JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { Journal } from "../../src-main/engine/journal.js";
-import { TxQueue } from "../../src-main/engine/tx-queue.js";
+import { Journal } from "../../src-main/tx/journal.js";
+import { TxQueue } from "../../src-main/tx/tx-queue.js";
 
 let anvil: AnvilInstance;
 let provider: JsonRpcProvider;

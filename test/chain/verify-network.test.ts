@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnvil, type AnvilInstance } from "../../src-main/chain/anvil.js";
 import { deployProtocol } from "../../src-main/chain/deploy.js";
 import { createProvider } from "../../src-main/chain/provider.js";
-import { verifyNetwork } from "../../src-main/network/verify-network.js";
+import { verifyNetwork } from "../../src-main/chain/verify-network.js";
 import type { Deployment } from "../../src-shared/deployment.js";
 
 let anvil: AnvilInstance;

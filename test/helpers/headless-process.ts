@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { pidAlive, waitForExit } from "../../src-main/devnet/pid.js";
+import { pidAlive, waitForExit } from "../../src-network/devnet/pid.js";
 import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));

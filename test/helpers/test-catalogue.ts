@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildTinyLlamaModel, TINY_LLAMA_FILE } from "../../src-shared/gguf/tiny-llama.js";
+import { buildTinyLlamaModel, TINY_LLAMA_FILE } from "../../src-shared/node/gguf/tiny-llama.js";
 import { startFileServer, type FileServer, type FileServerKnobs } from "./http-file-server.js";
 
 export const TINY_CATALOGUE_ID = "pouw-tiny-test";

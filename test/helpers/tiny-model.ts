@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
-import type { WrittenModel } from "../../src-shared/gguf/tiny-llama.js";
+import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
+import type { WrittenModel } from "../../src-shared/node/gguf/tiny-llama.js";
 
 /** Folder the project-written test models live in; shared by every test file and process in a run. */
 export const TINY_MODEL_DIR = join(tmpdir(), "pouw-miner-test-models");

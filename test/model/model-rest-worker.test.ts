@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startModelWorker, type ModelWorker } from "../../src-main/core/model-inference.js";
-import { ModelRest } from "../../src-main/core/model-rest.js";
-import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import { startModelWorker, type ModelWorker } from "../../src-main/models/model-inference.js";
+import { ModelRest } from "../../src-main/models/model-rest.js";
+import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 import { tinyModelPath } from "../helpers/tiny-model.js";
 
 // ModelRest over the real worker process and the project-written tiny model: the unload frees the

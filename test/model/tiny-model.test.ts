@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLlama } from "node-llama-cpp";
 import type { Llama, LlamaModel, Token } from "node-llama-cpp";
-import { EOS_TOKEN_ID, FIRST_PIECE_ID } from "../../src-shared/gguf/tiny-llama-vocab.js";
+import { EOS_TOKEN_ID, FIRST_PIECE_ID } from "../../src-shared/node/gguf/tiny-llama-vocab.js";
 import { tinyMeanPoolModelPath, tinyModelPath } from "../helpers/tiny-model.js";
 
 const PROMPT = "Once upon a time, Lily saw a big dog.";

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PouwError } from "../../src-shared/errors.js";
-import { ensureBenchmark } from "../../src-main/worker/first-run-benchmark.js";
-import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import { ensureBenchmark } from "../../src-main/worker-client/first-run-benchmark.js";
+import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 import { tinyModels } from "../helpers/tiny-model.js";
 
 // Runs the real worker process on the project-written tiny model: works on a fresh clone.

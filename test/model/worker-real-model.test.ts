@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cosineSimilarity } from "../../src-shared/similarity.js";
-import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 
 // Needs a real model (stories260K or its mean-pooling twin): POUW_TEST_MODEL=/path/to/model.gguf
 const modelPath = process.env.POUW_TEST_MODEL;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PatchMessage, TaskSummary } from "../../src-shared/app-contract.js";
 import type { TaskState } from "../../src-shared/pouw-states.js";
 import { appSnapshot } from "../helpers/app-snapshot.js";
-import { MiningGateRunner } from "../../src-main/core/mining-gate-runner.js";
+import { MiningGateRunner } from "../../src-main/miner/mining-gate-runner.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import { polledBatterySource, type BatteryReading } from "../../src-main/desktop/battery-source.js";
 import { STALE_AFTER_MS, keepAwakeWhileBusy, taskInFlight } from "../../src-main/desktop/keep-awake.js";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogueEntry } from "../../src-shared/catalogue.js";
-import { buildTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { buildTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import { runCli } from "../../src-main/cli/main.js";
 import { startFileServer, type FileServer } from "../helpers/http-file-server.js";
 

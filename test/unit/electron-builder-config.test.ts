@@ -57,7 +57,7 @@ describe("electron-builder.yml", () => {
 
   it("ships the build, the catalogue and the runtime icons, and unpacks native code", () => {
     expect(config.files).toEqual(
-      expect.arrayContaining(["dist/electron/**", "dist/worker/**", "dist/peer/**", "dist/renderer/**", "package.json", "models/catalogue.json", "models/README.md", "resources/tray-*.png"]),
+      expect.arrayContaining(["dist/electron/**", "dist/worker/**", "dist/peer/**", "dist/network/**", "dist/renderer/**", "package.json", "models/catalogue.json", "models/README.md", "resources/tray-*.png"]),
     );
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining(["node_modules/node-llama-cpp/**", "node_modules/@node-llama-cpp/**", "node_modules/@foundry-rs/**"]),

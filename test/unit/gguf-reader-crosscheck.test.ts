@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readGgufFileInfo } from "node-llama-cpp";
-import { readGgufHeader } from "../../src-shared/gguf/reader.js";
-import type { GgufValue } from "../../src-shared/gguf/reader.js";
+import { readGgufHeader } from "../../src-shared/node/gguf/reader.js";
+import type { GgufValue } from "../../src-shared/node/gguf/reader.js";
 import { tinyMeanPoolModelPath, tinyModelPath } from "../helpers/tiny-model.js";
 
 const realModel = process.env.POUW_TEST_MODEL;

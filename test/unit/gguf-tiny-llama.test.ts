@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readGgufHeader } from "../../src-shared/gguf/reader.js";
-import { TINY_LLAMA_FILE, TINY_LLAMA_MEANPOOL_FILE, ensureTinyLlamaModel, writeTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { readGgufHeader } from "../../src-shared/node/gguf/reader.js";
+import { TINY_LLAMA_FILE, TINY_LLAMA_MEANPOOL_FILE, ensureTinyLlamaModel, writeTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PouwError } from "../../src-shared/errors.js";
-import { readGgufHeader, readGgufHeaderFromBuffer } from "../../src-shared/gguf/reader.js";
-import { encodeGguf, writeGgufFile } from "../../src-shared/gguf/writer.js";
-import type { GgufDocument } from "../../src-shared/gguf/writer.js";
+import { readGgufHeader, readGgufHeaderFromBuffer } from "../../src-shared/node/gguf/reader.js";
+import { encodeGguf, writeGgufFile } from "../../src-shared/node/gguf/writer.js";
+import type { GgufDocument } from "../../src-shared/node/gguf/writer.js";
 
 let dir: string;
 beforeAll(async () => {

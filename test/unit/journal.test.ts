@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal } from "../../src-main/engine/journal.js";
+import { Journal } from "../../src-main/tx/journal.js";
 
 let dir: string;
 let file: string;

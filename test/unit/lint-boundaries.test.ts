@@ -56,9 +56,26 @@ describe("import boundaries", () => {
     expect(messages).toHaveLength(1);
   });
 
+  it("keeps network services out of the app's session, and the app out of network services", async () => {
+    const intoSession = 'export { AppSession } from "../../src-main/session/app-session.js";\n';
+    const messages = await restrictedImports("src-network/oracle/leak.ts", intoSession);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("Network services must not import the app");
+    const chainLayer = 'export { createProvider } from "../../src-main/chain/provider.js";\n';
+    expect(await restrictedImports("src-network/oracle/ok.ts", chainLayer)).toHaveLength(0);
+
+    const intoNetwork = 'export { startDevnet } from "../../src-network/devnet/devnet.js";\n';
+    const fromApp = await restrictedImports("src-main/headless/leak.ts", intoNetwork);
+    expect(fromApp).toHaveLength(1);
+    expect(fromApp[0]).toContain("only through src-network/host");
+    expect(await restrictedImports("src-main/session/open-network.ts", intoNetwork)).toHaveLength(0);
+    expect(await restrictedImports("src-main/cli/commands/ok.ts", intoNetwork)).toHaveLength(0);
+    expect(await restrictedImports("src-worker/leak.ts", 'export { startDevnet } from "../src-network/devnet/devnet.js";\n')).toHaveLength(1);
+  });
+
   it("keeps electron inside the Electron shell", async () => {
     const code = 'import { app } from "electron";\nexport const name = app.name;\n';
-    expect(await restrictedImports("src-main/core/leak.ts", code)).toHaveLength(1);
+    expect(await restrictedImports("src-main/session/leak.ts", code)).toHaveLength(1);
     expect(await restrictedImports("src-main/electron/ok.ts", code)).toHaveLength(0);
   });
 
@@ -77,7 +94,7 @@ describe("import boundaries", () => {
     expect(fromWorker).toHaveLength(1);
     expect(fromWorker[0]).toContain("worker must not import tests");
     const fromMain = await restrictedImports(
-      "src-main/worker/leak.ts",
+      "src-main/worker-client/leak.ts",
       'export { run } from "../../src-worker/main.js";\n',
     );
     expect(fromMain).toHaveLength(1);
@@ -93,7 +110,7 @@ describe("import boundaries", () => {
 
   it("keeps electron's subpaths inside the Electron shell too", async () => {
     const code = 'import { app } from "electron/main";\nexport const name = app.name;\n';
-    const messages = await restrictedImports("src-main/core/leak.ts", code);
+    const messages = await restrictedImports("src-main/session/leak.ts", code);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain("Only src-main/electron/ may import electron.");
     expect(await restrictedImports("src-main/electron/ok.ts", code)).toHaveLength(0);
@@ -102,11 +119,11 @@ describe("import boundaries", () => {
   it("keeps the renderer to the browser-safe part of src-shared", async () => {
     const nodeOnly = await restrictedImports(
       "src-renderer/src/lib/leak.ts",
-      'export { sha256File } from "../../../src-shared/file-hash.js";\n',
+      'export { sha256File } from "../../../src-shared/node/file-hash.js";\n',
     );
     expect(nodeOnly).toHaveLength(1);
     expect(nodeOnly[0]).toContain("Node-only part of src-shared");
-    const gguf = 'export { readGgufHeader } from "../../../src-shared/gguf/reader.js";\n';
+    const gguf = 'export { readGgufHeader } from "../../../src-shared/node/gguf/reader.js";\n';
     expect(await restrictedImports("src-renderer/src/lib/leak.ts", gguf)).toHaveLength(1);
     const builtin = 'import { readFile } from "node:fs/promises";\nexport const read = readFile;\n';
     expect(await messagesOf("import-x/no-nodejs-modules", "src-renderer/src/lib/leak.ts", builtin)).toHaveLength(1);
@@ -115,8 +132,8 @@ describe("import boundaries", () => {
   it("keeps the browser-safe part of src-shared free of Node", async () => {
     const builtin = 'import path from "node:path";\nexport const join = path.join;\n';
     expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/leak.ts", builtin)).toHaveLength(1);
-    expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/file-hash.ts", builtin)).toHaveLength(0);
-    const nodeOnly = await restrictedImports("src-shared/leak.ts", 'export { sha256File } from "./file-hash.js";\n');
+    expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/node/file-hash.ts", builtin)).toHaveLength(0);
+    const nodeOnly = await restrictedImports("src-shared/leak.ts", 'export { sha256File } from "./node/file-hash.js";\n');
     expect(nodeOnly).toHaveLength(1);
     expect(nodeOnly[0]).toContain("Node-only part of src-shared");
     const global = await messagesOf("no-restricted-globals", "src-shared/leak.ts", "export const pid = process.pid;\n");

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MinerViews } from "../../src-main/core/miner-views.js";
-import { modelNamesById } from "../../src-main/core/task-queries.js";
+import { MinerViews } from "../../src-main/miner/miner-views.js";
+import { modelNamesById } from "../../src-main/miner/task-queries.js";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import { appSnapshot } from "../helpers/app-snapshot.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FakeInference } from "../../src-main/miner/fake-inference.js";
+import { FakeInference } from "../helpers/fake-inference.js";
 import { workerSeed } from "../../src-main/miner/inference.js";
 import { workerInference } from "../../src-main/miner/worker-inference.js";
-import type { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import type { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 
 describe("workerInference", () => {
   it("passes the task's parameters to the worker's generate and maps its result", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MiningStatus } from "../../src-shared/app-contract.js";
-import { MiningDrain, type HeldTask } from "../../src-main/core/mining-drain.js";
-import type { ActionState, JournalRecord } from "../../src-main/engine/journal.js";
+import { MiningDrain, type HeldTask } from "../../src-main/miner/mining-drain.js";
+import type { ActionState, JournalRecord } from "../../src-main/tx/journal.js";
 import { abandonedReason, drainingReason, gaveUpReason, lastNeededAt, owesSteps } from "../../src-main/miner/drain-plan.js";
 
 const rec = (action: string, kind: JournalRecord["kind"], data: Record<string, unknown> = {}): JournalRecord => ({ seq: 0, at: "2026-01-01T00:00:00Z", kind, taskId: "1", action, data });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { gatedMiningStatus, MiningGateRunner } from "../../src-main/core/mining-gate-runner.js";
-import { cappedThreads, declaredSpeed, defaultThreads } from "../../src-main/core/model-inference.js";
+import { gatedMiningStatus, MiningGateRunner } from "../../src-main/miner/mining-gate-runner.js";
+import { cappedThreads, declaredSpeed, defaultThreads } from "../../src-main/models/model-inference.js";
 import { powerMonitorIdleSource } from "../../src-main/electron/idle-source.js";
 import { alwaysIdle, type GateDecision } from "../../src-main/scheduler/mining-gate.js";
 import type { ScheduleWindow } from "../../src-shared/settings-schema.js";

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { writeTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import { readRecordedSha256 } from "../../src-main/models/checksum.js";
 import { importModelFile } from "../../src-main/models/import.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LOADING_MODEL_REASON, ModelRest, RELOAD_RETRY_MS } from "../../src-main/core/model-rest.js";
+import { LOADING_MODEL_REASON, ModelRest, RELOAD_RETRY_MS } from "../../src-main/models/model-rest.js";
 import type { Inference } from "../../src-main/miner/inference.js";
 
 const MIN = 60_000;

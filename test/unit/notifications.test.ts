@@ -3,7 +3,7 @@ import type { AppSnapshot, PatchMessage, TaskSummary } from "../../src-shared/ap
 import type { TaskState } from "../../src-shared/pouw-states.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { appSnapshot } from "../helpers/app-snapshot.js";
-import { type Notice, Notifier, formatAmount, watchForNotices } from "../../src-main/core/notifications.js";
+import { type Notice, Notifier, formatAmount, watchForNotices } from "../../src-main/desktop/notifier.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 
 const E18 = 10n ** 18n;

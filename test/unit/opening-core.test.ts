@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppSnapshot, SnapshotMessage, type PatchMessage } from "../../src-shared/app-contract.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { applyPatch } from "../../src-shared/json-patch.js";
-import { dispatchInvoke } from "../../src-main/core/dispatch.js";
-import { createMemoryCore } from "../../src-main/core/memory-core.js";
-import { openingCore } from "../../src-main/core/opening-core.js";
-import type { MainCore } from "../../src-main/core/types.js";
+import { dispatchInvoke } from "../../src-main/session/dispatch.js";
+import { createMemoryCore } from "../../src-main/session/memory-core.js";
+import { openingCore } from "../../src-main/session/opening-core.js";
+import type { MainCore } from "../../src-main/session/main-core.js";
 import { openSettings } from "../../src-main/settings/store.js";
 
 let dir: string;

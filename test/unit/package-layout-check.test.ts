@@ -21,6 +21,7 @@ const APP_FILES = [
   "dist/electron/preload.cjs",
   "dist/worker/main.js",
   "dist/peer/main.js",
+  "dist/network/main.js",
   "dist/renderer/index.html",
   "models/catalogue.json",
   "resources/icon.png",

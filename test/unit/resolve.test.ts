@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CatalogueEntry } from "../../src-shared/catalogue.js";
-import { writeTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
+import { writeTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import { writeRecordedSha256 } from "../../src-main/models/checksum.js";
 import { resolveModel } from "../../src-main/models/resolve.js";
 

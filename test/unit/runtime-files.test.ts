@@ -22,7 +22,7 @@ describe("runtime registry", () => {
   it("names every entry for the running checkout, and each exists", () => {
     const files = runtimeFiles();
     expect(files.layout).toBe("source");
-    for (const f of [files.workerEntry, files.peerEntry, files.catalogue, files.packageJson, files.icon, ...files.trayImages]) {
+    for (const f of [files.workerEntry, files.peerEntry, files.networkEntry, files.catalogue, files.packageJson, files.icon, ...files.trayImages]) {
       expect(existsSync(f), f).toBe(true);
     }
     expect(files.workerEntry).toBe(path.join(root, "src-worker", "main.ts"));

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SessionState } from "../../src-main/core/session-state.js";
-import { SetupProgress } from "../../src-main/core/setup-state.js";
+import { SessionState } from "../../src-main/session/session-state.js";
+import { SetupProgress } from "../../src-main/session/setup-state.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
 

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { capacityTasksPerSecond, earningsView, startOfLocalDay } from "../../src-main/core/earnings-view.js";
-import { LogBuffer, levelOf } from "../../src-main/core/log-buffer.js";
-import { ThroughputMeter } from "../../src-main/core/live-samples.js";
-import { SetupProgress, setupFilePath } from "../../src-main/core/setup-state.js";
-import { findTask, liveTasks, queryTasks } from "../../src-main/core/task-queries.js";
+import { capacityTasksPerSecond, earningsView, startOfLocalDay } from "../../src-main/earnings/earnings-view.js";
+import { LogBuffer, levelOf } from "../../src-main/session/log-buffer.js";
+import { ThroughputMeter } from "../../src-main/session/live-samples.js";
+import { SetupProgress, setupFilePath } from "../../src-main/session/setup-state.js";
+import { findTask, liveTasks, queryTasks } from "../../src-main/miner/task-queries.js";
 import { TaskFilter, TaskPage } from "../../src-shared/app-views.js";
 import { TaskRecord } from "../../src-shared/task-record.js";
 

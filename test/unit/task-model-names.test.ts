@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
-import { findTask, liveTasks, modelNamesById, withModelName } from "../../src-main/core/task-queries.js";
+import { findTask, liveTasks, modelNamesById, withModelName } from "../../src-main/miner/task-queries.js";
 import { TaskDetail, TaskSummary } from "../../src-shared/app-views.js";
 import { TaskRecord } from "../../src-shared/task-record.js";
 

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { importWithFakes } from "../helpers/bundle-with-fakes.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createMemoryCore } from "../../src-main/core/memory-core.js";
-import type { MainCore } from "../../src-main/core/types.js";
+import { createMemoryCore } from "../../src-main/session/memory-core.js";
+import type { MainCore } from "../../src-main/session/main-core.js";
 import { openSettings } from "../../src-main/settings/store.js";
 
 /**

@@ -3,7 +3,7 @@ import type { AppSnapshot, MiningStatus, TaskSummary } from "../../src-shared/ap
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
-import type { MiningCore } from "../../src-main/core/types.js";
+import type { MiningCore } from "../../src-main/session/main-core.js";
 import type { DownloadProgress, UpdateBackend, UpdateRelease } from "../../src-main/update/backend.js";
 import { sessionGate } from "../../src-main/update/session-gate.js";
 import { CHECK_EVERY_MS, Updater } from "../../src-main/update/updater.js";

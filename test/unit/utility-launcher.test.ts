@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
+import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
 import { utilityLauncher, type UtilityProcessLike } from "../../src-main/runtime/launcher.js";
-import { workerSpawner } from "../../src-main/worker/spawn.js";
+import { workerSpawner } from "../../src-main/worker-client/spawn.js";
 
 /** Stands in for Electron's UtilityProcess: answers like a worker, dies when told. */
 class FakeUtility extends EventEmitter implements UtilityProcessLike {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { canFinishInTime, estimateTaskMs, latestBenchmark, readBenchmarks, saveBenchmark } from "../../src-main/worker/benchmark-store.js";
+import { canFinishInTime, estimateTaskMs, latestBenchmark, readBenchmarks, saveBenchmark } from "../../src-main/worker-client/benchmark-store.js";
 import type { BenchmarkResult } from "../../src-shared/worker-contract.js";
 
 let dir: string;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PouwError } from "../../src-shared/errors.js";
 import type { ToWorkerMessage } from "../../src-shared/worker-contract.js";
-import type { WorkerChild, WorkerSpawner } from "../../src-main/worker/spawn.js";
-import { WorkerSupervisor, type SupervisorOptions } from "../../src-main/worker/supervisor.js";
-import { backoffDelay, describeExit } from "../../src-main/worker/crash-reason.js";
+import type { WorkerChild, WorkerSpawner } from "../../src-main/worker-client/spawn.js";
+import { WorkerSupervisor, type SupervisorOptions } from "../../src-main/worker-client/supervisor.js";
+import { backoffDelay, describeExit } from "../../src-main/worker-client/crash-reason.js";
 
 /** An in-memory worker: the test decides what it answers and when it dies. */
 class FakeChild implements WorkerChild {

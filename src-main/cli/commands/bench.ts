@@ -1,9 +1,9 @@
-import { ensureTinyLlamaModel } from "../../../src-shared/gguf/tiny-llama.js";
+import { ensureTinyLlamaModel } from "../../../src-shared/node/gguf/tiny-llama.js";
 import type { StoredBenchmark } from "../../../src-shared/worker-contract.js";
 import { appDataDir } from "../../paths.js";
-import { saveBenchmark } from "../../worker/benchmark-store.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker/model-arg.js";
-import { withWorker } from "../../worker/with-worker.js";
+import { saveBenchmark } from "../../worker-client/benchmark-store.js";
+import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import { withWorker } from "../../worker-client/with-worker.js";
 import path from "node:path";
 import { numberOpt, UsageError, type CommandSpec } from "../command.js";
 import { endProgress, progressBar, writeProgress, writeResult } from "../output.js";

@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DevnetInfo } from "../../../src-shared/devnet-info.js";
 import { PouwError } from "../../../src-shared/errors.js";
-import { deploymentFile } from "../../devnet/devnet.js";
+import { deploymentFile } from "../../../src-network/devnet/devnet.js";
 import { appDataDir } from "../../paths.js";
-import { runLoad, type LoadReport, type Percentiles } from "../../router/load.js";
+import { runLoad, type LoadReport, type Percentiles } from "../../../src-network/router/load.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type ParsedCommandArgs } from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
 

@@ -1,7 +1,7 @@
 import { UsageError, type CommandSpec } from "../command.js";
 import { writeResult } from "../output.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker/model-arg.js";
-import { withWorker } from "../../worker/with-worker.js";
+import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import { withWorker } from "../../worker-client/with-worker.js";
 
 export const embedCommand: CommandSpec = {
   name: "embed",

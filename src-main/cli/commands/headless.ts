@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { APP_DEVNET_SERVICES, type DevnetServicesChoice, type NetworkChoice } from "../../core/bootstrap-network.js";
+import { APP_DEVNET_SERVICES, type DevnetServicesChoice, type NetworkChoice } from "../../session/open-network.js";
 import { polledBatterySource } from "../../desktop/battery-source.js";
 import { ensureDashboard } from "../../headless/dashboard-build.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";

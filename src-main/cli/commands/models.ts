@@ -5,7 +5,7 @@ import type { HardwareProbe } from "../../../src-shared/hardware.js";
 import { loadCatalogue } from "../../models/catalogue-file.js";
 import { readRecordedSha256 } from "../../models/checksum.js";
 import { modelsDir } from "../../paths.js";
-import { withWorker } from "../../worker/with-worker.js";
+import { withWorker } from "../../worker-client/with-worker.js";
 import type { CommandSpec } from "../command.js";
 import { formatBytes, writeResult } from "../output.js";
 

@@ -1,5 +1,5 @@
 import type { HardwareProbe } from "../../../src-shared/hardware.js";
-import { withWorker } from "../../worker/with-worker.js";
+import { withWorker } from "../../worker-client/with-worker.js";
 import type { CommandSpec } from "../command.js";
 import { formatBytes, writeResult } from "../output.js";
 

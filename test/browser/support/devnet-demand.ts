@@ -3,7 +3,7 @@ import path from "node:path";
 import { createProvider } from "../../../src-main/chain/provider.js";
 import { readSlots } from "../../../src-main/chain/task-views.js";
 import { connectProtocol } from "../../../src-main/chain/contracts.js";
-import { deploymentFile } from "../../../src-main/devnet/devnet.js";
+import { deploymentFile } from "../../../src-network/devnet/devnet.js";
 import type { AppSnapshot, TaskSummary } from "../../../src-shared/app-contract.js";
 import { DevnetInfo } from "../../../src-shared/devnet-info.js";
 import { devAccount, requestTask, scoreWhenRevealed, type DevnetView } from "../../chain/devnet-tasks.js";

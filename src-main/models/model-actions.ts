@@ -1,0 +1,159 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { BenchmarkResultView, DownloadView, HardwareReport, ModelListEntry } from "../../src-shared/app-views.js";
+import { findCatalogueEntry, type Catalogue, type CatalogueEntry } from "../../src-shared/catalogue.js";
+import { PouwError, toErrorShape } from "../../src-shared/errors.js";
+import { fitModels } from "../../src-shared/fit.js";
+import type { HardwareProbe } from "../../src-shared/hardware.js";
+import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
+import { readRecordedSha256, recordPath } from "./checksum.js";
+import { downloadModel, PARTIAL_SUFFIX } from "./download.js";
+
+/** The model the miner serves: a catalogue entry, or a file given on the command line. */
+export interface ActiveModel {
+  id: string;
+  name: string;
+  path: string;
+}
+
+export function benchmarkView(id: string, b: StoredBenchmark): BenchmarkResultView {
+  return { modelId: id, tokensPerSecond: b.tokensPerSecond, at: Date.parse(b.at), threads: b.threads };
+}
+
+export function hardwareReport(probe: HardwareProbe, catalogue: Catalogue): HardwareReport {
+  const fit = fitModels(probe, catalogue.models);
+  return {
+    probe,
+    fit: fit.results.map((r) => ({ id: r.id, fit: r.fit, reason: r.reason })),
+    ...(fit.recommended ? { recommended: fit.recommended } : {}),
+  };
+}
+
+/**
+ * The catalogue as this machine sees it: which models are downloaded (a verified file, i.e. with
+ * its `.sha256` record), which one is active, how each fits, and its benchmark. Downloads run in the
+ * background, one per model, cancellable, and report through `onDownload`.
+ */
+export class ModelActions {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly opts: {
+      catalogue: Catalogue;
+      modelsDir: string;
+      onDownload(id: string, view: DownloadView | undefined): void;
+      onInstalled(entry: CatalogueEntry): void;
+      log(level: "info" | "warn" | "error", message: string): void;
+    },
+  ) {}
+
+  get modelsDir(): string {
+    return this.opts.modelsDir;
+  }
+
+  catalogueIds(): string[] {
+    return this.opts.catalogue.models.map((m) => m.id);
+  }
+
+  entry(id: string): CatalogueEntry {
+    const entry = findCatalogueEntry(this.opts.catalogue.models, id);
+    if (!entry) throw new PouwError("UNKNOWN_MODEL", `unknown model ${id} (not in the catalogue)`);
+    return entry;
+  }
+
+  pathOf(entry: CatalogueEntry): string {
+    return path.join(this.opts.modelsDir, entry.file);
+  }
+
+  async installed(entry: CatalogueEntry): Promise<boolean> {
+    return (await readRecordedSha256(this.pathOf(entry))) !== undefined;
+  }
+
+  async list(opts: { active?: ActiveModel; report?: HardwareReport; benchmarks: ReadonlyMap<string, BenchmarkResultView> }): Promise<ModelListEntry[]> {
+    const rows = await Promise.all(
+      this.opts.catalogue.models.map(async (e): Promise<ModelListEntry> => {
+        const fit = opts.report?.fit.find((f) => f.id === e.id);
+        const bench = opts.benchmarks.get(e.id);
+        return {
+          id: e.id,
+          name: e.name,
+          installed: await this.installed(e),
+          active: opts.active?.id === e.id,
+          ...(e.role ? { role: e.role } : {}),
+          sizeBytes: e.sizeBytes,
+          parameters: e.parameters,
+          ...(fit ? { fit: fit.fit, fitReason: fit.reason } : {}),
+          ...(opts.report ? { recommended: opts.report.recommended === e.id } : {}),
+          ...(bench ? { benchmark: bench } : {}),
+        };
+      }),
+    );
+    const a = opts.active;
+    if (a && !rows.some((r) => r.id === a.id)) {
+      // A model file given on the command line, outside the catalogue.
+      const bench = opts.benchmarks.get(a.id);
+      rows.push({ id: a.id, name: a.name, installed: true, active: true, ...(bench ? { benchmark: bench } : {}) });
+    }
+    return rows;
+  }
+
+  /** Starts (or resumes) a download; false when one for this model is already running. */
+  start(id: string): boolean {
+    const entry = this.entry(id);
+    if (this.running.has(id)) return false;
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    this.opts.onDownload(id, { state: "running", progress: { stage: "download", fraction: 0 } });
+    this.opts.log("info", `downloading ${entry.name}`);
+    void downloadModel(entry, {
+      modelsDir: this.opts.modelsDir,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (!controller.signal.aborted) this.opts.onDownload(id, { state: "running", progress });
+      },
+    }).then(
+      (result) => {
+        this.running.delete(id);
+        this.opts.onDownload(id, { state: "done", progress: { stage: "done", fraction: 1, bytes: result.bytes, totalBytes: result.bytes } });
+        this.opts.log("info", `${entry.name} is downloaded and verified (${result.bytes} bytes)`);
+        this.opts.onInstalled(entry);
+      },
+      (err: unknown) => {
+        this.running.delete(id);
+        const e = toErrorShape(err);
+        if (e.code === "CANCELLED" || controller.signal.aborted) {
+          this.opts.onDownload(id, { state: "cancelled" });
+          this.opts.log("info", `download of ${entry.name} cancelled; it resumes from where it stopped`);
+        } else {
+          this.opts.onDownload(id, { state: "error", error: e.message });
+          this.opts.log("error", `download of ${entry.name} failed: ${e.message}`);
+        }
+      },
+    );
+    return true;
+  }
+
+  cancel(id: string): boolean {
+    this.entry(id);
+    const controller = this.running.get(id);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  /** Deletes the file, its checksum record and any partial download. */
+  async delete(id: string, active: ActiveModel | undefined): Promise<boolean> {
+    const entry = this.entry(id);
+    if (active?.id === id) throw new PouwError("INVALID_PARAMS", `${entry.name} is the active model; choose another one before deleting it`);
+    if (this.running.has(id)) throw new PouwError("ALREADY_RUNNING", `${entry.name} is downloading; cancel it first`);
+    const had = await this.installed(entry);
+    const file = this.pathOf(entry);
+    for (const p of [file, recordPath(file), file + PARTIAL_SUFFIX, `${file}${PARTIAL_SUFFIX}.ipull`]) await rm(p, { force: true });
+    this.opts.onDownload(id, undefined);
+    if (had) this.opts.log("info", `deleted ${entry.name}`);
+    return had;
+  }
+
+  cancelAll(): void {
+    for (const c of this.running.values()) c.abort();
+  }
+}

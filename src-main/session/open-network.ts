@@ -1,0 +1,106 @@
+import path from "node:path";
+import type { JsonRpcProvider } from "ethers";
+import type { Deployment } from "../../src-shared/deployment.js";
+import type { DevnetAccount } from "../../src-shared/devnet-info.js";
+import { PouwError } from "../../src-shared/errors.js";
+import { createProvider } from "../chain/provider.js";
+import { startNetworkHost, type NetworkServicesOptions, type RunningDevnet } from "../../src-network/host/network-host.js";
+import { readDeploymentFile } from "../chain/verify-deployment.js";
+import { verifyNetwork } from "../chain/verify-network.js";
+
+export type NetworkChoice = "devnet" | { deploymentFile: string };
+
+/**
+ * What the app's embedded devnet runs around the user's miner so tasks flow at first launch (the
+ * default of openNetwork), in a process of its own (the network host, src-network/host): oracle,
+ * router, background demand and two peers. With the user's miner
+ * three serve the tiny model: the router's k, and a background task asks for min(3, idle) miners,
+ * so while all are idle the user's miner is in every one.
+ */
+export const APP_DEVNET_SERVICES: NetworkServicesOptions = { peers: 2 };
+
+/**
+ * The network around the embedded devnet's chain; false: the chain alone (tests that play oracle and
+ * requester), which starts in this process: anvil is a child either way and nothing else runs.
+ */
+export type DevnetServicesChoice = NetworkServicesOptions | false;
+
+export interface OpenedNetwork {
+  /** "devnet", or the deployment file's name for a remote network. */
+  name: string;
+  deployment: Deployment;
+  rpcUrl: string;
+  chainId: number;
+  provider: JsonRpcProvider;
+  /** Funded dev accounts, only on the embedded devnet. */
+  devAccounts?: DevnetAccount[];
+  /** `<dataDir>/networks/<chainId>-<tasksAddress>`: journal, records and cursors of this network only. */
+  networkDir: string;
+  /** The devnet's running children with a PID (anvil, peer miners); empty for a remote network. */
+  services(): Array<{ name: string; pid: number }>;
+  /** Stops what this opened (the provider, and the devnet when it started one). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the network the miner works on: starts (or reuses) the embedded devnet under
+ * `<dataDir>/devnet`, or reads a deployment file; then checks the chain really is that deployment.
+ */
+export async function openNetwork(opts: {
+  dataDir: string;
+  network: NetworkChoice;
+  /** The oracle, router, peers and background demand around the embedded devnet; default APP_DEVNET_SERVICES. */
+  devnetServices?: DevnetServicesChoice;
+  signal?: AbortSignal;
+  onLog?: (line: string) => void;
+}): Promise<OpenedNetwork> {
+  let devnet: RunningDevnet | undefined;
+  let deployment: Deployment;
+  let rpcUrl: string;
+  let name: string;
+  if (opts.network === "devnet") {
+    const services = opts.devnetServices ?? APP_DEVNET_SERVICES;
+    devnet = await startNetworkHost({
+      inProcess: services === false,
+      dataDir: path.join(opts.dataDir, "devnet"),
+      ...(services ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...services } } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (p) => opts.onLog?.(`devnet ${p.stage}: ${p.message ?? ""}`),
+      onWarning: (m) => opts.onLog?.(`devnet warning: ${m}`),
+    });
+    deployment = devnet.info;
+    rpcUrl = devnet.info.rpcUrl;
+    name = "devnet";
+  } else {
+    const file = path.resolve(opts.network.deploymentFile);
+    const read = await readDeploymentFile(file);
+    if (!read.ok) throw new PouwError("INVALID_PARAMS", `cannot use the deployment file ${file}: ${read.reason}`);
+    if (!read.deployment.rpcUrl) throw new PouwError("INVALID_PARAMS", `the deployment file ${file} has no rpcUrl`);
+    deployment = read.deployment;
+    rpcUrl = read.deployment.rpcUrl;
+    name = path.basename(file, ".json");
+  }
+  const provider = createProvider(rpcUrl, { chainId: deployment.chainId, pollingInterval: 250 });
+  const close = async () => {
+    provider.destroy();
+    await devnet?.stop();
+  };
+  try {
+    const { chainId } = await verifyNetwork(provider, deployment, rpcUrl);
+    const networkDir = path.join(opts.dataDir, "networks", `${chainId}-${deployment.contracts.tasks.toLowerCase()}`);
+    return {
+      name,
+      deployment,
+      rpcUrl,
+      chainId,
+      provider,
+      ...(devnet ? { devAccounts: devnet.info.accounts } : {}),
+      networkDir,
+      services: () => (devnet?.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
