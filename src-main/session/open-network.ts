@@ -21,7 +21,7 @@ export const APP_DEVNET_SERVICES: NetworkServicesOptions = { peers: 2 };
 
 /**
  * The network around the embedded devnet's chain; false: the chain alone (tests that play oracle and
- * requester), which starts in this process: anvil is a child either way and nothing else runs.
+ * requester): then only anvil runs, started from this process.
  */
 export type DevnetServicesChoice = NetworkServicesOptions | false;
 
@@ -61,7 +61,6 @@ export async function openNetwork(opts: {
   if (opts.network === "devnet") {
     const services = opts.devnetServices ?? APP_DEVNET_SERVICES;
     devnet = await startNetworkHost({
-      inProcess: services === false,
       dataDir: path.join(opts.dataDir, "devnet"),
       ...(services ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...services } } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),

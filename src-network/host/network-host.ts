@@ -2,18 +2,10 @@ import { PouwError } from "../../src-shared/errors.js";
 import { HostEvent, type HostCommand, type ServiceFailure, type ServiceRecord } from "../../src-shared/network-host-contract.js";
 import { currentLauncher, type LaunchedChild } from "../../src-main/runtime/launcher.js";
 import { runtimeFiles } from "../../src-main/runtime/runtime-files.js";
-import { startDevnet, type DevnetOptions, type RunningDevnet } from "../devnet/devnet.js";
+import { startDevnetChain, type DevnetOptions, type RunningDevnet } from "../devnet/devnet-chain.js";
 
-export type { RunningDevnet } from "../devnet/devnet.js";
+export type { RunningDevnet } from "../devnet/devnet-chain.js";
 export type { NetworkServicesOptions } from "../devnet/network-services.js";
-
-export interface NetworkHostOptions extends DevnetOptions {
-  /**
-   * Run the devnet and its services in this process instead of a child of their own (the CLI's
-   * `devnet` command is already that process). Default: a child process.
-   */
-  inProcess?: boolean;
-}
 
 /** A devnet start with peers takes tens of seconds on a busy machine; past this the host is given up. */
 const START_TIMEOUT_MS = 300_000;
@@ -21,18 +13,19 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * The one way the app starts network services: the embedded devnet with its oracle, router,
- * background demand and peer miners, by default in a child process (the network host), so the
- * app's own process runs only the miner. The answer is the same RunningDevnet either way.
+ * background demand and peer miners in a child process (the network host), so the app's own
+ * process runs only the miner and never loads them. Without `network` only the chain runs, here
+ * (anvil is a child either way). The answer is the same RunningDevnet either way.
  */
-export function startNetworkHost(opts: NetworkHostOptions): Promise<RunningDevnet> {
-  if (opts.inProcess) return startDevnet(opts);
+export function startNetworkHost(opts: DevnetOptions): Promise<RunningDevnet> {
+  if (!opts.network) return startDevnetChain(opts);
   const child = currentLauncher().launch(runtimeFiles().networkEntry, { serviceName: "PoUW network" });
   const onLog = opts.network?.onLog ?? (() => undefined);
   child.onStderr((line) => onLog(`network host: ${line}`));
   return hostHandshake(child, opts, onLog);
 }
 
-function hostHandshake(child: LaunchedChild, opts: NetworkHostOptions, onLog: (line: string) => void): Promise<RunningDevnet> {
+function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: string) => void): Promise<RunningDevnet> {
   let services: ServiceRecord[] = [];
   let stopping = false;
   let reportFailure: (f: ServiceFailure) => void = () => undefined;
