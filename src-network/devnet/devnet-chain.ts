@@ -15,7 +15,7 @@ import { acquireDevnetLock } from "./lock.js";
 import { endOrphans } from "./orphans.js";
 import { chooseChainPort, portOf } from "./port.js";
 import { prepareStateFile } from "./state-file.js";
-import type { NetworkServicesOptions, StartedNetwork } from "./network-services.js";
+import type { NetworkServicesOptions, ServicesBase, StartedNetwork } from "./network-services.js";
 import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
 import { readDeploymentFile, verifyDeployment, type DeploymentCheck } from "../../src-main/chain/verify-deployment.js";
 
@@ -56,7 +56,7 @@ export function deploymentFile(dataDir: string): string {
 /** Starts what runs around the chain (network-services.ts), passed in so the chain alone never loads it. */
 export type ServicesStarter = (
   group: ServiceGroup,
-  info: Parameters<typeof import("./network-services.js").startNetworkServices>[1],
+  info: ServicesBase,
   opts: NetworkServicesOptions,
   report: (message: string) => void,
 ) => Promise<StartedNetwork>;

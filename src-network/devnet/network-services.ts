@@ -22,6 +22,9 @@ export interface NetworkServicesOptions extends NetworkServicesSpec {
   onLog?(line: string): void;
 }
 
+/** What the services need to know of the devnet they run around. */
+export type ServicesBase = Pick<DevnetInfo, "rpcUrl" | "wsUrl" | "chainId" | "contracts" | "deployedAtBlock" | "version" | "sourcesSha256" | "dataDir" | "accounts">;
+
 export interface StartedNetwork {
   routerUrl: string | null;
   peers: number;
@@ -44,7 +47,7 @@ const FIRST_EXTRA_ACCOUNT = 10;
  */
 export async function startNetworkServices(
   group: ServiceGroup,
-  info: Pick<DevnetInfo, "rpcUrl" | "wsUrl" | "chainId" | "contracts" | "deployedAtBlock" | "version" | "sourcesSha256" | "dataDir" | "accounts">,
+  info: ServicesBase,
   opts: NetworkServicesOptions,
   report: (message: string) => void,
 ): Promise<StartedNetwork> {
