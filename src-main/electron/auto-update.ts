@@ -110,7 +110,7 @@ function offerRollback(offer: RollbackOffer): void {
   const notice = new Notification({ title: `PoUW Miner ${offer.version} does not start`, body: offer.message });
   notice.on("click", () => {
     if (offer.installerPath) shell.showItemInFolder(offer.installerPath);
-    else if (offer.url?.startsWith("https://")) void shell.openExternal(offer.url);
+    else if (offer.url?.startsWith("https://")) void shell.openExternal(offer.url).catch(() => undefined);
   });
   notice.show();
 }

@@ -31,7 +31,7 @@ export function guardWebContents(contents: WebContents, origin: AppOrigin): void
   contents.on("will-frame-navigate", blockUnlessApp);
   contents.on("will-attach-webview", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url).catch(() => undefined);
     return { action: "deny" };
   });
 }
