@@ -131,6 +131,9 @@ export interface Versioned {
   read(method: "version"): Promise<bigint>;
 }
 
+/** The ABI a TypedContract was made from (for helpers typed over one contract's methods). */
+export type AbiOf<C> = C extends TypedContract<infer A> ? A : never;
+
 export type PouwToken = TypedContract<typeof PouwTokenAbi>;
 export type NodePool = TypedContract<typeof NodePoolAbi>;
 export type PouwTasks = TypedContract<typeof PouwTasksAbi>;

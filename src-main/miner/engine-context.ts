@@ -1,7 +1,7 @@
 import type { JsonRpcProvider, TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
-import type { ProtocolContracts } from "../chain/contracts.js";
+import type { AbiOf, CallArgs, ProtocolContracts, PouwTasks, WriteName } from "../chain/contracts.js";
 import type { TaskView } from "../chain/task-views.js";
 import type { TxQueue } from "../tx/tx-queue.js";
 import type { SpeedProfile } from "../scheduler/admission.js";
@@ -34,8 +34,16 @@ export interface EngineContext {
   onChange(record: TaskRecord): void;
 }
 
-/** Sends one task action through the journaled queue (never ethers' contract.send). */
-export function sendAction(ctx: EngineContext, taskId: bigint, action: string, method: string, args: unknown[]): Promise<TransactionReceipt> {
+type TasksAbi = AbiOf<PouwTasks>;
+
+/** Sends one task action through the journaled queue (never ethers' contract.send); the call is typed from the ABI. */
+export function sendAction<M extends WriteName<TasksAbi>>(
+  ctx: EngineContext,
+  taskId: bigint,
+  action: string,
+  method: M,
+  args: CallArgs<TasksAbi, M>,
+): Promise<TransactionReceipt> {
   // Checked before anything is journaled, so a later start sends it (if still in time) as if never tried.
   if (ctx.halted()) return Promise.reject(new PouwError("CANCELLED", `mining was stopped before the ${action} was sent`));
   const data = ctx.contracts.tasks.contract.interface.encodeFunctionData(method, args);

@@ -2,7 +2,7 @@ import type { Abi } from "abitype";
 import { formatEther, type Signer, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
-import { revertName, type ProtocolContracts, type TypedContract } from "../chain/contracts.js";
+import { revertName, type AbiOf, type CallArgs, type NodePool, type ProtocolContracts, type TypedContract, type WriteName } from "../chain/contracts.js";
 import { waitForReceipt } from "../chain/provider.js";
 
 /** What a transaction is expected to cost, for the user to confirm before it is sent. */
@@ -19,8 +19,9 @@ export interface Account {
   contracts: ProtocolContracts;
 }
 
-/** Any of the protocol's contracts: these helpers encode calls by name through its interface. */
-type AnyContract = Pick<TypedContract<Abi>, "address" | "contract">;
+/** The staking calls of NodePool (register, addStake): the approve comes first when needed. */
+type NodePoolAbi = AbiOf<NodePool>;
+type StakingMethod = "register" | "addStake";
 
 // register/addStake move tokens the approve (sent just before) allows, so they cannot be simulated
 // until it is mined: estimate with an allowance well above what they use (~150k measured).
@@ -37,7 +38,13 @@ function provider(account: Account) {
   return p;
 }
 
-async function estimate(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<FeeEstimate> {
+async function estimate<A extends Abi, M extends WriteName<A>>(
+  account: Account,
+  contract: TypedContract<A>,
+  method: M,
+  args: CallArgs<A, M>,
+  fallbackGas?: bigint,
+): Promise<FeeEstimate> {
   const data = contract.contract.interface.encodeFunctionData(method, args);
   const from = await account.signer.getAddress();
   let gas: bigint;
@@ -52,7 +59,13 @@ async function estimate(account: Account, contract: AnyContract, method: string,
   return { gas, feeWei: gas * (await feePerGas(account)), exact };
 }
 
-async function send(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<TransactionReceipt> {
+async function send<A extends Abi, M extends WriteName<A>>(
+  account: Account,
+  contract: TypedContract<A>,
+  method: M,
+  args: CallArgs<A, M>,
+  fallbackGas?: bigint,
+): Promise<TransactionReceipt> {
   const est = await estimate(account, contract, method, args, fallbackGas);
   const from = await account.signer.getAddress();
   const balance = await provider(account).getBalance(from);
@@ -88,7 +101,7 @@ async function needsApproval(account: Account, amount: bigint): Promise<boolean>
 }
 
 /** Fees of staking `amount` with `method`: the approve (when needed) plus the staking call. */
-async function estimateStaking(account: Account, amount: bigint, method: string, args: unknown[]): Promise<FeeEstimate> {
+async function estimateStaking<M extends StakingMethod>(account: Account, amount: bigint, method: M, args: CallArgs<NodePoolAbi, M>): Promise<FeeEstimate> {
   const { token, nodePool } = account.contracts;
   if (!(await needsApproval(account, amount))) return estimate(account, nodePool, method, args);
   const approve = await estimate(account, token, "approve", [nodePool.address, amount]);
@@ -96,7 +109,7 @@ async function estimateStaking(account: Account, amount: bigint, method: string,
   return { gas: approve.gas + call.gas, feeWei: approve.feeWei + call.feeWei, exact: false };
 }
 
-async function stake(account: Account, amount: bigint, method: string, args: unknown[]): Promise<TransactionReceipt[]> {
+async function stake<M extends StakingMethod>(account: Account, amount: bigint, method: M, args: CallArgs<NodePoolAbi, M>): Promise<TransactionReceipt[]> {
   const { token, nodePool } = account.contracts;
   const receipts: TransactionReceipt[] = [];
   if (await needsApproval(account, amount)) receipts.push(await send(account, token, "approve", [nodePool.address, amount]));
@@ -112,7 +125,7 @@ export interface MinerRegistration {
   models: string[];
 }
 
-const registerArgs = (r: MinerRegistration) => [nodeRoleIndex("Miner"), r.stake, r.speed, r.models];
+const registerArgs = (r: MinerRegistration): CallArgs<NodePoolAbi, "register"> => [nodeRoleIndex("Miner"), r.stake, r.speed, r.models];
 
 export const estimateRegisterMiner = (a: Account, r: MinerRegistration) => estimateStaking(a, r.stake, "register", registerArgs(r));
 /** Approves the stake if needed, then registers as a miner; returns every receipt. */
