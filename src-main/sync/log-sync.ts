@@ -1,5 +1,6 @@
 import { WebSocketProvider, type JsonRpcProvider, type Log } from "ethers";
 import { coalescedRunner, type CoalescedRunner } from "./coalesced-runner.js";
+import { LogRange } from "./log-range.js";
 import type { CursorStore, SyncCursor } from "./cursor-store.js";
 
 export interface LogSyncOptions {
@@ -15,7 +16,7 @@ export interface LogSyncOptions {
   startBlock: number;
   /** Logs are delivered once they are this many blocks deep. */
   confirmations?: number;
-  /** Largest block range per getLogs call. */
+  /** Largest block range per getLogs call (default 2,000); smaller while a provider refuses it (log-range.ts). */
   maxRange?: number;
   pollMs?: number;
   /** Delivered in chain order, at least once: handlers must be idempotent. */
@@ -51,8 +52,16 @@ export class LogSync {
   private pollTimer: NodeJS.Timeout | undefined;
   private ws: WebSocketProvider | undefined;
   private lastWsBlockAt = 0;
+  private readonly range: LogRange;
 
-  constructor(private readonly opts: LogSyncOptions) {}
+  constructor(private readonly opts: LogSyncOptions) {
+    this.range = new LogRange(opts.maxRange ?? 2_000);
+  }
+
+  /** Blocks per getLogs call now (the provider's limits shrink it; successes grow it back). */
+  get rangeSize(): number {
+    return this.range.size;
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -82,10 +91,19 @@ export class LogSync {
     const safe = head - (this.opts.confirmations ?? 0);
     let cursor = await this.checkReorg(await this.opts.cursor.load());
     let from = cursor ? cursor.block + 1 : this.opts.startBlock;
-    const maxRange = this.opts.maxRange ?? 2_000;
     while (from <= safe) {
-      const to = Math.min(safe, from + maxRange - 1);
-      const logs = await provider.getLogs({ address: this.opts.addresses, topics: this.opts.topics, fromBlock: from, toBlock: to });
+      const to = Math.min(safe, from + this.range.size - 1);
+      let logs: Log[];
+      try {
+        logs = await provider.getLogs({ address: this.opts.addresses, topics: this.opts.topics, fromBlock: from, toBlock: to });
+      } catch (err) {
+        const retry = this.range.limited(err);
+        if (!retry) throw err;
+        // The same blocks again, in a smaller range (after a pause when rate-limited).
+        if (retry.retryInMs > 0) await new Promise((resolve) => setTimeout(resolve, retry.retryInMs));
+        continue;
+      }
+      this.range.succeeded();
       if (logs.length > 0) await this.opts.onLogs(logs);
       const block = await provider.getBlock(to);
       if (!block?.hash) return; // the node moved under us; the next pass retries from here
