@@ -6,6 +6,8 @@ const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 
 export const Deployment = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: z.string().optional(),
+  /** More RPC endpoints of the same chain, tried in order when rpcUrl fails (health-checked failover). */
+  rpcUrls: z.array(z.string().min(1)).optional(),
   contracts: z.object({
     token: Address,
     nodePool: Address,

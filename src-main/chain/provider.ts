@@ -1,5 +1,8 @@
 import { JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
+import { FailoverJsonRpcProvider } from "./failover-provider.js";
+
+const FAILOVER_TIMEOUT_MS = 15_000;
 
 export interface ProviderOptions {
   chainId?: number;
@@ -9,17 +12,17 @@ export interface ProviderOptions {
 
 /**
  * A provider that never serves cached answers: with caching, reads right after time travel
- * (evm_increaseTime/evm_mine) return the previous block and state checks go wrong.
+ * (evm_increaseTime/evm_mine) return the previous block and state checks go wrong. Given several
+ * URLs of one network it fails over between them.
  */
-export function createProvider(rpcUrl: string, opts: ProviderOptions = {}): JsonRpcProvider {
+export function createProvider(rpcUrl: string | readonly string[], opts: ProviderOptions = {}): JsonRpcProvider {
   const staticNetwork = opts.chainId === undefined ? undefined : Network.from(opts.chainId);
-  const provider = new JsonRpcProvider(rpcUrl, staticNetwork, {
-    cacheTimeout: -1,
-    batchMaxCount: 1,
-    staticNetwork,
-    pollingInterval: opts.pollingInterval ?? 50,
-  });
-  return provider;
+  const options = { cacheTimeout: -1, batchMaxCount: 1, staticNetwork, pollingInterval: opts.pollingInterval ?? 50 };
+  const urls = typeof rpcUrl === "string" ? [rpcUrl] : rpcUrl;
+  // Several endpoints of one network: failover between them (failover-provider.ts).
+  // An endpoint that hangs must not hold a request for ethers' default 5 minutes when another could answer.
+  if (urls.length > 1) return new FailoverJsonRpcProvider(urls, staticNetwork, { ...options, timeoutMs: FAILOVER_TIMEOUT_MS });
+  return new JsonRpcProvider(urls[0], staticNetwork, options);
 }
 
 /** Moves chain time forward and mines one block so the new time is visible to calls. */

@@ -79,7 +79,7 @@ export async function openNetwork(opts: {
     rpcUrl = read.deployment.rpcUrl;
     name = path.basename(file, ".json");
   }
-  const provider = createProvider(rpcUrl, { chainId: deployment.chainId, pollingInterval: 250 });
+  const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], { chainId: deployment.chainId, pollingInterval: 250 });
   const close = async () => {
     provider.destroy();
     await devnet?.stop();
