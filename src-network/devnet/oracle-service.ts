@@ -13,7 +13,8 @@ import type { Service } from "./services.js";
 
 export interface OracleServiceOptions {
   dataDir: string;
-  info: Pick<DevnetInfo, "rpcUrl" | "wsUrl" | "chainId" | "contracts" | "deployedAtBlock">;
+  /** The devnet's info, or an operator's deployment file (no WebSocket there unless given). */
+  info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "deployedAtBlock"> & { wsUrl?: string; rpcUrls?: string[] };
   privateKey: string;
   /** The GGUF the oracle embeds outputs with (its own worker process). */
   embeddingModelPath: string;
@@ -30,7 +31,7 @@ export interface OracleServiceOptions {
  * restart resumes), and the background demand sent through its transaction queue.
  */
 export async function startOracleService(opts: OracleServiceOptions): Promise<Service> {
-  const provider = createProvider(opts.info.rpcUrl, { chainId: opts.info.chainId, pollingInterval: 100 });
+  const provider = createProvider([opts.info.rpcUrl, ...(opts.info.rpcUrls ?? [])], { chainId: opts.info.chainId, pollingInterval: 100 });
   const signer = new Wallet(opts.privateKey, provider);
   const contracts = connectProtocol(opts.info, signer);
   const worker = new WorkerSupervisor();
@@ -51,7 +52,7 @@ export async function startOracleService(opts: OracleServiceOptions): Promise<Se
       embedder: workerEmbedder(worker),
       startBlock: opts.info.deployedAtBlock,
       pollMs: opts.pollMs,
-      wsUrl: opts.info.wsUrl,
+      ...(opts.info.wsUrl ? { wsUrl: opts.info.wsUrl } : {}),
       txQueue: { pollMs: 25 },
       onError: (err, taskId) => opts.onLog(`oracle${taskId === undefined ? "" : ` (task ${taskId})`}: ${toErrorShape(err).message}`),
     });

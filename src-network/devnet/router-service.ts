@@ -6,7 +6,7 @@ import type { Service } from "./services.js";
 
 /** The devnet's OpenAI-compatible router, in the devnet's process, paid by the requester accounts. */
 export async function startRouterService(opts: {
-  info: Pick<DevnetInfo, "rpcUrl" | "wsUrl" | "chainId" | "contracts">;
+  info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts"> & { wsUrl?: string };
   requesterKeys: string[];
   models: string[];
   port?: number;
@@ -17,7 +17,7 @@ export async function startRouterService(opts: {
   const router = await startRouter({
     deployment: opts.info,
     rpcUrl: opts.info.rpcUrl,
-    wsUrl: opts.info.wsUrl,
+    ...(opts.info.wsUrl ? { wsUrl: opts.info.wsUrl } : {}),
     requesterKeys: opts.requesterKeys,
     models: opts.models,
     pollMs: opts.pollMs,

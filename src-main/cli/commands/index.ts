@@ -6,7 +6,9 @@ import { embedCommand } from "./embed.js";
 import { headlessCommand } from "./headless.js";
 import { inferCommand } from "./infer.js";
 import { modelsCommand } from "./models.js";
+import { oracleCommand } from "./oracle.js";
 import { probeCommand } from "./probe.js";
+import { routerCommand } from "./router.js";
 import { walletCommand } from "./wallet.js";
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
@@ -19,5 +21,7 @@ export const commands: readonly CommandSpec[] = [
   benchCommand,
   devnetCommand,
   headlessCommand,
+  oracleCommand,
+  routerCommand,
   walletCommand,
 ];
