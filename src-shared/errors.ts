@@ -29,6 +29,7 @@ export const ErrorCode = z.enum([
   "ALREADY_RUNNING",
   "WALLET_LOCKED",
   "SETUP_INCOMPLETE",
+  "DISK_FULL",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
