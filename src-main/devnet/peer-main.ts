@@ -9,6 +9,7 @@ import { createProvider } from "../chain/provider.js";
 import { modelIdOf } from "../chain/task-views.js";
 import { ensureRegistered } from "../core/bootstrap-wallet.js";
 import { MinerRuntime } from "../core/miner-runtime.js";
+import { limitConnections } from "../http/connection-limits.js";
 import { workerInference } from "../miner/worker-inference.js";
 import { WorkerSupervisor } from "../worker/supervisor.js";
 import { relayedWorkerSpawner } from "./peer-worker-relay.js";
@@ -66,6 +67,7 @@ async function run(cfg: PeerStart): Promise<void> {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ peer: cfg.name, address: signer.address, workerPid: worker.pid ?? null, active: runtime.engine.active().length }));
   });
+  limitConnections(health);
   await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((r) => health.close(r)));
   const { port } = health.address() as AddressInfo;

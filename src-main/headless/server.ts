@@ -6,6 +6,7 @@ import { TOKEN_FRAGMENT_KEY, TOKEN_HEADER, headlessPaths, type PushFrame } from 
 import { dispatchInvoke } from "../core/dispatch.js";
 import { liveChannelNames } from "../core/live-pushes.js";
 import type { MainCore } from "../core/types.js";
+import { limitConnections, type ConnectionLimits } from "../http/connection-limits.js";
 import { hostAllowed, newLaunchToken, originAllowed, tokenMatches } from "./auth.js";
 
 export interface HeadlessServerOptions {
@@ -15,6 +16,7 @@ export interface HeadlessServerOptions {
   /** The built renderer (dist/renderer); omitted → API only. */
   staticDir?: string;
   token?: string;
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface HeadlessServer {
@@ -43,6 +45,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: String(err) } }));
   });
+  limitConnections(server, opts.connectionLimits);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, port)) return sendJson(res, 403, { ok: false, error: { code: "BAD_USAGE", message: "unexpected Host header" } });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
 import { ChatCompletionRequest, CompletionRequest, POUW_TASK_ID_HEADER } from "../../src-shared/router-contract.js";
+import { limitConnections, type ConnectionLimits } from "../http/connection-limits.js";
 import { readJson, sendError, sendJson, SseStream } from "./http-kit.js";
 import { chatCompletion, chatCompletionChunks, chatPrompt, modelList, textCompletion, textCompletionChunks } from "./openai-format.js";
 import { routerErrors } from "./router-error.js";
@@ -15,7 +16,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) 
  * The OpenAI-compatible HTTP face of a TaskGateway, on 127.0.0.1: chat and text completions
  * (plain or `stream: true`) and the model list.
  */
-export async function serveRouter(gateway: TaskGateway, opts: { port?: number } = {}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">, opts: { port?: number; connectionLimits?: ConnectionLimits } = {}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const routes: Record<string, Record<string, Handler>> = {
     "/v1/models": { GET: async (_req, res) => sendJson(res, 200, modelList(gateway.models)) },
     "/v1/chat/completions": {
@@ -67,6 +68,7 @@ export async function serveRouter(gateway: TaskGateway, opts: { port?: number } 
       : Promise.reject(methods ? routerErrors.method(req.method ?? "?", path) : routerErrors.notFound(path));
     run.catch((err: unknown) => sendError(res, err));
   });
+  limitConnections(server, opts.connectionLimits);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
