@@ -8,6 +8,7 @@ import { createMemoryCore } from "../../src-main/core/memory-core.js";
 import type { MainCore } from "../../src-main/core/types.js";
 import { startHeadlessServer, type HeadlessServer } from "../../src-main/headless/server.js";
 import { limitConnections, type ConnectionLimits } from "../../src-main/http/connection-limits.js";
+import { ApiKeyStore, createApiKey } from "../../src-main/router/api-keys.js";
 import { serveRouter } from "../../src-main/router/router-server.js";
 import { openSettings } from "../../src-main/settings/store.js";
 import { headlessPaths } from "../../src-shared/headless-protocol.js";
@@ -61,10 +62,13 @@ describe("a flood of idle sockets", () => {
   });
 
   it("leaves the router answering, holding no more than its cap", async () => {
-    const router = await serveRouter({ models: ["stories260K"], infer: () => Promise.reject(new Error("no chain in this test")) }, { connectionLimits: limits });
+    const keysFile = path.join(dir, "router-keys.json");
+    const { key } = await createApiKey(keysFile, { account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", limitWei: 1n });
+    const keys = await ApiKeyStore.open(keysFile);
+    const router = await serveRouter({ models: ["stories260K"], infer: () => Promise.reject(new Error("no chain in this test")) }, { keys, connectionLimits: limits });
     const sockets = await flood(Number(new URL(router.url).port), FLOOD);
     try {
-      const res = await fetch(`${router.url}/models`);
+      const res = await fetch(`${router.url}/models`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ data: [{ id: "stories260K" }] });
       expect(await serverConnections(router.server)).toBeLessThanOrEqual(limits.maxConnections);

@@ -7,6 +7,7 @@ import { headlessCommand } from "./headless.js";
 import { inferCommand } from "./infer.js";
 import { modelsCommand } from "./models.js";
 import { probeCommand } from "./probe.js";
+import { routerCommand } from "./router.js";
 import { walletCommand } from "./wallet.js";
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
@@ -20,4 +21,5 @@ export const commands: readonly CommandSpec[] = [
   devnetCommand,
   headlessCommand,
   walletCommand,
+  routerCommand,
 ];
