@@ -1,11 +1,19 @@
-import { JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 
 export interface ProviderOptions {
   chainId?: number;
   /** Milliseconds between polls for receipts and events. */
   pollingInterval?: number;
+  /** Milliseconds one JSON-RPC call may take before it fails with TIMEOUT (default RPC_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/**
+ * Every RPC call fails after this long without an answer (ethers' own default is 5 minutes): a
+ * node that accepts connections and never answers must be a clear error, not a silent hang.
+ */
+export const RPC_TIMEOUT_MS = 10_000;
 
 /**
  * A provider that never serves cached answers: with caching, reads right after time travel
@@ -13,7 +21,9 @@ export interface ProviderOptions {
  */
 export function createProvider(rpcUrl: string, opts: ProviderOptions = {}): JsonRpcProvider {
   const staticNetwork = opts.chainId === undefined ? undefined : Network.from(opts.chainId);
-  const provider = new JsonRpcProvider(rpcUrl, staticNetwork, {
+  const request = new FetchRequest(rpcUrl);
+  request.timeout = opts.timeoutMs ?? RPC_TIMEOUT_MS;
+  const provider = new JsonRpcProvider(request, staticNetwork, {
     cacheTimeout: -1,
     batchMaxCount: 1,
     staticNetwork,
