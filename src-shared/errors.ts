@@ -30,6 +30,7 @@ export const ErrorCode = z.enum([
   "WALLET_LOCKED",
   "SETUP_INCOMPLETE",
   "DISK_FULL",
+  "TOO_MANY_ATTEMPTS",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

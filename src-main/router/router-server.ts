@@ -68,12 +68,12 @@ export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">
   }
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://router").pathname.replace(/\/+$/, "");
-    const methods = routes[path];
-    const handler = methods?.[req.method ?? "GET"];
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     const run = admitRequest(req, port, opts.keys).then((grant) => {
+      const path = pathOf(req.url);
+      const methods = routes[path];
+      const handler = methods?.[req.method ?? "GET"];
       if (!handler) throw methods ? routerErrors.method(req.method ?? "?", path) : routerErrors.notFound(path);
       return handler(req, res, abort.signal, grant);
     });
@@ -95,4 +95,13 @@ export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request's path without trailing slashes; a target that does not parse is a 400, not a crash. */
+function pathOf(raw: string | undefined): string {
+  try {
+    return new URL(raw ?? "/", "http://router").pathname.replace(/\/+$/, "");
+  } catch {
+    throw routerErrors.invalid("malformed request URL", null);
+  }
 }

@@ -5,12 +5,10 @@ import { PouwError } from "../../../src-shared/errors.js";
 import { deploymentFile } from "../../devnet/devnet.js";
 import { createDevnetRouterKey } from "../../devnet/router-service.js";
 import { appDataDir } from "../../paths.js";
+import { ROUTER_KEY_ENV, secretEnv } from "../../runtime/secret-env.js";
 import { runLoad, type LoadReport, type Percentiles } from "../../router/load.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type ParsedCommandArgs } from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
-
-/** Where `devnet load` also takes the router's API key from. */
-export const ROUTER_KEY_ENV = "POUW_ROUTER_API_KEY";
 
 /**
  * `pouw-miner devnet load`: drives a router (the running devnet's by default) and reports
@@ -22,7 +20,7 @@ export async function runLoadCommand(args: ParsedCommandArgs, ctx: CliContext): 
   const maxTokens = numberOpt(args, "max-tokens", { min: 1, max: 4_096, integer: true });
   const model = stringOpt(args, "model");
   let routerUrl = stringOpt(args, "router-url");
-  let apiKey = stringOpt(args, "api-key") ?? process.env[ROUTER_KEY_ENV];
+  let apiKey = stringOpt(args, "api-key") ?? secretEnv(ROUTER_KEY_ENV);
   if (routerUrl !== undefined && args.values["data-dir"] !== undefined) throw new UsageError("give --router-url or --data-dir, not both");
   if (routerUrl === undefined) {
     const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
