@@ -84,10 +84,11 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
   const pushes = new LivePushes();
   const logs = new LogBuffer();
   const log = (level: LogLevel, message: string) => {
-    const line = { at: Date.now(), level, message };
-    logs.push(line);
-    pushes.emit("log", line);
-    opts.onLog?.(message);
+    // A fault that repeats (a chain poll failing every second) is kept once a minute with its count.
+    for (const kept of logs.record({ at: Date.now(), level, message })) {
+      pushes.emit("log", kept);
+      opts.onLog?.(kept.message);
+    }
   };
   const cleanups: Array<() => Promise<void>> = [];
   const stage = (reason: string) => opts.onStage?.(reason);
