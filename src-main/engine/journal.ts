@@ -113,12 +113,17 @@ export class Journal {
     return this.records;
   }
 
-  /** The latest state of each (task, action) pair, in the order they were first intended. */
+  /**
+   * The latest state of each (task, action) pair, in the order they were first intended. An intent
+   * after the pair was confirmed or abandoned starts a new attempt: its transaction was lost (the
+   * chain was rewound, say) and the action is pending again.
+   */
   actions(): ActionState[] {
     const byKey = new Map<string, ActionState>();
     for (const r of this.records) {
       const key = `${r.taskId}\u0000${r.action}`;
-      const state = byKey.get(key) ?? { taskId: r.taskId, action: r.action };
+      let state = byKey.get(key) ?? { taskId: r.taskId, action: r.action };
+      if (r.kind === "intent" && (state.confirmed || state.abandoned)) state = { taskId: r.taskId, action: r.action };
       state[r.kind] = r;
       byKey.set(key, state);
     }
