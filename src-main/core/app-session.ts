@@ -3,7 +3,6 @@ import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import type { HardwareReport, LogLevel, SetupStepName } from "../../src-shared/app-views.js";
 import { toErrorShape } from "../../src-shared/errors.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
-import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { Inference } from "../miner/inference.js";
 import { defaultCataloguePath, loadCatalogue } from "../models/catalogue-file.js";
 import { modelsDir as defaultModelsDir } from "../paths.js";
@@ -15,6 +14,7 @@ import { BenchmarkAction } from "./benchmark-action.js";
 import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { LivePushes } from "./live-pushes.js";
 import { LiveSampler } from "./live-samples.js";
+import { FaultHub, since } from "./fault-hub.js";
 import { LogBuffer, levelOf } from "./log-buffer.js";
 import { preloadMinerModel } from "./model-inference.js";
 import { ModelActions } from "./model-actions.js";
@@ -138,7 +138,13 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
       downloads: {},
       benchmark: { running: false },
     };
-    const hub = new SnapshotHub(initial);
+    // Mining shown as "degraded" with the reason while the chain, the disk or the local network fails.
+    const hub = new FaultHub(initial);
+    const offDevnet = net.onDevnetHealth((h) => {
+      hub.setFault("devnet", h.state === "restarting" ? `local network restarting ${since(h.since)}: ${h.reason}` : undefined);
+      if (h.state === "restarting") hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
+    });
+    cleanups.push(async () => void offDevnet());
     cleanups.push(async () => hub.clear());
     cleanups.push(async () => pushes.clear());
     hub.subscribe((p) => pushes.emit("patch", p));

@@ -2,10 +2,10 @@ import path from "node:path";
 import type { ModelListEntry } from "../../src-shared/app-contract.js";
 import { toErrorShape } from "../../src-shared/errors.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
-import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { openSettings } from "../settings/store.js";
+import { FaultHub } from "./fault-hub.js";
 import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./bootstrap-network.js";
 import { fundOnDevnet, minStakeOf, openOrCreateWallet, requirePassword } from "./bootstrap-wallet.js";
 import { openMiner, type MinerOptions } from "./miner.js";
@@ -65,7 +65,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     }
     const modelPath = opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path;
 
-    const hub = new SnapshotHub({
+    const hub = new FaultHub({
       appVersion: opts.appVersion,
       mining: { state: "stopped", reason: "Mining has not been started" },
       network: { name: net.name, chainId: net.chainId, connected: true },
@@ -83,8 +83,10 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       try {
         const blockNumber = await net.provider.getBlockNumber();
         hub.update((s) => ({ ...s, network: { ...s.network, connected: true, blockNumber } }));
+        hub.chainReached(true);
       } catch {
         hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
+        hub.chainReached(false);
       }
     };
     await pollStatus();
