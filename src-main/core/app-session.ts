@@ -91,6 +91,15 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     }
   };
   const cleanups: Array<() => Promise<void>> = [];
+  // Repeats of a fault that has stopped are told too, within about a minute.
+  const flushLog = setInterval(() => {
+    for (const kept of logs.flushRepeats(Date.now())) {
+      pushes.emit("log", kept);
+      opts.onLog?.(kept.message);
+    }
+  }, 10_000);
+  flushLog.unref();
+  cleanups.push(async () => clearInterval(flushLog));
   const stage = (reason: string) => opts.onStage?.(reason);
   const closeAll = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log("warn", `while closing: ${toErrorShape(err).message}`));

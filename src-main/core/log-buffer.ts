@@ -52,6 +52,23 @@ export class LogBuffer {
     return kept;
   }
 
+  /**
+   * Counts of repeats whose minute is over and that no new occurrence reported (the fault
+   * stopped): each kept now as "… repeated N times", so a flood that ends is still told in full.
+   */
+  flushRepeats(now: number): LogLine[] {
+    const kept: LogLine[] = [];
+    for (const [key, seen] of this.recent) {
+      if (seen.repeats === 0 || now - seen.keptAt < REPEAT_WINDOW_MS) continue;
+      const [level, message] = key.split("\u0000") as [LogLevel, string];
+      const seconds = Math.round((now - seen.keptAt) / 1000);
+      kept.push({ at: now, level, message: `… repeated ${seen.repeats} times in ${seconds} s: ${message}` });
+      this.recent.set(key, { keptAt: now, repeats: 0 });
+    }
+    for (const l of kept) this.push(l);
+    return kept;
+  }
+
   push(line: LogLine): void {
     if (this.ring.length < this.capacity) {
       this.ring.push(line);

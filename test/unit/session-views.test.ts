@@ -211,3 +211,14 @@ describe("log buffer coalescing", () => {
     expect(buf.record({ at: 120_002, level: "info", message: "mining stopped" })).toHaveLength(1);
   });
 });
+
+describe("log buffer coalescing, when the flood stops", () => {
+  it("tells the count of the last minute's repeats once that minute is over, and only once", () => {
+    const buf = new LogBuffer(50);
+    for (let t = 0; t < 5_000; t += 100) buf.record({ at: t, level: "error", message: "write failed: ENOSPC" });
+    expect(buf.flushRepeats(30_000)).toEqual([]); // the minute is not over yet
+    expect(buf.flushRepeats(61_000)).toEqual([{ at: 61_000, level: "error", message: "… repeated 49 times in 61 s: write failed: ENOSPC" }]);
+    expect(buf.flushRepeats(200_000)).toEqual([]);
+    expect(buf.lines().map((l) => l.message)).toEqual(["write failed: ENOSPC", "… repeated 49 times in 61 s: write failed: ENOSPC"]);
+  });
+});
