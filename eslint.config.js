@@ -78,6 +78,7 @@ const NOT_THE_APP = {
 const NETWORK_STARTERS = ["src-main/session/open-network.ts", "src-main/cli/**"];
 const NOT_NETWORK = {
   regex: "(^|/)src-network/",
+  allowTypeImports: true,
   message: "The app starts network services only through src-network/host, from src-main/session/open-network.ts (and the CLI's operator commands).",
 };
 

@@ -6,6 +6,16 @@
 import { pathToFileURL } from "node:url";
 import { cliBundle } from "./cli-bundle.js";
 
+// Secrets handed in through the environment leave it before anything can start a child (esbuild
+// bundling below, tsx's transformer): the CLI gets them directly (src-main/runtime/secret-env.ts,
+// which keeps the same list) and no child process ever inherits them.
+const SECRET_ENV_NAMES = ["POUW_WALLET_PASSWORD", "POUW_ROUTER_API_KEY"];
+const secretEnv = {};
+for (const name of SECRET_ENV_NAMES) {
+  if (process.env[name] !== undefined) secretEnv[name] = process.env[name];
+  delete process.env[name];
+}
+
 const bundle = await cliBundle();
 let runCli;
 if (bundle) {
@@ -35,6 +45,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   signal: controller.signal,
+  secretEnv,
 });
 // Exit explicitly once output is flushed: libraries (the downloader's retry timers, for one) can
 // keep the event loop alive after the command has finished and said so.

@@ -34,7 +34,8 @@ import { Settings, SettingsUpdate } from "./settings-schema.js";
  */
 
 /** `stopping`: no new work is taken while the tasks already accepted finish (a draining stop). */
-export const MiningStateName = z.enum(["stopped", "starting", "mining", "paused", "stopping", "error"]);
+/** degraded: mining is on but cannot work right now (chain unreachable, disk full, local network restarting); the reason says which. */
+export const MiningStateName = z.enum(["stopped", "starting", "mining", "degraded", "paused", "stopping", "error"]);
 export type MiningStateName = z.infer<typeof MiningStateName>;
 
 /** `reason` is always shown next to the state, so it is one line a person can act on. */

@@ -29,6 +29,8 @@ export const ErrorCode = z.enum([
   "ALREADY_RUNNING",
   "WALLET_LOCKED",
   "SETUP_INCOMPLETE",
+  "DISK_FULL",
+  "TOO_MANY_ATTEMPTS",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

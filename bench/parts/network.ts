@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startDevnet } from "../../src-network/devnet/devnet.js";
+import { createDevnetRouterKey } from "../../src-network/devnet/router-service.js";
 import { runLoad, type LoadReport } from "../../src-network/router/load.js";
 import type { BenchPart, BenchRow } from "../types.js";
 
@@ -35,9 +36,10 @@ export const networkPart: BenchPart = {
       try {
         const startS = (performance.now() - started) / 1000;
         rows.push({ metric: `k=${k}: devnet start from nothing with ${PEERS} peers, oracle, router`, value: startS, unit: "s" });
-        await runLoad({ routerUrl: devnet.info.routerUrl!, requests: CONCURRENCY, concurrency: CONCURRENCY });
+        const { key: apiKey } = await createDevnetRouterKey(devnet.info, { tasks: CONCURRENCY + REQUESTS, label: "bench" });
+        await runLoad({ routerUrl: devnet.info.routerUrl!, apiKey, requests: CONCURRENCY, concurrency: CONCURRENCY });
         log(`k=${k}: warmed up; ${REQUESTS} requests, ${CONCURRENCY} at a time`);
-        const r = await runLoad({ routerUrl: devnet.info.routerUrl!, requests: REQUESTS, concurrency: CONCURRENCY, maxTokens: 16 });
+        const r = await runLoad({ routerUrl: devnet.info.routerUrl!, apiKey, requests: REQUESTS, concurrency: CONCURRENCY, maxTokens: 16 });
         rows.push(...reportRows(`k=${k}`, r));
         if (r.failed > 0) notes.push(`k=${k}: ${r.failed} requests failed: ${JSON.stringify(r.failures)}; first messages: ${JSON.stringify(r.failureMessages)}`);
       } finally {

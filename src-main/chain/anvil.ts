@@ -3,6 +3,7 @@ import net from "node:net";
 import { HDNodeWallet, Mnemonic } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import { anvilBinary, runtimeFiles } from "../runtime/runtime-files.js";
+import { childEnv } from "../runtime/secret-env.js";
 
 /** Anvil's own default, so accounts match what foundry users expect. */
 export const DEFAULT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -71,7 +72,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilInstance
   if (opts.dumpStateFile) args.push("--dump-state", opts.dumpStateFile);
   args.push(...(opts.extraArgs ?? []));
 
-  const child = spawn(anvilBinary(runtimeFiles()), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(anvilBinary(runtimeFiles()), args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv() });
   if (child.pid === undefined) throw new PouwError("CHAIN_ERROR", "anvil failed to start");
   const pid = child.pid;
   let stderr = "";

@@ -1,14 +1,20 @@
-import { JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, type Provider, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import { FailoverJsonRpcProvider } from "./failover-provider.js";
-
-const FAILOVER_TIMEOUT_MS = 15_000;
 
 export interface ProviderOptions {
   chainId?: number;
   /** Milliseconds between polls for receipts and events. */
   pollingInterval?: number;
+  /** Milliseconds one JSON-RPC call may take before it fails with TIMEOUT (default RPC_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/**
+ * Every RPC call fails after this long without an answer (ethers' own default is 5 minutes): a
+ * node that accepts connections and never answers must be a clear error, not a silent hang.
+ */
+export const RPC_TIMEOUT_MS = 10_000;
 
 /**
  * A provider that never serves cached answers: with caching, reads right after time travel
@@ -18,11 +24,13 @@ export interface ProviderOptions {
 export function createProvider(rpcUrl: string | readonly string[], opts: ProviderOptions = {}): JsonRpcProvider {
   const staticNetwork = opts.chainId === undefined ? undefined : Network.from(opts.chainId);
   const options = { cacheTimeout: -1, batchMaxCount: 1, staticNetwork, pollingInterval: opts.pollingInterval ?? 50 };
+  const timeoutMs = opts.timeoutMs ?? RPC_TIMEOUT_MS;
   const urls = typeof rpcUrl === "string" ? [rpcUrl] : rpcUrl;
   // Several endpoints of one network: failover between them (failover-provider.ts).
-  // An endpoint that hangs must not hold a request for ethers' default 5 minutes when another could answer.
-  if (urls.length > 1) return new FailoverJsonRpcProvider(urls, staticNetwork, { ...options, timeoutMs: FAILOVER_TIMEOUT_MS });
-  return new JsonRpcProvider(urls[0], staticNetwork, options);
+  if (urls.length > 1) return new FailoverJsonRpcProvider(urls, staticNetwork, { ...options, timeoutMs });
+  const request = new FetchRequest(urls[0]!);
+  request.timeout = timeoutMs;
+  return new JsonRpcProvider(request, staticNetwork, options);
 }
 
 /** Moves chain time forward and mines one block so the new time is visible to calls. */

@@ -1,4 +1,4 @@
-import type { JsonRpcProvider } from "ethers";
+import { isError, type JsonRpcProvider } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { connectProtocol, type Versioned } from "./contracts.js";
@@ -16,7 +16,10 @@ export async function verifyNetwork(provider: JsonRpcProvider, deployment: Deplo
   try {
     // Asked of the node itself: a provider built with a static network would answer from memory.
     chainId = Number(await provider.send("eth_chainId", []));
-  } catch {
+  } catch (err) {
+    if (isError(err, "TIMEOUT")) {
+      throw new PouwError("CHAIN_ERROR", `cannot reach the network at ${rpcLabel}: it accepts connections but did not answer within ${Math.round(provider._getConnection().timeout / 1000)} s`);
+    }
     throw new PouwError("CHAIN_ERROR", `cannot reach the network at ${rpcLabel}`);
   }
   if (chainId !== deployment.chainId) {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { PouwError, firstLine, toErrorShape } from "../../src-shared/errors.js";
+import { holdSecretEnv } from "../runtime/secret-env.js";
 import { UsageError, type CliContext, type CommandSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import { commandHelp, mainHelp } from "./help.js";
@@ -18,10 +19,13 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & CliContext["stdout"];
   stderr: NodeJS.WritableStream & CliContext["stderr"];
   signal?: AbortSignal;
+  /** Secret variables bin/pouw-miner.js took out of the environment before anything started a child. */
+  secretEnv?: Record<string, string>;
 }
 
 /** Runs the CLI in-process and returns its exit code; never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (io.secretEnv) holdSecretEnv(process.env, io.secretEnv);
   const verbose = argv.includes("--verbose");
   const json = argv.includes("--json");
   const ctx: CliContext = {

@@ -12,7 +12,7 @@ export interface SleepBlocker {
 export const STALE_AFTER_MS = 15 * 60_000;
 
 /** States in which the engine steps tasks (stopped and error: nothing runs, so nothing to stay awake for). */
-const WORKING = new Set<AppSnapshot["mining"]["state"]>(["starting", "mining", "paused", "stopping"]);
+const WORKING = new Set<AppSnapshot["mining"]["state"]>(["starting", "mining", "degraded", "paused", "stopping"]);
 
 /**
  * Whether a task is in flight: a live task short of End while the miner works (paused and stopping

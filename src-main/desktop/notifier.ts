@@ -62,6 +62,9 @@ export class Notifier {
     if (s.mining.state === "error" && this.miningState !== "error") {
       this.tell({ kind: "error", title: "Mining error", body: s.mining.reason || "the miner reported an error" });
     }
+    if (s.mining.state === "degraded" && this.miningState !== "degraded") {
+      this.tell({ kind: "error", title: "Mining degraded", body: s.mining.reason });
+    }
     this.miningState = s.mining.state;
     const low = this.isGasLow(s);
     if (low && !this.gasLow && s.wallet) {

@@ -7,6 +7,7 @@ import { appDataDir } from "../paths.js";
 import { relayingLauncher } from "../runtime/launch-relay.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
+import { holdSecretEnv } from "../runtime/secret-env.js";
 import { openSettings } from "../settings/store.js";
 import { holdQuitForUpdate, withAutoUpdate } from "./auto-update.js";
 import { installAppMenu } from "./app-menu.js";
@@ -20,6 +21,8 @@ import { installKeepAwake, powerMonitorBatterySource } from "./power.js";
 import { safeStorageKeeper } from "./safe-storage-keeper.js";
 import { createTray } from "./tray.js";
 
+// A wallet password left in the environment must not reach the app's children (worker, devnet).
+holdSecretEnv();
 // Every file the shell loads and every process it starts comes from the runtime registry: the
 // same names from a checkout (npm start) and from inside the installed app's archive.
 const files = runtimeFiles();

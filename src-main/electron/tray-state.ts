@@ -12,6 +12,7 @@ export function trayIconName(state: MiningStateName): TrayIconName {
     case "stopping":
       return "paused";
     case "error":
+    case "degraded":
       return "error";
     case "stopped":
       return "idle";
@@ -24,12 +25,12 @@ export function trayIconFile(state: MiningStateName): string {
 
 /** One line for the tray tooltip; tooltips are short on every platform, so the reason is clipped. */
 export function trayTooltip(state: MiningStateName, reason: string): string {
-  const label = { stopped: "Stopped", starting: "Starting", mining: "Mining", paused: "Paused", stopping: "Stopping", error: "Error" }[state];
+  const label = { stopped: "Stopped", starting: "Starting", mining: "Mining", degraded: "Degraded", paused: "Paused", stopping: "Stopping", error: "Error" }[state];
   const text = `PoUW Miner — ${label}: ${reason}`;
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
 
 /** Whether the tray menu offers Start or Stop; while stopping (finishing tasks in flight), Start resumes. */
 export function trayAction(state: MiningStateName): "start" | "stop" {
-  return state === "mining" || state === "starting" || state === "paused" ? "stop" : "start";
+  return state === "mining" || state === "starting" || state === "paused" || state === "degraded" ? "stop" : "start";
 }

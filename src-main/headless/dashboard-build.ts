@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PouwError } from "../../src-shared/errors.js";
 import type { RuntimeFiles } from "../runtime/runtime-files.js";
+import { childEnv } from "../runtime/secret-env.js";
 
 /**
  * The dashboard `pouw-miner headless` serves is built from src-renderer by Vite. From a checkout it
@@ -65,6 +66,7 @@ function viteBin(appRoot: string): string | undefined {
 async function runVite(appRoot: string, bin: string, outDir: string): Promise<void> {
   const child = spawn(process.execPath, [bin, "build", "--config", "src-renderer/vite.config.ts", "--outDir", outDir, "--emptyOutDir", "--logLevel", "error"], {
     cwd: appRoot,
+    env: childEnv(),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let err = "";

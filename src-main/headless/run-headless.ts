@@ -5,6 +5,7 @@ import type { NetworkChoice } from "../session/open-network.js";
 import type { AppSession, AppSessionOptions } from "../session/app-session.js";
 import { openingCore } from "../session/opening-core.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
+import { secretEnv } from "../runtime/secret-env.js";
 import { PASSWORD_ENV, readSecretFile } from "../wallet/password-source.js";
 import { startHeadlessServer } from "./server.js";
 
@@ -55,7 +56,7 @@ export interface RunningHeadless {
  */
 export async function headlessPassword(opts: { passwordFile?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
   if (opts.passwordFile) return readSecretFile(opts.passwordFile, "password file");
-  const fromEnv = (opts.env ?? process.env)[PASSWORD_ENV];
+  const fromEnv = secretEnv(PASSWORD_ENV, opts.env);
   if (fromEnv) return fromEnv;
   throw new PouwError("INVALID_PARAMS", `no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)`);
 }

@@ -6,7 +6,9 @@ import { TOKEN_FRAGMENT_KEY, TOKEN_HEADER, headlessPaths, type PushFrame } from 
 import { dispatchInvoke } from "../session/dispatch.js";
 import { liveChannelNames } from "../session/live-pushes.js";
 import type { MainCore } from "../session/main-core.js";
+import { limitConnections, type ConnectionLimits } from "../http/connection-limits.js";
 import { hostAllowed, newLaunchToken, originAllowed, tokenMatches } from "./auth.js";
+import { httpStatusOf } from "./http-status.js";
 
 export interface HeadlessServerOptions {
   core: MainCore;
@@ -15,6 +17,7 @@ export interface HeadlessServerOptions {
   /** The built renderer (dist/renderer); omitted → API only. */
   staticDir?: string;
   token?: string;
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface HeadlessServer {
@@ -43,10 +46,12 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: String(err) } }));
   });
+  limitConnections(server, opts.connectionLimits);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, port)) return sendJson(res, 403, { ok: false, error: { code: "BAD_USAGE", message: "unexpected Host header" } });
-    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    const url = parseUrl(req.url, port);
+    if (!url) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed request URL" } });
     if (url.pathname === headlessPaths.status && req.method === "GET") {
       return sendJson(res, 200, opts.core.getSnapshot());
     }
@@ -55,22 +60,26 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       if (!originAllowed(req, port) || !tokenMatches(token, header(req, TOKEN_HEADER))) {
         return sendJson(res, 401, { ok: false, error: { code: "BAD_USAGE", message: "missing or wrong launch token" } });
       }
-      const method = decodeURIComponent(url.pathname.slice(headlessPaths.invokePrefix.length));
+      const method = decodePathPart(url.pathname.slice(headlessPaths.invokePrefix.length));
+      if (method === undefined) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed %-escape in the method name" } });
       const body = await readJson(req);
       if (!body.ok) return sendJson(res, 400, { ok: false, error: { code: "INVALID_PARAMS", message: body.message } });
       const envelope = await dispatchInvoke(opts.core, method, body.value);
-      const status = envelope.ok ? 200 : envelope.error.code === "NOT_FOUND" ? 404 : envelope.error.code === "INVALID_PARAMS" ? 400 : 500;
-      return sendJson(res, status, envelope);
+      return sendJson(res, envelope.ok ? 200 : httpStatusOf(envelope.error.code), envelope);
     }
     if (url.pathname.startsWith("/api/")) return sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: `no endpoint ${url.pathname}` } });
-    if (statics) return statics(req, res, () => sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "not found" } }));
+    if (statics) {
+      // sirv decodes the path itself and throws a URIError on a malformed escape.
+      if (decodePathPart(url.pathname) === undefined) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed %-escape in the path" } });
+      return statics(req, res, () => sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "not found" } }));
+    }
     sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "the dashboard is not built (npm run build:renderer)" } });
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
-    const ok = url.pathname === headlessPaths.events && hostAllowed(req, port) && originAllowed(req, port) && tokenMatches(token, url.searchParams.get("token"));
+    const url = parseUrl(req.url, port);
+    const ok = url !== undefined && url.pathname === headlessPaths.events && hostAllowed(req, port) && originAllowed(req, port) && tokenMatches(token, url.searchParams.get("token"));
     if (!ok) {
       socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
       return;
@@ -110,6 +119,23 @@ function streamState(ws: WebSocket, core: MainCore): void {
   const unsubscribe = () => unsubscribes.forEach((u) => u());
   ws.on("close", unsubscribe);
   ws.on("error", unsubscribe);
+}
+
+/** The request URL, or undefined for one that does not parse (say an absolute-form target with a broken host). */
+function parseUrl(raw: string | undefined, port: number): URL | undefined {
+  try {
+    return new URL(raw ?? "/", `http://127.0.0.1:${port}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function decodePathPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

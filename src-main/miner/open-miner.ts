@@ -19,6 +19,7 @@ import { deadlineReader, MinerViews } from "./miner-views.js";
 import { drainBoundMs, MiningDrain } from "./mining-drain.js";
 import { gatedMiningStatus, MiningGateRunner } from "./mining-gate-runner.js";
 import { cappedThreads, declaredSpeed, startModelWorker, type ModelWorker } from "../models/model-inference.js";
+import { FaultHub, since } from "../session/fault-hub.js";
 import { ModelRest } from "../models/model-rest.js";
 import { modelNamesById, type ModelNames } from "./task-queries.js";
 
@@ -145,6 +146,7 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
     let stopHold: string | undefined;
     const ownNames = modelNamesById([{ onChain: modelName }]);
     const benchmarked = worker?.benchmark.tokensPerSecond;
+    const faults = hub instanceof FaultHub ? hub : undefined;
     const views = new MinerViews({
       hub,
       records: () => rt.records.all(),
@@ -165,8 +167,15 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
       ...(net.devAccounts ? { wsUrl: net.rpcUrl.replace(/^http/, "ws") } : {}),
       ...(worker ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } } : {}),
       paused: () => stopHold ?? gate.pausedReason() ?? rest?.holdReason(),
-      onChange: (record) => views.changed(record),
-      onError: (taskId, error) => log(`task ${taskId}: ${error.code}: ${error.message}`),
+      onChange: (record) => {
+        // A record was saved: the disk takes writes again.
+        if (faults?.fault("disk")) faults.setFault("disk", undefined);
+        views.changed(record);
+      },
+      onError: (taskId, error) => {
+        if (error.code === "DISK_FULL" && !faults?.fault("disk")) faults?.setFault("disk", `disk full: records not saved ${since(Date.now())}`);
+        log(`task ${taskId}: ${error.code}: ${error.message}`);
+      },
       onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
     });
     cleanups.push(() => rt.close());

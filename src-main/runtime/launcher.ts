@@ -1,5 +1,6 @@
 import { fork } from "node:child_process";
 import { entryExecArgv } from "./runtime-files.js";
+import { childEnv } from "./secret-env.js";
 
 export interface ChildExit {
   code: number | null;
@@ -57,7 +58,7 @@ export const nodeForkLauncher: Launcher = {
   launch(entry, opts) {
     const child = fork(entry, [], {
       execArgv: entryExecArgv(entry),
-      env: { ...process.env, ...opts.env },
+      env: childEnv(opts.env),
       // Piped, never inherited: with --json the CLI's stdout must carry only its own JSON lines.
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
@@ -112,7 +113,7 @@ export function utilityLauncher(utilityFork: UtilityFork): Launcher {
     kind: "electron-utility",
     nested: false,
     launch(entry, opts) {
-      const child = utilityFork(entry, [], { stdio: "pipe", serviceName: opts.serviceName, env: { ...process.env, ...opts.env } });
+      const child = utilityFork(entry, [], { stdio: "pipe", serviceName: opts.serviceName, env: childEnv(opts.env) });
       const lineHandlers: Array<(line: string) => void> = [];
       forwardLines([child.stdout, child.stderr], lineHandlers);
       let exit: ChildExit | undefined;

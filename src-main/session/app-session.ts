@@ -3,7 +3,6 @@ import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import type { HardwareReport, LogLevel, SetupStepName } from "../../src-shared/app-views.js";
 import { toErrorShape } from "../../src-shared/errors.js";
 import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
-import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { Inference } from "../miner/inference.js";
 import { defaultCataloguePath, loadCatalogue } from "../models/catalogue-file.js";
 import { modelsDir as defaultModelsDir } from "../paths.js";
@@ -15,6 +14,7 @@ import { BenchmarkAction } from "../models/benchmark-action.js";
 import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "./open-network.js";
 import { LivePushes } from "./live-pushes.js";
 import { LiveSampler } from "./live-samples.js";
+import { FaultHub, since } from "./fault-hub.js";
 import { LogBuffer, levelOf } from "./log-buffer.js";
 import { preloadMinerModel } from "../models/model-inference.js";
 import { ModelActions } from "../models/model-actions.js";
@@ -84,12 +84,22 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
   const pushes = new LivePushes();
   const logs = new LogBuffer();
   const log = (level: LogLevel, message: string) => {
-    const line = { at: Date.now(), level, message };
-    logs.push(line);
-    pushes.emit("log", line);
-    opts.onLog?.(message);
+    // A fault that repeats (a chain poll failing every second) is kept once a minute with its count.
+    for (const kept of logs.record({ at: Date.now(), level, message })) {
+      pushes.emit("log", kept);
+      opts.onLog?.(kept.message);
+    }
   };
   const cleanups: Array<() => Promise<void>> = [];
+  // Repeats of a fault that has stopped are told too, within about a minute.
+  const flushLog = setInterval(() => {
+    for (const kept of logs.flushRepeats(Date.now())) {
+      pushes.emit("log", kept);
+      opts.onLog?.(kept.message);
+    }
+  }, 10_000);
+  flushLog.unref();
+  cleanups.push(async () => clearInterval(flushLog));
   const stage = (reason: string) => opts.onStage?.(reason);
   const closeAll = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log("warn", `while closing: ${toErrorShape(err).message}`));
@@ -137,7 +147,13 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
       downloads: {},
       benchmark: { running: false },
     };
-    const hub = new SnapshotHub(initial);
+    // Mining shown as "degraded" with the reason while the chain, the disk or the local network fails.
+    const hub = new FaultHub(initial);
+    const offDevnet = net.onDevnetHealth((h) => {
+      hub.setFault("devnet", h.state === "restarting" ? `local network restarting ${since(h.since)}: ${h.reason}` : undefined);
+      if (h.state === "restarting") hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
+    });
+    cleanups.push(async () => void offDevnet());
     cleanups.push(async () => hub.clear());
     cleanups.push(async () => pushes.clear());
     hub.subscribe((p) => pushes.emit("patch", p));

@@ -4,9 +4,10 @@ import type { Deployment } from "../../src-shared/deployment.js";
 import type { DevnetAccount } from "../../src-shared/devnet-info.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { createProvider } from "../chain/provider.js";
-import { startNetworkHost, type NetworkServicesOptions, type RunningDevnet } from "../../src-network/host/network-host.js";
 import { readDeploymentFile } from "../chain/verify-deployment.js";
 import { verifyNetwork } from "../chain/verify-network.js";
+import { DevnetSupervisor, type DevnetHealth } from "./devnet-supervisor.js";
+import { portOf, startNetworkHost, type DevnetOptions, type NetworkServicesOptions } from "../../src-network/host/network-host.js";
 
 export type NetworkChoice = "devnet" | { deploymentFile: string };
 
@@ -38,6 +39,10 @@ export interface OpenedNetwork {
   networkDir: string;
   /** The devnet's running children with a PID (anvil, peer miners); empty for a remote network. */
   services(): Array<{ name: string; pid: number }>;
+  /** The embedded devnet's health (it is restarted when a child dies); always up for a remote network. */
+  devnetHealth(): DevnetHealth;
+  /** Called on every change of devnetHealth(); returns the unsubscribe. */
+  onDevnetHealth(listener: (health: DevnetHealth) => void): () => void;
   /** Stops what this opened (the provider, and the devnet when it started one). */
   close(): Promise<void>;
 }
@@ -54,18 +59,26 @@ export async function openNetwork(opts: {
   signal?: AbortSignal;
   onLog?: (line: string) => void;
 }): Promise<OpenedNetwork> {
-  let devnet: RunningDevnet | undefined;
+  let supervisor: DevnetSupervisor | undefined;
+  const healthListeners = new Set<(h: DevnetHealth) => void>();
   let deployment: Deployment;
   let rpcUrl: string;
   let name: string;
   if (opts.network === "devnet") {
     const services = opts.devnetServices ?? APP_DEVNET_SERVICES;
-    devnet = await startNetworkHost({
+    const devnetOptions: DevnetOptions = {
       dataDir: path.join(opts.dataDir, "devnet"),
       ...(services ? { network: { onLog: (l: string) => opts.onLog?.(`devnet: ${l}`), ...services } } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => opts.onLog?.(`devnet ${p.stage}: ${p.message ?? ""}`),
       onWarning: (m) => opts.onLog?.(`devnet warning: ${m}`),
+    };
+    const devnet = await startNetworkHost({ ...devnetOptions, ...(opts.signal ? { signal: opts.signal } : {}) });
+    // Restarted on the same port, so the provider below (and any wallet pointed at it) keeps working.
+    const port = portOf(devnet.info.rpcUrl);
+    supervisor = new DevnetSupervisor(devnet, {
+      restart: () => startNetworkHost({ ...devnetOptions, ...(port !== undefined ? { port } : {}) }),
+      onLog: (line) => opts.onLog?.(line),
+      onHealth: (h) => healthListeners.forEach((l) => l(h)),
     });
     deployment = devnet.info;
     rpcUrl = devnet.info.rpcUrl;
@@ -82,7 +95,7 @@ export async function openNetwork(opts: {
   const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], { chainId: deployment.chainId, pollingInterval: 250 });
   const close = async () => {
     provider.destroy();
-    await devnet?.stop();
+    await supervisor?.stop();
   };
   try {
     const { chainId } = await verifyNetwork(provider, deployment, rpcUrl);
@@ -93,9 +106,14 @@ export async function openNetwork(opts: {
       rpcUrl,
       chainId,
       provider,
-      ...(devnet ? { devAccounts: devnet.info.accounts } : {}),
+      ...(supervisor ? { devAccounts: supervisor.devnet.info.accounts } : {}),
       networkDir,
-      services: () => (devnet?.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
+      services: () => (supervisor?.devnet.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
+      devnetHealth: () => supervisor?.health() ?? { state: "up", restarts: 0 },
+      onDevnetHealth: (listener) => {
+        healthListeners.add(listener);
+        return () => healthListeners.delete(listener);
+      },
       close,
     };
   } catch (err) {

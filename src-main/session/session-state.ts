@@ -18,6 +18,7 @@ import { declaredSpeed } from "../models/model-inference.js";
 import type { SetupProgress } from "./setup-state.js";
 import { modelNamesById, type ModelNames } from "../miner/task-queries.js";
 import type { WalletActions } from "../wallet/wallet-actions.js";
+import { FaultHub } from "./fault-hub.js";
 
 /**
  * What the session knows and shows: the active model, the wallet and registration as the chain
@@ -181,6 +182,7 @@ export class SessionState {
     } catch {
       connected = false;
     }
+    if (hub instanceof FaultHub) hub.chainReached(connected);
     let walletView: WalletView | undefined;
     let registration: RegistrationView | undefined;
     const active = this.activeModel();

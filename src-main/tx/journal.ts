@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
-import { mkdir, open, readFile, truncate, type FileHandle } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import { PouwError } from "../../src-shared/errors.js";
+import { nodeJournalFiles, type JournalFileLayer, type JournalHandle } from "./journal-file.js";
+import { encodeLine, JournalRecord, parseJournal } from "./journal-read.js";
 
 /**
  * The task engine's write-ahead journal. Before any transaction is sent, what it needs (output,
@@ -10,21 +10,15 @@ import { PouwError } from "../../src-shared/errors.js";
  * too. After a kill -9 at any instant, replaying the journal tells the restarted miner exactly what
  * it promised on chain, so it reveals what it precommitted and never sends a transaction twice.
  *
- * Format: one JSON object per line with a checksum of its own content. A torn last line (the crash
- * happened mid-append) is expected and cut off; a damaged line anywhere else stops the miner with a
- * clear error rather than guessing, and the file is left untouched for the user or support.
+ * Format: one JSON object per line with a checksum of its own content. A torn tail (a crash or a
+ * full disk mid-append) is expected and cut off on open; a record damaged between two good ones
+ * stops the miner with a clear error rather than guessing, and the file is left untouched.
+ *
+ * A failed append (ENOSPC, EIO) cuts the file back to its last good line before it reports the
+ * failure, and if even that fails the next append cuts first: a later record is never joined onto
+ * the fragment of an earlier one.
  */
-export const JournalRecord = z.object({
-  seq: z.number().int().nonnegative(),
-  at: z.string(),
-  /** intent: about to send; sent: in the mempool; confirmed: mined; abandoned: will not be sent. */
-  kind: z.enum(["intent", "sent", "confirmed", "abandoned"]),
-  taskId: z.string(),
-  /** The on-chain action, e.g. "ack", "precommit", "reveal", "claim". */
-  action: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type JournalRecord = z.infer<typeof JournalRecord>;
+export { JournalRecord };
 export type JournalInput = Omit<JournalRecord, "seq" | "at">;
 
 export interface ActionState {
@@ -39,25 +33,41 @@ export interface ActionState {
 export interface JournalOptions {
   /** Called once a record is on disk (the test-only crash hook, src-main/tx/test-crash.ts). */
   afterAppend?: (record: JournalRecord) => void;
+  /** The file operations (tests put a disk that fills up here). */
+  files?: JournalFileLayer;
 }
 
 export class Journal {
   private records: JournalRecord[] = [];
   private tail: Promise<unknown> = Promise.resolve();
+  /** Bytes of whole, acknowledged lines: everything after this is a fragment to cut. */
+  private goodBytes = 0;
+  private fragmentLeft = false;
+  /** What opening repaired (a torn tail, dropped fragments), for the log. */
+  repairs: readonly string[] = [];
 
   private constructor(
     readonly filePath: string,
-    private handle: FileHandle,
+    private handle: JournalHandle,
     private readonly options: JournalOptions,
   ) {}
 
-  /** Opens (or creates) the journal and replays it; cuts a torn last line left by a crash. */
+  /** Opens (or creates) the journal and replays it, repairing a torn tail rather than refusing. */
   static async open(filePath: string, options: JournalOptions = {}): Promise<Journal> {
+    const files = options.files ?? nodeJournalFiles;
     await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
-    const { records, goodBytes, torn } = await readJournal(filePath);
-    if (torn) await truncate(filePath, goodBytes);
-    const journal = new Journal(filePath, await open(filePath, "a", 0o600), options);
-    journal.records = records;
+    const contents = parseJournal(filePath, await files.read(filePath));
+    const handle = await files.openAppend(filePath);
+    try {
+      if (contents.tornBytes > 0) await handle.truncate(contents.goodBytes);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    const journal = new Journal(filePath, handle, options);
+    journal.records = contents.records;
+    journal.goodBytes = contents.goodBytes;
+    journal.repairs = contents.repairs;
     return journal;
   }
 
@@ -73,9 +83,27 @@ export class Journal {
 
   private async appendNow(input: JournalInput): Promise<JournalRecord> {
     // Parsing fixes the key order, so the checksum written is the one a replay recomputes.
+    if (this.fragmentLeft) {
+      await this.handle.truncate(this.goodBytes).catch((err: unknown) => {
+        throw writeError(this.filePath, err);
+      });
+      this.fragmentLeft = false;
+    }
     const record = JournalRecord.parse({ seq: this.records.length, at: new Date().toISOString(), ...input });
-    await this.handle.appendFile(encodeLine(record));
-    await this.handle.datasync();
+    const line = Buffer.from(encodeLine(record), "utf8");
+    try {
+      await this.handle.append(line);
+      await this.handle.datasync();
+    } catch (err) {
+      // Not acknowledged, so not on disk as far as anyone knows: take back whatever part landed.
+      this.fragmentLeft = true;
+      await this.handle.truncate(this.goodBytes).then(
+        () => (this.fragmentLeft = false),
+        () => undefined,
+      );
+      throw writeError(this.filePath, err);
+    }
+    this.goodBytes += line.length;
     this.records.push(record);
     this.options.afterAppend?.(record);
     return record;
@@ -85,12 +113,17 @@ export class Journal {
     return this.records;
   }
 
-  /** The latest state of each (task, action) pair, in the order they were first intended. */
+  /**
+   * The latest state of each (task, action) pair, in the order they were first intended. An intent
+   * after the pair was confirmed or abandoned starts a new attempt: its transaction was lost (the
+   * chain was rewound, say) and the action is pending again.
+   */
   actions(): ActionState[] {
     const byKey = new Map<string, ActionState>();
     for (const r of this.records) {
       const key = `${r.taskId}\u0000${r.action}`;
-      const state = byKey.get(key) ?? { taskId: r.taskId, action: r.action };
+      let state = byKey.get(key) ?? { taskId: r.taskId, action: r.action };
+      if (r.kind === "intent" && (state.confirmed || state.abandoned)) state = { taskId: r.taskId, action: r.action };
       state[r.kind] = r;
       byKey.set(key, state);
     }
@@ -107,52 +140,8 @@ export class Journal {
   }
 }
 
-function encodeLine(record: JournalRecord): string {
-  const body = JSON.stringify(record);
-  return `${JSON.stringify({ ...record, crc: checksum(body) })}\n`;
-}
-
-function checksum(body: string): string {
-  return createHash("sha256").update(body).digest("hex").slice(0, 16);
-}
-
-async function readJournal(filePath: string): Promise<{ records: JournalRecord[]; goodBytes: number; torn: boolean }> {
-  let text: string;
-  try {
-    text = await readFile(filePath, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { records: [], goodBytes: 0, torn: false };
-    throw err;
-  }
-  const lines = text.split("\n");
-  const records: JournalRecord[] = [];
-  let goodBytes = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const isLast = i === lines.length - 1;
-    if (isLast && line === "") break;
-    const record = decodeLine(line, records.length);
-    if (!record) {
-      // Only the final line can be torn by a crash during append (it has no newline yet).
-      if (isLast) return { records, goodBytes, torn: true };
-      throw new PouwError("INTERNAL", `the task journal ${filePath} is damaged at line ${i + 1}; it was left as it is — move it aside to start fresh`);
-    }
-    records.push(record);
-    goodBytes += Buffer.byteLength(line, "utf8") + 1;
-  }
-  return { records, goodBytes, torn: false };
-}
-
-function decodeLine(line: string, expectedSeq: number): JournalRecord | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (raw === null || typeof raw !== "object" || !("crc" in raw)) return undefined;
-  const { crc, ...rest } = raw as { crc: unknown };
-  const parsed = JournalRecord.safeParse(rest);
-  if (!parsed.success || parsed.data.seq !== expectedSeq) return undefined;
-  return checksum(JSON.stringify(parsed.data)) === crc ? parsed.data : undefined;
+function writeError(filePath: string, err: unknown): PouwError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const what = code === "ENOSPC" ? "the disk is full" : err instanceof Error ? err.message : String(err);
+  return new PouwError(code === "ENOSPC" ? "DISK_FULL" : "INTERNAL", `the task journal ${filePath} could not be written: ${what}`, { cause: err });
 }

@@ -273,9 +273,13 @@ function attemptsOf(state: ActionState, journal: Journal): Attempt[] {
     .map((r) => ({ hash: String(r.data.hash), raw: String(r.data.raw), tx: Transaction.from(String(r.data.raw)) }));
 }
 
-/** The nonce after every one this queue ever journaled (0 when none). */
+/**
+ * The nonce after every one this queue journaled for a transaction still pending (0 when none).
+ * Confirmed and abandoned ones are behind the chain's own count — unless the chain was rewound
+ * and lost them, and then the chain's count is the one to follow (a gap would never be mined).
+ */
 function nextJournaledNonce(journal: Journal): number {
-  const journaled = journal.actions().map(nonceOf).filter((n) => n >= 0);
+  const journaled = journal.pending().map(nonceOf).filter((n) => n >= 0);
   return journaled.length ? Math.max(...journaled) + 1 : 0;
 }
 

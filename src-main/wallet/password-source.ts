@@ -2,7 +2,9 @@ import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { PouwError } from "../../src-shared/errors.js";
 
-export const PASSWORD_ENV = "POUW_WALLET_PASSWORD";
+import { PASSWORD_ENV, secretEnv } from "../runtime/secret-env.js";
+
+export { PASSWORD_ENV };
 
 /**
  * Where an unattended miner gets its wallet password: a file (first line), the environment, or a
@@ -17,7 +19,7 @@ export async function readPassword(options: {
   output?: NodeJS.WriteStream;
 }): Promise<string> {
   if (options.passwordFile) return readSecretFile(options.passwordFile, "password file");
-  const fromEnv = (options.env ?? process.env)[PASSWORD_ENV];
+  const fromEnv = secretEnv(PASSWORD_ENV, options.env);
   if (fromEnv) return fromEnv;
   const input = options.input ?? process.stdin;
   if (input.isTTY) return promptHidden(options.prompt ?? "Wallet password: ", input, options.output ?? process.stderr);

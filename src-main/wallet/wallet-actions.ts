@@ -1,6 +1,7 @@
 import type { SetupState } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { WalletStore, type WalletImport } from "./wallet-store.js";
+import { PasswordBackoff, type BackoffOptions } from "../wallet/password-backoff.js";
+import { WalletStore, type WalletImport } from "../wallet/wallet-store.js";
 import type { MinerSigner } from "./open-wallet.js";
 
 /**
@@ -34,14 +35,19 @@ function toImport(source: ImportSource, secret: string, keystorePassword: string
 export class WalletActions {
   private signerValue: MinerSigner | undefined;
   private hasKeystore = false;
+  /** Every check of the saved wallet's password goes through this: guessing gets slower and slower. */
+  private readonly guesses: PasswordBackoff;
 
   constructor(
     private readonly store: WalletStore,
     private readonly keeper?: PasswordKeeper,
-  ) {}
+    backoff: BackoffOptions = {},
+  ) {
+    this.guesses = new PasswordBackoff(backoff);
+  }
 
-  static async open(dir: string, opts: { scryptN?: number; keeper?: PasswordKeeper } = {}): Promise<WalletActions> {
-    const actions = new WalletActions(new WalletStore(dir, opts.scryptN ? { scryptN: opts.scryptN } : {}), opts.keeper);
+  static async open(dir: string, opts: { scryptN?: number; keeper?: PasswordKeeper; backoff?: BackoffOptions } = {}): Promise<WalletActions> {
+    const actions = new WalletActions(new WalletStore(dir, opts.scryptN ? { scryptN: opts.scryptN } : {}), opts.keeper, opts.backoff);
     actions.hasKeystore = await actions.store.exists();
     return actions;
   }
@@ -76,7 +82,7 @@ export class WalletActions {
   /** A wrong password is WRONG_PASSWORD and changes nothing (the keystore is only read). */
   async unlock(password: string, remember?: boolean): Promise<MinerSigner> {
     if (!this.hasKeystore) throw new PouwError("NOT_FOUND", "there is no wallet yet — create or import one first");
-    this.signerValue = await this.store.unlock(password);
+    this.signerValue = await this.guesses.attempt(() => this.store.unlock(password));
     if (remember === true) {
       if (!this.keeper) throw new PouwError("INVALID_PARAMS", "this computer offers no keychain to remember the password; unlock at each start");
       await this.keeper.save(password);
@@ -100,10 +106,10 @@ export class WalletActions {
   }
 
   async recoveryWords(password: string): Promise<string[]> {
-    return (await this.store.revealMnemonic(password)).split(" ");
+    return (await this.guesses.attempt(() => this.store.revealMnemonic(password))).split(" ");
   }
 
   exportKeystore(password: string): Promise<string> {
-    return this.store.exportKeystore(password);
+    return this.guesses.attempt(() => this.store.exportKeystore(password));
   }
 }

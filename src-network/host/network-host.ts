@@ -4,7 +4,8 @@ import { currentLauncher, type LaunchedChild } from "../../src-main/runtime/laun
 import { runtimeFiles } from "../../src-main/runtime/runtime-files.js";
 import { startDevnetChain, type DevnetOptions, type RunningDevnet } from "../devnet/devnet-chain.js";
 
-export type { RunningDevnet } from "../devnet/devnet-chain.js";
+export type { DevnetOptions, RunningDevnet } from "../devnet/devnet-chain.js";
+export { portOf } from "../devnet/port.js";
 export type { NetworkServicesOptions } from "../devnet/network-services.js";
 
 /** A devnet start with peers takes tens of seconds on a busy machine; past this the host is given up. */

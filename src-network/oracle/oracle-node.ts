@@ -57,6 +57,9 @@ interface Watched {
  * only wake a task; decisions come from the chain's state, and every transaction goes through the
  * journaled TxQueue under a key naming its occurrence, so replays and restarts never send twice.
  */
+/** How far back a start re-checks the journal's confirmed transactions against the chain. */
+const RECHECK_BLOCKS = 256;
+
 export class OracleNode {
   private readonly watched = new Map<string, Watched>();
   private readonly ended = new Set<string>();
@@ -80,15 +83,51 @@ export class OracleNode {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.confirmations !== undefined ? { confirmations: opts.confirmations } : {}),
       onLogs: (logs) => this.handleLogs(logs),
+      onReorg: (fromBlock) => this.reexamineFrom(fromBlock),
       ...(opts.onError ? { onError: (err: unknown) => opts.onError?.(err) } : {}),
     });
+  }
+
+  /**
+   * The chain lost blocks from `fromBlock` on (a reorg, or a devnet's anvil restored from an older
+   * state): what the oracle did there may be undone, including the End of a task it has since
+   * forgotten, whose earlier events the sync will not deliver again. Those tasks are looked at anew.
+   */
+  private async reexamineFrom(fromBlock: number): Promise<void> {
+    let changed = false;
+    for (const a of this.opts.journal.actions()) {
+      const block = a.confirmed?.data.block;
+      if (typeof block !== "number" || block < fromBlock) continue;
+      this.ended.delete(a.taskId);
+      changed = this.watch(BigInt(a.taskId)) || changed;
+    }
+    if (changed) await this.saveOpen();
   }
 
   /** Finishes transactions a previous run journaled but did not see mined, and reloads open tasks. */
   async recover(): Promise<void> {
     await this.opts.txQueue.recover();
     for (const id of await this.opts.openTasks.load()) this.watch(id);
+    await this.recheckRecent();
     this.recovered = true;
+  }
+
+  /**
+   * What the journal says was mined in the last RECHECK_BLOCKS blocks (or beyond the head) is
+   * looked up on chain: a devnet's anvil restored from a slightly older state has lost it, and a
+   * task this node saw end may be open again. Those tasks are watched anew.
+   */
+  private async recheckRecent(): Promise<void> {
+    const head = await this.opts.provider.getBlockNumber();
+    let changed = false;
+    for (const a of this.opts.journal.actions()) {
+      const { block, hash } = a.confirmed?.data ?? {};
+      if (typeof block !== "number" || typeof hash !== "string" || block <= head - RECHECK_BLOCKS) continue;
+      if (await this.opts.provider.getTransactionReceipt(hash)) continue;
+      this.ended.delete(a.taskId);
+      changed = this.watch(BigInt(a.taskId)) || changed;
+    }
+    if (changed) await this.saveOpen();
   }
 
   async start(): Promise<void> {
@@ -205,7 +244,7 @@ export class OracleNode {
         await this.send(w, t, step.action, "advance", [w.taskId]);
         return false;
       case "poi": {
-        if (this.confirmed(w.taskId, step.action)) return false;
+        if (await this.confirmed(w.taskId, step.action)) return false;
         const { texts } = await revealedOutputs(this.opts.provider, tasks.address, w.taskId, t.k, this.opts.startBlock);
         const { scoresBps } = await scoreOutputs(this.opts.embedder, texts);
         await this.send(w, t, step.action, "submitPoi", [w.taskId, scoresBps]);
@@ -236,7 +275,7 @@ export class OracleNode {
 
   private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
     // A confirmed action stays done even if it reverted: the next state gives a new key.
-    if (this.confirmed(w.taskId, action)) return;
+    if (await this.confirmed(w.taskId, action)) return;
     const { tasks } = this.opts.contracts;
     w.dirty = true;
     try {
@@ -249,9 +288,19 @@ export class OracleNode {
     }
   }
 
-  private confirmed(taskId: bigint, action: string): boolean {
+  /**
+   * Whether the journal says the action was mined and the chain still has it. The same action
+   * comes up again only when its transaction reverted (its receipt is there: done) or the chain
+   * was rewound past it (a devnet's anvil restored from an older state: no receipt, send again).
+   */
+  private async confirmed(taskId: bigint, action: string): Promise<boolean> {
     const id = taskId.toString();
-    return this.opts.journal.actions().some((a) => a.taskId === id && a.action === action && a.confirmed !== undefined);
+    const state = this.opts.journal.actions().find((a) => a.taskId === id && a.action === action);
+    const hash = state?.confirmed?.data.hash;
+    if (typeof hash !== "string") return false;
+    if (await this.opts.provider.getTransactionReceipt(hash)) return true;
+    this.opts.onError?.(new Error(`oracle: ${action} of task ${id} (${hash}) is no longer on chain (rewound?); sending it again`));
+    return false;
   }
 
   private watch(taskId: bigint): boolean {

@@ -7,10 +7,11 @@ import { PeerStart, type PeerMessage } from "../../src-shared/peer-contract.js";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
-import { ensureRegistered } from "../../src-main/miner/registration.js";
 import { MinerRuntime } from "../../src-main/miner/miner-runtime.js";
+import { limitConnections } from "../../src-main/http/connection-limits.js";
 import { workerInference } from "../../src-main/miner/worker-inference.js";
 import { WorkerSupervisor } from "../../src-main/worker-client/supervisor.js";
+import { ensureRegistered } from "../../src-main/miner/registration.js";
 import { adoptParentLauncher } from "../../src-main/runtime/launch-relay.js";
 
 /**
@@ -67,6 +68,7 @@ async function run(cfg: PeerStart): Promise<void> {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ peer: cfg.name, address: signer.address, workerPid: worker.pid ?? null, active: runtime.engine.active().length }));
   });
+  limitConnections(health);
   await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((r) => health.close(r)));
   const { port } = health.address() as AddressInfo;

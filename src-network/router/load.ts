@@ -5,6 +5,8 @@ import { OpenAiErrorBody, PouwReceipt } from "../../src-shared/router-contract.j
 export interface LoadOptions {
   /** The router's OpenAI base URL (`…/v1`). */
   routerUrl: string;
+  /** An API key of that router (`pouw-miner router keys create`). */
+  apiKey: string;
   requests: number;
   concurrency: number;
   /** Default: the first model the router lists. */
@@ -53,7 +55,8 @@ const PROMPTS = ["Once upon a time", "The little dog", "Lily went to the park", 
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const base = opts.routerUrl.replace(/\/+$/, "");
-  const model = opts.model ?? (await firstModel(base, opts.signal));
+  const auth = { authorization: `Bearer ${opts.apiKey}` };
+  const model = opts.model ?? (await firstModel(base, auth, opts.signal));
   const latencies: number[] = [];
   const states = new Map<string, number[]>();
   const failures: Record<string, number> = {};
@@ -71,7 +74,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     try {
       const res = await fetch(`${base}/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ model, messages: [{ role: "user", content: `${PROMPTS[i % PROMPTS.length]} (${i})` }], max_tokens: opts.maxTokens ?? 16 }),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
@@ -129,8 +132,12 @@ export function percentiles(values: readonly number[]): Percentiles {
   return { count: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: sorted.at(-1) ?? 0 };
 }
 
-async function firstModel(base: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch(`${base}/models`, signal ? { signal } : {});
+async function firstModel(base: string, headers: Record<string, string>, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(`${base}/models`, { headers, ...(signal ? { signal } : {}) });
+  if (!res.ok) {
+    const err = OpenAiErrorBody.safeParse(await res.json().catch(() => undefined));
+    throw new Error(`the router at ${base} refused to list its models: ${err.success ? err.data.error.message : `HTTP ${res.status}`}`);
+  }
   const first = ModelList.parse(await res.json()).data[0];
   if (!first) throw new Error(`the router at ${base} serves no model`);
   return first.id;

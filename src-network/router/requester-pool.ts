@@ -45,9 +45,20 @@ export class RequesterPool {
     }
   }
 
-  /** Requests a paid user task; resolves once mined, with the task id read from its receipt. */
-  async request(spec: TaskSpecView, payment: bigint): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
-    const a = this.accounts.reduce((best, x) => (x.queued < best.queued ? x : best));
+  /** Whether `address` is one of the paying accounts. */
+  has(address: string): boolean {
+    return this.accounts.some((a) => a.address.toLowerCase() === address.toLowerCase());
+  }
+
+  /**
+   * Requests a paid user task, from `payer` when given (an API key's account), else from the least
+   * busy account; resolves once mined, with the task id read from its receipt.
+   */
+  async request(spec: TaskSpecView, payment: bigint, payer?: string): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
+    const a = payer
+      ? this.accounts.find((x) => x.address.toLowerCase() === payer.toLowerCase())
+      : this.accounts.reduce((best, x) => (x.queued < best.queued ? x : best));
+    if (!a) throw new PouwError("INVALID_PARAMS", `${payer ?? "?"} is not one of this router's paying accounts`);
     const receipt = await this.enqueue(a, () => this.sendRequest(a, spec, payment));
     for (const log of receipt.logs) {
       const ev = decodeTaskLog(log);

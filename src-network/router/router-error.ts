@@ -32,5 +32,11 @@ export const routerErrors = {
   notFound: (path: string) => new RouterError(404, `no such endpoint: ${path}`, "invalid_request_error", "unknown_url"),
   method: (method: string, path: string) => new RouterError(405, `${method} is not allowed on ${path}`, "invalid_request_error", "method_not_allowed"),
   tooLarge: (limit: number) => new RouterError(413, `the request body is larger than ${limit} bytes`, "invalid_request_error", "request_too_large"),
+  forbidden: (message: string) => new RouterError(403, message, "invalid_request_error", "forbidden"),
+  unauthorized: () =>
+    new RouterError(401, "a valid API key is required (Authorization: Bearer <key>; create one with `pouw-miner router keys create`)", "invalid_request_error", "invalid_api_key"),
+  mediaType: (given: string | undefined) =>
+    new RouterError(415, `the request body must be application/json (got ${given ?? "no content-type"})`, "invalid_request_error", "unsupported_media_type"),
+  quota: (message: string) => new RouterError(429, message, "insufficient_quota", "insufficient_quota"),
   internal: (message: string) => new RouterError(500, message, "server_error", "internal_error"),
 };

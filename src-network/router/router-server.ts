@@ -2,29 +2,39 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
 import { ChatCompletionRequest, CompletionRequest, POUW_TASK_ID_HEADER } from "../../src-shared/router-contract.js";
+import { limitConnections, type ConnectionLimits } from "../../src-main/http/connection-limits.js";
+import type { ApiKeyGrant, ApiKeyStore } from "./api-keys.js";
 import { readJson, sendError, sendJson, SseStream } from "./http-kit.js";
 import { chatCompletion, chatCompletionChunks, chatPrompt, modelList, textCompletion, textCompletionChunks } from "./openai-format.js";
+import { admitRequest } from "./request-guard.js";
 import { routerErrors } from "./router-error.js";
 import type { InferenceAnswer, InferenceAsk, TaskGateway } from "./task-gateway.js";
 
 const BODY_LIMIT = 1 << 20;
 
-type Handler = (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
+type Handler = (req: IncomingMessage, res: ServerResponse, signal: AbortSignal, grant: ApiKeyGrant) => Promise<void>;
+
+export interface ServeRouterOptions {
+  /** The API keys requests must carry (src-network/router/api-keys.ts). */
+  keys: ApiKeyStore;
+  port?: number;
+  connectionLimits?: ConnectionLimits;
+}
 
 /**
  * The OpenAI-compatible HTTP face of a TaskGateway, on 127.0.0.1: chat and text completions
- * (plain or `stream: true`) and the model list.
+ * (plain or `stream: true`) and the model list, each only for a request request-guard.ts admits.
  */
-export async function serveRouter(gateway: TaskGateway, opts: { port?: number } = {}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">, opts: ServeRouterOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const routes: Record<string, Record<string, Handler>> = {
     "/v1/models": { GET: async (_req, res) => sendJson(res, 200, modelList(gateway.models)) },
     "/v1/chat/completions": {
-      POST: (req, res, signal) =>
-        complete(req, res, signal, ChatCompletionRequest, (b) => ({ prompt: chatPrompt(b.messages), maxTokens: b.max_completion_tokens ?? b.max_tokens }), chatCompletion, chatCompletionChunks),
+      POST: (req, res, signal, grant) =>
+        complete(req, res, signal, grant, ChatCompletionRequest, (b) => ({ prompt: chatPrompt(b.messages), maxTokens: b.max_completion_tokens ?? b.max_tokens }), chatCompletion, chatCompletionChunks),
     },
     "/v1/completions": {
-      POST: (req, res, signal) =>
-        complete(req, res, signal, CompletionRequest, (b) => ({ prompt: typeof b.prompt === "string" ? b.prompt : b.prompt[0]!, maxTokens: b.max_tokens }), textCompletion, textCompletionChunks),
+      POST: (req, res, signal, grant) =>
+        complete(req, res, signal, grant, CompletionRequest, (b) => ({ prompt: typeof b.prompt === "string" ? b.prompt : b.prompt[0]!, maxTokens: b.max_tokens }), textCompletion, textCompletionChunks),
     },
   };
 
@@ -32,6 +42,7 @@ export async function serveRouter(gateway: TaskGateway, opts: { port?: number } 
     req: IncomingMessage,
     res: ServerResponse,
     signal: AbortSignal,
+    payer: ApiKeyGrant,
     schema: S,
     toAsk: (body: z.infer<S>) => Pick<InferenceAsk, "prompt" | "maxTokens">,
     whole: (model: string, text: string, pouw: InferenceAnswer["pouw"]) => unknown,
@@ -44,7 +55,7 @@ export async function serveRouter(gateway: TaskGateway, opts: { port?: number } 
       throw routerErrors.invalid(`invalid request${param ? ` at '${param}'` : ""}: ${issue?.message ?? "bad body"}`, param);
     }
     const body = parsed.data;
-    const answer = await gateway.infer({ model: body.model, temperature: body.temperature, seed: body.seed, ...toAsk(body) }, signal);
+    const answer = await gateway.infer({ model: body.model, temperature: body.temperature, seed: body.seed, payer, ...toAsk(body) }, signal);
     const headers = { [POUW_TASK_ID_HEADER]: answer.pouw.taskId };
     if (body.stream) {
       // Headers wait for the answer so that a failure still gets its proper status code.
@@ -57,21 +68,24 @@ export async function serveRouter(gateway: TaskGateway, opts: { port?: number } 
   }
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://router").pathname.replace(/\/+$/, "");
-    const methods = routes[path];
-    const handler = methods?.[req.method ?? "GET"];
     const abort = new AbortController();
     res.on("close", () => abort.abort());
-    const run = handler
-      ? handler(req, res, abort.signal)
-      : Promise.reject(methods ? routerErrors.method(req.method ?? "?", path) : routerErrors.notFound(path));
+    const run = admitRequest(req, port, opts.keys).then((grant) => {
+      const path = pathOf(req.url);
+      const methods = routes[path];
+      const handler = methods?.[req.method ?? "GET"];
+      if (!handler) throw methods ? routerErrors.method(req.method ?? "?", path) : routerErrors.notFound(path);
+      return handler(req, res, abort.signal, grant);
+    });
     run.catch((err: unknown) => sendError(res, err));
   });
+  limitConnections(server, opts.connectionLimits);
+  let port = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/v1`,
     server,
@@ -81,4 +95,13 @@ export async function serveRouter(gateway: TaskGateway, opts: { port?: number } 
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request's path without trailing slashes; a target that does not parse is a 400, not a crash. */
+function pathOf(raw: string | undefined): string {
+  try {
+    return new URL(raw ?? "/", "http://router").pathname.replace(/\/+$/, "");
+  } catch {
+    throw routerErrors.invalid("malformed request URL", null);
+  }
 }

@@ -2,6 +2,7 @@ import { parseEther, Wallet } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
+import { ApiKeyStore } from "./api-keys.js";
 import { RequesterPool } from "./requester-pool.js";
 import { serveRouter } from "./router-server.js";
 import { TaskGateway, type GatewayLimits } from "./task-gateway.js";
@@ -13,6 +14,8 @@ export interface RouterOptions {
   wsUrl?: string;
   /** Private keys of the accounts that pay for the tasks. */
   requesterKeys: readonly string[];
+  /** The API key file (`pouw-miner router keys`); each key pays from one of the requester accounts. */
+  keysFile: string;
   /** Model names served (on chain: keccak256 of the name). */
   models: readonly string[];
   port?: number;
@@ -41,6 +44,7 @@ export const DEFAULT_ROUTER_LIMITS: GatewayLimits = {
 
 /** Starts the OpenAI-compatible router: every request becomes a paid user task on chain. */
 export async function startRouter(opts: RouterOptions): Promise<RunningRouter> {
+  const keys = await ApiKeyStore.open(opts.keysFile);
   const provider = createProvider(opts.rpcUrl, { chainId: opts.deployment.chainId });
   let gateway: TaskGateway | undefined;
   const assignWaiting = () => void gateway?.assignWaiting().catch((err: unknown) => opts.onError?.(err));
@@ -67,7 +71,7 @@ export async function startRouter(opts: RouterOptions): Promise<RunningRouter> {
       watch,
       limits: { ...DEFAULT_ROUTER_LIMITS, ...opts.limits },
     });
-    const http = await serveRouter(gateway, opts.port !== undefined ? { port: opts.port } : {});
+    const http = await serveRouter(gateway, { keys, ...(opts.port !== undefined ? { port: opts.port } : {}) });
     // Also on a timer: miners freed by a task the watch did not see end (e.g. an unbonding miner).
     const retry = setInterval(assignWaiting, ASSIGN_RETRY_MS);
     return {

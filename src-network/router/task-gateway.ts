@@ -5,6 +5,7 @@ import type { PouwReceipt } from "../../src-shared/router-contract.js";
 import type { ProtocolContracts } from "../../src-main/chain/contracts.js";
 import { modelIdOf, outputHashOf } from "../../src-main/chain/task-views.js";
 import { minerCensus } from "../../src-main/chain/miner-census.js";
+import type { ApiKeyGrant } from "./api-keys.js";
 import type { RequesterPool } from "./requester-pool.js";
 import { routerErrors } from "./router-error.js";
 import type { TaskTrace, TaskWatch } from "./task-watch.js";
@@ -17,6 +18,8 @@ export interface InferenceAsk {
   maxTokens?: number | null | undefined;
   temperature?: number | null | undefined;
   seed?: number | null | undefined;
+  /** Who pays: the API key's account, within its spending limit. */
+  payer?: ApiKeyGrant;
 }
 
 export interface InferenceAnswer {
@@ -80,6 +83,9 @@ export class TaskGateway {
     const { limits } = this.opts;
     const modelId = this.modelIds.get(ask.model);
     if (!modelId) throw routerErrors.unknownModel(ask.model, this.models);
+    if (ask.payer && !this.opts.requesters.has(ask.payer.account)) {
+      throw routerErrors.forbidden(`key ${ask.payer.id} pays from ${ask.payer.account}, which is not one of this router's paying accounts`);
+    }
     const maxTokens = ask.maxTokens ?? limits.defaultMaxTokens;
     if (maxTokens > limits.maxTokens) {
       throw routerErrors.tooManyTokens(`max_tokens is ${maxTokens}; this network answers at most ${limits.maxTokens} tokens`, "max_tokens");
@@ -101,7 +107,7 @@ export class TaskGateway {
       k,
       priority: limits.priority,
     };
-    const { taskId } = await this.opts.requesters.request(spec, limits.payment);
+    const { taskId } = await this.paid(ask.payer, () => this.opts.requesters.request(spec, limits.payment, ask.payer?.account));
     this.opts.watch.poke();
     const trace = await this.waitForEnd(taskId, started, signal);
     try {
@@ -126,6 +132,27 @@ export class TaskGateway {
     const seen = this.opts.watch.trace(taskId)?.states.at(-1)?.state ?? "Request";
     this.opts.watch.release(taskId);
     throw routerErrors.deadline(`task ${taskId} did not finish within ${Math.round((Date.now() - started) / 1000)} s (last state seen: ${seen})`);
+  }
+
+  /** Runs `request` with the payment held against the key's limit; counted once the task is on chain. */
+  private async paid<T>(payer: ApiKeyGrant | undefined, request: () => Promise<T>): Promise<T> {
+    if (!payer) return request();
+    let hold;
+    try {
+      hold = payer.reserve(this.opts.limits.payment);
+    } catch (err) {
+      throw routerErrors.quota(err instanceof Error ? err.message : String(err));
+    }
+    let result: T;
+    try {
+      result = await request();
+    } catch (err) {
+      hold.release();
+      throw err;
+    }
+    // The spend is counted in memory at once; a failed save only loses it across a restart.
+    await hold.commit().catch(() => undefined);
+    return result;
   }
 
   /** Active, staked miners registered for the model, busy or not (cached briefly). */

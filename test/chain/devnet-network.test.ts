@@ -13,6 +13,7 @@ import { startDevnet, type RunningDevnet } from "../../src-network/devnet/devnet
 import type { NetworkServicesOptions } from "../../src-network/devnet/network-services.js";
 import { lockPath } from "../../src-network/devnet/lock.js";
 import { pidAlive } from "../../src-network/devnet/pid.js";
+import { createDevnetRouterKey } from "../../src-network/devnet/router-service.js";
 import { decodeTaskLog } from "../../src-main/miner/task-events.js";
 import { minerCensus } from "../../src-main/chain/miner-census.js";
 import { DevnetInfo } from "../../src-shared/devnet-info.js";
@@ -54,7 +55,12 @@ async function peers(d: RunningDevnet): Promise<Array<{ name: string; pid: numbe
   return out;
 }
 
-const client = (d: RunningDevnet) => new OpenAI({ baseURL: d.info.routerUrl!, apiKey: "x", maxRetries: 0 });
+let apiKey: string | undefined;
+/** The openai client with a key of the devnet's router (made once: the folder, and its keys, outlive restarts). */
+const client = async (d: RunningDevnet) => {
+  apiKey ??= (await createDevnetRouterKey(d.info, { label: "devnet-network test" })).key;
+  return new OpenAI({ baseURL: d.info.routerUrl!, apiKey, maxRetries: 0 });
+};
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-devnet-net-"));
@@ -81,11 +87,11 @@ describe("the devnet's network", () => {
     expect(new Set(running.map((p) => p.workerPid)).size).toBe(3);
 
     const models = [];
-    for await (const m of client(d).models.list()) models.push(m.id);
+    for await (const m of (await client(d)).models.list()) models.push(m.id);
     expect(models).toHaveLength(1);
     modelName = models[0]!;
 
-    const { data, response } = await client(d)
+    const { data, response } = await (await client(d))
       .chat.completions.create({ model: modelName, messages: [{ role: "user", content: "Once upon a time there was a cat" }], max_tokens: 16 })
       .withResponse();
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
@@ -141,7 +147,7 @@ describe("the devnet's network", () => {
     process.kill(victim!.pid, "SIGKILL");
     await waitFor("the victim's worker to follow its peer", async () => !pidAlive(victim!.workerPid), 15_000);
 
-    const answer = client(d).chat.completions.create({ model: modelName, messages: [{ role: "user", content: "A dog ran" }], max_tokens: 8 });
+    const answer = (await client(d)).chat.completions.create({ model: modelName, messages: [{ role: "user", content: "A dog ran" }], max_tokens: 8 });
     // The victim was assigned and will never ack; once the live peer has acked, move the chain
     // past the Start deadline (earlier, the live peer's ack would be late too).
     await waitFor("the task assigned to the killed peer, the other slot acked", async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -105,13 +105,20 @@ describe("operators on separate data folders and processes, from one deployment 
       args: ["--network", file, "--data-dir", dirs.miner, "--model", models.model.path, "--threads", "1"],
       env: { [PASSWORD_ENV]: password },
     });
+    // The router answers only requests with one of its keys, each paid by its wallet up to a limit.
+    const created = spawnSync(process.execPath, ["bin/pouw-miner.js", "router", "keys", "create", "--data-dir", dirs.router, "--limit", "50", "--json"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
+    expect(created.status, created.stderr).toBe(0);
+    const apiKey = String((JSON.parse(created.stdout.trim().split("\n").pop()!) as { key: string }).key);
     const router = await startOperator("router", ["--network", file, "--data-dir", dirs.router, "--models", modelName]);
     const url = String(router.result.url);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
 
     const res = await fetch(`${url}/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 8 }),
     });
     expect(res.status).toBe(200);

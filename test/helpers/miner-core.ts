@@ -2,10 +2,10 @@ import path from "node:path";
 import type { ModelListEntry } from "../../src-shared/app-contract.js";
 import { toErrorShape } from "../../src-shared/errors.js";
 import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
-import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { openSettings } from "../../src-main/settings/store.js";
+import { FaultHub } from "../../src-main/session/fault-hub.js";
 import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "../../src-main/session/open-network.js";
 import { fundOnDevnet } from "../../src-main/chain/devnet-funding.js";
 import { minStakeOf } from "../../src-main/miner/registration.js";
@@ -67,7 +67,7 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     }
     const modelPath = opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path;
 
-    const hub = new SnapshotHub({
+    const hub = new FaultHub({
       appVersion: opts.appVersion,
       mining: { state: "stopped", reason: "Mining has not been started" },
       network: { name: net.name, chainId: net.chainId, connected: true },
@@ -85,8 +85,10 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       try {
         const blockNumber = await net.provider.getBlockNumber();
         hub.update((s) => ({ ...s, network: { ...s.network, connected: true, blockNumber } }));
+        hub.chainReached(true);
       } catch {
         hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
+        hub.chainReached(false);
       }
     };
     await pollStatus();

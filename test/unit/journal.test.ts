@@ -72,6 +72,20 @@ describe("Journal", () => {
     await again.close();
   });
 
+  it("treats an intent after a confirmed (or abandoned) action as a new attempt, pending again", async () => {
+    const j = await Journal.open(file);
+    await j.append(precommit);
+    await j.append({ kind: "confirmed", taskId: "7", action: "precommit", data: { hash: "0x01", block: 9 } });
+    expect(j.pending()).toEqual([]);
+    // The chain was rewound past block 9: the action is sent again.
+    await j.append({ ...precommit, data: { ...precommit.data, nonce: 3 } });
+    expect(j.pending().map((a) => [a.action, a.intent?.data.nonce, a.confirmed])).toEqual([["precommit", 3, undefined]]);
+    await j.append({ kind: "abandoned", taskId: "7", action: "precommit", data: { reason: "nonce used" } });
+    await j.append(precommit);
+    expect(j.pending().map((a) => [a.action, a.abandoned])).toEqual([["precommit", undefined]]);
+    await j.close();
+  });
+
   it("starts empty when there is no file yet", async () => {
     const j = await Journal.open(file);
     expect(j.all()).toEqual([]);

@@ -188,3 +188,37 @@ describe("set-up progress", () => {
     expect((await SetupProgress.open(dir)).done).toEqual([]);
   });
 });
+
+describe("log buffer coalescing", () => {
+  it("keeps a repeated message once a minute with its count, so a fault loop cannot push out the history", () => {
+    const buf = new LogBuffer(50);
+    buf.record({ at: 0, level: "info", message: "mining started" });
+    const shown: string[] = [];
+    // 17 failures a second for two minutes, interleaved with a second fault.
+    for (let t = 1; t <= 120_000; t += 59) {
+      for (const l of buf.record({ at: t, level: "error", message: "chain sync: cannot reach the node" })) shown.push(l.message);
+      for (const l of buf.record({ at: t, level: "warn", message: "task 7: retrying" })) shown.push(l.message);
+    }
+    expect(shown).toEqual([
+      "chain sync: cannot reach the node",
+      "task 7: retrying",
+      expect.stringMatching(/^… repeated 1017 times in 60 s: chain sync: cannot reach the node$/),
+      expect.stringMatching(/^… repeated 1017 times in 60 s: task 7: retrying$/),
+    ]);
+    expect(buf.lines().map((l) => l.message)).toEqual(["mining started", ...shown]);
+    // Another level is another message; a different message is kept at once.
+    expect(buf.record({ at: 120_001, level: "warn", message: "chain sync: cannot reach the node" })).toHaveLength(1);
+    expect(buf.record({ at: 120_002, level: "info", message: "mining stopped" })).toHaveLength(1);
+  });
+});
+
+describe("log buffer coalescing, when the flood stops", () => {
+  it("tells the count of the last minute's repeats once that minute is over, and only once", () => {
+    const buf = new LogBuffer(50);
+    for (let t = 0; t < 5_000; t += 100) buf.record({ at: t, level: "error", message: "write failed: ENOSPC" });
+    expect(buf.flushRepeats(30_000)).toEqual([]); // the minute is not over yet
+    expect(buf.flushRepeats(61_000)).toEqual([{ at: 61_000, level: "error", message: "… repeated 49 times in 61 s: write failed: ENOSPC" }]);
+    expect(buf.flushRepeats(200_000)).toEqual([]);
+    expect(buf.lines().map((l) => l.message)).toEqual(["write failed: ENOSPC", "… repeated 49 times in 61 s: write failed: ENOSPC"]);
+  });
+});

@@ -3,7 +3,9 @@ import path from "node:path";
 import { DevnetInfo } from "../../../src-shared/devnet-info.js";
 import { PouwError } from "../../../src-shared/errors.js";
 import { deploymentFile } from "../../../src-network/devnet/devnet.js";
+import { createDevnetRouterKey } from "../../../src-network/devnet/router-service.js";
 import { appDataDir } from "../../paths.js";
+import { ROUTER_KEY_ENV, secretEnv } from "../../runtime/secret-env.js";
 import { runLoad, type LoadReport, type Percentiles } from "../../../src-network/router/load.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type ParsedCommandArgs } from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
@@ -18,15 +20,20 @@ export async function runLoadCommand(args: ParsedCommandArgs, ctx: CliContext): 
   const maxTokens = numberOpt(args, "max-tokens", { min: 1, max: 4_096, integer: true });
   const model = stringOpt(args, "model");
   let routerUrl = stringOpt(args, "router-url");
+  let apiKey = stringOpt(args, "api-key") ?? secretEnv(ROUTER_KEY_ENV);
   if (routerUrl !== undefined && args.values["data-dir"] !== undefined) throw new UsageError("give --router-url or --data-dir, not both");
   if (routerUrl === undefined) {
     const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
     const info = await readDevnetInfo(deploymentFile(dataDir));
     if (!info.routerUrl) throw new PouwError("NOT_FOUND", `the devnet in ${dataDir} runs no router (was it started with --chain-only?)`);
     routerUrl = info.routerUrl;
+    // Our own devnet: a key of its own for this run, limited to the run's tasks.
+    apiKey ??= (await createDevnetRouterKey(info, { tasks: requests, label: "devnet load" })).key;
   }
+  if (!apiKey) throw new UsageError(`give the router's API key with --api-key or ${ROUTER_KEY_ENV} (create one with pouw-miner router keys create)`);
   const report = await runLoad({
     routerUrl,
+    apiKey,
     requests,
     concurrency,
     ...(model ? { model } : {}),
@@ -39,7 +46,7 @@ export async function runLoadCommand(args: ParsedCommandArgs, ctx: CliContext): 
   return report.failed > 0 ? 1 : 0;
 }
 
-async function readDevnetInfo(file: string): Promise<DevnetInfo> {
+export async function readDevnetInfo(file: string): Promise<DevnetInfo> {
   let raw: string;
   try {
     raw = await readFile(file, "utf8");

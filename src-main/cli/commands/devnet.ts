@@ -16,7 +16,7 @@ const DEFAULT_PEERS = 3;
 const DEPLOY_ONLY = ["rpc-url", "key-file", "out", "force"] as const;
 const DEVNET_ONLY = ["data-dir", "port", "peers", "model", "chain-only"] as const;
 const START_ONLY = ["port", "peers", "chain-only"] as const;
-const LOAD_ONLY = ["requests", "concurrency", "router-url", "max-tokens"] as const;
+const LOAD_ONLY = ["requests", "concurrency", "router-url", "api-key", "max-tokens"] as const;
 
 export const devnetCommand: CommandSpec = {
   name: "devnet",
@@ -24,7 +24,7 @@ export const devnetCommand: CommandSpec = {
   usage: [
     "[--data-dir DIR] [--port N] [--peers N] [--model FILE] [--chain-only] [--json]",
     "       pouw-miner devnet deploy --rpc-url URL --key-file FILE --out FILE [--force] [--json]",
-    "       pouw-miner devnet load [--requests M] [--concurrency C] [--router-url URL | --data-dir DIR] [--model NAME] [--max-tokens N] [--json]",
+    "       pouw-miner devnet load [--requests M] [--concurrency C] [--router-url URL --api-key KEY | --data-dir DIR] [--model NAME] [--max-tokens N] [--json]",
   ].join("\n"),
   details: [
     "Without an action: starts anvil on 127.0.0.1 with its state in DIR/chain, deploys the contracts",
@@ -50,6 +50,7 @@ export const devnetCommand: CommandSpec = {
     requests: { type: "string" },
     concurrency: { type: "string" },
     "router-url": { type: "string" },
+    "api-key": { type: "string" },
     "max-tokens": { type: "string" },
     "rpc-url": { type: "string" },
     "key-file": { type: "string" },
@@ -69,6 +70,7 @@ export const devnetCommand: CommandSpec = {
     requests: "load: requests to send (default 100)",
     concurrency: "load: requests in flight at once (default 10)",
     "router-url": "load: the router's OpenAI base URL (default: the devnet's, from DIR/deployment.json)",
+    "api-key": "load: the router's API key (or POUW_ROUTER_API_KEY; default with DIR: a new key for this run)",
     "max-tokens": "load: max_tokens of each request (default 16)",
   },
   allowPositionals: true,

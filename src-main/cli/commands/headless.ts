@@ -6,6 +6,7 @@ import { ensureDashboard } from "../../headless/dashboard-build.js";
 import { runHeadless, headlessPassword, type HeadlessReady } from "../../headless/run-headless.js";
 import { appDataDir } from "../../paths.js";
 import { runtimeFiles } from "../../runtime/runtime-files.js";
+import { secretEnv } from "../../runtime/secret-env.js";
 import { PASSWORD_ENV } from "../../wallet/password-source.js";
 import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { writeResult } from "../output.js";
@@ -57,7 +58,7 @@ export const headlessCommand: CommandSpec = {
     const setupInBrowser = args.values["setup-in-browser"] === true;
     const devnetServices = devnetServicesOf(args, network);
     // Set-up mode only when asked: an unattended miner whose password went missing must fail loudly.
-    const password = setupInBrowser && !passwordFile && !process.env[PASSWORD_ENV] ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
+    const password = setupInBrowser && !passwordFile && !secretEnv(PASSWORD_ENV) ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
     // Built first when missing or older than its sources: never a "not built" page.
     const staticDir = await ensureDashboard(runtimeFiles(), {
       signal: ctx.signal,

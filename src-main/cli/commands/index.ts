@@ -24,4 +24,5 @@ export const commands: readonly CommandSpec[] = [
   oracleCommand,
   routerCommand,
   walletCommand,
+  routerCommand,
 ];
