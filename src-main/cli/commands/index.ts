@@ -24,5 +24,4 @@ export const commands: readonly CommandSpec[] = [
   oracleCommand,
   routerCommand,
   walletCommand,
-  routerCommand,
 ];
