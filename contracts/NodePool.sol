@@ -12,7 +12,7 @@ import {INodePool, PouwTypes} from "./IPouw.sol";
 contract NodePool is INodePool, Ownable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
-    uint256 public constant VERSION = 1;
+    uint256 public constant VERSION = 2;
 
     /// @dev One storage slot, so selection and settlement read and write each node once.
     /// Reputation counters saturate at 65535.
@@ -39,7 +39,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     IERC20 public immutable token;
     uint96 public immutable minStake;
     uint40 public immutable unbondingDelay;
-    /// @dev Stake taken from a miner that stalls a task (0 disables stake slashing).
+    /// @dev Stake taken from a miner that abandons acked work (0 disables stake slashing).
     uint96 public immutable slashAmount;
     address public tasks;
     address public slashSink;
@@ -54,6 +54,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     event StakeWithdrawn(address indexed node, uint96 amount);
     event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint16 completed, uint16 failed, uint16 timedOut, uint16 outliers);
     event Slashed(address indexed node, uint96 amount);
+    event Wired(address tasks, address slashSink);
 
     error AlreadyRegistered();
     error NotRegistered();
@@ -66,6 +67,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     error NotTasks();
     error TasksAlreadySet();
     error LengthMismatch();
+    error ParamOutOfRange(string name);
 
     modifier onlyTasks() {
         if (msg.sender != tasks) revert NotTasks();
@@ -73,6 +75,10 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     }
 
     constructor(IERC20 token_, uint96 minStake_, uint40 unbondingDelay_, uint96 slashAmount_) Ownable(msg.sender) {
+        if (address(token_) == address(0)) revert ParamOutOfRange("token");
+        if (minStake_ == 0) revert ParamOutOfRange("minStake");
+        if (unbondingDelay_ == 0 || unbondingDelay_ > 365 days) revert ParamOutOfRange("unbondingDelay");
+        if (slashAmount_ > minStake_) revert ParamOutOfRange("slashAmount");
         token = token_;
         minStake = minStake_;
         unbondingDelay = unbondingDelay_;
@@ -82,14 +88,18 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     /// @notice Wires the task manager (the only caller of lock/finish) and where slashed stake goes.
     function wire(address tasks_, address slashSink_) external onlyOwner {
         if (tasks != address(0)) revert TasksAlreadySet();
+        if (tasks_ == address(0) || slashSink_ == address(0)) revert ParamOutOfRange("wire");
         tasks = tasks_;
         slashSink = slashSink_;
+        emit Wired(tasks_, slashSink_);
     }
 
+    /// @notice The protocol version of this contract.
     function version() external pure returns (uint256) {
         return VERSION;
     }
 
+    /// @notice Registers the caller as a miner (serving `models`) or an oracle, staking `stake`.
     function register(PouwTypes.Role role, uint96 stake, uint32 speed, bytes32[] calldata models) external {
         Node storage n = nodes[msg.sender];
         if (n.role != PouwTypes.Role.None) revert AlreadyRegistered();
@@ -114,6 +124,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         token.safeTransferFrom(msg.sender, address(this), stake);
     }
 
+    /// @notice Adds to the caller's stake.
     function addStake(uint96 amount) external {
         Node storage n = nodes[msg.sender];
         if (n.role == PouwTypes.Role.None) revert NotRegistered();
@@ -131,6 +142,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         emit UnbondRequested(msg.sender, n.unbondAt);
     }
 
+    /// @notice Returns the whole stake once unbonded, idle and past the unbonding delay.
     function withdrawStake() external nonReentrant {
         Node storage n = nodes[msg.sender];
         if (n.role == PouwTypes.Role.None) revert NotRegistered();
@@ -145,19 +157,23 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         token.safeTransfer(msg.sender, amount);
     }
 
+    /// @notice Whether `node` is a staked, active oracle.
     function isActiveOracle(address node) external view returns (bool) {
         Node storage n = nodes[node];
         return n.role == PouwTypes.Role.Oracle && n.active && n.stake >= minStake;
     }
 
+    /// @notice Every miner that ever registered for a model (selection skips ineligible ones).
     function modelMiners(bytes32 modelId) external view returns (address[] memory) {
         return _modelMiners[modelId];
     }
 
+    /// @notice A node's record.
     function getNode(address node) external view returns (Node memory) {
         return nodes[node];
     }
 
+    /// @notice A node's reputation counters.
     function reputation(address node) external view returns (Reputation memory) {
         Node storage n = nodes[node];
         return Reputation(n.completed, n.failed, n.timedOut, n.outliers);
@@ -234,8 +250,8 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         else if (outcome == PouwTypes.SlotOutcome.TimedOut) n.timedOut = _inc(n.timedOut);
         else n.outliers = _inc(n.outliers);
         emit ReputationChanged(miner, outcome, n.completed, n.failed, n.timedOut, n.outliers);
-        bool stalled = outcome == PouwTypes.SlotOutcome.TimedOut || outcome == PouwTypes.SlotOutcome.Failed;
-        if (stalled && slashAmount > 0 && n.stake > 0) {
+        // Only abandoning acked work costs stake; an assignment never acked only costs reputation.
+        if (outcome == PouwTypes.SlotOutcome.Failed && slashAmount > 0 && n.stake > 0) {
             uint96 cut = n.stake < slashAmount ? n.stake : slashAmount;
             n.stake -= cut;
             emit Slashed(miner, cut);

@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import { Wallet } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
 import type { DevnetAccount, DevnetInfo } from "../../src-shared/devnet-info.js";
 import { ensureTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
@@ -11,6 +12,8 @@ import { modelIdOf } from "../chain/task-views.js";
 import { fundOnDevnet, minStakeOf } from "../core/bootstrap-wallet.js";
 import { modelNameOf } from "../core/miner.js";
 import type { GatewayLimits } from "../router/task-gateway.js";
+import { deployerOf } from "./dev-accounts.js";
+import { ensureModelsPinned } from "./model-approval.js";
 import { startOracleService } from "./oracle-service.js";
 import { startPeerService } from "./peer-service.js";
 import { startRouterService } from "./router-service.js";
@@ -70,6 +73,8 @@ export async function startNetworkServices(
   const modelId = modelIdOf(modelName);
   const role = (r: DevnetAccount["role"]) => info.accounts.filter((a) => a.role === r);
 
+  await pinModels(info, { served: modelPath, embedding: embeddingModelPath }, log);
+
   const oracleAccount = role("oracle")[0];
   if (oracleAccount) {
     report("starting the oracle node");
@@ -122,6 +127,17 @@ export async function startNetworkServices(
     routerUrl = router.url ?? null;
   }
   return { routerUrl, peers: peers.length, modelName };
+}
+
+/** Network-paid tasks need their model and the PoI embedding model pinned by the deployer (the pool's owner). */
+async function pinModels(info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "accounts">, files: { served: string; embedding: string }, log: (line: string) => void): Promise<void> {
+  const provider = createProvider(info.rpcUrl, { chainId: info.chainId });
+  try {
+    const deployer = new Wallet(deployerOf(info.accounts).privateKey, provider);
+    await ensureModelsPinned(connectProtocol(info, deployer).incentivePool, files, log);
+  } finally {
+    provider.destroy();
+  }
 }
 
 /**

@@ -139,7 +139,7 @@ async function answer(ctx: EngineContext, task: TaskView, slot: number, record: 
   const params = await generationParams(ctx, task);
   const result = await ctx.infer(task, "miner", { prompt, ...params });
   const salt = hexlify(randomBytes(32));
-  const commitment = commitmentOf(outputHashOf(result.text), salt, ctx.address);
+  const commitment = commitmentOf({ tasks: ctx.contracts.tasks.address, taskId: task.id, slot, miner: ctx.address }, outputHashOf(result.text), salt);
   const saved = await ctx.journal.recordOutput(task.id.toString(), { slot, output: result.text, salt, commitment, tokens: result.tokens, ms: result.ms });
   await record((r) => ({ ...r, promptPreview: preview(prompt), outputPreview: preview(saved.output), tokens: saved.tokens, inferenceMs: saved.ms }));
   return saved;

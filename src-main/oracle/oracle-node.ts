@@ -8,6 +8,7 @@ import { decodeTaskLog, eventTopics, type TaskEventName } from "../miner/task-ev
 import type { CursorStore } from "../sync/cursor-store.js";
 import { LogSync } from "../sync/log-sync.js";
 import type { Embedder } from "./embedder.js";
+import { fittingEmbedder } from "./fitting-embedder.js";
 import { nextStep } from "./oracle-decide.js";
 import { revealedOutputs, scoreOutputs } from "./oracle-poi.js";
 import type { OpenTasksStore } from "./open-tasks-store.js";
@@ -69,7 +70,11 @@ export class OracleNode {
   /** The last tick found more due tasks than free step slots. */
   private deferred = false;
 
+  /** The configured embedder, cutting texts to what it holds rather than failing a task. */
+  private readonly embedder: Embedder;
+
   constructor(private readonly opts: OracleNodeOptions) {
+    this.embedder = fittingEmbedder(opts.embedder);
     this.sync = new LogSync({
       provider: opts.provider,
       ...(opts.wsUrl ? { wsUrl: opts.wsUrl } : {}),
@@ -207,7 +212,7 @@ export class OracleNode {
       case "poi": {
         if (this.confirmed(w.taskId, step.action)) return false;
         const { texts } = await revealedOutputs(this.opts.provider, tasks.address, w.taskId, t.k, this.opts.startBlock);
-        const { scoresBps } = await scoreOutputs(this.opts.embedder, texts);
+        const { scoresBps } = await scoreOutputs(this.embedder, texts);
         await this.send(w, t, step.action, "submitPoi", [w.taskId, scoresBps]);
         return false;
       }

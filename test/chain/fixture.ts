@@ -11,6 +11,10 @@ import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 
 export const MODEL = modelIdOf("stories260K");
 export const STAKE = parseEther("100");
+/** Stand-ins for the pinned GGUF files' sha256 (chain tests never read a model file). */
+export const MODEL_SHA256 = outputHashOf("stories260K.gguf");
+export const EMBEDDING_MODEL = modelIdOf("stories260K-meanpool");
+export const EMBEDDING_SHA256 = outputHashOf("stories260K-meanpool.gguf");
 
 export interface Node {
   wallet: Wallet;
@@ -68,7 +72,8 @@ async function setUp(
     return { wallet, address: wallet.address, c: undefined as unknown as ProtocolContracts };
   };
   const owner = nodeAt(0);
-  const { deployment } = await deployProtocol(owner.wallet, params);
+  const pins = { approvedModels: [{ modelId: MODEL, sha256: MODEL_SHA256 }], embeddingModel: { modelId: EMBEDDING_MODEL, sha256: EMBEDDING_SHA256 } };
+  const { deployment } = await deployProtocol(owner.wallet, { ...pins, ...params });
   const bind = (n: Node): Node => ({ ...n, c: connectProtocol(deployment, n.wallet) });
   const ownerNode = bind(owner);
   const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => bind(nodeAt(from + i)));
@@ -155,10 +160,16 @@ export async function ackAll(taskId: bigint, runs: MinerRun[]): Promise<Transact
   return out;
 }
 
+/** The commitment a run's miner precommits on its slot. */
+export function commitmentFor(taskId: bigint, r: MinerRun): string {
+  const scope = { tasks: r.node.c.tasks.address, taskId, slot: r.slot, miner: r.node.address };
+  return commitmentOf(scope, outputHashOf(r.output), r.salt);
+}
+
 export async function precommitAll(taskId: bigint, runs: MinerRun[]): Promise<TransactionReceipt[]> {
   const out: TransactionReceipt[] = [];
   for (const r of runs) {
-    out.push(await r.node.c.tasks.send("precommit", taskId, r.slot, commitmentOf(outputHashOf(r.output), r.salt, r.node.address)));
+    out.push(await r.node.c.tasks.send("precommit", taskId, r.slot, commitmentFor(taskId, r)));
   }
   return out;
 }

@@ -58,7 +58,8 @@ describe("crash safety", () => {
     // The chain checked the reveal against the commitment; the journal held the only salt.
     const slot = await readSlot(tasks, taskId, 0);
     expect(slot.status).toBe("Revealed");
-    expect(slot.commitment).toBe(commitmentOf(outputHashOf(String(journaled.data.output)), String(journaled.data.salt), miner.address));
+    const scope = { tasks: tasks.address, taskId, slot: 0, miner: miner.address };
+    expect(slot.commitment).toBe(commitmentOf(scope, outputHashOf(String(journaled.data.output)), String(journaled.data.salt)));
     expect(inference.calls).toBe(0);
     // ack, precommit, reveal: nothing sent twice across the crash.
     expect((await chain.provider.getTransactionCount(miner.address, "latest")) - nonceBefore).toBe(3);

@@ -115,7 +115,7 @@ export class ProtocolModel {
     const salt = this.salt(taskId, slot, miner);
     if (a.kind === "ack") return void (await actor.c.tasks.send("ack", taskId, slot));
     if (a.kind === "precommit") {
-      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf(outputHashOf(out), salt, actor.address)));
+      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf({ tasks: actor.c.tasks.address, taskId, slot, miner: actor.address }, outputHashOf(out), salt)));
     }
     await honest.c.tasks.send("reveal", taskId, slot, enc(a.tamper ? `${out}!` : out), salt);
   }
