@@ -110,6 +110,8 @@ describe("reassignment", () => {
     const [slot] = await readSlots(tasks, taskId, 1);
     expect(slot!.miner).toBe(other.address);
     expect(slot!.status).toBe("Revealed");
+    // The record follows the reveal's receipt: wait for it rather than race it.
+    await waitFor("the reveal's record", () => rig.records.get(taskId.toString(), 0)?.states.length === 3);
     expect(rig.records.get(taskId.toString(), 0)?.states.map((s) => s.state)).toEqual(["Start", "Precommit", "Commit"]);
     expect(rig.errors).toEqual([]);
   });
