@@ -20,7 +20,7 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
     // ---- Request
 
     /// @notice Opens a user task paid by the caller (`payment` pulled with transferFrom); it must pay
-    /// at least minSlotPrice per slot. Miners are assigned now when k are idle, else by `assign`.
+    /// at least minSlotPrice per slot. Miners are drawn by `assign`, from a later block on.
     function requestTask(TaskSpec calldata spec, uint96 payment) external returns (uint256 taskId) {
         if (spec.k == 0 || spec.k > MAX_K || spec.priority > MAX_PRIORITY || payment == 0) revert BadSpec();
         _checkPrice(spec.k, payment);
@@ -28,7 +28,6 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         ++openUserTasks;
         emit TaskRequested(taskId, msg.sender, spec.modelId, false, spec, payment);
         token.safeTransferFrom(msg.sender, address(this), payment);
-        _tryAssign(taskId, _tasks[taskId]);
     }
 
     /// @notice Background task paid by the incentive pool (only it may call): at least
@@ -45,14 +44,23 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         emit TaskRequested(taskId, msg.sender, modelId, true, spec, payment);
         token.safeTransferFrom(msg.sender, address(this), payment);
         creatorTopic[taskId] = topicIndex;
-        _tryAssign(taskId, _tasks[taskId]);
     }
 
-    /// @notice Retries assignment of a task still waiting in Request (anyone may call).
+    /// @notice Draws the creator (background) or the k miners of a task waiting in Request, from
+    /// any block after the request's (anyone may call; retried while nobody is idle). The seed is
+    /// the request block's hash: fixed before this call, the same for every caller and retry.
     function assign(uint256 taskId) external {
         Task storage t = _tasks[taskId];
         if (t.state != State.Request) revert WrongState(t.state);
         if (block.timestamp > t.deadline) revert DeadlinePassed();
+        uint256 at = drawBlock[taskId];
+        if (block.number <= at) revert DrawNotReady(at);
+        if (blockhash(at) == bytes32(0)) {
+            // Older than the 256 hashes the EVM keeps: schedule a fresh draw on this block's hash.
+            drawBlock[taskId] = block.number;
+            emit DrawScheduled(taskId, block.number);
+            return;
+        }
         if (!_tryAssign(taskId, t)) revert NoMinersAvailable();
     }
 
@@ -74,6 +82,8 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         t.deadline = uint40(block.timestamp) + _params.windows[uint8(State.Request)];
         t.modelId = modelId;
         totalEscrow += payment;
+        drawBlock[taskId] = block.number;
+        emit DrawScheduled(taskId, block.number);
     }
 
     function _tryAssign(uint256 taskId, Task storage t) internal returns (bool) {

@@ -85,9 +85,13 @@ abstract contract TaskBase {
     mapping(uint256 => address) public creatorOf;
     /// @notice Index of the predefined topic a background task's creator writes about.
     mapping(uint256 => uint32) public creatorTopic;
+    /// @notice The block whose hash seeds a task's draws: the request's own block, unknown to any
+    /// transaction inside it, so no contract can see the draw and revert (see assign).
+    mapping(uint256 => uint256) public drawBlock;
     mapping(address => uint256) public owed;
 
     event TaskRequested(uint256 indexed taskId, address indexed requester, bytes32 indexed modelId, bool background, TaskSpec spec, uint96 payment);
+    event DrawScheduled(uint256 indexed taskId, uint256 drawBlock);
     event StateChanged(uint256 indexed taskId, State from, State to, uint40 deadline);
     event CreatorAssigned(uint256 indexed taskId, address indexed miner, uint32 topicIndex);
     event SeedCreated(uint256 indexed taskId, address indexed miner, bytes32 seedHash, string seed);
@@ -117,6 +121,7 @@ abstract contract TaskBase {
     error BadSlotStatus(SlotStatus actual);
     error CommitmentMismatch();
     error NoMinersAvailable();
+    error DrawNotReady(uint256 drawBlock);
     error NotOracle();
     error NotIncentivePool();
     error AlreadyVoted();
@@ -280,8 +285,11 @@ abstract contract TaskBase {
         return waiting == SlotStatus.Assigned ? PouwTypes.SlotOutcome.TimedOut : PouwTypes.SlotOutcome.Failed;
     }
 
+    /// @dev Every draw of a task hashes the draw block's hash (fixed after the request), the task,
+    /// a salt per draw kind and the current deadline (so each reassignment draws afresh). Whoever
+    /// calls, and however often they revert, the same chain state gives the same draw.
     function _seed(uint256 taskId, uint256 salt) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), taskId, salt)));
+        return uint256(keccak256(abi.encode(blockhash(drawBlock[taskId]), taskId, salt, _tasks[taskId].deadline)));
     }
 
     function _taskMiners(uint256 taskId, Task storage t) internal view returns (address[] memory list) {

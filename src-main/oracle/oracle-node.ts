@@ -209,6 +209,15 @@ export class OracleNode {
       case "advance":
         await this.send(w, t, step.action, "advance", [w.taskId]);
         return false;
+      case "assign": {
+        // Checked against the next block first: while nobody is idle, look again next poll.
+        if (!(await this.canCall("assign", [w.taskId], "NoMinersAvailable"))) {
+          w.dirty = true;
+          return false;
+        }
+        await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
+        return false;
+      }
       case "poi": {
         if (this.confirmed(w.taskId, step.action)) return false;
         const { texts } = await revealedOutputs(this.opts.provider, tasks.address, w.taskId, t.k, this.opts.startBlock);
@@ -219,27 +228,30 @@ export class OracleNode {
       case "reassign": {
         // One slot per pass: a reassign restarts the deadline, so the next stalled slot waits for it.
         const first = step.slots[0]!;
-        if (await this.canReassign(w.taskId, first.slot)) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
+        if (await this.canCall("reassign", [w.taskId, first.slot], "NoMinersAvailable")) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
         else await this.send(w, t, step.advanceAction, "advance", [w.taskId]);
         return false;
       }
     }
   }
 
-  /** Whether a replacement miner exists now (no idle miner: the slot is dropped by advance instead). */
-  private async canReassign(taskId: bigint, slot: number): Promise<boolean> {
+  /**
+   * Whether `method` would succeed in the next block, false when it would revert with `expected`
+   * (e.g. no idle miner: a stalled slot is dropped by advance instead; a draw waits).
+   */
+  private async canCall(method: "assign" | "reassign", args: unknown[], expected: string): Promise<boolean> {
     const { tasks } = this.opts.contracts;
-    const data = tasks.contract.interface.encodeFunctionData("reassign", [taskId, slot]);
+    const data = tasks.contract.interface.encodeFunctionData(method, args);
     try {
-      await this.opts.provider.call({ from: this.opts.address, to: tasks.address, data });
+      await this.opts.provider.call({ from: this.opts.address, to: tasks.address, data, blockTag: "pending" });
       return true;
     } catch (err) {
-      if (revertName(err) === "NoMinersAvailable") return false;
+      if (revertName(err) === expected) return false;
       throw err;
     }
   }
 
-  private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
+  private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "assign" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
     // A confirmed action stays done even if it reverted: the next state gives a new key.
     if (this.confirmed(w.taskId, action)) return;
     const { tasks } = this.opts.contracts;

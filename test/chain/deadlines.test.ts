@@ -9,6 +9,7 @@ import {
   MODEL,
   nodeOf,
   precommitAll,
+  requestBackgroundTask,
   requestUserTask,
   revealAll,
   STAKE,
@@ -154,8 +155,7 @@ describe("Request deadline", () => {
 
 describe("Create deadline (background task)", () => {
   it("replaces a creator that stalls", async () => {
-    await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3);
-    const taskId = await tasks().read("taskCount");
+    const taskId = await requestBackgroundTask(chain, oracle(), 3);
     const first = await tasks().read("creatorOf", taskId);
     await increaseTime(chain.provider, W.create + 1);
     await oracle().c.tasks.send("advance", taskId);

@@ -115,11 +115,33 @@ export async function requestUserTask(chain: Chain, requester: Node, opts: UserT
   return (await requestUserTaskWithReceipt(chain, requester, opts)).taskId;
 }
 
+/**
+ * The draw after a request (any later block): assigns the task when enough miners are idle, else
+ * leaves it waiting in Request (undefined). The requester sends it, as the router does.
+ */
+export async function drawTask(by: Node, taskId: bigint): Promise<TransactionReceipt | undefined> {
+  try {
+    return await by.c.tasks.send("assign", taskId);
+  } catch (err) {
+    // Nobody idle yet, or an oracle node drew it first.
+    if (/NoMinersAvailable|WrongState/.test(String(err))) return undefined;
+    throw err;
+  }
+}
+
+/** A background task requested by an oracle through the incentive pool, its creator drawn. */
+export async function requestBackgroundTask(chain: Chain, oracle: Node, k: number, modelId = MODEL): Promise<bigint> {
+  await oracle.c.incentivePool.send("requestBackgroundTask", modelId, k);
+  const taskId = await chain.owner.c.tasks.read("taskCount");
+  await drawTask(oracle, taskId);
+  return taskId;
+}
+
 export async function requestUserTaskWithReceipt(
   chain: Chain,
   requester: Node,
   opts: UserTaskOptions,
-): Promise<{ taskId: bigint; receipt: TransactionReceipt }> {
+): Promise<{ taskId: bigint; receipt: TransactionReceipt; assignReceipt: TransactionReceipt | undefined }> {
   const payment = opts.payment ?? parseEther("10");
   const prompt = opts.prompt ?? "Once upon a time";
   await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
@@ -134,7 +156,8 @@ export async function requestUserTaskWithReceipt(
     priority: opts.priority ?? 2,
   };
   const receipt = await requester.c.tasks.send("requestTask", spec, payment);
-  return { taskId: await requester.c.tasks.read("taskCount"), receipt };
+  const taskId = await requester.c.tasks.read("taskCount");
+  return { taskId, receipt, assignReceipt: await drawTask(requester, taskId) };
 }
 
 export interface MinerRun {

@@ -7,6 +7,7 @@ import {
   assignedMiners,
   MODEL,
   precommitAll,
+  requestBackgroundTask,
   requestUserTask,
   revealAll,
   tasksBalanceMatches,
@@ -87,8 +88,7 @@ describe.each([3, 5])("background task with k = %i", (k) => {
     const oracle = chain.oracles[1]!;
     const poolAddr = chain.deployment.contracts.incentivePool;
     const poolBefore = await chain.owner.c.token.read("balanceOf", poolAddr);
-    await oracle.c.incentivePool.send("requestBackgroundTask", MODEL, k);
-    const taskId = await chain.owner.c.tasks.read("taskCount");
+    const taskId = await requestBackgroundTask(chain, oracle, k);
     const t = await readTask(chain.owner.c.tasks, taskId);
     expect(t.background).toBe(true);
     expect(t.state).toBe("Create");

@@ -14,7 +14,7 @@ import {
   withdrawStake,
 } from "../../src-main/miner/registration.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { MODEL, requestUserTask, type Chain } from "./fixture.js";
+import { MODEL, requestBackgroundTask, requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
 
 // Network-paid tasks take at least three miners.
@@ -29,8 +29,7 @@ const rigOf = (address: string) => env.rigOf(address);
 describe("background task", () => {
   it("the engine chosen as creator submits seed and prompt; the assigned engine answers; both are paid", async () => {
     const tasks = chain.owner.c.tasks;
-    await chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 3);
-    const taskId = await tasks.read("taskCount");
+    const taskId = await requestBackgroundTask(chain, chain.oracles[0]!, 3);
     const creator = rigOf(await tasks.read("creatorOf", taskId));
     await waitFor("reveals", async () => (await readTask(tasks, taskId)).revealsClosed, 30_000);
     const inputs = new TaskInputs(chain.provider, tasks.address, chain.deployment.deployedAtBlock);

@@ -10,6 +10,7 @@ import {
   MODEL,
   nodeOf,
   precommitAll,
+  requestBackgroundTask,
   revealAll,
   type Chain,
   type MinerRun,
@@ -28,8 +29,7 @@ const poolAddr = () => chain.deployment.contracts.incentivePool;
 
 /** Requests a background task and walks its creator through seed and prompt. */
 async function createdTask(): Promise<{ taskId: bigint; creator: string }> {
-  await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3);
-  const taskId = await tasks().read("taskCount");
+  const taskId = await requestBackgroundTask(chain, oracle(), 3);
   const creator = await tasks().read("creatorOf", taskId);
   const node = nodeOf(chain, creator);
   await node.c.tasks.send("submitSeed", taskId, MODEL, "a brave snail");

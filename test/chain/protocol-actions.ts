@@ -5,7 +5,7 @@ import { taskStateIndex, type TaskState } from "../../src-shared/pouw-states.js"
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { revertName } from "../../src-main/chain/contracts.js";
 import { commitmentOf, outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
-import { MODEL, nodeOf, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
+import { drawTask, nodeOf, requestBackgroundTask, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
 
 /** One random step against the protocol; indexes are resolved modulo what exists at that moment. */
 export type Action =
@@ -29,7 +29,7 @@ const score = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 8_000, max: MAX
 const rarely = fc.nat({ max: 6 }).map((n) => n === 0);
 export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("request" as const), k: fc.integer({ min: 1, max: 3 }), tokens: fc.integer({ min: 1, max: 20 }), requester: idx }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 1, max: 3 }), oracle: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 2, max: 4 }), oracle: idx }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("ack" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("precommit" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }) },
@@ -86,8 +86,8 @@ export class ProtocolModel {
       return this.track(id);
     }
     if (a.kind === "background") {
-      await pick(c.oracles, a.oracle)!.c.incentivePool.send("requestBackgroundTask", MODEL, a.k);
-      return this.track(await c.owner.c.tasks.read("taskCount"));
+      await this.track(await requestBackgroundTask(c, pick(c.oracles, a.oracle)!, a.k));
+      return;
     }
     // Mostly the newest tasks, so sequences drive some of them all the way to End.
     const taskId = pick(this.taskIds.slice(-3), a.task);
@@ -121,6 +121,10 @@ export class ProtocolModel {
   }
 
   private async drive(task: number, state: TaskState, revealsClosed: boolean, k: number): Promise<void> {
+    if (state === "Request") {
+      const taskId = pick(this.taskIds.slice(-3), task)!;
+      return void (await drawTask(pick(this.chain.requesters, task)!, taskId));
+    }
     if (state === "Create" || state === "Prepare") return this.exec({ kind: "ack", task, slot: 0, wrongActor: false });
     if (state === "Commit" && revealsClosed) {
       return this.exec({ kind: "poi", task, oracle: 0, scores: [9_000, 9_500, 8_500] });
