@@ -211,8 +211,10 @@ export class OracleNode {
         return false;
       case "assign": {
         // Checked against the next block first: while nobody is idle, look again next poll.
-        if (!(await this.canCall("assign", [w.taskId], "NoMinersAvailable"))) {
-          w.dirty = true;
+        const can = await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"]);
+        if (can !== true) {
+          // Nobody idle yet: look again next poll. Drawn by someone else (or expired): the next read decides.
+          w.dirty = can === "NoMinersAvailable" || can === "WrongState";
           return false;
         }
         await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
@@ -228,7 +230,7 @@ export class OracleNode {
       case "reassign": {
         // One slot per pass: a reassign restarts the deadline, so the next stalled slot waits for it.
         const first = step.slots[0]!;
-        if (await this.canCall("reassign", [w.taskId, first.slot], "NoMinersAvailable")) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
+        if ((await this.canCall("reassign", [w.taskId, first.slot], ["NoMinersAvailable"])) === true) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
         else await this.send(w, t, step.advanceAction, "advance", [w.taskId]);
         return false;
       }
@@ -236,17 +238,18 @@ export class OracleNode {
   }
 
   /**
-   * Whether `method` would succeed in the next block, false when it would revert with `expected`
-   * (e.g. no idle miner: a stalled slot is dropped by advance instead; a draw waits).
+   * Whether `method` would succeed in the next block: true, or which of the `expected` errors it
+   * would revert with (e.g. no idle miner: a stalled slot is dropped by advance instead; a draw waits).
    */
-  private async canCall(method: "assign" | "reassign", args: unknown[], expected: string): Promise<boolean> {
+  private async canCall(method: "assign" | "reassign", args: unknown[], expected: readonly string[]): Promise<true | string> {
     const { tasks } = this.opts.contracts;
     const data = tasks.contract.interface.encodeFunctionData(method, args);
     try {
       await this.opts.provider.call({ from: this.opts.address, to: tasks.address, data, blockTag: "pending" });
       return true;
     } catch (err) {
-      if (revertName(err) === expected) return false;
+      const name = revertName(err);
+      if (name !== undefined && expected.includes(name)) return name;
       throw err;
     }
   }

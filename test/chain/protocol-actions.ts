@@ -12,10 +12,14 @@ export type Action =
   | { kind: "request"; k: number; tokens: number; requester: number }
   | { kind: "background"; k: number; oracle: number }
   | { kind: "ack"; task: number; slot: number; wrongActor: boolean }
+  /** A miner turns its assignment down before acking (free). */
+  | { kind: "decline"; task: number; slot: number; wrongActor: boolean }
   | { kind: "precommit"; task: number; slot: number; wrongActor: boolean }
   | { kind: "reveal"; task: number; slot: number; tamper: boolean }
   | { kind: "poi"; task: number; oracle: number; scores: number[] }
   | { kind: "advance"; task: number; oracle: number }
+  /** Anyone but an oracle advances (refused before the keeper grace period). */
+  | { kind: "keeper"; task: number; who: number }
   | { kind: "reassign"; task: number; slot: number; oracle: number }
   | { kind: "withdraw"; who: number }
   /** Every waiting slot of a task takes its honest next step, so runs often reach Commit and End. */
@@ -35,6 +39,8 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("poi" as const), task: idx, oracle: idx, scores: fc.array(score, { minLength: 3, maxLength: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), task: idx, oracle: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("keeper" as const), task: idx, who: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("decline" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reassign" as const), task: idx, slot: idx, oracle: idx }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), who: idx }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("drive" as const), task: idx }) },
@@ -100,8 +106,9 @@ export class ProtocolModel {
       return void (await pick(c.oracles, a.oracle)!.c.tasks.send("submitPoi", taskId, scores));
     }
     if (a.kind === "advance") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("advance", taskId));
+    if (a.kind === "keeper") return void (await pick([...c.requesters, ...c.miners], a.who)!.c.tasks.send("advance", taskId));
     const slots = await readSlots(c.owner.c.tasks, taskId, t.k);
-    const waitingFor = { ack: "Assigned", precommit: "Acked", reveal: "Precommitted", reassign: "" }[a.kind];
+    const waitingFor = { ack: "Assigned", decline: "Assigned", precommit: "Acked", reveal: "Precommitted", reassign: "" }[a.kind];
     const waiting = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.status === waitingFor);
     const slot = pick(waiting, a.slot)?.i ?? a.slot % Math.max(t.k, 1);
     if (a.kind === "reassign") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("reassign", taskId, slot));
@@ -113,7 +120,7 @@ export class ProtocolModel {
     const actor = wrong ? (c.miners.find((m) => m.address !== miner) ?? honest) : honest;
     const out = this.output(taskId, slot);
     const salt = this.salt(taskId, slot, miner);
-    if (a.kind === "ack") return void (await actor.c.tasks.send("ack", taskId, slot));
+    if (a.kind === "ack" || a.kind === "decline") return void (await actor.c.tasks.send(a.kind, taskId, slot));
     if (a.kind === "precommit") {
       return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf({ tasks: actor.c.tasks.address, taskId, slot, miner: actor.address }, outputHashOf(out), salt)));
     }
