@@ -47,6 +47,14 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     mapping(address => Node) internal nodes;
     mapping(address => mapping(bytes32 => bool)) public serves;
     mapping(bytes32 => address[]) internal _modelMiners;
+    /// @dev Position + 1 of a miner in a model's list (0: not listed), and the models it is listed
+    /// for: withdrawn miners leave the lists, so selection never walks departed miners.
+    mapping(bytes32 => mapping(address => uint256)) internal _listed;
+    mapping(address => bytes32[]) internal _modelsOf;
+    uint256 internal constant REPUTATION_BASE = 10;
+    uint256 internal constant REPUTATION_CAP = 40;
+    /// @notice Most models one miner may declare (bounds what leaving costs).
+    uint256 public constant MAX_MODELS = 16;
 
     event NodeRegistered(address indexed node, PouwTypes.Role role, uint96 stake, uint32 speed, bytes32[] models);
     event StakeAdded(address indexed node, uint96 amount);
@@ -105,7 +113,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         if (n.role != PouwTypes.Role.None) revert AlreadyRegistered();
         if (role == PouwTypes.Role.None) revert BadRole();
         if (stake < minStake) revert StakeTooLow();
-        if (role == PouwTypes.Role.Miner && models.length == 0) revert NoModels();
+        if (role == PouwTypes.Role.Miner && (models.length == 0 || models.length > MAX_MODELS)) revert NoModels();
         // Reputation survives leaving and re-registering.
         n.stake = stake;
         n.role = role;
@@ -117,6 +125,8 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
                 if (!serves[msg.sender][models[i]]) {
                     serves[msg.sender][models[i]] = true;
                     _modelMiners[models[i]].push(msg.sender);
+                    _listed[models[i]][msg.sender] = _modelMiners[models[i]].length;
+                    _modelsOf[msg.sender].push(models[i]);
                 }
             }
         }
@@ -153,8 +163,26 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         n.stake = 0;
         n.role = PouwTypes.Role.None;
         n.unbondAt = 0;
+        _unlist(msg.sender);
         emit StakeWithdrawn(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @dev Swap-and-pop out of every model list; reputation stays with the address.
+    function _unlist(address miner) internal {
+        bytes32[] storage models = _modelsOf[miner];
+        for (uint256 i; i < models.length; ++i) {
+            bytes32 m = models[i];
+            address[] storage list = _modelMiners[m];
+            uint256 pos = _listed[m][miner] - 1;
+            address last = list[list.length - 1];
+            list[pos] = last;
+            _listed[m][last] = pos + 1;
+            list.pop();
+            delete _listed[m][miner];
+            serves[miner][m] = false;
+        }
+        delete _modelsOf[miner];
     }
 
     /// @notice Whether `node` is a staked, active oracle.
@@ -163,7 +191,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         return n.role == PouwTypes.Role.Oracle && n.active && n.stake >= minStake;
     }
 
-    /// @notice Every miner that ever registered for a model (selection skips ineligible ones).
+    /// @notice The miners listed for a model: registered and not withdrawn (selection skips busy or unbonding ones).
     function modelMiners(bytes32 modelId) external view returns (address[] memory) {
         return _modelMiners[modelId];
     }
@@ -179,15 +207,18 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         return Reputation(n.completed, n.failed, n.timedOut, n.outliers);
     }
 
-    /// @notice Selection weight: stake scaled by a reputation score in (0, 1] (failures count double).
+    /// @notice Selection weight: stake x (10 + min(completed, 40)) / (10 + 2 x (failed + timedOut + outliers)).
     function weightOf(address miner) public view returns (uint256) {
         return _weight(nodes[miner]);
     }
 
+    /// @dev A fresh identity weighs its stake; settled work raises that up to 5x (at 40 tasks),
+    /// failures, timeouts and outliers lower it (each counts twice a completed task). A good record
+    /// is worth keeping: a new address starts again at 1x.
     function _weight(Node storage n) internal view returns (uint256) {
-        uint256 good = uint256(n.completed) + 1;
+        uint256 good = REPUTATION_BASE + (n.completed < REPUTATION_CAP ? n.completed : REPUTATION_CAP);
         uint256 bad = uint256(n.failed) + n.timedOut + n.outliers;
-        return (uint256(n.stake) * good) / (good + 2 * bad);
+        return (uint256(n.stake) * good) / (REPUTATION_BASE + 2 * bad);
     }
 
     /// @notice Picks k distinct idle miners serving the model, weighted by stake and reputation,

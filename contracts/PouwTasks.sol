@@ -53,11 +53,11 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         Task storage t = _tasks[taskId];
         if (t.state != State.Request) revert WrongState(t.state);
         if (block.timestamp > t.deadline) revert DeadlinePassed();
-        uint256 at = drawBlock[taskId];
+        uint256 at = t.drawBlock;
         if (block.number <= at) revert DrawNotReady(at);
         if (blockhash(at) == bytes32(0)) {
             // Older than the 256 hashes the EVM keeps: schedule a fresh draw on this block's hash.
-            drawBlock[taskId] = block.number;
+            t.drawBlock = uint64(block.number);
             emit DrawScheduled(taskId, block.number);
             return;
         }
@@ -82,7 +82,7 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         t.deadline = uint40(block.timestamp) + _params.windows[uint8(State.Request)];
         t.modelId = modelId;
         totalEscrow += payment;
-        drawBlock[taskId] = block.number;
+        t.drawBlock = uint64(block.number);
         emit DrawScheduled(taskId, block.number);
     }
 

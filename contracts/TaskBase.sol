@@ -36,6 +36,9 @@ abstract contract TaskBase {
         bool revealsClosed; // Commit: reveals over, PoI votes open
         uint40 deadline;
         uint96 escrow;
+        // The block whose hash seeds the task's draws: the request's own block, unknown to any
+        // transaction inside it, so no contract can see the draw and revert (see assign).
+        uint64 drawBlock;
         bytes32 modelId;
     }
 
@@ -85,9 +88,6 @@ abstract contract TaskBase {
     mapping(uint256 => address) public creatorOf;
     /// @notice Index of the predefined topic a background task's creator writes about.
     mapping(uint256 => uint32) public creatorTopic;
-    /// @notice The block whose hash seeds a task's draws: the request's own block, unknown to any
-    /// transaction inside it, so no contract can see the draw and revert (see assign).
-    mapping(uint256 => uint256) public drawBlock;
     mapping(address => uint256) public owed;
 
     event TaskRequested(uint256 indexed taskId, address indexed requester, bytes32 indexed modelId, bool background, TaskSpec spec, uint96 payment);
@@ -289,7 +289,8 @@ abstract contract TaskBase {
     /// a salt per draw kind and the current deadline (so each reassignment draws afresh). Whoever
     /// calls, and however often they revert, the same chain state gives the same draw.
     function _seed(uint256 taskId, uint256 salt) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(blockhash(drawBlock[taskId]), taskId, salt, _tasks[taskId].deadline)));
+        Task storage t = _tasks[taskId];
+        return uint256(keccak256(abi.encode(blockhash(t.drawBlock), taskId, salt, t.deadline)));
     }
 
     function _taskMiners(uint256 taskId, Task storage t) internal view returns (address[] memory list) {

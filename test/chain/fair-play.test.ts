@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
+import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 import {
   ackAll,
   assignedMiners,
   commitmentFor,
   freshChainPerTest,
+  MODEL,
   precommitAll,
   requestUserTask,
   revealAll,
@@ -134,5 +136,52 @@ describe("bounded reveals", () => {
     const uri = `https://example.invalid/${"x".repeat(P.maxRevealBytes)}`;
     await expect(r!.node.c.tasks.send("revealHash", taskId, r!.slot, outputHashOf(huge), r!.salt, uri)).rejects.toThrow(/RevealTooLarge/);
     expect((await readSlots(tasks(), taskId, 1))[0]!.status).toBe("Precommitted");
+  });
+});
+
+describe("reputation weight", () => {
+  it("grows with settled work and falls with a timeout; a fresh identity weighs its stake", async () => {
+    const pool = chain.owner.c.nodePool;
+    const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
+    const runs = await assignedMiners(chain, taskId, () => "A settled answer.");
+    await ackAll(taskId, runs);
+    await precommitAll(taskId, runs);
+    await revealAll(taskId, runs);
+    await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [9_000]);
+    const worker = runs[0]!.node.address;
+    expect(await pool.read("weightOf", worker)).toBe((STAKE * 11n) / 10n);
+    const idle = chain.miners.find((m) => m.address !== worker)!;
+    expect(await pool.read("weightOf", idle.address)).toBe(STAKE);
+    const stalled = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
+    const [late] = await assignedMiners(chain, stalled, () => "");
+    await increaseTime(chain.provider, P.windows.start + 1);
+    await chain.oracles[0]!.c.tasks.send("advance", stalled);
+    const rep = await pool.read("reputation", late!.node.address);
+    const expected = (STAKE * (10n + rep.completed)) / (10n + 2n * rep.timedOut);
+    expect(await pool.read("weightOf", late!.node.address)).toBe(expected);
+    expect(expected).toBeLessThan(STAKE * (10n + rep.completed) / 10n);
+  });
+});
+
+describe("selection lists", () => {
+  it("drop a miner that withdrew its stake; re-registering lists it again, its record kept", async () => {
+    const m = chain.miners[0]!;
+    const pool = chain.owner.c.nodePool;
+    const listed = async () => [...(await pool.read("modelMiners", MODEL))];
+    // A record to keep: one assignment never acked.
+    const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 5 });
+    await increaseTime(chain.provider, P.windows.start + 1);
+    await chain.oracles[0]!.c.tasks.send("advance", taskId);
+    expect((await pool.read("reputation", m.address)).timedOut).toBe(1n);
+    await m.c.nodePool.send("requestUnbond");
+    await increaseTime(chain.provider, P.unbondingDelaySeconds + 1);
+    await m.c.nodePool.send("withdrawStake");
+    expect(await listed()).not.toContain(m.address);
+    expect(await listed()).toHaveLength(chain.miners.length - 1);
+    expect(await pool.read("serves", m.address, MODEL)).toBe(false);
+    await m.c.token.send("approve", chain.deployment.contracts.nodePool, STAKE);
+    await m.c.nodePool.send("register", nodeRoleIndex("Miner"), STAKE, 1000, [MODEL]);
+    expect(await listed()).toHaveLength(chain.miners.length);
+    expect((await pool.read("reputation", m.address)).timedOut).toBe(1n);
   });
 });
