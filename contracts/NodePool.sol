@@ -51,8 +51,9 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     /// for: withdrawn miners leave the lists, so selection never walks departed miners.
     mapping(bytes32 => mapping(address => uint256)) internal _listed;
     mapping(address => bytes32[]) internal _modelsOf;
+    uint256 internal constant PROBATION_CREDIT = 2;
     uint256 internal constant REPUTATION_BASE = 10;
-    uint256 internal constant REPUTATION_CAP = 40;
+    uint256 internal constant REPUTATION_CAP = 48;
     /// @notice Most models one miner may declare (bounds what leaving costs).
     uint256 public constant MAX_MODELS = 16;
 
@@ -207,16 +208,17 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         return Reputation(n.completed, n.failed, n.timedOut, n.outliers);
     }
 
-    /// @notice Selection weight: stake x (10 + min(completed, 40)) / (10 + 2 x (failed + timedOut + outliers)).
+    /// @notice Selection weight: stake x (2 + min(completed, 48)) / (10 + 2 x (failed + timedOut + outliers)).
     function weightOf(address miner) public view returns (uint256) {
         return _weight(nodes[miner]);
     }
 
-    /// @dev A fresh identity weighs its stake; settled work raises that up to 5x (at 40 tasks),
-    /// failures, timeouts and outliers lower it (each counts twice a completed task). A good record
-    /// is worth keeping: a new address starts again at 1x.
+    /// @dev Identity has a cost: a fresh address starts on probation at 1/5 of its stake's weight,
+    /// reaches 1x after 8 settled tasks and up to 5x at 48; failures, timeouts and outliers lower it
+    /// (each counts twice a completed task). Washing a record by re-registering restarts probation
+    /// after the unbonding delay, so it pays only for records far worse than no record.
     function _weight(Node storage n) internal view returns (uint256) {
-        uint256 good = REPUTATION_BASE + (n.completed < REPUTATION_CAP ? n.completed : REPUTATION_CAP);
+        uint256 good = PROBATION_CREDIT + (n.completed < REPUTATION_CAP ? n.completed : REPUTATION_CAP);
         uint256 bad = uint256(n.failed) + n.timedOut + n.outliers;
         return (uint256(n.stake) * good) / (REPUTATION_BASE + 2 * bad);
     }

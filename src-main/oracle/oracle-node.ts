@@ -1,6 +1,6 @@
 import type { JsonRpcProvider, Log } from "ethers";
 import { coalescedRunner, type CoalescedRunner } from "../sync/coalesced-runner.js";
-import { revertName, type ProtocolContracts } from "../chain/contracts.js";
+import type { ProtocolContracts } from "../chain/contracts.js";
 import { readSlots, readTask, type TaskView } from "../chain/task-views.js";
 import type { Journal } from "../engine/journal.js";
 import type { TxQueue } from "../engine/tx-queue.js";
@@ -8,6 +8,7 @@ import { decodeTaskLog, eventTopics, type TaskEventName } from "../miner/task-ev
 import type { CursorStore } from "../sync/cursor-store.js";
 import { LogSync } from "../sync/log-sync.js";
 import type { Embedder } from "./embedder.js";
+import { nextBlockCheck } from "./next-block-check.js";
 import { fittingEmbedder } from "./fitting-embedder.js";
 import { nextStep } from "./oracle-decide.js";
 import { revealedOutputs, scoreOutputs } from "./oracle-poi.js";
@@ -217,7 +218,13 @@ export class OracleNode {
           w.dirty = can === "NoMinersAvailable" || can === "WrongState";
           return false;
         }
-        await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
+        try {
+          await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
+        } catch (err) {
+          // Another draw took the idle miners (or this task) between the check and the send: look again.
+          if ((await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"])) === true) throw err;
+          w.dirty = true;
+        }
         return false;
       }
       case "poi": {
@@ -237,21 +244,8 @@ export class OracleNode {
     }
   }
 
-  /**
-   * Whether `method` would succeed in the next block: true, or which of the `expected` errors it
-   * would revert with (e.g. no idle miner: a stalled slot is dropped by advance instead; a draw waits).
-   */
-  private async canCall(method: "assign" | "reassign", args: unknown[], expected: readonly string[]): Promise<true | string> {
-    const { tasks } = this.opts.contracts;
-    const data = tasks.contract.interface.encodeFunctionData(method, args);
-    try {
-      await this.opts.provider.call({ from: this.opts.address, to: tasks.address, data, blockTag: "pending" });
-      return true;
-    } catch (err) {
-      const name = revertName(err);
-      if (name !== undefined && expected.includes(name)) return name;
-      throw err;
-    }
+  private canCall(method: "assign" | "reassign", args: unknown[], expected: readonly string[]): Promise<true | string> {
+    return nextBlockCheck(this.opts.provider, this.opts.address, this.opts.contracts.tasks, method, args, expected);
   }
 
   private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "assign" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {

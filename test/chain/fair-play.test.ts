@@ -140,7 +140,7 @@ describe("bounded reveals", () => {
 });
 
 describe("reputation weight", () => {
-  it("grows with settled work and falls with a timeout; a fresh identity weighs its stake", async () => {
+  it("grows with settled work and falls with a timeout; a fresh identity starts on probation (1/5)", async () => {
     const pool = chain.owner.c.nodePool;
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     const runs = await assignedMiners(chain, taskId, () => "A settled answer.");
@@ -149,17 +149,17 @@ describe("reputation weight", () => {
     await revealAll(taskId, runs);
     await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [9_000]);
     const worker = runs[0]!.node.address;
-    expect(await pool.read("weightOf", worker)).toBe((STAKE * 11n) / 10n);
+    expect(await pool.read("weightOf", worker)).toBe((STAKE * 3n) / 10n);
     const idle = chain.miners.find((m) => m.address !== worker)!;
-    expect(await pool.read("weightOf", idle.address)).toBe(STAKE);
+    expect(await pool.read("weightOf", idle.address)).toBe(STAKE / 5n);
     const stalled = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     const [late] = await assignedMiners(chain, stalled, () => "");
     await increaseTime(chain.provider, P.windows.start + 1);
     await chain.oracles[0]!.c.tasks.send("advance", stalled);
     const rep = await pool.read("reputation", late!.node.address);
-    const expected = (STAKE * (10n + rep.completed)) / (10n + 2n * rep.timedOut);
+    const expected = (STAKE * (2n + rep.completed)) / (10n + 2n * rep.timedOut);
     expect(await pool.read("weightOf", late!.node.address)).toBe(expected);
-    expect(expected).toBeLessThan(STAKE * (10n + rep.completed) / 10n);
+    expect(expected).toBeLessThan((STAKE * (2n + rep.completed)) / 10n);
   });
 });
 
