@@ -64,6 +64,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint16 completed, uint16 failed, uint16 timedOut, uint16 outliers);
     event Slashed(address indexed node, uint96 amount);
     event Wired(address tasks, address slashSink);
+    event Pruned(address indexed miner);
 
     error AlreadyRegistered();
     error NotRegistered();
@@ -141,7 +142,18 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         if (n.role == PouwTypes.Role.None) revert NotRegistered();
         n.stake += amount;
         emit StakeAdded(msg.sender, amount);
+        if (n.active && n.stake >= minStake) _relist(msg.sender);
         token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    function _relist(address miner) internal {
+        bytes32[] storage models = _modelsOf[miner];
+        for (uint256 i; i < models.length; ++i) {
+            bytes32 m = models[i];
+            if (_listed[m][miner] != 0) continue;
+            _modelMiners[m].push(miner);
+            _listed[m][miner] = _modelMiners[m].length;
+        }
     }
 
     /// @notice Stops new assignments now; the stake can be withdrawn after the unbonding delay.
@@ -173,17 +185,33 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     function _unlist(address miner) internal {
         bytes32[] storage models = _modelsOf[miner];
         for (uint256 i; i < models.length; ++i) {
-            bytes32 m = models[i];
-            address[] storage list = _modelMiners[m];
-            uint256 pos = _listed[m][miner] - 1;
-            address last = list[list.length - 1];
-            list[pos] = last;
-            _listed[m][last] = pos + 1;
-            list.pop();
-            delete _listed[m][miner];
-            serves[miner][m] = false;
+            _removeFrom(models[i], miner);
+            serves[miner][models[i]] = false;
         }
         delete _modelsOf[miner];
+    }
+
+    function _removeFrom(bytes32 modelId, address miner) internal {
+        uint256 at = _listed[modelId][miner];
+        if (at == 0) return; // pruned earlier
+        address[] storage list = _modelMiners[modelId];
+        address last = list[list.length - 1];
+        list[at - 1] = last;
+        _listed[modelId][last] = at;
+        list.pop();
+        delete _listed[modelId][miner];
+    }
+
+    /// @notice Takes a miner that cannot be drawn any more (unbonding, or stake below the minimum)
+    /// off every model list, so selection stops paying to skip it (anyone may call). Topping the
+    /// stake back up lists it again.
+    function prune(address miner) external {
+        Node storage n = nodes[miner];
+        if (n.role != PouwTypes.Role.Miner) revert NotRegistered();
+        if (n.active && n.stake >= minStake) revert StillActive();
+        bytes32[] storage models = _modelsOf[miner];
+        for (uint256 i; i < models.length; ++i) _removeFrom(models[i], miner);
+        emit Pruned(miner);
     }
 
     /// @notice Whether `node` is a staked, active oracle.

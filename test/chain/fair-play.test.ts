@@ -184,4 +184,21 @@ describe("selection lists", () => {
     expect(await listed()).toHaveLength(chain.miners.length);
     expect((await pool.read("reputation", m.address)).timedOut).toBe(1n);
   });
+
+  it("let anyone prune a miner that can no longer be drawn; withdrawing later still works", async () => {
+    const [leaving, staying] = chain.miners as [Chain["miners"][0], Chain["miners"][0]];
+    const pool = chain.owner.c.nodePool;
+    const stranger = chain.requesters[1]!;
+    await expect(stranger.c.nodePool.send("prune", staying.address)).rejects.toThrow(/StillActive/);
+    await leaving.c.nodePool.send("requestUnbond");
+    await stranger.c.nodePool.send("prune", leaving.address);
+    const listed = [...(await pool.read("modelMiners", MODEL))];
+    expect(listed).not.toContain(leaving.address);
+    expect(listed).toHaveLength(chain.miners.length - 1);
+    await increaseTime(chain.provider, P.unbondingDelaySeconds + 1);
+    const before = await chain.owner.c.token.read("balanceOf", leaving.address);
+    await leaving.c.nodePool.send("withdrawStake");
+    expect(await chain.owner.c.token.read("balanceOf", leaving.address)).toBe(before + STAKE);
+    expect([...(await pool.read("modelMiners", MODEL))]).toHaveLength(chain.miners.length - 1);
+  });
 });
