@@ -6,10 +6,11 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {INodePool, PouwTypes} from "./IPouw.sol";
+import {ModelLists} from "./ModelLists.sol";
 
 /// @notice Miners and oracles: stake, declared models and speed, unbonding, on-chain reputation,
 /// and the fair (stake x reputation weighted) random choice of miners for a task.
-contract NodePool is INodePool, Ownable, ReentrancyGuard {
+contract NodePool is INodePool, ModelLists, Ownable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     uint256 public constant VERSION = 2;
@@ -45,17 +46,9 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
     address public slashSink;
 
     mapping(address => Node) internal nodes;
-    mapping(address => mapping(bytes32 => bool)) public serves;
-    mapping(bytes32 => address[]) internal _modelMiners;
-    /// @dev Position + 1 of a miner in a model's list (0: not listed), and the models it is listed
-    /// for: withdrawn miners leave the lists, so selection never walks departed miners.
-    mapping(bytes32 => mapping(address => uint256)) internal _listed;
-    mapping(address => bytes32[]) internal _modelsOf;
     uint256 internal constant PROBATION_CREDIT = 2;
     uint256 internal constant REPUTATION_BASE = 10;
     uint256 internal constant REPUTATION_CAP = 48;
-    /// @notice Most models one miner may declare (bounds what leaving costs).
-    uint256 public constant MAX_MODELS = 16;
 
     event NodeRegistered(address indexed node, PouwTypes.Role role, uint96 stake, uint32 speed, bytes32[] models);
     event StakeAdded(address indexed node, uint96 amount);
@@ -123,14 +116,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         n.speed = speed;
         n.unbondAt = 0;
         if (role == PouwTypes.Role.Miner) {
-            for (uint256 i; i < models.length; ++i) {
-                if (!serves[msg.sender][models[i]]) {
-                    serves[msg.sender][models[i]] = true;
-                    _modelMiners[models[i]].push(msg.sender);
-                    _listed[models[i]][msg.sender] = _modelMiners[models[i]].length;
-                    _modelsOf[msg.sender].push(models[i]);
-                }
-            }
+            for (uint256 i; i < models.length; ++i) _list(models[i], msg.sender);
         }
         emit NodeRegistered(msg.sender, role, stake, speed, models);
         token.safeTransferFrom(msg.sender, address(this), stake);
@@ -144,16 +130,6 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         emit StakeAdded(msg.sender, amount);
         if (n.active && n.stake >= minStake) _relist(msg.sender);
         token.safeTransferFrom(msg.sender, address(this), amount);
-    }
-
-    function _relist(address miner) internal {
-        bytes32[] storage models = _modelsOf[miner];
-        for (uint256 i; i < models.length; ++i) {
-            bytes32 m = models[i];
-            if (_listed[m][miner] != 0) continue;
-            _modelMiners[m].push(miner);
-            _listed[m][miner] = _modelMiners[m].length;
-        }
     }
 
     /// @notice Stops new assignments now; the stake can be withdrawn after the unbonding delay.
@@ -181,27 +157,6 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         token.safeTransfer(msg.sender, amount);
     }
 
-    /// @dev Swap-and-pop out of every model list; reputation stays with the address.
-    function _unlist(address miner) internal {
-        bytes32[] storage models = _modelsOf[miner];
-        for (uint256 i; i < models.length; ++i) {
-            _removeFrom(models[i], miner);
-            serves[miner][models[i]] = false;
-        }
-        delete _modelsOf[miner];
-    }
-
-    function _removeFrom(bytes32 modelId, address miner) internal {
-        uint256 at = _listed[modelId][miner];
-        if (at == 0) return; // pruned earlier
-        address[] storage list = _modelMiners[modelId];
-        address last = list[list.length - 1];
-        list[at - 1] = last;
-        _listed[modelId][last] = at;
-        list.pop();
-        delete _listed[modelId][miner];
-    }
-
     /// @notice Takes a miner that cannot be drawn any more (unbonding, or stake below the minimum)
     /// off every model list, so selection stops paying to skip it (anyone may call). Topping the
     /// stake back up lists it again.
@@ -209,8 +164,7 @@ contract NodePool is INodePool, Ownable, ReentrancyGuard {
         Node storage n = nodes[miner];
         if (n.role != PouwTypes.Role.Miner) revert NotRegistered();
         if (n.active && n.stake >= minStake) revert StillActive();
-        bytes32[] storage models = _modelsOf[miner];
-        for (uint256 i; i < models.length; ++i) _removeFrom(models[i], miner);
+        _delist(miner);
         emit Pruned(miner);
     }
 
