@@ -16,10 +16,12 @@ abstract contract PoiSettlement is TaskBase {
         return keccak256(abi.encode(taskId, scoresBps));
     }
 
+    /// @notice The oracles that voted for a result hash.
     function poiVotes(uint256 taskId, bytes32 resultHash) external view returns (address[] memory) {
         return _poiVoters[taskId][resultHash];
     }
 
+    /// @notice An oracle's vote: each slot's similarity score (bps) to the medoid output.
     function submitPoi(uint256 taskId, uint16[] calldata scoresBps) external onlyOracle {
         Task storage t = _tasks[taskId];
         if (t.state != State.Commit || !t.revealsClosed) revert WrongState(t.state);
@@ -55,20 +57,33 @@ abstract contract PoiSettlement is TaskBase {
     }
 
     /// @dev reward_i = P * w_i / sum(w), w_i = s_i * (2n - r_i) over the n consensus miners, where
-    /// r_i is the speed rank among them; P = (E - oracle fees) * importance. Rest goes back.
+    /// r_i is the speed rank among them; P = (E - creator and oracle fees) * importance. A
+    /// network-paid task pays its creator and miners only when it settles consistently (a majority
+    /// of its k slots agree): a lone or junk answer earns the network's budget nothing.
     function _settle(uint256 taskId, Task storage t, uint16[] calldata scores, address[] memory voters) internal {
+        (uint256[] memory weights, uint256 totalWeight, uint256 agreeing) = _weights(taskId, t.k, scores);
+        bool background = t.requester == incentivePool;
+        bool paysMiners = !background || agreeing * 2 > t.k;
+        if (background && paysMiners) {
+            _credit(taskId, t, creatorOf[taskId], (uint256(t.escrow) * _params.creatorFeeBps) / BPS, CREDIT_CREATOR);
+        }
         uint256 oracleShare = (uint256(t.escrow) * _params.oracleFeeBps) / BPS / voters.length;
         for (uint256 i; i < voters.length; ++i) _credit(taskId, t, voters[i], oracleShare, CREDIT_ORACLE);
-        (uint256[] memory weights, uint256 totalWeight) = _weights(taskId, t.k, scores);
-        uint256 minerPool = (uint256(t.escrow) * importanceBps(t.requester == incentivePool, t.priority)) / BPS;
-        for (uint256 i; i < weights.length; ++i) {
-            if (weights[i] == 0) continue;
-            _credit(taskId, t, _slots[taskId][i].miner, (minerPool * weights[i]) / totalWeight, CREDIT_MINER);
-        }
+        if (paysMiners) _payMiners(taskId, t, weights, totalWeight, background);
         _credit(taskId, t, t.requester, t.escrow, CREDIT_REFUND);
         t.outcome = Outcome.Settled;
         _finishRevealed(taskId, t.k, scores);
         _end(taskId, t);
+    }
+
+    function _payMiners(uint256 taskId, Task storage t, uint256[] memory weights, uint256 totalWeight, bool background)
+        internal
+    {
+        uint256 minerPool = (uint256(t.escrow) * importanceBps(background, t.priority)) / BPS;
+        for (uint256 i; i < weights.length; ++i) {
+            if (weights[i] == 0) continue;
+            _credit(taskId, t, _slots[taskId][i].miner, (minerPool * weights[i]) / totalWeight, CREDIT_MINER);
+        }
     }
 
     function _isConsensus(Slot storage s, uint16 score) internal view returns (bool) {
@@ -78,10 +93,9 @@ abstract contract PoiSettlement is TaskBase {
     function _weights(uint256 taskId, uint256 k, uint16[] calldata scores)
         internal
         view
-        returns (uint256[] memory weights, uint256 total)
+        returns (uint256[] memory weights, uint256 total, uint256 n)
     {
         weights = new uint256[](k);
-        uint256 n;
         for (uint256 i; i < k; ++i) if (_isConsensus(_slots[taskId][i], scores[i])) ++n;
         for (uint256 i; i < k; ++i) {
             Slot storage s = _slots[taskId][i];

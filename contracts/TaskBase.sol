@@ -7,9 +7,14 @@ import {INodePool, PouwTypes} from "./IPouw.sol";
 /// @notice Storage, events, errors and shared internals of the task state machine. Split from
 /// PouwTasks only to keep each file readable; it deploys as one contract.
 abstract contract TaskBase {
-    uint256 public constant VERSION = 1;
+    uint256 public constant VERSION = 2;
     uint256 internal constant BPS = 10_000;
     uint8 public constant MAX_K = 16;
+    /// @notice Network-paid (background) tasks need at least this many distinct miners.
+    uint8 public constant MIN_NETWORK_K = 3;
+    /// @notice Upper bound of the maxRevealBytes parameter (a reveal is calldata and an event).
+    uint32 public constant MAX_REVEAL_CAP = 64 * 1024;
+    uint40 internal constant MAX_WINDOW = 30 days;
     uint8 public constant MAX_PRIORITY = 4;
     bytes32 internal constant PLACEHOLDER = bytes32(uint256(1));
 
@@ -31,6 +36,9 @@ abstract contract TaskBase {
         bool revealsClosed; // Commit: reveals over, PoI votes open
         uint40 deadline;
         uint96 escrow;
+        // The block whose hash seeds the task's draws: the request's own block, unknown to any
+        // transaction inside it, so no contract can see the draw and revert (see assign).
+        uint64 drawBlock;
         bytes32 modelId;
     }
 
@@ -55,12 +63,15 @@ abstract contract TaskBase {
     struct Params {
         uint40[7] windows; // seconds allowed in each State (End unused)
         uint40 poiWindow;
-        uint96 keeperFee; // paid from escrow to the oracle that advances or reassigns
+        uint40 keeperGrace; // after a deadline plus this, anyone (not only oracles) may advance
+        uint96 keeperFee; // paid from escrow to whoever advances or reassigns
+        uint96 minSlotPrice; // a task pays at least k times this: no near-free task locks miners
         uint16 oracleFeeBps;
         uint16 creatorFeeBps;
         uint16 similarityThresholdBps;
         uint16 backgroundImportanceBps;
         uint8 oracleQuorum;
+        uint32 maxRevealBytes; // inline reveal size (and hash-reveal URI length) cap
     }
 
     IERC20 public immutable token;
@@ -75,9 +86,12 @@ abstract contract TaskBase {
     mapping(uint256 => Task) internal _tasks;
     mapping(uint256 => mapping(uint256 => Slot)) internal _slots;
     mapping(uint256 => address) public creatorOf;
+    /// @notice Index of the predefined topic a background task's creator writes about.
+    mapping(uint256 => uint32) public creatorTopic;
     mapping(address => uint256) public owed;
 
     event TaskRequested(uint256 indexed taskId, address indexed requester, bytes32 indexed modelId, bool background, TaskSpec spec, uint96 payment);
+    event DrawScheduled(uint256 indexed taskId, uint256 drawBlock);
     event StateChanged(uint256 indexed taskId, State from, State to, uint40 deadline);
     event CreatorAssigned(uint256 indexed taskId, address indexed miner, uint32 topicIndex);
     event SeedCreated(uint256 indexed taskId, address indexed miner, bytes32 seedHash, string seed);
@@ -86,6 +100,8 @@ abstract contract TaskBase {
     event Acked(uint256 indexed taskId, address indexed miner, uint8 slot);
     event Precommitted(uint256 indexed taskId, address indexed miner, uint8 slot, bytes32 commitment);
     event Revealed(uint256 indexed taskId, address indexed miner, uint8 slot, bytes32 outputHash, bool inline_, bytes data);
+    event RevealsClosed(uint256 indexed taskId, uint40 poiDeadline);
+    event SlotDeclined(uint256 indexed taskId, address indexed miner, uint8 slot);
     event SlotDropped(uint256 indexed taskId, address indexed miner, uint8 slot, State during);
     event SlotReassigned(uint256 indexed taskId, address indexed oldMiner, address indexed newMiner, uint8 slot);
     event PoiSubmitted(uint256 indexed taskId, address indexed oracle, bytes32 resultHash, uint16[] scoresBps);
@@ -94,6 +110,10 @@ abstract contract TaskBase {
     event Withdrawn(address indexed account, uint256 amount);
 
     error BadSpec();
+    error PaymentTooLow(uint256 minimum);
+    error RevealTooLarge(uint256 size, uint256 cap);
+    error KeeperTooEarly(uint256 openAt);
+    error ParamOutOfRange(string name);
     error WrongState(State actual);
     error DeadlinePassed();
     error DeadlineNotPassed();
@@ -101,6 +121,7 @@ abstract contract TaskBase {
     error BadSlotStatus(SlotStatus actual);
     error CommitmentMismatch();
     error NoMinersAvailable();
+    error DrawNotReady(uint256 drawBlock);
     error NotOracle();
     error NotIncentivePool();
     error AlreadyVoted();
@@ -115,6 +136,10 @@ abstract contract TaskBase {
     uint8 internal constant CREDIT_REFUND = 4;
 
     constructor(IERC20 token_, INodePool pool_, address incentivePool_, Params memory params_) {
+        if (address(token_) == address(0) || address(pool_) == address(0) || incentivePool_ == address(0)) {
+            revert ParamOutOfRange("address");
+        }
+        _checkParams(params_);
         token = token_;
         pool = pool_;
         incentivePool = incentivePool_;
@@ -126,22 +151,50 @@ abstract contract TaskBase {
         _;
     }
 
+    function _checkParams(Params memory p) internal pure {
+        for (uint256 i; i < 6; ++i) {
+            if (p.windows[i] == 0 || p.windows[i] > MAX_WINDOW) revert ParamOutOfRange("windows");
+        }
+        if (p.poiWindow == 0 || p.poiWindow > MAX_WINDOW) revert ParamOutOfRange("poiWindow");
+        if (p.keeperGrace > MAX_WINDOW) revert ParamOutOfRange("keeperGrace");
+        if (uint256(p.oracleFeeBps) + p.creatorFeeBps > BPS) revert ParamOutOfRange("fees");
+        if (p.similarityThresholdBps > BPS) revert ParamOutOfRange("similarityThresholdBps");
+        if (p.backgroundImportanceBps > BPS) revert ParamOutOfRange("backgroundImportanceBps");
+        if (p.oracleQuorum == 0) revert ParamOutOfRange("oracleQuorum");
+        if (p.maxRevealBytes == 0 || p.maxRevealBytes > MAX_REVEAL_CAP) revert ParamOutOfRange("maxRevealBytes");
+        // The keeper fee comes out of escrow; a slot's minimum price must be able to cover it.
+        if (p.keeperFee > p.minSlotPrice) revert ParamOutOfRange("keeperFee");
+    }
+
+    /// @dev Oracles keep tasks moving at the deadline; after the grace period anyone may, so a
+    /// network without (honest) oracles never freezes a miner's stake.
+    function _checkKeeper(Task storage t) internal view {
+        if (block.timestamp <= t.deadline) revert DeadlineNotPassed();
+        uint256 openAt = uint256(t.deadline) + _params.keeperGrace;
+        if (block.timestamp <= openAt && !pool.isActiveOracle(msg.sender)) revert KeeperTooEarly(openAt);
+    }
+
+    /// @notice The protocol version of this deployment.
     function version() external pure returns (uint256) {
         return VERSION;
     }
 
+    /// @notice The deployment's parameters (windows, fees, caps).
     function params() external view returns (Params memory) {
         return _params;
     }
 
+    /// @notice A task's packed state.
     function getTask(uint256 taskId) external view returns (Task memory) {
         return _tasks[taskId];
     }
 
+    /// @notice Whether the incentive pool (the network) pays for this task.
     function isBackground(uint256 taskId) public view returns (bool) {
         return _tasks[taskId].requester == incentivePool;
     }
 
+    /// @notice One slot of a task: its miner, status, speed rank and commitment.
     function getSlot(uint256 taskId, uint256 slot) external view returns (Slot memory) {
         return _slots[taskId][slot];
     }
@@ -212,7 +265,8 @@ abstract contract TaskBase {
     }
 
     /// @dev Drops every live slot still in `waiting` status (it missed the deadline). A miner that
-    /// precommitted but never revealed counts as Failed: it may be withholding after seeing others.
+    /// never acked only timed out (no stake lost: it never took the work); one that acked and then
+    /// abandoned it (no precommit, or a precommit never revealed) Failed and is slashed.
     function _dropStalled(uint256 taskId, Task storage t, SlotStatus waiting) internal {
         address[] memory stalled = new address[](t.k);
         uint256 n;
@@ -224,12 +278,19 @@ abstract contract TaskBase {
             stalled[n++] = s.miner;
             emit SlotDropped(taskId, s.miner, uint8(i), t.state);
         }
-        bool withheld = waiting == SlotStatus.Precommitted;
-        _finishMiners(stalled, n, withheld ? PouwTypes.SlotOutcome.Failed : PouwTypes.SlotOutcome.TimedOut);
+        _finishMiners(stalled, n, _stallOutcome(waiting));
     }
 
+    function _stallOutcome(SlotStatus waiting) internal pure returns (PouwTypes.SlotOutcome) {
+        return waiting == SlotStatus.Assigned ? PouwTypes.SlotOutcome.TimedOut : PouwTypes.SlotOutcome.Failed;
+    }
+
+    /// @dev Every draw of a task hashes the draw block's hash (fixed after the request), the task,
+    /// a salt per draw kind and the current deadline (so each reassignment draws afresh). Whoever
+    /// calls, and however often they revert, the same chain state gives the same draw.
     function _seed(uint256 taskId, uint256 salt) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), taskId, salt)));
+        Task storage t = _tasks[taskId];
+        return uint256(keccak256(abi.encode(blockhash(t.drawBlock), taskId, salt, t.deadline)));
     }
 
     function _taskMiners(uint256 taskId, Task storage t) internal view returns (address[] memory list) {

@@ -51,6 +51,8 @@ export async function measureTaskLatency(log: (line: string) => void): Promise<B
       const requestedAt = Date.now();
       await tx.wait();
       const taskId = await requester.c.tasks.read("taskCount");
+      // The draw: a block after the request (the devnet's oracle may have sent it already).
+      await requester.c.tasks.send("assign", taskId).catch(() => undefined);
       await scoreWhenRevealed(net, taskId, core.address);
       const id = taskId.toString();
       for (const deadline = Date.now() + 20_000; !core.getSnapshot().snapshot.tasks.some((t) => t.id === `${id}#0` && t.stage === "End"); ) {

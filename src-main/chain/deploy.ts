@@ -24,7 +24,13 @@ export interface DeployParams {
   /** Seconds allowed in Request, Create, Prepare, Start, Precommit, Commit. */
   windows: { request: number; create: number; prepare: number; start: number; precommit: number; commit: number };
   poiWindowSeconds: number;
+  /** Seconds past a deadline after which anyone, not only an oracle, may advance the task. */
+  keeperGraceSeconds: number;
   keeperFee: bigint;
+  /** A task pays at least k times this (no near-free task can lock a model's miners). */
+  minSlotPrice: bigint;
+  /** Largest inline reveal (bytes) and hash-reveal URI the contract accepts. */
+  maxRevealBytes: number;
   oracleFeeBps: number;
   creatorFeeBps: number;
   similarityThresholdBps: number;
@@ -37,6 +43,15 @@ export interface DeployParams {
   lowDemandThreshold: number;
   incentiveFunding: bigint;
   topics: string[];
+  /** Models network-paid tasks may use, each pinned to its GGUF file's sha256 (0x-prefixed hex). */
+  approvedModels: ModelPin[];
+  /** The Proof-of-Inference embedding model, pinned the same way. */
+  embeddingModel?: ModelPin;
+}
+
+export interface ModelPin {
+  modelId: string;
+  sha256: string;
 }
 
 /** Devnet defaults: short deadlines, one oracle is enough for PoI finality. */
@@ -47,7 +62,10 @@ export const DEFAULT_DEPLOY_PARAMS: DeployParams = {
   slashAmount: parseEther("1"),
   windows: { request: 600, create: 300, prepare: 300, start: 60, precommit: 300, commit: 120 },
   poiWindowSeconds: 300,
+  keeperGraceSeconds: 120,
   keeperFee: parseEther("0.01"),
+  minSlotPrice: parseEther("0.1"),
+  maxRevealBytes: 16 * 1024,
   oracleFeeBps: 500,
   creatorFeeBps: 1000,
   similarityThresholdBps: 8000,
@@ -62,6 +80,8 @@ export const DEFAULT_DEPLOY_PARAMS: DeployParams = {
   lowDemandThreshold: 0,
   incentiveFunding: parseEther("1000000"),
   topics: ["a friendly animal", "a rainy day", "a lost toy", "sharing with a friend", "the first day of school"],
+  // The devnet approves its own model files once it knows them (devnet/model-approval.ts).
+  approvedModels: [],
 };
 
 export interface DeployedProtocol {
@@ -109,12 +129,15 @@ export async function deployProtocol(signer: Signer, overrides: Partial<DeployPa
   const taskParams = {
     windows: [w.request, w.create, w.prepare, w.start, w.precommit, w.commit, 0],
     poiWindow: p.poiWindowSeconds,
+    keeperGrace: p.keeperGraceSeconds,
     keeperFee: p.keeperFee,
+    minSlotPrice: p.minSlotPrice,
     oracleFeeBps: p.oracleFeeBps,
     creatorFeeBps: p.creatorFeeBps,
     similarityThresholdBps: p.similarityThresholdBps,
     backgroundImportanceBps: p.backgroundImportanceBps,
     oracleQuorum: p.oracleQuorum,
+    maxRevealBytes: p.maxRevealBytes,
   };
   const tasks = await deployOne(signer, PouwTasksAbi, PouwTasksBytecode, [token, nodePool, incentivePool, taskParams]);
 
@@ -123,6 +146,8 @@ export async function deployProtocol(signer: Signer, overrides: Partial<DeployPa
   await contracts.incentivePool.send("wire", tasks);
   if (p.incentiveFunding > 0n) await contracts.token.send("transfer", incentivePool, p.incentiveFunding);
   for (const topic of p.topics) await contracts.incentivePool.send("addTopic", topic);
+  for (const m of p.approvedModels) await contracts.incentivePool.send("approveModel", m.modelId, m.sha256);
+  if (p.embeddingModel) await contracts.incentivePool.send("pinEmbeddingModel", p.embeddingModel.modelId, p.embeddingModel.sha256);
 
   const version = Number(await contracts.tasks.read("version"));
   const network = await provider.getNetwork();

@@ -29,7 +29,7 @@ export interface SlotView {
   miner: string;
   status: SlotStatus;
   rank: number;
-  /** keccak256(abi.encode(outputHash, salt, miner)) once precommitted (0x…01 before). */
+  /** commitmentOf(scope, outputHash, salt) once precommitted (0x…01 before). */
   commitment: string;
 }
 
@@ -72,9 +72,26 @@ export function outputHashOf(output: string | Uint8Array): string {
   return keccak256(typeof output === "string" ? toUtf8Bytes(output) : output);
 }
 
-/** What a miner precommits: keccak256(abi.encode(keccak256(output), salt, miner)). */
-export function commitmentOf(outputHash: string, salt: string, miner: string): string {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32", "address"], [outputHash, salt, miner]));
+/** Where a commitment is bound: the deployment's task contract, the task, the slot and the miner. */
+export interface CommitmentScope {
+  tasks: string;
+  taskId: bigint;
+  slot: number;
+  miner: string;
+}
+
+/**
+ * What a miner precommits (PouwTasks.commitmentFor): keccak256(abi.encode(tasks, taskId, slot,
+ * miner, keccak256(output), salt)), so an output revealed for another task, slot or miner cannot
+ * be replayed.
+ */
+export function commitmentOf(scope: CommitmentScope, outputHash: string, salt: string): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["address", "uint256", "uint8", "address", "bytes32", "bytes32"],
+      [scope.tasks, scope.taskId, scope.slot, scope.miner, outputHash, salt],
+    ),
+  );
 }
 
 /** The hash oracles agree on for a PoI result (same as PouwTasks.poiResultHash). */

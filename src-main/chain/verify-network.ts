@@ -4,7 +4,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import { connectProtocol, type Versioned } from "./contracts.js";
 
 /** The protocol version this build of the miner speaks (the contracts' VERSION). */
-export const SUPPORTED_PROTOCOL_VERSION = 1;
+export const SUPPORTED_PROTOCOL_VERSION = 2;
 
 /**
  * Checks, before the miner does anything, that the RPC really is the deployment's chain and that

@@ -53,12 +53,9 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
       throw err;
     });
     // A prompt this miner cannot read (e.g. kept at a URL) cannot be answered: decline it.
-    if (prompt === undefined) return letGo(ctx, id, "ack", "its prompt cannot be fetched");
+    if (prompt === undefined) return decline(ctx, task, slot, "its prompt cannot be fetched");
     const verdict = await admit(ctx, task, prompt);
-    if (!verdict.ok) {
-      await ctx.journal.letGo(id, "ack", verdict.reason);
-      return "waiting";
-    }
+    if (!verdict.ok) return decline(ctx, task, slot, verdict.reason);
     if (!(await beforeDeadline(ctx, task))) return letGo(ctx, id, "ack");
     const receipt = await sendAction(ctx, taskId, "ack", "ack", [taskId, slot]);
     await record((r) => withState({ ...r, promptPreview: preview(prompt) }, { state: "Start", at: nowSeconds(ctx), txHash: receipt.hash }));
@@ -97,6 +94,16 @@ async function backfillStates(ctx: EngineContext, id: string, record: (u: (r: Ta
   const known = ctx.records.get(id, ctx.journal.assignment(id, "miner")?.slot ?? -1);
   if (mined.length === 0 || mined.every((m) => known?.states.some((s) => s.state === m.state && s.txHash === m.txHash))) return;
   await record((r) => mined.reduce(withState, r));
+}
+
+/**
+ * Turns an assignment down on chain before acking: free (no stake, no reputation), the miner is
+ * idle again at once and the task goes on without waiting for this slot's deadline.
+ */
+async function decline(ctx: EngineContext, task: TaskView, slot: number, reason: string): Promise<StepResult> {
+  await ctx.journal.letGo(task.id.toString(), "ack", reason);
+  if (await beforeDeadline(ctx, task)) await sendAction(ctx, task.id, "decline", "decline", [task.id, slot]);
+  return "waiting";
 }
 
 async function letGo(ctx: EngineContext, id: string, action: string, reason = "its deadline passed"): Promise<StepResult> {
@@ -139,7 +146,7 @@ async function answer(ctx: EngineContext, task: TaskView, slot: number, record: 
   const params = await generationParams(ctx, task);
   const result = await ctx.infer(task, "miner", { prompt, ...params });
   const salt = hexlify(randomBytes(32));
-  const commitment = commitmentOf(outputHashOf(result.text), salt, ctx.address);
+  const commitment = commitmentOf({ tasks: ctx.contracts.tasks.address, taskId: task.id, slot, miner: ctx.address }, outputHashOf(result.text), salt);
   const saved = await ctx.journal.recordOutput(task.id.toString(), { slot, output: result.text, salt, commitment, tokens: result.tokens, ms: result.ms });
   await record((r) => ({ ...r, promptPreview: preview(prompt), outputPreview: preview(saved.output), tokens: saved.tokens, inferenceMs: saved.ms }));
   return saved;

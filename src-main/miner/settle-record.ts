@@ -20,8 +20,9 @@ async function finalScore(ctx: EngineContext, taskId: bigint, slot: number): Pro
   return votes.find((v) => v.resultHash === finalized.resultHash)?.scoresBps[slot];
 }
 
-function outcomeOf(task: TaskView, status: SlotStatus, score: number | undefined, threshold: number, precommitted: boolean): SlotOutcome {
-  if (status === "Dropped") return precommitted ? "Failed" : "TimedOut";
+/** As the contract judges it: abandoning acked work Failed; an assignment never acked TimedOut. */
+function outcomeOf(task: TaskView, status: SlotStatus, score: number | undefined, threshold: number, acked: boolean): SlotOutcome {
+  if (status === "Dropped") return acked ? "Failed" : "TimedOut";
   if (task.outcome === "Settled" && status === "Revealed") return (score ?? 0) >= threshold ? "Completed" : "Outlier";
   return "Released";
 }
@@ -38,7 +39,7 @@ export async function settleMinerRecord(ctx: EngineContext, task: TaskView, slot
   const reward = await creditedTo(ctx, task.id, "miner");
   const score = await finalScore(ctx, task.id, slot);
   const params = await ctx.contracts.tasks.read("params");
-  const outcome = outcomeOf(task, status, score, Number(params.similarityThresholdBps), ctx.journal.confirmed(id, "precommit"));
+  const outcome = outcomeOf(task, status, score, Number(params.similarityThresholdBps), ctx.journal.confirmed(id, "ack"));
   const gasSpent = ctx.journal.gasSpent(id, ["ack", "precommit", "reveal"]);
   await record((r) => ({
     ...withState(r, { state: "End", at: nowSeconds(ctx) }),

@@ -1,4 +1,4 @@
-import type { JsonRpcProvider } from "ethers";
+import { ZeroHash, type JsonRpcProvider } from "ethers";
 import { toErrorShape } from "../../src-shared/errors.js";
 import type { ProtocolContracts } from "../../src-main/chain/contracts.js";
 import { readTask } from "../../src-main/chain/task-views.js";
@@ -15,7 +15,7 @@ export interface BackgroundDemandOptions {
   modelId: string;
   /** With it, models other miners registered since this block are asked for too. */
   fromBlock?: number;
-  /** Miners per background task, lowered to the idle miners there are. */
+  /** Miners per background task, lowered to the idle miners there are (never below the pool's minimum). */
   k: number;
   intervalMs: number;
   onRequested?: (taskId: bigint) => void;
@@ -85,11 +85,14 @@ export class BackgroundDemand {
       incentivePool.read("budgetPerEpoch"),
     ]);
     if (open > threshold) return undefined;
+    // The pool pays only for approved (sha256-pinned) models, k >= its minimum, within budget.
+    if ((await incentivePool.read("modelSha256", modelId)) === ZeroHash) return undefined;
     if ((await incentivePool.read("spentInEpoch", epoch)) + reward > budget) return undefined;
     if (await this.stillWaiting(modelId)) return undefined;
     const { idle } = await minerCensus(this.opts.contracts.nodePool, modelId);
-    if (idle === 0) return undefined;
-    const k = Math.min(this.opts.k, idle);
+    const minK = Number(await incentivePool.read("MIN_BACKGROUND_K"));
+    const k = Math.max(minK, Math.min(this.opts.k, idle));
+    if (idle < k) return undefined;
     const block = await this.opts.provider.getBlockNumber();
     const data = incentivePool.contract.interface.encodeFunctionData("requestBackgroundTask", [modelId, k]);
     // One request per model and block at most: the key names both.

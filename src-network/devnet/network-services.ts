@@ -1,14 +1,17 @@
 import os from "node:os";
 import path from "node:path";
+import { Wallet } from "ethers";
 import type { Deployment } from "../../src-shared/deployment.js";
 import type { DevnetAccount, DevnetInfo } from "../../src-shared/devnet-info.js";
 import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import { inBatches } from "../../src-shared/in-batches.js";
-import type { NetworkServicesSpec } from "../../src-shared/network-host-contract.js";
 import { DEFAULT_MNEMONIC, devAccounts } from "../../src-main/chain/anvil.js";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
+import { deployerOf } from "./dev-accounts.js";
+import { ensureModelsPinned } from "./model-approval.js";
+import type { NetworkServicesSpec } from "../../src-shared/network-host-contract.js";
 import { fundOnDevnet } from "../../src-main/chain/devnet-funding.js";
 import { minStakeOf } from "../../src-main/miner/registration.js";
 import { modelNameOf } from "../../src-main/miner/model-name.js";
@@ -60,6 +63,8 @@ export async function startNetworkServices(
   const modelName = modelNameOf(modelPath);
   const modelId = modelIdOf(modelName);
   const role = (r: DevnetAccount["role"]) => info.accounts.filter((a) => a.role === r);
+
+  await pinModels(info, { served: modelPath, embedding: embeddingModelPath }, log);
 
   const oracleAccount = role("oracle")[0];
   if (oracleAccount) {
@@ -113,6 +118,17 @@ export async function startNetworkServices(
     routerUrl = router.url ?? null;
   }
   return { routerUrl, peers: peers.length, modelName };
+}
+
+/** Network-paid tasks need their model and the PoI embedding model pinned by the deployer (the pool's owner). */
+async function pinModels(info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "accounts">, files: { served: string; embedding: string }, log: (line: string) => void): Promise<void> {
+  const provider = createProvider(info.rpcUrl, { chainId: info.chainId });
+  try {
+    const deployer = new Wallet(deployerOf(info.accounts).privateKey, provider);
+    await ensureModelsPinned(connectProtocol(info, deployer).incentivePool, files, log);
+  } finally {
+    provider.destroy();
+  }
 }
 
 /**

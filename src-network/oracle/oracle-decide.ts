@@ -10,6 +10,8 @@ export type OracleStep =
   | { kind: "done" }
   | { kind: "wait" }
   | { kind: "poi"; action: string }
+  /** Draw the task's creator or miners (a block after the request, while it waits in Request). */
+  | { kind: "assign" }
   | { kind: "advance"; action: string }
   /** Try replacing these stalled slots first (if no miner is idle, advance under `advanceAction`). */
   | { kind: "reassign"; slots: Array<{ slot: number; action: string }>; advanceAction: string };
@@ -21,6 +23,7 @@ export function nextStep(t: TaskView, slots: readonly SlotView[], now: number): 
   if (t.state === "Commit" && t.revealsClosed) {
     return passed ? { kind: "advance", action: advance("Poi") } : { kind: "poi", action: "poi" };
   }
+  if (t.state === "Request" && !passed) return { kind: "assign" };
   if (!passed) return { kind: "wait" };
   if (t.state === "Start" || t.state === "Precommit") {
     const waiting = t.state === "Start" ? "Assigned" : "Acked";

@@ -1,6 +1,6 @@
 import type { JsonRpcProvider, Log } from "ethers";
 import { coalescedRunner, type CoalescedRunner } from "../../src-main/sync/coalesced-runner.js";
-import { revertName, type ProtocolContracts } from "../../src-main/chain/contracts.js";
+import type { ProtocolContracts } from "../../src-main/chain/contracts.js";
 import { readSlots, readTask, type TaskView } from "../../src-main/chain/task-views.js";
 import type { Journal } from "../../src-main/tx/journal.js";
 import type { TxQueue } from "../../src-main/tx/tx-queue.js";
@@ -8,6 +8,8 @@ import { decodeTaskLog, eventTopics, type TaskEventName } from "../../src-main/m
 import type { CursorStore } from "../../src-main/sync/cursor-store.js";
 import { LogSync } from "../../src-main/sync/log-sync.js";
 import type { Embedder } from "./embedder.js";
+import { nextBlockCheck } from "./next-block-check.js";
+import { fittingEmbedder } from "./fitting-embedder.js";
 import { nextStep } from "./oracle-decide.js";
 import { revealedOutputs, scoreOutputs } from "./oracle-poi.js";
 import type { OpenTasksStore } from "./open-tasks-store.js";
@@ -72,7 +74,11 @@ export class OracleNode {
   /** The last tick found more due tasks than free step slots. */
   private deferred = false;
 
+  /** The configured embedder, cutting texts to what it holds rather than failing a task. */
+  private readonly embedder: Embedder;
+
   constructor(private readonly opts: OracleNodeOptions) {
+    this.embedder = fittingEmbedder(opts.embedder);
     this.sync = new LogSync({
       provider: opts.provider,
       ...(opts.wsUrl ? { wsUrl: opts.wsUrl } : {}),
@@ -243,37 +249,45 @@ export class OracleNode {
       case "advance":
         await this.send(w, t, step.action, "advance", [w.taskId]);
         return false;
+      case "assign": {
+        // Checked against the next block first: while nobody is idle, look again next poll.
+        const can = await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"]);
+        if (can !== true) {
+          // Nobody idle yet: look again next poll. Drawn by someone else (or expired): the next read decides.
+          w.dirty = can === "NoMinersAvailable" || can === "WrongState";
+          return false;
+        }
+        try {
+          await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
+        } catch (err) {
+          // Another draw took the idle miners (or this task) between the check and the send: look again.
+          if ((await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"])) === true) throw err;
+          w.dirty = true;
+        }
+        return false;
+      }
       case "poi": {
         if (await this.confirmed(w.taskId, step.action)) return false;
         const { texts } = await revealedOutputs(this.opts.provider, tasks.address, w.taskId, t.k, this.opts.startBlock);
-        const { scoresBps } = await scoreOutputs(this.opts.embedder, texts);
+        const { scoresBps } = await scoreOutputs(this.embedder, texts);
         await this.send(w, t, step.action, "submitPoi", [w.taskId, scoresBps]);
         return false;
       }
       case "reassign": {
         // One slot per pass: a reassign restarts the deadline, so the next stalled slot waits for it.
         const first = step.slots[0]!;
-        if (await this.canReassign(w.taskId, first.slot)) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
+        if ((await this.canCall("reassign", [w.taskId, first.slot], ["NoMinersAvailable"])) === true) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
         else await this.send(w, t, step.advanceAction, "advance", [w.taskId]);
         return false;
       }
     }
   }
 
-  /** Whether a replacement miner exists now (no idle miner: the slot is dropped by advance instead). */
-  private async canReassign(taskId: bigint, slot: number): Promise<boolean> {
-    const { tasks } = this.opts.contracts;
-    const data = tasks.contract.interface.encodeFunctionData("reassign", [taskId, slot]);
-    try {
-      await this.opts.provider.call({ from: this.opts.address, to: tasks.address, data });
-      return true;
-    } catch (err) {
-      if (revertName(err) === "NoMinersAvailable") return false;
-      throw err;
-    }
+  private canCall(method: "assign" | "reassign", args: unknown[], expected: readonly string[]): Promise<true | string> {
+    return nextBlockCheck(this.opts.provider, this.opts.address, this.opts.contracts.tasks, method, args, expected);
   }
 
-  private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
+  private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "assign" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
     // A confirmed action stays done even if it reverted: the next state gives a new key.
     if (await this.confirmed(w.taskId, action)) return;
     const { tasks } = this.opts.contracts;

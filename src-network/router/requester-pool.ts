@@ -13,8 +13,6 @@ interface Requester {
   queued: number;
 }
 
-/** Gas one assigned slot costs inside requestTask (slot write, busy flag, event), with room to spare. */
-const SLOT_ASSIGN_GAS = 120_000n;
 // Below this allowance the pool approves again (an unlimited approve is never spent down in practice).
 const ALLOWANCE_FLOOR = 10n ** 30n;
 
@@ -52,7 +50,10 @@ export class RequesterPool {
 
   /**
    * Requests a paid user task, from `payer` when given (an API key's account), else from the least
-   * busy account; resolves once mined, with the task id read from its receipt.
+   * busy account; resolves once mined, with the task id read from its receipt. The miners are drawn
+   * by a second transaction (assign) in a later block: the request's own block hash seeds the draw,
+   * so nobody can see it inside the request and revert. While nobody is idle the task waits in
+   * Request and `tryAssign` retries.
    */
   async request(spec: TaskSpecView, payment: bigint, payer?: string): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
     const a = payer
@@ -62,7 +63,10 @@ export class RequesterPool {
     const receipt = await this.enqueue(a, () => this.sendRequest(a, spec, payment));
     for (const log of receipt.logs) {
       const ev = decodeTaskLog(log);
-      if (ev?.name === "TaskRequested") return { taskId: ev.taskId, receipt, requester: a.address };
+      if (ev?.name !== "TaskRequested") continue;
+      // Sent on the same account right behind the request: it lands in a later block.
+      await this.enqueue(a, () => a.c.tasks.send("assign", ev.taskId)).catch(() => undefined);
+      return { taskId: ev.taskId, receipt, requester: a.address };
     }
     throw new PouwError("CHAIN_ERROR", `requestTask in ${receipt.hash} emitted no TaskRequested`);
   }
@@ -75,7 +79,8 @@ export class RequesterPool {
     const a = this.accounts[Number(taskId % BigInt(this.accounts.length))]!;
     try {
       // A call first: while every miner is busy it fails without costing a transaction.
-      await a.c.tasks.contract.getFunction("assign").staticCall(taskId);
+      // "pending": the draw needs a block after the request's, which the next block is.
+      await a.c.tasks.contract.getFunction("assign").staticCall(taskId, { blockTag: "pending" });
     } catch (err) {
       const name = revertName(err);
       return name === "WrongState" || name === "DeadlinePassed" ? "moved" : "busy";
@@ -88,15 +93,11 @@ export class RequesterPool {
     return sent ? "assigned" : "busy";
   }
 
-  /**
-   * requestTask assigns miners when k are idle at inclusion: estimated while all were busy, the
-   * estimate lacks the slot writes, so room for them is added (unused gas is not charged).
-   */
   private async sendRequest(a: Requester, spec: TaskSpecView, payment: bigint): Promise<TransactionReceipt> {
     const fn = a.c.tasks.contract.getFunction("requestTask");
     try {
       const estimate = await fn.estimateGas(spec, payment);
-      const gasLimit = (estimate * 3n) / 2n + BigInt(spec.k) * SLOT_ASSIGN_GAS;
+      const gasLimit = (estimate * 3n) / 2n;
       const tx = (await fn.send(spec, payment, { gasLimit })) as { hash: string };
       const receipt = await waitForReceipt(this.provider, tx.hash);
       if (receipt.status !== 1) throw new PouwError("CHAIN_ERROR", `requestTask reverted in transaction ${tx.hash}`);

@@ -1,10 +1,11 @@
 import { hexlify, randomBytes } from "ethers";
 import { describe, expect, it } from "vitest";
 import { increaseTime } from "../../src-main/chain/provider.js";
-import { commitmentOf, outputHashOf, poiResultHashOf, readTask } from "../../src-main/chain/task-views.js";
+import { poiResultHashOf, readTask } from "../../src-main/chain/task-views.js";
 import { DEFAULT_DEPLOY_PARAMS } from "../../src-main/chain/deploy.js";
 import {
   ackAll,
+  commitmentFor,
   assignedMiners,
   precommitAll,
   requestUserTask,
@@ -55,7 +56,7 @@ describe("reveal attacks", () => {
     const [honest, copier, lazy] = runs as [MinerRun, MinerRun, MinerRun];
     await precommitAll(taskId, [honest]);
     // The copier re-submits the honest miner's commitment: it binds the honest address, so it fails later.
-    const stolen = commitmentOf(outputHashOf(honest.output), honest.salt, honest.node.address);
+    const stolen = commitmentFor(taskId, honest);
     await copier.node.c.tasks.send("precommit", taskId, copier.slot, stolen);
     await increaseTime(chain.provider, DEFAULT_DEPLOY_PARAMS.windows.precommit + 1);
     await chain.oracles[0]!.c.tasks.send("advance", taskId);

@@ -27,7 +27,12 @@ export async function requestTask(net: DevnetView, modelId: string, prompt = "On
   await requester.c.token.send("approve", net.deployment.contracts.tasks, payment);
   const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
   await requester.c.tasks.send("requestTask", spec, payment);
-  return requester.c.tasks.read("taskCount");
+  const taskId = await requester.c.tasks.read("taskCount");
+  // The draw, a block later (the request's own block hash seeds it); a running oracle may beat us to it.
+  await requester.c.tasks.send("assign", taskId).catch((err: unknown) => {
+    if (!/WrongState/.test(String(err))) throw err;
+  });
+  return taskId;
 }
 
 /** The oracle dev account (registered on first use) scores a task once its reveals are in. */

@@ -11,6 +11,10 @@ import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 
 export const MODEL = modelIdOf("stories260K");
 export const STAKE = parseEther("100");
+/** Stand-ins for the pinned GGUF files' sha256 (chain tests never read a model file). */
+export const MODEL_SHA256 = outputHashOf("stories260K.gguf");
+export const EMBEDDING_MODEL = modelIdOf("stories260K-meanpool");
+export const EMBEDDING_SHA256 = outputHashOf("stories260K-meanpool.gguf");
 
 export interface Node {
   wallet: Wallet;
@@ -68,7 +72,8 @@ async function setUp(
     return { wallet, address: wallet.address, c: undefined as unknown as ProtocolContracts };
   };
   const owner = nodeAt(0);
-  const { deployment } = await deployProtocol(owner.wallet, params);
+  const pins = { approvedModels: [{ modelId: MODEL, sha256: MODEL_SHA256 }], embeddingModel: { modelId: EMBEDDING_MODEL, sha256: EMBEDDING_SHA256 } };
+  const { deployment } = await deployProtocol(owner.wallet, { ...pins, ...params });
   const bind = (n: Node): Node => ({ ...n, c: connectProtocol(deployment, n.wallet) });
   const ownerNode = bind(owner);
   const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => bind(nodeAt(from + i)));
@@ -110,11 +115,33 @@ export async function requestUserTask(chain: Chain, requester: Node, opts: UserT
   return (await requestUserTaskWithReceipt(chain, requester, opts)).taskId;
 }
 
+/**
+ * The draw after a request (any later block): assigns the task when enough miners are idle, else
+ * leaves it waiting in Request (undefined). The requester sends it, as the router does.
+ */
+export async function drawTask(by: Node, taskId: bigint): Promise<TransactionReceipt | undefined> {
+  try {
+    return await by.c.tasks.send("assign", taskId);
+  } catch (err) {
+    // Nobody idle yet, or an oracle node drew it first.
+    if (/NoMinersAvailable|WrongState/.test(String(err))) return undefined;
+    throw err;
+  }
+}
+
+/** A background task requested by an oracle through the incentive pool, its creator drawn. */
+export async function requestBackgroundTask(chain: Chain, oracle: Node, k: number, modelId = MODEL): Promise<bigint> {
+  await oracle.c.incentivePool.send("requestBackgroundTask", modelId, k);
+  const taskId = await chain.owner.c.tasks.read("taskCount");
+  await drawTask(oracle, taskId);
+  return taskId;
+}
+
 export async function requestUserTaskWithReceipt(
   chain: Chain,
   requester: Node,
   opts: UserTaskOptions,
-): Promise<{ taskId: bigint; receipt: TransactionReceipt }> {
+): Promise<{ taskId: bigint; receipt: TransactionReceipt; assignReceipt: TransactionReceipt | undefined }> {
   const payment = opts.payment ?? parseEther("10");
   const prompt = opts.prompt ?? "Once upon a time";
   await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
@@ -129,7 +156,8 @@ export async function requestUserTaskWithReceipt(
     priority: opts.priority ?? 2,
   };
   const receipt = await requester.c.tasks.send("requestTask", spec, payment);
-  return { taskId: await requester.c.tasks.read("taskCount"), receipt };
+  const taskId = await requester.c.tasks.read("taskCount");
+  return { taskId, receipt, assignReceipt: await drawTask(requester, taskId) };
 }
 
 export interface MinerRun {
@@ -155,10 +183,16 @@ export async function ackAll(taskId: bigint, runs: MinerRun[]): Promise<Transact
   return out;
 }
 
+/** The commitment a run's miner precommits on its slot. */
+export function commitmentFor(taskId: bigint, r: MinerRun): string {
+  const scope = { tasks: r.node.c.tasks.address, taskId, slot: r.slot, miner: r.node.address };
+  return commitmentOf(scope, outputHashOf(r.output), r.salt);
+}
+
 export async function precommitAll(taskId: bigint, runs: MinerRun[]): Promise<TransactionReceipt[]> {
   const out: TransactionReceipt[] = [];
   for (const r of runs) {
-    out.push(await r.node.c.tasks.send("precommit", taskId, r.slot, commitmentOf(outputHashOf(r.output), r.salt, r.node.address)));
+    out.push(await r.node.c.tasks.send("precommit", taskId, r.slot, commitmentFor(taskId, r)));
   }
   return out;
 }

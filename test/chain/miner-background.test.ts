@@ -14,10 +14,11 @@ import {
   withdrawStake,
 } from "../../src-main/miner/registration.js";
 import { PouwError } from "../../src-shared/errors.js";
-import { MODEL, requestUserTask, type Chain } from "./fixture.js";
+import { MODEL, requestBackgroundTask, requestUserTask, type Chain } from "./fixture.js";
 import { startRig, useMinerChain, waitFor } from "./miner-harness.js";
 
-const env = useMinerChain({ miners: 2, oracles: 1, requesters: 2, rigPerMiner: true });
+// Network-paid tasks take at least three miners.
+const env = useMinerChain({ miners: 3, oracles: 1, requesters: 2, rigPerMiner: true });
 let chain: Chain;
 beforeAll(() => {
   chain = env.chain;
@@ -28,8 +29,7 @@ const rigOf = (address: string) => env.rigOf(address);
 describe("background task", () => {
   it("the engine chosen as creator submits seed and prompt; the assigned engine answers; both are paid", async () => {
     const tasks = chain.owner.c.tasks;
-    await chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 1);
-    const taskId = await tasks.read("taskCount");
+    const taskId = await requestBackgroundTask(chain, chain.oracles[0]!, 3);
     const creator = rigOf(await tasks.read("creatorOf", taskId));
     await waitFor("reveals", async () => (await readTask(tasks, taskId)).revealsClosed, 30_000);
     const inputs = new TaskInputs(chain.provider, tasks.address, chain.deployment.deployedAtBlock);
@@ -38,8 +38,9 @@ describe("background task", () => {
     expect(seed?.miner).toBe(creator.node.address);
     expect(seed?.seed).toMatch(/\w/);
     expect(prepared?.prompt).toContain(seed!.seed);
-    const [slot] = await readSlots(tasks, taskId, 1);
-    await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [9_000]);
+    const [slot] = await readSlots(tasks, taskId, 3);
+    // The three engines answer alike: a consistent settlement, so the creator is paid too.
+    await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [9_000, 9_000, 9_000]);
     const answerer = rigOf(slot!.miner);
     await waitFor("the answer's record", () => answerer.records.get(taskId.toString(), 0)?.outcome !== undefined);
     const answered = answerer.records.get(taskId.toString(), 0)!;
@@ -97,7 +98,9 @@ describe("reassignment", () => {
     for (const r of env.rigs) await r.sync.stop();
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     const [stalled] = await readSlots(tasks, taskId, 1);
-    const other = chain.miners.find((m) => m.address !== stalled!.miner)!;
+    const [other, third] = chain.miners.filter((m) => m.address !== stalled!.miner) as [Chain["miners"][0], Chain["miners"][0]];
+    // The third miner leaves, so the draw can only pick `other`.
+    await third.c.nodePool.send("requestUnbond");
     const rig = await startRig(chain, other, path.join(env.dir, "reassigned"));
     env.rigs.push(rig);
     await increaseTime(chain.provider, 61);
@@ -106,6 +109,8 @@ describe("reassignment", () => {
     const [slot] = await readSlots(tasks, taskId, 1);
     expect(slot!.miner).toBe(other.address);
     expect(slot!.status).toBe("Revealed");
+    // The record follows the reveal's receipt: wait for it rather than race it.
+    await waitFor("the reveal's record", () => rig.records.get(taskId.toString(), 0)?.states.length === 3);
     expect(rig.records.get(taskId.toString(), 0)?.states.map((s) => s.state)).toEqual(["Start", "Precommit", "Commit"]);
     expect(rig.errors).toEqual([]);
   });

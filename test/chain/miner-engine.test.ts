@@ -5,7 +5,7 @@ import { outputHashOf, readSlots, readTask } from "../../src-main/chain/task-vie
 import { decodeTaskLog } from "../../src-main/miner/task-events.js";
 import { TaskEngine } from "../../src-main/miner/task-engine.js";
 import { withdrawRewards } from "../../src-main/miner/registration.js";
-import { MODEL, requestUserTask, type Chain } from "./fixture.js";
+import { drawTask, MODEL, requestUserTask, type Chain } from "./fixture.js";
 import { useMinerChain, waitFor } from "./miner-harness.js";
 
 const env = useMinerChain({ miners: 3, oracles: 1, requesters: 1, rigPerMiner: true });
@@ -133,20 +133,24 @@ describe("duplicate events mid-task", () => {
 });
 
 describe("prompts this miner cannot read", () => {
-  it("a user task whose prompt is kept at a URL is declined, not acked", async () => {
+  it("a user task whose prompt is kept at a URL is declined on chain (free), not acked", async () => {
     const requester = chain.requesters[0]!;
     const payment = parseEther("1");
     await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
     const spec = { modelId: MODEL, promptHash: outputHashOf("the real prompt"), promptUri: "https://example.invalid/p.txt", maxTokens: 8, temperatureMilli: 0, seed: 1, k: 1, priority: 0 };
     await requester.c.tasks.send("requestTask", spec, payment);
     const taskId = await chain.owner.c.tasks.read("taskCount");
+    await drawTask(requester, taskId);
     const [slot] = await readSlots(chain.owner.c.tasks, taskId, 1);
     const rig = rigOf(slot!.miner);
-    const nonce = await nonceOf(rig.node.address);
-    await waitFor("the decision", () => rig.journal.all().some((r) => r.taskId === taskId.toString() && r.action === "ack" && r.kind === "abandoned"));
+    const before = await chain.owner.c.nodePool.read("getNode", rig.node.address);
+    await waitFor("the decline", async () => (await readSlots(chain.owner.c.tasks, taskId, 1))[0]!.status === "Dropped");
     await rig.engine.idle();
-    expect((await readSlots(chain.owner.c.tasks, taskId, 1))[0]!.status).toBe("Assigned");
-    expect(await nonceOf(rig.node.address)).toBe(nonce);
+    expect(rig.journal.all().some((r) => r.taskId === taskId.toString() && r.action === "ack" && r.kind === "abandoned")).toBe(true);
+    const after = await chain.owner.c.nodePool.read("getNode", rig.node.address);
+    expect([after.stake, after.timedOut, after.busy]).toEqual([before.stake, before.timedOut, false]);
+    // The only slot declined: the requester is refunded in full.
+    expect((await readTask(chain.owner.c.tasks, taskId)).outcome).toBe("Refunded");
     expect(rig.errors).toEqual([]);
   });
 });

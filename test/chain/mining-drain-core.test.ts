@@ -63,7 +63,7 @@ const outputJournaled = (taskId: bigint) =>
     .some((f) => readFileSync(path.join(env!.dataDir, f), "utf8").split("\n").some((l) => l.includes('"action":"output"') && l.includes(`"taskId":"${taskId}"`)));
 const reputation = async () => {
   const r = await connectProtocol(net.deployment, provider).nodePool.read("reputation", core.address);
-  return { completed: Number(r.completed), timedOut: Number(r.timedOut) };
+  return { completed: Number(r.completed), failed: Number(r.failed), timedOut: Number(r.timedOut) };
 };
 
 /** A task acked by this miner whose generation is held; returns it and the function that lets it go. */
@@ -158,18 +158,18 @@ describe("stopping the miner with a task in flight", () => {
     expect(fake.calls).toBe(generations);
   });
 
-  // Last: the timed-out slot costs stake, after which this miner is below the minimum stake.
-  it("a second stop while draining stops at once; the abandoned slot times out on chain", async () => {
+  // Last: the abandoned acked slot costs stake, after which this miner is below the minimum stake.
+  it("a second stop while draining stops at once; the abandoned acked slot fails on chain", async () => {
     const before = await reputation();
     const { taskId, release } = await taskInFlight();
     expect((await core.stopMining()).state).toBe("stopping");
     expect(await core.stopMining()).toEqual({ state: "stopped", reason: "Stopped by you: 1 task in flight was abandoned" });
     release();
     await advancePastDeadline(taskId);
-    expect(await reputation()).toEqual({ ...before, timedOut: before.timedOut + 1 });
+    expect(await reputation()).toEqual({ ...before, failed: before.failed + 1 });
     // A later start settles the task in the history.
     expect((await core.startMining()).state).toBe("mining");
     await waitFor(`task ${taskId} to be settled`, () => ended(taskId), 10_000);
-    expect(record(taskId)?.outcome).toBe("TimedOut");
+    expect(record(taskId)?.outcome).toBe("Failed");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SlotView, TaskView } from "../../src-main/chain/task-views.js";
 import { BagOfWordsEmbedder } from "../helpers/fake-embedder.js";
+import { fittingEmbedder } from "../../src-network/oracle/fitting-embedder.js";
 import { nextStep } from "../../src-network/oracle/oracle-decide.js";
 import { scoreOutputs } from "../../src-network/oracle/oracle-poi.js";
 import type { SlotStatus, TaskState } from "../../src-shared/pouw-states.js";
@@ -29,6 +30,10 @@ describe("nextStep", () => {
     expect(nextStep(task("Request", 100), [], 101)).toEqual({ kind: "advance", action: "advance:Request:100" });
   });
 
+  it("draws a task waiting in Request before its deadline (the draw needs a block after the request)", () => {
+    expect(nextStep(task("Request", 100), [], 100)).toEqual({ kind: "assign" });
+  });
+
   it("offers every stalled slot for reassignment, with advance as the fallback", () => {
     expect(nextStep(task("Precommit", 50), slots("Acked", "Precommitted", "Acked"), 51)).toEqual({
       kind: "reassign",
@@ -45,6 +50,20 @@ describe("nextStep", () => {
     expect(nextStep(task("Commit", 80, true), [], 81)).toEqual({ kind: "advance", action: "advance:Poi:80" });
     expect(nextStep(task("Commit", 80, false), [], 81)).toEqual({ kind: "advance", action: "advance:Commit:80" });
     expect(nextStep(task("End", 0), [], 1)).toEqual({ kind: "done" });
+  });
+});
+
+describe("fittingEmbedder", () => {
+  it("cuts a text to the longest prefix the embedder holds, and embeds texts that fit in one call", async () => {
+    const inner = new BagOfWordsEmbedder(20);
+    const fitting = fittingEmbedder(inner);
+    const [short] = await fitting.embed(["a short text"]);
+    expect(inner.calls).toBe(1);
+    const [cut] = await fitting.embed(["alpha beta gamma delta epsilon zeta eta theta"]);
+    // The longest prefix of at most 20 characters: "alpha beta gamma del".
+    expect(cut).toEqual((await new BagOfWordsEmbedder().embed(["alpha beta gamma del"]))[0]);
+    expect(short).toEqual((await new BagOfWordsEmbedder().embed(["a short text"]))[0]);
+    await expect(inner.embed(["x".repeat(21)])).rejects.toThrow(/CONTEXT|longer than the embedding context/);
   });
 });
 

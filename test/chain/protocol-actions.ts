@@ -5,17 +5,21 @@ import { taskStateIndex, type TaskState } from "../../src-shared/pouw-states.js"
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { revertName } from "../../src-main/chain/contracts.js";
 import { commitmentOf, outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
-import { MODEL, nodeOf, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
+import { drawTask, nodeOf, requestBackgroundTask, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
 
 /** One random step against the protocol; indexes are resolved modulo what exists at that moment. */
 export type Action =
   | { kind: "request"; k: number; tokens: number; requester: number }
   | { kind: "background"; k: number; oracle: number }
   | { kind: "ack"; task: number; slot: number; wrongActor: boolean }
+  /** A miner turns its assignment down before acking (free). */
+  | { kind: "decline"; task: number; slot: number; wrongActor: boolean }
   | { kind: "precommit"; task: number; slot: number; wrongActor: boolean }
   | { kind: "reveal"; task: number; slot: number; tamper: boolean }
   | { kind: "poi"; task: number; oracle: number; scores: number[] }
   | { kind: "advance"; task: number; oracle: number }
+  /** Anyone but an oracle advances (refused before the keeper grace period). */
+  | { kind: "keeper"; task: number; who: number }
   | { kind: "reassign"; task: number; slot: number; oracle: number }
   | { kind: "withdraw"; who: number }
   /** Every waiting slot of a task takes its honest next step, so runs often reach Commit and End. */
@@ -29,12 +33,14 @@ const score = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 8_000, max: MAX
 const rarely = fc.nat({ max: 6 }).map((n) => n === 0);
 export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("request" as const), k: fc.integer({ min: 1, max: 3 }), tokens: fc.integer({ min: 1, max: 20 }), requester: idx }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 1, max: 3 }), oracle: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 2, max: 4 }), oracle: idx }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("ack" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("precommit" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("poi" as const), task: idx, oracle: idx, scores: fc.array(score, { minLength: 3, maxLength: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), task: idx, oracle: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("keeper" as const), task: idx, who: idx }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("decline" as const), task: idx, slot: idx, wrongActor: rarely }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reassign" as const), task: idx, slot: idx, oracle: idx }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), who: idx }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("drive" as const), task: idx }) },
@@ -86,8 +92,8 @@ export class ProtocolModel {
       return this.track(id);
     }
     if (a.kind === "background") {
-      await pick(c.oracles, a.oracle)!.c.incentivePool.send("requestBackgroundTask", MODEL, a.k);
-      return this.track(await c.owner.c.tasks.read("taskCount"));
+      await this.track(await requestBackgroundTask(c, pick(c.oracles, a.oracle)!, a.k));
+      return;
     }
     // Mostly the newest tasks, so sequences drive some of them all the way to End.
     const taskId = pick(this.taskIds.slice(-3), a.task);
@@ -100,8 +106,9 @@ export class ProtocolModel {
       return void (await pick(c.oracles, a.oracle)!.c.tasks.send("submitPoi", taskId, scores));
     }
     if (a.kind === "advance") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("advance", taskId));
+    if (a.kind === "keeper") return void (await pick([...c.requesters, ...c.miners], a.who)!.c.tasks.send("advance", taskId));
     const slots = await readSlots(c.owner.c.tasks, taskId, t.k);
-    const waitingFor = { ack: "Assigned", precommit: "Acked", reveal: "Precommitted", reassign: "" }[a.kind];
+    const waitingFor = { ack: "Assigned", decline: "Assigned", precommit: "Acked", reveal: "Precommitted", reassign: "" }[a.kind];
     const waiting = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.status === waitingFor);
     const slot = pick(waiting, a.slot)?.i ?? a.slot % Math.max(t.k, 1);
     if (a.kind === "reassign") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("reassign", taskId, slot));
@@ -113,14 +120,18 @@ export class ProtocolModel {
     const actor = wrong ? (c.miners.find((m) => m.address !== miner) ?? honest) : honest;
     const out = this.output(taskId, slot);
     const salt = this.salt(taskId, slot, miner);
-    if (a.kind === "ack") return void (await actor.c.tasks.send("ack", taskId, slot));
+    if (a.kind === "ack" || a.kind === "decline") return void (await actor.c.tasks.send(a.kind, taskId, slot));
     if (a.kind === "precommit") {
-      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf(outputHashOf(out), salt, actor.address)));
+      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf({ tasks: actor.c.tasks.address, taskId, slot, miner: actor.address }, outputHashOf(out), salt)));
     }
     await honest.c.tasks.send("reveal", taskId, slot, enc(a.tamper ? `${out}!` : out), salt);
   }
 
   private async drive(task: number, state: TaskState, revealsClosed: boolean, k: number): Promise<void> {
+    if (state === "Request") {
+      const taskId = pick(this.taskIds.slice(-3), task)!;
+      return void (await drawTask(pick(this.chain.requesters, task)!, taskId));
+    }
     if (state === "Create" || state === "Prepare") return this.exec({ kind: "ack", task, slot: 0, wrongActor: false });
     if (state === "Commit" && revealsClosed) {
       return this.exec({ kind: "poi", task, oracle: 0, scores: [9_000, 9_500, 8_500] });

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe("verifyNetwork", () => {
   it("accepts the deployment it was made for", async () => {
-    await expect(verifyNetwork(provider, deployment, anvil.rpcUrl)).resolves.toEqual({ chainId: anvil.chainId, version: 1 });
+    await expect(verifyNetwork(provider, deployment, anvil.rpcUrl)).resolves.toEqual({ chainId: anvil.chainId, version: 2 });
   });
 
   it("names a wrong chain id", async () => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { PouwError } from "../../src-shared/errors.js";
 import type { Embedder } from "../../src-network/oracle/embedder.js";
 
 const DIMS = 256;
@@ -10,9 +11,13 @@ const DIMS = 256;
  */
 export class BagOfWordsEmbedder implements Embedder {
   calls = 0;
+  /** Like a real model's context: a longer text fails with CONTEXT_OVERFLOW (no limit by default). */
+  constructor(private readonly maxChars = Infinity) {}
 
   async embed(texts: string[]): Promise<number[][]> {
     this.calls++;
+    const long = texts.find((t) => t.length > this.maxChars);
+    if (long !== undefined) throw new PouwError("CONTEXT_OVERFLOW", `a text of ${long.length} characters is longer than the embedding context (${this.maxChars})`);
     return texts.map(bagOfWords);
   }
 }

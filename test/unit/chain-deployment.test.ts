@@ -21,13 +21,17 @@ describe("Deployment (deployment.json)", () => {
 });
 
 describe("commitment helpers", () => {
-  it("bind the output, the salt and the miner", () => {
+  it("bind the output, the salt, the miner, the task, the slot and the deployment", () => {
     const salt = `0x${"11".repeat(32)}`;
-    const base = commitmentOf(outputHashOf("a story"), salt, addr(5));
+    const scope = { tasks: addr(9), taskId: 1n, slot: 0, miner: addr(5) };
+    const base = commitmentOf(scope, outputHashOf("a story"), salt);
     expect(base).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(commitmentOf(outputHashOf("a story!"), salt, addr(5))).not.toBe(base);
-    expect(commitmentOf(outputHashOf("a story"), `0x${"22".repeat(32)}`, addr(5))).not.toBe(base);
-    expect(commitmentOf(outputHashOf("a story"), salt, addr(6))).not.toBe(base);
+    expect(commitmentOf(scope, outputHashOf("a story!"), salt)).not.toBe(base);
+    expect(commitmentOf(scope, outputHashOf("a story"), `0x${"22".repeat(32)}`)).not.toBe(base);
+    expect(commitmentOf({ ...scope, miner: addr(6) }, outputHashOf("a story"), salt)).not.toBe(base);
+    expect(commitmentOf({ ...scope, taskId: 2n }, outputHashOf("a story"), salt)).not.toBe(base);
+    expect(commitmentOf({ ...scope, slot: 1 }, outputHashOf("a story"), salt)).not.toBe(base);
+    expect(commitmentOf({ ...scope, tasks: addr(8) }, outputHashOf("a story"), salt)).not.toBe(base);
     expect(modelIdOf("stories260K")).toBe(outputHashOf("stories260K"));
   });
 });

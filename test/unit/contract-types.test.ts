@@ -38,7 +38,7 @@ describe("TypedContract.read is typed from the ABI", () => {
   });
 
   it("single outputs come unwrapped: bigint, address, bool, address[], a fixed uint40[7] inside a struct", async () => {
-    const params = tasksIface.encodeFunctionResult("params", [[[1n, 2n, 3n, 4n, 5n, 6n, 7n], 8n, 9n, 100n, 200n, 8000n, 5000n, 2n]]);
+    const params = tasksIface.encodeFunctionResult("params", [[[1n, 2n, 3n, 4n, 5n, 6n, 7n], 8n, 10n, 9n, 1000n, 100n, 200n, 8000n, 5000n, 2n, 16384n]]);
     const tasks = new TypedContract(ADDR, PouwTasksAbi, answering((data) => {
       const name = tasksIface.parseTransaction({ data })?.name;
       if (name === "creatorOf") return tasksIface.encodeFunctionResult(name, [OTHER]);
