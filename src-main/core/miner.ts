@@ -195,6 +195,7 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
       ...(opts.journalFiles ? { journalFiles: opts.journalFiles } : {}),
     });
     cleanups.push(() => rt.close());
+    for (const repair of rt.journal.repairs) log(`task journal repaired: ${repair}`);
     views.start();
     cleanups.push(async () => views.stop());
 
