@@ -5,9 +5,10 @@ import type { ErrorShape } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import type { ProtocolContracts } from "../chain/contracts.js";
 import { Journal } from "../tx/journal.js";
+import type { JournalFileLayer } from "../tx/journal-file.js";
 import { crashHookFromEnv } from "../tx/test-crash.js";
 import { TxQueue } from "../tx/tx-queue.js";
-import type { Inference } from "./inference.js";
+import type { Inference } from "../miner/inference.js";
 import type { SpeedProfile } from "../scheduler/admission.js";
 import { MinerSync } from "./miner-sync.js";
 import { RecordsStore } from "./records-store.js";
@@ -32,6 +33,8 @@ export interface MinerRuntimeOptions {
   onChange(record: TaskRecord): void;
   onError(taskId: string, error: ErrorShape): void;
   onSyncError(err: unknown): void;
+  /** The journal's file operations (tests put a disk that fills up here). */
+  journalFiles?: JournalFileLayer;
 }
 
 /**
@@ -51,7 +54,10 @@ export class MinerRuntime {
 
   static async open(opts: MinerRuntimeOptions): Promise<MinerRuntime> {
     const afterAppend = crashHookFromEnv();
-    const journal = await Journal.open(path.join(opts.networkDir, "journal.jsonl"), afterAppend ? { afterAppend } : {});
+    const journal = await Journal.open(path.join(opts.networkDir, "journal.jsonl"), {
+      ...(afterAppend ? { afterAppend } : {}),
+      ...(opts.journalFiles ? { files: opts.journalFiles } : {}),
+    });
     try {
       const records = await RecordsStore.open(path.join(opts.networkDir, "records.json"));
       const queue = new TxQueue(opts.signer, opts.provider, journal);

@@ -10,6 +10,7 @@ import { alwaysIdle, type BatterySource, type GateDecision, type IdleSource } fr
 import type { SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker-client/benchmark-store.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
+import type { JournalFileLayer } from "../tx/journal-file.js";
 import type { OpenedNetwork } from "../session/open-network.js";
 import type { MinerSigner } from "../wallet/open-wallet.js";
 import { modelNameOf } from "./model-name.js";
@@ -62,6 +63,8 @@ export interface MinerOptions {
   pollMs?: number;
   /** Start mining once open (default true); otherwise the state says mining has not been started. */
   autoStart?: boolean;
+  /** The journal's file operations (tests put a disk that fills up here). */
+  journalFiles?: JournalFileLayer;
 }
 
 /** The running miner, as the session (or the bench and the chain tests' core) drives it. */
@@ -147,6 +150,10 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
     const ownNames = modelNamesById([{ onChain: modelName }]);
     const benchmarked = worker?.benchmark.tokensPerSecond;
     const faults = hub instanceof FaultHub ? hub : undefined;
+    // A journal write that found the disk full: shown until a record is saved again.
+    const noteDiskFull = (code: string) => {
+      if (code === "DISK_FULL" && faults && !faults.fault("disk")) faults.setFault("disk", `disk full: records not saved ${since(Date.now())}`);
+    };
     const views = new MinerViews({
       hub,
       records: () => rt.records.all(),
@@ -173,12 +180,18 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
         views.changed(record);
       },
       onError: (taskId, error) => {
-        if (error.code === "DISK_FULL" && !faults?.fault("disk")) faults?.setFault("disk", `disk full: records not saved ${since(Date.now())}`);
+        noteDiskFull(error.code);
         log(`task ${taskId}: ${error.code}: ${error.message}`);
       },
-      onSyncError: (err) => log(`chain sync: ${toErrorShape(err).message}`),
+      onSyncError: (err) => {
+        const error = toErrorShape(err);
+        noteDiskFull(error.code);
+        log(`chain sync: ${error.message}`);
+      },
+      ...(opts.journalFiles ? { journalFiles: opts.journalFiles } : {}),
     });
     cleanups.push(() => rt.close());
+    for (const repair of rt.journal.repairs) log(`task journal repaired: ${repair}`);
     views.start();
     cleanups.push(async () => views.stop());
 

@@ -82,13 +82,13 @@ export class Journal {
   }
 
   private async appendNow(input: JournalInput): Promise<JournalRecord> {
-    // Parsing fixes the key order, so the checksum written is the one a replay recomputes.
     if (this.fragmentLeft) {
       await this.handle.truncate(this.goodBytes).catch((err: unknown) => {
         throw writeError(this.filePath, err);
       });
       this.fragmentLeft = false;
     }
+    // Parsing fixes the key order, so the checksum written is the one a replay recomputes.
     const record = JournalRecord.parse({ seq: this.records.length, at: new Date().toISOString(), ...input });
     const line = Buffer.from(encodeLine(record), "utf8");
     try {

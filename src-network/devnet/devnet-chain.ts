@@ -10,6 +10,7 @@ import { deployProtocol } from "../../src-main/chain/deploy.js";
 import { createProvider } from "../../src-main/chain/provider.js";
 import { writeFileAtomic } from "../../src-main/storage/atomic-file.js";
 import { chainStateFile, startChainService, type ChainService } from "./chain-service.js";
+import { readPreviousDeployment, writeDeploymentCopy } from "./deployment-copy.js";
 import { deployerOf, devnetAccounts, fundDevAccounts } from "./dev-accounts.js";
 import { acquireDevnetLock } from "./lock.js";
 import { endOrphans } from "./orphans.js";
@@ -17,7 +18,7 @@ import { chooseChainPort, portOf } from "./port.js";
 import { prepareStateFile } from "./state-file.js";
 import type { NetworkServicesOptions, ServicesBase, StartedNetwork } from "./network-services.js";
 import { ServiceGroup, type ServiceFailure, type ServiceRecord } from "./services.js";
-import { readDeploymentFile, verifyDeployment, type DeploymentCheck } from "../../src-main/chain/verify-deployment.js";
+import { verifyDeployment, type DeploymentCheck } from "../../src-main/chain/verify-deployment.js";
 
 export type { DevnetStage } from "../../src-shared/network-host-contract.js";
 
@@ -83,7 +84,8 @@ export async function startDevnetChain(opts: DevnetOptions, startServices?: Serv
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= group.stop().finally(() => lock.release()));
   try {
-    const previous = await readDeploymentFile(deploymentFile(dataDir));
+    const { previous, warning } = await readPreviousDeployment(deploymentFile(dataDir), dataDir);
+    if (warning) opts.onWarning?.(warning);
     const remembered = previous.ok ? portOf(previous.deployment.rpcUrl) : undefined;
     const repaired = await prepareStateFile(chainStateFile(dataDir));
     if (repaired) report("chain", repaired);
@@ -114,7 +116,9 @@ export async function startDevnetChain(opts: DevnetOptions, startServices?: Serv
       report("services", `${network.peers} peer miners, oracle${network.routerUrl ? ` and router at ${network.routerUrl}` : ""} running`, 1);
     }
     const info = DevnetInfo.parse({ ...base, routerUrl: network.routerUrl, peers: network.peers });
-    await writeFileAtomic(deploymentFile(dataDir), JSON.stringify(info, null, 2) + "\n");
+    const text = JSON.stringify(info, null, 2) + "\n";
+    await writeFileAtomic(deploymentFile(dataDir), text);
+    await writeDeploymentCopy(dataDir, text);
     checkAborted();
     report("ready", `devnet ready at ${info.rpcUrl}`, 1);
     return { info, deployed, services: () => group.records(), failed: group.failed, stop };

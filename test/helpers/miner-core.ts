@@ -13,7 +13,7 @@ import { openOrCreateWallet, requirePassword } from "../../src-main/wallet/open-
 import { openMiner, type MinerOptions } from "../../src-main/miner/open-miner.js";
 import type { MiningCore } from "../../src-main/session/main-core.js";
 
-export interface MinerCoreOptions extends Pick<MinerOptions, "inference" | "onLog" | "threads" | "speed" | "idleSource" | "batterySource" | "now" | "gateIntervalMs" | "pollMs" | "autoStart"> {
+export interface MinerCoreOptions extends Pick<MinerOptions, "inference" | "onLog" | "threads" | "speed" | "idleSource" | "batterySource" | "now" | "gateIntervalMs" | "pollMs" | "autoStart" | "journalFiles"> {
   dataDir: string;
   network: NetworkChoice;
   /** What runs around the embedded devnet's chain; default APP_DEVNET_SERVICES, false: the chain alone. */
@@ -96,8 +96,8 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     statusTimer.unref();
     cleanups.push(async () => clearInterval(statusTimer));
 
-    const { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart } = opts;
-    const tuning = { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart };
+    const { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart, journalFiles } = opts;
+    const tuning = { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart, journalFiles };
     const miner = await openMiner({ ...tuning, hub, network: net, signer, settings, dataDir: opts.dataDir, modelPath });
     cleanups.push(() => miner.close());
 
