@@ -28,9 +28,10 @@ export async function requestTask(net: DevnetView, modelId: string, prompt = "On
   const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
   await requester.c.tasks.send("requestTask", spec, payment);
   const taskId = await requester.c.tasks.read("taskCount");
-  // The draw, a block later (the request's own block hash seeds it); a running oracle may beat us to it.
+  // The draw, a block later (the request's own block hash seeds it); a running oracle may beat us to
+  // it, and while every miner is busy the task waits in Request for the oracle's next draw.
   await requester.c.tasks.send("assign", taskId).catch((err: unknown) => {
-    if (!/WrongState/.test(String(err))) throw err;
+    if (!/WrongState|NoMinersAvailable/.test(String(err))) throw err;
   });
   return taskId;
 }

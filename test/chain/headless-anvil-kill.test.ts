@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProvider } from "../../src-main/chain/provider.js";
+import { chainStateFile } from "../../src-network/devnet/chain-service.js";
 import { deploymentFile } from "../../src-network/devnet/devnet.js";
 import { PASSWORD_ENV } from "../../src-main/wallet/password-source.js";
 import { SnapshotMessage, type AppSnapshot } from "../../src-shared/app-contract.js";
@@ -40,6 +41,11 @@ describe("the embedded devnet's anvil killed under a headless miner", () => {
     ws.on("message", (data) => frames.push(String(data)));
     await new Promise((r) => ws.once("open", r));
 
+    // anvil saves its state every STATE_DUMP_INTERVAL_S: kill it only once a save holds the miner's
+    // registration (made before the ready line), or the restored chain would not know the miner.
+    const readyAt = Date.now();
+    const stateFile = chainStateFile(path.join(dir, "data", "devnet"));
+    await waitFor("anvil to save its state after the miner registered", async () => ((await stat(stateFile).catch(() => undefined))?.mtimeMs ?? 0) > readyAt, 20_000);
     const chain = m.ready.processes!.find((p) => p.name === "chain")!;
     process.kill(chain.pid, "SIGKILL");
     const killedAt = performance.now();
