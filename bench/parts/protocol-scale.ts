@@ -37,7 +37,16 @@ async function requestGasWith(n: number): Promise<{ request: number; assign: num
     }
     const requester = connectProtocol(deployment, wallets.at(-1)!);
     await requester.token.send("approve", deployment.contracts.tasks, parseEther("10"));
-    const spec = { modelId: MODEL, promptHash: outputHashOf("p"), promptUri: "p", maxTokens: 64, temperatureMilli: 0, seed: 1, k: K, priority: 2 };
+    const spec = {
+      modelId: MODEL,
+      promptHash: outputHashOf("p"),
+      promptUri: "p",
+      maxTokens: 64,
+      temperatureMilli: 0,
+      seed: 1,
+      k: K,
+      priority: 2,
+    };
     const request: TransactionReceipt = await requester.tasks.send("requestTask", spec, parseEther("10"));
     const taskId = await requester.tasks.read("taskCount");
     try {
@@ -66,10 +75,19 @@ export async function scaleRows(log: (line: string) => void): Promise<{ rows: Be
     }
     const total = g.request + g.assign;
     base ??= total;
-    log(`${n} miners: requestTask ${g.request} + assign ${g.assign} = ${total} gas (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    log(
+      `${n} miners: requestTask ${g.request} + assign ${g.assign} = ${total} gas (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
     const goal = n === 10_000 ? { goal: `≤ 1.5 × ${base}`, pass: total <= 1.5 * base } : {};
-    rows.push({ metric: `k=${K} requestTask + assign gas, ${n} miners for the model`, value: total, unit: "gas", ...goal });
+    rows.push({
+      metric: `k=${K} requestTask + assign gas, ${n} miners for the model`,
+      value: total,
+      unit: "gas",
+      ...goal,
+    });
   }
-  notes.push("selection still walks every miner listed for the model (O(n)); the sortition tree of issue 13 item 6 is not built yet");
+  notes.push(
+    "selection still walks every miner listed for the model (O(n)); the sortition tree of issue 13 item 6 is not built yet",
+  );
   return { rows, notes };
 }

@@ -39,6 +39,9 @@ export type TaskEvent =
   | WithTask<{ name: "Revealed"; miner: string; slot: number; outputHash: string; inline: boolean; data: string }>
   | WithTask<{ name: "SlotDropped"; miner: string; slot: number; during: TaskState }>
   | WithTask<{ name: "SlotReassigned"; oldMiner: string; newMiner: string; slot: number }>
+  | WithTask<{ name: "SlotDeclined"; miner: string; slot: number }>
+  | WithTask<{ name: "RevealsClosed"; poiDeadline: number }>
+  | WithTask<{ name: "DrawScheduled"; drawBlock: number }>
   | WithTask<{ name: "PoiSubmitted"; oracle: string; resultHash: string; scoresBps: number[] }>
   | WithTask<{ name: "PoiFinalized"; resultHash: string }>
   | WithTask<{ name: "Credited"; account: string; amount: bigint; kind: CreditKind }>
@@ -59,6 +62,9 @@ export const TASK_EVENT_NAMES: readonly TaskEventName[] = [
   "Revealed",
   "SlotDropped",
   "SlotReassigned",
+  "SlotDeclined",
+  "RevealsClosed",
+  "DrawScheduled",
   "PoiSubmitted",
   "PoiFinalized",
   "Credited",
@@ -132,6 +138,12 @@ export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" |
       return { name: "SlotDropped", ...base, miner: addr(a[1]), slot: num(a[2]), during: taskStateName(num(a[3])) };
     case "SlotReassigned":
       return { name: "SlotReassigned", ...base, oldMiner: addr(a[1]), newMiner: addr(a[2]), slot: num(a[3]) };
+    case "SlotDeclined":
+      return { name: "SlotDeclined", ...base, miner: addr(a[1]), slot: num(a[2]) };
+    case "RevealsClosed":
+      return { name: "RevealsClosed", ...base, poiDeadline: num(a[1]) };
+    case "DrawScheduled":
+      return { name: "DrawScheduled", ...base, drawBlock: num(a[1]) };
     case "PoiSubmitted":
       return { name: "PoiSubmitted", ...base, oracle: addr(a[1]), resultHash: str(a[2]), scoresBps: (a[3] as readonly bigint[]).map(num) };
     case "PoiFinalized":

@@ -9,7 +9,11 @@ import { modelNameOf } from "../../src-main/miner/model-name.js";
  * model, each to the sha256 of its GGUF file (the IncentivePool owner, i.e. the deployer, signs).
  * Idempotent: a pin already on chain with the same hash sends nothing.
  */
-export async function ensureModelsPinned(pool: IncentivePool, files: { served: string; embedding: string }, onLog?: (line: string) => void): Promise<void> {
+export async function ensureModelsPinned(
+  pool: IncentivePool,
+  files: { served: string; embedding: string },
+  onLog?: (line: string) => void,
+): Promise<void> {
   const served = { path: files.served };
   const embedding = { path: files.embedding };
   const servedId = modelIdOf(modelNameOf(served.path));

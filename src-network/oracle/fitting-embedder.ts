@@ -46,6 +46,7 @@ async function embedPrefix(inner: Embedder, text: string): Promise<number[]> {
     if (v) [fits, fitsVector] = [mid, v];
     else fails = mid;
   }
-  if (!fitsVector) throw new PouwError("CONTEXT_OVERFLOW", "not even one character of the output fits the embedding context");
+  if (!fitsVector)
+    throw new PouwError("CONTEXT_OVERFLOW", "not even one character of the output fits the embedding context");
   return fitsVector;
 }

@@ -48,7 +48,16 @@ describe("act-and-revert against the draw", () => {
     const attacker = new Contract(await deployed.getAddress(), abi as InterfaceAbi, chain.owner.wallet);
     const requester = chain.requesters[0]!;
     await requester.c.token.send("approve", chain.deployment.contracts.tasks, parseEther("1000000"));
-    const spec = { modelId: MODEL, promptHash: outputHashOf("p"), promptUri: "p", maxTokens: 8, temperatureMilli: 0, seed: 1, k: 1, priority: 0 };
+    const spec = {
+      modelId: MODEL,
+      promptHash: outputHashOf("p"),
+      promptUri: "p",
+      maxTokens: 8,
+      temperatureMilli: 0,
+      seed: 1,
+      k: 1,
+      priority: 0,
+    };
 
     let attackerTxWins = 0;
     let won = 0;

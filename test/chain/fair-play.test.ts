@@ -32,7 +32,9 @@ describe("a near-free task cannot lock a model's miners", () => {
   it("refuses a 1-wei task and any payment below k × minSlotPrice; idle miners stay idle", async () => {
     const requester = chain.requesters[0]!;
     await expect(requestUserTask(chain, requester, { k: 5, payment: 1n })).rejects.toThrow(/PaymentTooLow/);
-    await expect(requestUserTask(chain, requester, { k: 5, payment: 5n * P.minSlotPrice - 1n })).rejects.toThrow(/PaymentTooLow/);
+    await expect(requestUserTask(chain, requester, { k: 5, payment: 5n * P.minSlotPrice - 1n })).rejects.toThrow(
+      /PaymentTooLow/,
+    );
     for (const m of chain.miners) expect((await nodeInfo(m.address)).busy).toBe(false);
     const taskId = await requestUserTask(chain, requester, { k: 5, payment: 5n * P.minSlotPrice });
     expect((await readTask(tasks(), taskId)).state).toBe("Start");
@@ -119,9 +121,13 @@ describe("commitments are bound to task, slot and miner", () => {
     await ackAll(second, [replayer!]);
     const oldCommitment = (await readSlots(tasks(), first, 1))[0]!.commitment;
     await replayer!.node.c.tasks.send("precommit", second, replayer!.slot, oldCommitment);
-    await expect(replayer!.node.c.tasks.send("reveal", second, replayer!.slot, bytes(earlier!.output), earlier!.salt)).rejects.toThrow(/CommitmentMismatch/);
+    await expect(
+      replayer!.node.c.tasks.send("reveal", second, replayer!.slot, bytes(earlier!.output), earlier!.salt),
+    ).rejects.toThrow(/CommitmentMismatch/);
     // Unbound (v1) commitments no longer open either.
-    expect(commitmentFor(second, { ...replayer!, output: earlier!.output, salt: earlier!.salt })).not.toBe(oldCommitment);
+    expect(commitmentFor(second, { ...replayer!, output: earlier!.output, salt: earlier!.salt })).not.toBe(
+      oldCommitment,
+    );
   });
 });
 
@@ -134,7 +140,9 @@ describe("bounded reveals", () => {
     await precommitAll(taskId, [r!]);
     await expect(revealAll(taskId, [r!])).rejects.toThrow(/RevealTooLarge/);
     const uri = `https://example.invalid/${"x".repeat(P.maxRevealBytes)}`;
-    await expect(r!.node.c.tasks.send("revealHash", taskId, r!.slot, outputHashOf(huge), r!.salt, uri)).rejects.toThrow(/RevealTooLarge/);
+    await expect(r!.node.c.tasks.send("revealHash", taskId, r!.slot, outputHashOf(huge), r!.salt, uri)).rejects.toThrow(
+      /RevealTooLarge/,
+    );
     expect((await readSlots(tasks(), taskId, 1))[0]!.status).toBe("Precommitted");
   });
 });

@@ -47,11 +47,14 @@ async function answered(taskId: bigint, outputFor: (slot: number) => string): Pr
 
 describe("network-paid tasks", () => {
   it("refuse fewer than three miners, unapproved models and a missing embedding-model pin", async () => {
-    for (const k of [1, 2]) await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, k)).rejects.toThrow(/BadK/);
+    for (const k of [1, 2])
+      await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, k)).rejects.toThrow(/BadK/);
     const junk = modelIdOf("any-model-id");
     await expect(oracle().c.incentivePool.send("requestBackgroundTask", junk, 3)).rejects.toThrow(/ModelNotApproved/);
     // Pins are the owner's alone.
-    await expect(oracle().c.incentivePool.send("approveModel", junk, ZeroHash.replace(/0$/, "1"))).rejects.toThrow(/OwnableUnauthorizedAccount/);
+    await expect(oracle().c.incentivePool.send("approveModel", junk, ZeroHash.replace(/0$/, "1"))).rejects.toThrow(
+      /OwnableUnauthorizedAccount/,
+    );
     await chain.owner.c.incentivePool.send("pinEmbeddingModel", EMBEDDING_MODEL, ZeroHash);
     await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3)).rejects.toThrow(/NoEmbeddingModel/);
     expect(await tasks().read("taskCount")).toBe(0n);
@@ -78,7 +81,11 @@ describe("network-paid tasks", () => {
   it("pay the creator and the agreeing miners when a majority of the k outputs agree", async () => {
     const { taskId, creator } = await createdTask();
     const runs = await answered(taskId, () => "The snail crossed the garden bravely.");
-    await oracle().c.tasks.send("submitPoi", taskId, runs.map(() => 9_500));
+    await oracle().c.tasks.send(
+      "submitPoi",
+      taskId,
+      runs.map(() => 9_500),
+    );
     const fee = (P.rewardPerBackgroundTask * BigInt(P.creatorFeeBps)) / 10_000n;
     const creatorIsMiner = runs.some((r) => r.node.address === creator);
     if (!creatorIsMiner) expect(await owed(creator)).toBe(fee);

@@ -4,7 +4,11 @@ export async function compileSolidity(source: string, name: string): Promise<{ a
   const input = {
     language: "Solidity",
     sources: { [`${name}.sol`]: { content: source } },
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    },
   };
   const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: Array<{ severity: string; formattedMessage: string }>;
@@ -16,4 +20,3 @@ export async function compileSolidity(source: string, name: string): Promise<{ a
   if (!c) throw new Error(`solc produced no ${name}`);
   return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
 }
-

@@ -17,7 +17,11 @@ export class BagOfWordsEmbedder implements Embedder {
   async embed(texts: string[]): Promise<number[][]> {
     this.calls++;
     const long = texts.find((t) => t.length > this.maxChars);
-    if (long !== undefined) throw new PouwError("CONTEXT_OVERFLOW", `a text of ${long.length} characters is longer than the embedding context (${this.maxChars})`);
+    if (long !== undefined)
+      throw new PouwError(
+        "CONTEXT_OVERFLOW",
+        `a text of ${long.length} characters is longer than the embedding context (${this.maxChars})`,
+      );
     return texts.map(bagOfWords);
   }
 }

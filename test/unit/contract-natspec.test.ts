@@ -15,7 +15,11 @@ function documented(src: string): Array<{ name: string; natspec: boolean }> {
     let signature = "";
     for (let j = i; j < lines.length && !/[{;]/.test(signature); j++) signature += ` ${lines[j]}`;
     if (!/\b(external|public)\b/.test(signature.split(/[{;]/)[0] ?? "")) return;
-    out.push({ name: m[1], natspec: /^\s*\/\/\/\s*@(notice|dev|param|return)/.test(lines[i - 1] ?? "") || /^\s*\/\/\//.test(lines[i - 1] ?? "") });
+    out.push({
+      name: m[1],
+      natspec:
+        /^\s*\/\/\/\s*@(notice|dev|param|return)/.test(lines[i - 1] ?? "") || /^\s*\/\/\//.test(lines[i - 1] ?? ""),
+    });
   });
   return out;
 }
@@ -24,13 +28,15 @@ describe("contracts", () => {
   it("document every external and public function with NatSpec (issue 13 item 10)", () => {
     const missing: string[] = [];
     for (const file of readdirSync(DIR).filter((f) => f.endsWith(".sol"))) {
-      for (const f of documented(readFileSync(path.join(DIR, file), "utf8"))) if (!f.natspec) missing.push(`${file}: ${f.name}`);
+      for (const f of documented(readFileSync(path.join(DIR, file), "utf8")))
+        if (!f.natspec) missing.push(`${file}: ${f.name}`);
     }
     expect(missing).toEqual([]);
   });
 
   it("finds undocumented functions (the check can fail)", () => {
-    const src = "contract A {\n    function a() external {}\n    /// @notice b\n    function b() public view returns (uint256) {}\n    function c() internal {}\n}";
+    const src =
+      "contract A {\n    function a() external {}\n    /// @notice b\n    function b() public view returns (uint256) {}\n    function c() internal {}\n}";
     expect(documented(src)).toEqual([
       { name: "a", natspec: false },
       { name: "b", natspec: true },
