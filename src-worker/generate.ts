@@ -39,7 +39,7 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
   throwIfAborted(opts.signal);
 
   let firstTokenAt: number | undefined;
-  let tokens = 0;
+  const tokenIds: Token[] = [];
   let pendingTokens = 0;
   let response;
   try {
@@ -56,7 +56,7 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
       ...(opts.signal ? { signal: opts.signal } : {}),
       onToken(t: Token[]) {
         firstTokenAt ??= performance.now();
-        tokens += t.length;
+        tokenIds.push(...t);
         pendingTokens += t.length;
       },
       onTextChunk(text: string) {
@@ -71,9 +71,11 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
   const ended = performance.now();
   const first = firstTokenAt ?? ended;
   const genSeconds = (ended - first) / 1000;
+  const tokens = tokenIds.length;
   return {
     text: response.response,
     tokens,
+    tokenIds,
     finishReason: finishReasonOf(response.metadata.stopReason),
     timings: {
       promptTokens: promptTokens.length,
@@ -87,7 +89,7 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
 }
 
 /** The exact tokens the completion will feed, beginning-of-text token included. */
-function tokenizePrompt(model: LlamaModel, prompt: string): Token[] {
+export function tokenizePrompt(model: LlamaModel, prompt: string): Token[] {
   const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
   const body = model.tokenize(prompt, false, bos != null ? "trimLeadingSpace" : undefined);
   return bos != null ? [bos, ...body] : body;

@@ -1,0 +1,74 @@
+import type { TokenScore } from "../../src-shared/worker-contract.js";
+import { binomialUpperTail, normalQuantileUpper, tokenStats, type TokenStats } from "./token-stats.js";
+import type { ToleranceEntry } from "./tolerances.js";
+
+/**
+ * The outcome of checking one claimed output. "fail" is the miner's fault (slash, re-run the
+ * slot); "error" is the verifier's (it could not check: neither pay nor slash on its word).
+ */
+export type Verdict =
+  | { status: "pass"; stats: TokenStats; tests: VerdictTests }
+  | { status: "fail"; reason: string; stats?: TokenStats; tests?: VerdictTests }
+  | { status: "error"; reason: string };
+
+export interface VerdictTests {
+  /** P(at least this many tokens outside the top k | honest): small means not honest. */
+  outsideTail: number;
+  /** The mean gap allowed for this many tokens, or null when the calibration found no spread to test. */
+  gapLimit: number | null;
+}
+
+export interface ScoredOutput {
+  positions: readonly TokenScore[];
+  /** The end-of-generation token's score after the last token, when the output claims to have ended there. */
+  end?: TokenScore;
+}
+
+/**
+ * Judges re-scored tokens against calibrated tolerances with three tests, each set to the entry's
+ * false-alarm rate alpha:
+ *  1. Tokens outside the verifier's top k: under honesty their count is Binomial(n, p), with p the
+ *     calibrated rate estimated as (outside + 1) / (tokens + 2) so a calibration that saw none does
+ *     not make one numerical tie between backends fatal. Fails when P(X ≥ observed) < alpha.
+ *  2. Mean log-prob gap: fails when it exceeds the honest mean by z(alpha) standard errors. Skipped
+ *     when honest runs showed no spread at all (greedy output is always the first choice, and test 1
+ *     already counts every token that is not).
+ *  3. The claimed end: an output that says it stopped must stop where the model would — within the
+ *     top k, or no further below it than honest noise reached in calibration.
+ */
+export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict {
+  const stats = tokenStats(scored.positions, tol.topK);
+  if (stats.tokens === 0) return { status: "fail", reason: "the output has no tokens to check" };
+  const p = (tol.outside + 1) / (tol.tokens + 2);
+  const outsideTail = binomialUpperTail(stats.outside, stats.tokens, p);
+  const gapLimit = tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(stats.tokens) : null;
+  const tests: VerdictTests = { outsideTail, gapLimit };
+  if (outsideTail < tol.alpha) {
+    return {
+      status: "fail",
+      reason: `${stats.outside} of ${stats.tokens} tokens are outside the model's top ${tol.topK} (honest rate ${(p * 100).toFixed(2)}%, chance ${outsideTail.toExponential(1)})`,
+      stats,
+      tests,
+    };
+  }
+  if (gapLimit !== null && stats.meanGap > gapLimit) {
+    return {
+      status: "fail",
+      reason: `mean log-prob gap ${stats.meanGap.toFixed(3)} is above the ${gapLimit.toFixed(3)} honest runs allow for ${stats.tokens} tokens`,
+      stats,
+      tests,
+    };
+  }
+  if (scored.end) {
+    const gap = Math.max(0, scored.end.topLogProb - scored.end.logProb);
+    if (scored.end.rank >= tol.topK && gap > tol.maxOutsideGap) {
+      return { status: "fail", reason: `the output claims to end where the model ranks ending ${scored.end.rank + 1}th`, stats, tests };
+    }
+  }
+  return { status: "pass", stats, tests };
+}
+
+/** The first n scored tokens (and no end claim): what a check on a shorter output would have seen. */
+export function prefixOf(scored: ScoredOutput, n: number): ScoredOutput {
+  return n >= scored.positions.length ? scored : { positions: scored.positions.slice(0, n) };
+}
