@@ -30,9 +30,11 @@ export interface ScoredOutput {
  *  1. Tokens outside the verifier's top k: under honesty their count is Binomial(n, p), with p the
  *     calibrated rate estimated as (outside + 1) / (tokens + 2) so a calibration that saw none does
  *     not make one numerical tie between backends fatal. Fails when P(X ≥ observed) < alpha.
- *  2. Mean log-prob gap: fails when it exceeds the honest mean by z(alpha) standard errors. Skipped
- *     when honest runs showed no spread at all (greedy output is always the first choice, and test 1
- *     already counts every token that is not).
+ *  2. Mean log-prob gap: fails when it exceeds the honest mean by z(alpha) standard errors plus
+ *     one honest outlier (the largest gap calibration saw, spread over n): honest gaps are mostly
+ *     near zero with rare spikes, so for short outputs the normal approximation alone is too tight.
+ *     Skipped when honest runs showed no spread at all (test 1 then counts every token that is not
+ *     the first choice).
  *  3. The claimed end: an output that says it stopped must stop where the model would — within the
  *     top k, or no further below it than honest noise reached in calibration.
  */
@@ -41,7 +43,8 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
   if (stats.tokens === 0) return { status: "fail", reason: "the output has no tokens to check" };
   const p = (tol.outside + 1) / (tol.tokens + 2);
   const outsideTail = binomialUpperTail(stats.outside, stats.tokens, p);
-  const gapLimit = tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(stats.tokens) : null;
+  const n = stats.tokens;
+  const gapLimit = tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(n) + tol.maxGap / n : null;
   const tests: VerdictTests = { outsideTail, gapLimit };
   if (outsideTail < tol.alpha) {
     return {

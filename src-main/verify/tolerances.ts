@@ -31,6 +31,8 @@ export const ToleranceEntry = z.strictObject({
   gapSd: z.number().nonnegative(),
   /** The largest gap of any honest token outside the top k: how far numerical noise can reach. */
   maxOutsideGap: z.number().nonnegative(),
+  /** The largest gap of any honest token: one such outlier is allowed in any output. */
+  maxGap: z.number().nonnegative(),
   /** The worst single honest run, for the record (the tests use the pooled figures). */
   worstRunOutsideShare: z.number().min(0).max(1),
   worstRunMeanGap: z.number().nonnegative(),
@@ -75,6 +77,7 @@ export function deriveTolerances(
     gapMean,
     gapSd,
     maxOutsideGap: Math.max(0, ...perRun.map((s) => s.maxOutsideGap)),
+    maxGap: gaps.reduce((a, g) => Math.max(a, g), 0),
     worstRunOutsideShare: Math.max(...perRun.map((s) => s.outsideShare)),
     worstRunMeanGap: Math.max(...perRun.map((s) => s.meanGap)),
     at: (settings.at ?? new Date()).toISOString(),

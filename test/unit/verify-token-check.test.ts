@@ -90,6 +90,18 @@ describe("verdict against calibrated tolerances", () => {
     if (worse.status === "fail") expect(worse.reason).toMatch(/mean log-prob gap/);
   });
 
+  it("allows one honest outlier in a short output, where the normal approximation alone would flag it", () => {
+    const calib = [...Array.from({ length: 3071 }, () => first()), off(1, 6e-4)];
+    const tol = deriveTolerances(key, [{ positions: calib }], { topK: 1, alpha: 0.001 });
+    expect(tol.gapSd).toBeGreaterThan(0);
+    expect(tol.maxGap).toBeCloseTo(6e-4, 12);
+    const oneSpike = [...Array.from({ length: 127 }, () => first()), off(1, 6e-4)];
+    expect(tol.gapMean + (normalQuantileUpper(0.001) * tol.gapSd) / Math.sqrt(128)).toBeLessThan(6e-4 / 128);
+    expect(judgeTokens({ positions: oneSpike }, tol).status).toBe("pass");
+    const manySpikes = Array.from({ length: 128 }, (_, i) => (i % 8 === 0 ? off(1, 6e-4) : first()));
+    expect(judgeTokens({ positions: manySpikes }, tol).status).toBe("fail");
+  });
+
   it("fails an output that claims to end where the model would not stop", () => {
     const body = Array.from({ length: 30 }, () => first());
     expect(judgeTokens({ positions: body, end: first() }, greedy).status).toBe("pass");

@@ -7,6 +7,7 @@ import { headlessCommand } from "./headless.js";
 import { inferCommand } from "./infer.js";
 import { modelsCommand } from "./models.js";
 import { probeCommand } from "./probe.js";
+import { verifyCommand } from "./verify.js";
 import { walletCommand } from "./wallet.js";
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
@@ -16,6 +17,7 @@ export const commands: readonly CommandSpec[] = [
   downloadCommand,
   inferCommand,
   embedCommand,
+  verifyCommand,
   benchCommand,
   devnetCommand,
   headlessCommand,

@@ -1,0 +1,59 @@
+import type { GenerateParams, GenerateResult, TokenScore, VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
+import { CALIBRATION_PROMPTS } from "./calibration-prompts.js";
+import { deriveTolerances, type CalibrationKey, type HonestRun, type ToleranceEntry } from "./tolerances.js";
+
+/** What calibration (and the detection bench) needs from a loaded model: the worker's two methods. */
+export interface InferencePort {
+  generate(params: GenerateParams): Promise<GenerateResult>;
+  verify(params: VerifyParams): Promise<VerifyResult>;
+}
+
+export interface CalibrationSettings {
+  runs: number;
+  temperature: number;
+  maxTokens: number;
+  /** Defaults to 1 for greedy runs (the first choice or not) and 10 for sampled ones. */
+  topK?: number;
+  alpha: number;
+  signal?: AbortSignal;
+  onRun?: (done: number, total: number) => void;
+}
+
+/** One honest task: the prompt and seed calibration (and the bench) use for run `i`. */
+export function honestTask(i: number, temperature: number, maxTokens: number): GenerateParams {
+  const prompt = CALIBRATION_PROMPTS[i % CALIBRATION_PROMPTS.length] as string;
+  return { prompt, seed: 1000 + i, temperature, maxTokens };
+}
+
+/** The scores a verifier gives an output: its tokens, plus the end when the model itself stopped. */
+export function scoresOf(result: VerifyResult): TokenScore[] {
+  return result.end ? [...result.positions, result.end] : result.positions;
+}
+
+/**
+ * Generates honest outputs and has the same model re-score them, as a verifier would: the spread
+ * of those scores is what the tolerances are. The generating and the verifying pass both run
+ * here, on this backend, which is why entries are keyed by backend.
+ */
+export async function calibrate(
+  port: InferencePort,
+  key: CalibrationKey & { modelFile: string },
+  settings: CalibrationSettings,
+): Promise<ToleranceEntry> {
+  const runs: HonestRun[] = [];
+  for (let i = 0; i < settings.runs; i++) {
+    if (settings.signal?.aborted) throw settings.signal.reason;
+    const task = honestTask(i, settings.temperature, settings.maxTokens);
+    const generated = await port.generate(task);
+    const tokenIds = generated.tokenIds ?? [];
+    if (tokenIds.length > 0) {
+      const verified = await port.verify({ prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos" });
+      runs.push({ positions: scoresOf(verified) });
+    }
+    settings.onRun?.(i + 1, settings.runs);
+  }
+  return deriveTolerances({ ...key, temperature: settings.temperature }, runs, {
+    topK: settings.topK ?? (settings.temperature === 0 ? 1 : 10),
+    alpha: settings.alpha,
+  });
+}
