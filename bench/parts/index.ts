@@ -5,6 +5,7 @@ import { minerPart } from "./miner.js";
 import { uiPart } from "./ui.js";
 import { networkPart } from "./network.js";
 import { packagePart } from "./package.js";
+import { verifyPart } from "./verify.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart, verifyPart];

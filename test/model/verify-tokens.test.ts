@@ -139,7 +139,7 @@ describe.skipIf(!realModel)("token verification on stories260K (POUW_TEST_MODEL)
     const tokenizer = await tokenizerOf(realModel as string);
     for (let i = 0; i < 4; i++) {
       const foreign = await other.port.generate(task(i));
-      const tokenIds = tokenizer.tokenize(foreign.text, false, "trimLeadingSpace");
+      const tokenIds = tokenizer.tokenize(foreign.text, false);
       const reveal = { tokenIds, modelSha256: served.sha256, finish: "length", text: foreign.text };
       const verdict = await checkReveal({ task: { ...task(i), maxTokens: tokenIds.length }, reveal, modelSha256: served.sha256, tolerances: tol }, served.port.verify);
       expect(verdict.status, JSON.stringify(verdict)).toBe("fail");
