@@ -109,6 +109,11 @@ export const VerifyParams = z.strictObject({
   tokenIds: z.array(TokenId).min(1, "tokenIds must not be empty").max(1 << 16),
   /** Also score the end-of-generation token after the last claimed token (the claim "it stopped here"). */
   scoreEnd: z.boolean().optional(),
+  /**
+   * Positions evaluated per batch (default 32). 1 evaluates one token at a time as generation
+   * does; calibration compares the two to measure this backend's numerical noise.
+   */
+  batch: z.number().int().min(1).max(512).optional(),
 });
 export type VerifyParams = z.infer<typeof VerifyParams>;
 

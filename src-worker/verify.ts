@@ -3,8 +3,8 @@ import { PouwError } from "../src-shared/errors.js";
 import type { TokenScore, VerifyParams, VerifyResult } from "../src-shared/worker-contract.js";
 import { tokenizePrompt, type GenerationTarget } from "./generate.js";
 
-/** Positions per controlledEvaluate call: each holds a whole-vocabulary Map until it is scored. */
-const CHUNK = 32;
+/** Positions per controlledEvaluate call by default: each holds a whole-vocabulary Map until it is scored. */
+const BATCH = 32;
 /** float32 probabilities underflow to 0 below ~1e-45; a log-prob never goes below this. */
 export const MIN_LOG_PROB = -104;
 
@@ -36,9 +36,10 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
   const feed = [promptTokens[promptTokens.length - 1] as Token, ...(params.scoreEnd ? claimed : claimed.slice(0, -1))] as Token[];
   const positions: TokenScore[] = [];
   let end: TokenScore | undefined;
-  for (let from = 0; from < feed.length; from += CHUNK) {
+  const batch = params.batch ?? BATCH;
+  for (let from = 0; from < feed.length; from += batch) {
     if (opts.signal?.aborted) throw new PouwError("CANCELLED", "verification was cancelled");
-    const slice = feed.slice(from, from + CHUNK);
+    const slice = feed.slice(from, from + batch);
     const input: ControlledEvaluateInputItem[] = slice.map((t) => [t, { generateNext: { probabilities: true } }]);
     const out = await sequence.controlledEvaluate(input);
     for (let i = 0; i < slice.length; i++) {

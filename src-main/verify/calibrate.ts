@@ -32,7 +32,8 @@ export function scoresOf(result: VerifyResult): TokenScore[] {
 
 /**
  * Generates honest outputs and has the same model re-score them, as a verifier would: the spread
- * of those scores is what the tolerances are. The generating and the verifying pass both run
+ * of those scores is what the tolerances are. Each output is also re-scored one token at a time,
+ * as generation evaluates, and the difference is this backend's numerical noise. The generating and the verifying pass both run
  * here, on this backend, which is why entries are keyed by backend.
  */
 export async function calibrate(
@@ -47,8 +48,10 @@ export async function calibrate(
     const generated = await port.generate(task);
     const tokenIds = generated.tokenIds ?? [];
     if (tokenIds.length > 0) {
-      const verified = await port.verify({ prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos" });
-      runs.push({ positions: scoresOf(verified) });
+      const params = { prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos" };
+      const verified = await port.verify(params);
+      const sequential = await port.verify({ ...params, batch: 1 });
+      runs.push({ positions: scoresOf(verified), noise: largestDifference(scoresOf(verified), scoresOf(sequential)) });
     }
     settings.onRun?.(i + 1, settings.runs);
   }
@@ -56,4 +59,15 @@ export async function calibrate(
     topK: settings.topK ?? (settings.temperature === 0 ? 1 : 10),
     alpha: settings.alpha,
   });
+}
+
+/** The largest difference in claimed or top log-prob between two scorings of the same tokens. */
+export function largestDifference(a: readonly TokenScore[], b: readonly TokenScore[]): number {
+  let max = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const p = a[i] as TokenScore;
+    const q = b[i] as TokenScore;
+    max = Math.max(max, Math.abs(p.logProb - q.logProb), Math.abs(p.topLogProb - q.topLogProb));
+  }
+  return max;
 }

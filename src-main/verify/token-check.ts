@@ -35,8 +35,12 @@ export interface ScoredOutput {
  *     near zero with rare spikes, so for short outputs the normal approximation alone is too tight.
  *     Skipped when honest runs showed no spread at all (test 1 then counts every token that is not
  *     the first choice).
- *  3. The claimed end: an output that says it stopped must stop where the model would — within the
- *     top k, or no further below it than honest noise reached in calibration.
+ *  3. Greedy tasks only (temperature 0): every token must be the model's first choice up to
+ *     numerical noise. A token outside the top k whose gap exceeds twice the measured noise (the
+ *     most each of the two log-probs can move) is not a flipped tie: a bound, not a statistic, so
+ *     one such token fails the check however long the output.
+ *  4. The claimed end: an output that says it stopped must stop where the model would — within the
+ *     top k, or no further below it than noise or honest runs reached in calibration.
  */
 export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict {
   const stats = tokenStats(scored.positions, tol.topK);
@@ -62,13 +66,29 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
       tests,
     };
   }
+  const noiseLimit = 2 * tol.noise;
+  if (tol.temperature === 0) {
+    const at = scored.positions.findIndex((p) => p.rank >= tol.topK && gapOf(p) > noiseLimit);
+    const p = scored.positions[at];
+    if (p) {
+      return {
+        status: "fail",
+        reason: `token ${at + 1} is the model's choice ${p.rank + 1} with a log-prob gap of ${gapOf(p).toPrecision(3)}, beyond the ${noiseLimit.toPrecision(2)} numerical noise allows`,
+        stats,
+        tests,
+      };
+    }
+  }
   if (scored.end) {
-    const gap = Math.max(0, scored.end.topLogProb - scored.end.logProb);
-    if (scored.end.rank >= tol.topK && gap > tol.maxOutsideGap) {
+    if (scored.end.rank >= tol.topK && gapOf(scored.end) > Math.max(tol.maxOutsideGap, noiseLimit)) {
       return { status: "fail", reason: `the output claims to end where the model ranks ending ${scored.end.rank + 1}th`, stats, tests };
     }
   }
   return { status: "pass", stats, tests };
+}
+
+function gapOf(p: TokenScore): number {
+  return Math.max(0, p.topLogProb - p.logProb);
 }
 
 /** The first n scored tokens (and no end claim): what a check on a shorter output would have seen. */

@@ -33,6 +33,12 @@ export const ToleranceEntry = z.strictObject({
   maxOutsideGap: z.number().nonnegative(),
   /** The largest gap of any honest token: one such outlier is allowed in any output. */
   maxGap: z.number().nonnegative(),
+  /**
+   * The largest log-prob difference seen between evaluating one token at a time (as generation
+   * does) and in batches (as the verifier does): this backend's numerical noise. A greedy token
+   * whose gap exceeds twice this cannot be a tie that noise flipped.
+   */
+  noise: z.number().nonnegative(),
   /** The worst single honest run, for the record (the tests use the pooled figures). */
   worstRunOutsideShare: z.number().min(0).max(1),
   worstRunMeanGap: z.number().nonnegative(),
@@ -52,6 +58,8 @@ export interface CalibrationKey {
 
 export interface HonestRun {
   positions: readonly TokenScore[];
+  /** Largest |log-prob difference| between one-at-a-time and batched evaluation of this run. */
+  noise?: number;
 }
 
 /** Derives an entry from honest runs' scores: the measured rates, not chosen numbers. */
@@ -78,6 +86,7 @@ export function deriveTolerances(
     gapSd,
     maxOutsideGap: Math.max(0, ...perRun.map((s) => s.maxOutsideGap)),
     maxGap: gaps.reduce((a, g) => Math.max(a, g), 0),
+    noise: scored.reduce((a, r) => Math.max(a, r.noise ?? 0), 0),
     worstRunOutsideShare: Math.max(...perRun.map((s) => s.outsideShare)),
     worstRunMeanGap: Math.max(...perRun.map((s) => s.meanGap)),
     at: (settings.at ?? new Date()).toISOString(),
