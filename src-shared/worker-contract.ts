@@ -58,6 +58,12 @@ export const GenerateParams = z.strictObject({
   topK: z.number().int().min(0).optional(),
   maxTokens: PositiveInt.max(1 << 16),
   stop: z.array(z.string().min(1)).max(16).optional(),
+  /**
+   * "seeded": each token is drawn in JavaScript from the model's probabilities with a draw fixed by
+   * seed and position (src-shared/seeded-sampling.ts), so a verifier can redo the draw on any
+   * platform. Default "native": llama.cpp's sampler. No stop texts with "seeded".
+   */
+  sampler: z.enum(["native", "seeded"]).optional(),
 });
 export type GenerateParams = z.infer<typeof GenerateParams>;
 
@@ -114,6 +120,15 @@ export const VerifyParams = z.strictObject({
    * does; calibration compares the two to measure this backend's numerical noise.
    */
   batch: z.number().int().min(1).max(512).optional(),
+  /** For outputs generated with the "seeded" sampler: redo each draw from the verifier's probabilities. */
+  sampling: z
+    .strictObject({
+      seed: z.number().int().min(0).max(0xffff_ffff),
+      temperature: z.number().min(0).max(5),
+      topK: z.number().int().min(0).optional(),
+      topP: z.number().gt(0).max(1).optional(),
+    })
+    .optional(),
 });
 export type VerifyParams = z.infer<typeof VerifyParams>;
 
@@ -123,6 +138,8 @@ export const TokenScore = z.object({
   /** How many tokens the model found strictly likelier than the claimed one: 0 = its first choice. */
   rank: z.number().int().nonnegative(),
   topLogProb: z.number(),
+  /** With `sampling`: whether the seeded draw from the verifier's probabilities gives the claimed token. */
+  sampled: z.boolean().optional(),
 });
 export type TokenScore = z.infer<typeof TokenScore>;
 

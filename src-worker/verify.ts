@@ -1,7 +1,9 @@
 import type { ControlledEvaluateIndexOutput, ControlledEvaluateInputItem, LlamaModel, Token } from "node-llama-cpp";
 import { PouwError } from "../src-shared/errors.js";
+import { sampleFrom, uniformAt } from "../src-shared/seeded-sampling.js";
 import type { TokenScore, VerifyParams, VerifyResult } from "../src-shared/worker-contract.js";
-import { tokenizePrompt, type GenerationTarget } from "./generate.js";
+import type { GenerationTarget } from "./generate.js";
+import { tokenizePrompt } from "./prompt-tokens.js";
 
 /** Positions per controlledEvaluate call by default: each holds a whole-vocabulary Map until it is scored. */
 const BATCH = 32;
@@ -46,6 +48,10 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
       const at = from + i;
       const target = at < claimed.length ? claimed[at] : endToken;
       const score = scoreOf(out[i], target as Token);
+      if (at < claimed.length && params.sampling) {
+        const probabilities = out[i]?.next.probabilities ?? new Map<Token, number>();
+        score.sampled = sampleFrom(probabilities, uniformAt(params.sampling.seed, at), params.sampling) === target;
+      }
       if (at < claimed.length) positions.push(score);
       else end = score;
     }

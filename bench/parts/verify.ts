@@ -46,7 +46,7 @@ export const verifyPart: BenchPart = {
         generate: (p) => a.use((m) => generateText(m, p)),
         verify: (p) => a.use((m) => verifyTokens(m, p)),
       };
-      const tol = await calibrate(port, { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend, temperature: 0 }, { runs: CALIBRATION_RUNS, temperature: 0, maxTokens: MAX_TOKENS, alpha: 0.001 });
+      const tol = await calibrate(port, { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend }, { runs: CALIBRATION_RUNS, temperature: 0, maxTokens: MAX_TOKENS, alpha: 0.001 });
       log(`calibrated from ${tol.runs} honest runs (${tol.tokens} tokens): ${tol.outside} outside the top ${tol.topK}, gap sd ${tol.gapSd.toExponential(2)}`);
       // Tokenizing is synchronous and the model stays loaded to the end, so strategies need no lock.
       const { tokenize, vocabSize } = await a.use(async (m) => ({

@@ -1,3 +1,4 @@
+import type { SeededSampling } from "../../src-shared/seeded-sampling.js";
 import type { GenerateParams, GenerateResult, TokenScore, VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
 import { CALIBRATION_PROMPTS } from "./calibration-prompts.js";
 import { deriveTolerances, type CalibrationKey, type HonestRun, type ToleranceEntry } from "./tolerances.js";
@@ -11,6 +12,7 @@ export interface InferencePort {
 export interface CalibrationSettings {
   runs: number;
   temperature: number;
+  sampler?: "native" | "seeded";
   maxTokens: number;
   /** Defaults to 1 for greedy runs (the first choice or not) and 10 for sampled ones. */
   topK?: number;
@@ -20,9 +22,15 @@ export interface CalibrationSettings {
 }
 
 /** One honest task: the prompt and seed calibration (and the bench) use for run `i`. */
-export function honestTask(i: number, temperature: number, maxTokens: number): GenerateParams {
+export function honestTask(i: number, temperature: number, maxTokens: number, sampler: "native" | "seeded" = "native"): GenerateParams {
   const prompt = CALIBRATION_PROMPTS[i % CALIBRATION_PROMPTS.length] as string;
-  return { prompt, seed: 1000 + i, temperature, maxTokens };
+  return { prompt, seed: 1000 + i, temperature, maxTokens, ...(sampler === "seeded" ? { sampler } : {}) };
+}
+
+/** The draws a verifier redoes for a task generated with the seeded sampler. */
+export function samplingOf(task: GenerateParams): SeededSampling | undefined {
+  if (task.sampler !== "seeded") return undefined;
+  return { seed: task.seed, temperature: task.temperature, ...(task.topK !== undefined ? { topK: task.topK } : {}), ...(task.topP !== undefined ? { topP: task.topP } : {}) };
 }
 
 /** The scores a verifier gives an output: its tokens, plus the end when the model itself stopped. */
@@ -38,24 +46,25 @@ export function scoresOf(result: VerifyResult): TokenScore[] {
  */
 export async function calibrate(
   port: InferencePort,
-  key: CalibrationKey & { modelFile: string },
+  key: Omit<CalibrationKey, "temperature" | "sampler"> & { modelFile: string },
   settings: CalibrationSettings,
 ): Promise<ToleranceEntry> {
   const runs: HonestRun[] = [];
   for (let i = 0; i < settings.runs; i++) {
     if (settings.signal?.aborted) throw settings.signal.reason;
-    const task = honestTask(i, settings.temperature, settings.maxTokens);
+    const task = honestTask(i, settings.temperature, settings.maxTokens, settings.sampler);
     const generated = await port.generate(task);
     const tokenIds = generated.tokenIds ?? [];
     if (tokenIds.length > 0) {
-      const params = { prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos" };
+      const sampling = samplingOf(task);
+      const params = { prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos", ...(sampling ? { sampling } : {}) };
       const verified = await port.verify(params);
       const sequential = await port.verify({ ...params, batch: 1 });
       runs.push({ positions: scoresOf(verified), noise: largestDifference(scoresOf(verified), scoresOf(sequential)) });
     }
     settings.onRun?.(i + 1, settings.runs);
   }
-  return deriveTolerances({ ...key, temperature: settings.temperature }, runs, {
+  return deriveTolerances({ ...key, temperature: settings.temperature, sampler: settings.sampler ?? "native" }, runs, {
     topK: settings.topK ?? (settings.temperature === 0 ? 1 : 10),
     alpha: settings.alpha,
   });

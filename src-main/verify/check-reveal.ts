@@ -1,6 +1,7 @@
 import { AbiCoder, getAddress, isAddress, keccak256 } from "ethers";
 import { z } from "zod";
 import { PouwError } from "../../src-shared/errors.js";
+import type { SeededSampling } from "../../src-shared/seeded-sampling.js";
 import type { VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
 import { judgeTokens, type Verdict } from "./token-check.js";
 import type { ToleranceEntry } from "./tolerances.js";
@@ -41,6 +42,8 @@ export function revealCommitment(binding: RevealBinding, reveal: Pick<TokenRevea
 export interface VerifiableTask {
   prompt: string;
   maxTokens: number;
+  /** For tasks generated with the "seeded" sampler: the draws the verifier redoes. */
+  sampling?: SeededSampling;
 }
 
 export interface RevealCheckInput {
@@ -90,7 +93,12 @@ export async function checkReveal(input: RevealCheckInput, verify: TokenVerifier
   }
   let scored: VerifyResult;
   try {
-    scored = await verify({ prompt: input.task.prompt, tokenIds: reveal.tokenIds, scoreEnd: reveal.finish === "eos" });
+    scored = await verify({
+      prompt: input.task.prompt,
+      tokenIds: reveal.tokenIds,
+      scoreEnd: reveal.finish === "eos",
+      ...(input.task.sampling ? { sampling: input.task.sampling } : {}),
+    });
   } catch (err) {
     const code = err instanceof PouwError ? err.code : "INTERNAL";
     const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";

@@ -50,6 +50,19 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
   const n = stats.tokens;
   const gapLimit = tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(n) + tol.maxGap / n : null;
   const tests: VerdictTests = { outsideTail, gapLimit };
+  if (tol.sampler === "seeded") {
+    if (stats.sampledChecked < stats.tokens) return { status: "error", reason: "the verifier did not redo the seeded draws" };
+    const q = (tol.offSample + 1) / (tol.tokens + 2);
+    const offTail = binomialUpperTail(stats.offSample, stats.tokens, q);
+    if (offTail < tol.alpha) {
+      return {
+        status: "fail",
+        reason: `${stats.offSample} of ${stats.tokens} tokens are not what the seeded draw gives from the model's probabilities (honest rate ${(q * 100).toFixed(2)}%, chance ${offTail.toExponential(1)})`,
+        stats,
+        tests,
+      };
+    }
+  }
   if (outsideTail < tol.alpha) {
     return {
       status: "fail",

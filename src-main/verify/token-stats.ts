@@ -11,6 +11,9 @@ export interface TokenStats {
   meanLogProb: number;
   /** The largest single gap among tokens outside the top k (0 when there are none). */
   maxOutsideGap: number;
+  /** Positions where the verifier redid a seeded draw, and how many of those gave another token. */
+  sampledChecked: number;
+  offSample: number;
 }
 
 export function tokenStats(positions: readonly TokenScore[], topK: number): TokenStats {
@@ -18,7 +21,13 @@ export function tokenStats(positions: readonly TokenScore[], topK: number): Toke
   let gapSum = 0;
   let logProbSum = 0;
   let maxOutsideGap = 0;
+  let sampledChecked = 0;
+  let offSample = 0;
   for (const p of positions) {
+    if (p.sampled !== undefined) {
+      sampledChecked++;
+      if (!p.sampled) offSample++;
+    }
     const gap = Math.max(0, p.topLogProb - p.logProb);
     gapSum += gap;
     logProbSum += p.logProb;
@@ -35,6 +44,8 @@ export function tokenStats(positions: readonly TokenScore[], topK: number): Toke
     meanGap: n > 0 ? gapSum / n : 0,
     meanLogProb: n > 0 ? logProbSum / n : 0,
     maxOutsideGap,
+    sampledChecked,
+    offSample,
   };
 }
 

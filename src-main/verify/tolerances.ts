@@ -18,6 +18,8 @@ export const ToleranceEntry = z.strictObject({
   backend: z.string().min(1),
   /** The sampling temperature of the honest runs; verifiable tasks are checked against the same. */
   temperature: z.number().min(0).max(5),
+  /** "seeded": the honest runs drew tokens in JavaScript (src-shared/seeded-sampling.ts) and the verifier redid each draw. */
+  sampler: z.enum(["native", "seeded"]),
   /** A claimed token ranked k-th or worse by the verifier counts as "outside the top k". */
   topK: z.number().int().positive(),
   /** False-alarm probability each test is set to (per check), e.g. 0.001. */
@@ -26,6 +28,8 @@ export const ToleranceEntry = z.strictObject({
   tokens: z.number().int().positive(),
   /** Honest tokens outside the top k, pooled over all runs. */
   outside: z.number().int().nonnegative(),
+  /** Honest tokens whose seeded draw, redone from the verifier's probabilities, gave another token. */
+  offSample: z.number().int().nonnegative(),
   /** Per-token log-prob gap (top-1 − claimed) over honest tokens: mean and standard deviation. */
   gapMean: z.number().nonnegative(),
   gapSd: z.number().nonnegative(),
@@ -54,6 +58,17 @@ export interface CalibrationKey {
   quantization: string;
   backend: string;
   temperature: number;
+  sampler: "native" | "seeded";
+}
+
+function sameKey(a: CalibrationKey, b: CalibrationKey): boolean {
+  return (
+    a.modelSha256.toLowerCase() === b.modelSha256.toLowerCase() &&
+    a.quantization === b.quantization &&
+    a.backend === b.backend &&
+    a.temperature === b.temperature &&
+    a.sampler === b.sampler
+  );
 }
 
 export interface HonestRun {
@@ -82,6 +97,7 @@ export function deriveTolerances(
     runs: scored.length,
     tokens: gaps.length,
     outside: perRun.reduce((a, s) => a + s.outside, 0),
+    offSample: perRun.reduce((a, s) => a + s.offSample, 0),
     gapMean,
     gapSd,
     maxOutsideGap: Math.max(0, ...perRun.map((s) => s.maxOutsideGap)),
@@ -93,19 +109,14 @@ export function deriveTolerances(
   });
 }
 
-/** The entry for this model, quantization, backend and temperature, if one was calibrated. */
+/** The entry for this model, quantization, backend, temperature and sampler, if one was calibrated. */
 export function findTolerances(file: CalibrationFile, key: CalibrationKey): ToleranceEntry | undefined {
-  const sha = key.modelSha256.toLowerCase();
-  return file.entries.find(
-    (e) => e.modelSha256 === sha && e.quantization === key.quantization && e.backend === key.backend && e.temperature === key.temperature,
-  );
+  return file.entries.find((e) => sameKey(e, key));
 }
 
 /** Adds or replaces the entry with the same key; other entries are kept as they were. */
 export function withEntry(file: CalibrationFile, entry: ToleranceEntry): CalibrationFile {
-  const others = file.entries.filter(
-    (e) => !(e.modelSha256 === entry.modelSha256 && e.quantization === entry.quantization && e.backend === entry.backend && e.temperature === entry.temperature),
-  );
+  const others = file.entries.filter((e) => !sameKey(e, entry));
   return { version: 1, entries: [...others, entry] };
 }
 

@@ -3,7 +3,7 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from "node-llama
 import { sha256File } from "../../src-shared/file-hash.js";
 import type { GenerateParams, GenerateResult } from "../../src-shared/worker-contract.js";
 import { WorkerSupervisor } from "../../src-main/worker/supervisor.js";
-import { calibrate, honestTask, type InferencePort } from "../../src-main/verify/calibrate.js";
+import { calibrate, honestTask, samplingOf, type InferencePort } from "../../src-main/verify/calibrate.js";
 import { checkReveal, type TokenReveal } from "../../src-main/verify/check-reveal.js";
 import type { ToleranceEntry } from "../../src-main/verify/tolerances.js";
 import { tinyImpostorModelPath, tinyModelPath } from "../helpers/tiny-model.js";
@@ -55,7 +55,7 @@ function revealOf(result: GenerateResult, sha256: string): TokenReveal {
 }
 
 async function calibrated(served: Served): Promise<ToleranceEntry> {
-  return calibrate(served.port, { modelSha256: served.sha256, modelFile: "m.gguf", quantization: "F32", backend: "cpu", temperature: 0 }, { runs: 12, temperature: 0, maxTokens: MAX_TOKENS, alpha: 0.001 });
+  return calibrate(served.port, { modelSha256: served.sha256, modelFile: "m.gguf", quantization: "F32", backend: "cpu" }, { runs: 12, temperature: 0, maxTokens: MAX_TOKENS, alpha: 0.001 });
 }
 
 /** Fresh tasks (other prompts' seeds than calibration's first runs). */
@@ -98,6 +98,25 @@ describe("token verification on the project-written tiny models", () => {
     const junk = { tokenIds: randomTokens(MAX_TOKENS, 512, 5), modelSha256: served.sha256, finish: "length" };
     const verdict = await checkReveal({ task: task(0), reveal: junk, modelSha256: served.sha256, tolerances: tol }, served.port.verify);
     expect(verdict.status).toBe("fail");
+  });
+
+  it("seeded sampling: the same tokens from two worker processes, honest outputs pass, another model's fail", async () => {
+    const third = await serve(await tinyModelPath());
+    const seededTol = await calibrate(served.port, { modelSha256: served.sha256, modelFile: "m.gguf", quantization: "F32", backend: "cpu" }, { runs: 8, temperature: 0.9, sampler: "seeded", maxTokens: MAX_TOKENS, alpha: 0.001 });
+    expect(seededTol.offSample).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      const t = honestTask(200 + i, 0.9, MAX_TOKENS, "seeded");
+      const [a, b] = await Promise.all([served.port.generate(t), third.port.generate(t)]);
+      expect(b.tokenIds).toEqual(a.tokenIds);
+      const sampling = samplingOf(t);
+      const honest = await checkReveal({ task: { ...t, ...(sampling ? { sampling } : {}) }, reveal: revealOf(a, served.sha256), modelSha256: served.sha256, tolerances: seededTol }, served.port.verify);
+      expect(honest.status, JSON.stringify(honest)).toBe("pass");
+      const foreign = await other.port.generate(t);
+      const claimed = { ...revealOf(foreign, served.sha256), finish: "length" as const };
+      const cheat = await checkReveal({ task: { ...t, maxTokens: claimed.tokenIds.length, ...(sampling ? { sampling } : {}) }, reveal: claimed, modelSha256: served.sha256, tolerances: seededTol }, served.port.verify);
+      expect(cheat.status, JSON.stringify(cheat)).toBe("fail");
+    }
+    await third.worker.stop();
   });
 
   it("fails bad input with a one-line reason and the worker keeps serving", async () => {

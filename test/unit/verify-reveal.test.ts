@@ -15,7 +15,7 @@ import {
 } from "../../src-main/verify/tolerances.js";
 
 const sha = "ab".repeat(32);
-const key = { modelSha256: sha, modelFile: "m.gguf", quantization: "Q8_0", backend: "cpu", temperature: 0 };
+const key = { modelSha256: sha, modelFile: "m.gguf", quantization: "Q8_0", backend: "cpu", temperature: 0, sampler: "native" as const };
 const first = { logProb: -0.2, rank: 0, topLogProb: -0.2 };
 const tolerances = deriveTolerances(key, [{ positions: Array.from({ length: 500 }, () => first) }], { topK: 1, alpha: 0.001 });
 const miner = "0x1111111111111111111111111111111111111111";

@@ -6,7 +6,7 @@ import { deriveTolerances, type ToleranceEntry } from "../../src-main/verify/tol
 
 const first = (logProb = -0.5): TokenScore => ({ logProb, rank: 0, topLogProb: logProb });
 const off = (rank: number, gap: number): TokenScore => ({ logProb: -1 - gap, rank, topLogProb: -1 });
-const key = { modelSha256: "a".repeat(64), modelFile: "m.gguf", quantization: "F32", backend: "cpu", temperature: 0 };
+const key = { modelSha256: "a".repeat(64), modelFile: "m.gguf", quantization: "F32", backend: "cpu", temperature: 0, sampler: "native" as const };
 
 /** Deterministic pseudo-random draws, so the sampled-like runs are the same on every run of the test. */
 function lcg(seed: number): () => number {
@@ -112,6 +112,18 @@ describe("verdict against calibrated tolerances", () => {
     expect(judgeTokens({ positions: oneSpike }, tol).status).toBe("pass");
     const manySpikes = Array.from({ length: 128 }, (_, i) => (i % 8 === 0 ? off(1, 6e-4) : first()));
     expect(judgeTokens({ positions: manySpikes }, tol).status).toBe("fail");
+  });
+
+  it("seeded tasks: counts tokens the redone draw does not give, and refuses to judge without redone draws", () => {
+    const drawn = (ok: boolean): TokenScore => ({ ...off(2, 0.7), sampled: ok });
+    const tol = deriveTolerances({ ...key, temperature: 0.8, sampler: "seeded" }, [{ positions: Array.from({ length: 3000 }, () => drawn(true)), noise: 1e-3 }], { topK: 10, alpha: 0.001 });
+    expect(tol).toMatchObject({ sampler: "seeded", offSample: 0 });
+    const honest = [...Array.from({ length: 63 }, () => drawn(true)), drawn(false)];
+    expect(judgeTokens({ positions: honest }, tol).status).toBe("pass");
+    // Another model's tokens agree with the seeded draw only now and then.
+    const impostor = Array.from({ length: 64 }, (_, i) => drawn(i % 3 === 0));
+    expect(judgeTokens({ positions: impostor }, tol)).toMatchObject({ status: "fail", reason: expect.stringMatching(/not what the seeded draw gives/) });
+    expect(judgeTokens({ positions: honest.map((p) => ({ ...p, sampled: undefined })) }, tol)).toMatchObject({ status: "error" });
   });
 
   it("fails an output that claims to end where the model would not stop", () => {

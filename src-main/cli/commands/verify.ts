@@ -20,7 +20,7 @@ export function defaultTolerancesPath(): string {
 export const verifyCommand: CommandSpec = {
   name: "verify",
   summary: "token-level verification: calibrate tolerances from honest runs",
-  usage: "calibrate --model <file|id> [--runs N] [--temperature T] [--max-tokens N] [--top-k K] [--alpha A] [--out FILE] [--json]",
+  usage: "calibrate --model <file|id> [--runs N] [--temperature T] [--sampler native|seeded] [--max-tokens N] [--top-k K] [--alpha A] [--out FILE] [--json]",
   details: [
     "calibrate  generates --runs honest outputs with the model, re-scores each one as a verifier",
     "           would (teacher forcing), and writes the measured tolerances for this model file,",
@@ -30,6 +30,7 @@ export const verifyCommand: CommandSpec = {
     ...modelOptions,
     runs: { type: "string" },
     temperature: { type: "string" },
+    sampler: { type: "string" },
     "max-tokens": { type: "string" },
     "top-k": { type: "string" },
     alpha: { type: "string" },
@@ -39,6 +40,7 @@ export const verifyCommand: CommandSpec = {
     ...modelOptionHelp,
     runs: "honest runs to measure (default 24)",
     temperature: "sampling temperature of the tasks to verify (default 0: greedy)",
+    sampler: '"seeded" draws tokens in JavaScript so the verifier can redo each draw (default native)',
     "max-tokens": "tokens per run (default 128)",
     "top-k": "a claimed token ranked k-th or worse counts as outside (default 1 greedy, 10 sampled)",
     alpha: "false-alarm probability per test and check (default 0.001)",
@@ -50,6 +52,8 @@ export const verifyCommand: CommandSpec = {
     if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`verify needs an action: ${ACTIONS.join(", ")}`);
     const runs = numberOpt(args, "runs", { min: 1, max: 10_000, integer: true }) ?? 24;
     const temperature = numberOpt(args, "temperature", { min: 0, max: 5 }) ?? 0;
+    const sampler = stringOpt(args, "sampler") ?? "native";
+    if (sampler !== "native" && sampler !== "seeded") throw new UsageError(`--sampler must be native or seeded, got "${sampler}"`);
     const maxTokens = numberOpt(args, "max-tokens", { min: 1, max: 65_536, integer: true }) ?? 128;
     const topK = numberOpt(args, "top-k", { min: 1, integer: true });
     const alpha = numberOpt(args, "alpha", { min: 1e-12, max: 0.49 }) ?? 0.001;
@@ -68,10 +72,11 @@ export const verifyCommand: CommandSpec = {
       try {
         return await calibrate(
           port,
-          { modelSha256: sha256, modelFile: path.basename(load.path), quantization: header.quantization ?? "unknown", backend: loaded.model.backend, temperature },
+          { modelSha256: sha256, modelFile: path.basename(load.path), quantization: header.quantization ?? "unknown", backend: loaded.model.backend },
           {
             runs,
             temperature,
+            sampler,
             maxTokens,
             alpha,
             ...(topK !== undefined ? { topK } : {}),
@@ -90,9 +95,11 @@ export const verifyCommand: CommandSpec = {
 
 function describe(e: ToleranceEntry & { out: string }): string {
   return [
-    `${e.modelFile} (${e.quantization}, ${e.backend}, temperature ${e.temperature}): ${e.runs} honest runs, ${e.tokens} tokens`,
+    `${e.modelFile} (${e.quantization}, ${e.backend}, temperature ${e.temperature}, ${e.sampler} sampler): ${e.runs} honest runs, ${e.tokens} tokens`,
+    ...(e.sampler === "seeded" ? [`  seeded draws redone differently: ${e.offSample}`] : []),
     `  outside top ${e.topK}: ${e.outside} (${((e.outside / e.tokens) * 100).toFixed(2)}%), worst run ${(e.worstRunOutsideShare * 100).toFixed(1)}%`,
     `  log-prob gap: mean ${e.gapMean.toFixed(4)}, sd ${e.gapSd.toFixed(4)}, worst run mean ${e.worstRunMeanGap.toFixed(4)}`,
+    `  numerical noise (one at a time vs batched): ${e.noise.toExponential(2)}`,
     `written to ${e.out}`,
   ].join("\n");
 }
