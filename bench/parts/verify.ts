@@ -1,10 +1,11 @@
 import os from "node:os";
+import type { Token } from "node-llama-cpp";
 import path from "node:path";
 import { sha256File } from "../../src-shared/file-hash.js";
 import { readGgufHeader } from "../../src-shared/gguf/reader.js";
 import { ensureTinyLlamaModel, writeTinyLlamaModel } from "../../src-shared/gguf/tiny-llama.js";
 import type { GenerateParams, GenerateResult, VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
-import { calibrate, honestTask, type InferencePort } from "../../src-main/verify/calibrate.js";
+import { calibrate, honestTask, samplingOf, type InferencePort } from "../../src-main/verify/calibrate.js";
 import { checkReveal } from "../../src-main/verify/check-reveal.js";
 import { judgeTokens, prefixOf, type Verdict } from "../../src-main/verify/token-check.js";
 import type { ToleranceEntry } from "../../src-main/verify/tolerances.js";
@@ -12,6 +13,7 @@ import { median } from "../../src-worker/benchmark.js";
 import { defaultThreads } from "../../src-worker/default-threads.js";
 import { generateText } from "../../src-worker/generate.js";
 import { ModelHost } from "../../src-worker/model-host.js";
+import { tokenizePrompt } from "../../src-worker/prompt-tokens.js";
 import { verifyTokens } from "../../src-worker/verify.js";
 import type { BenchPart, BenchRow } from "../types.js";
 import { similarPrompt, STRATEGIES, type MinerModels, type Strategy } from "./verify-strategies.js";
@@ -19,6 +21,9 @@ import { similarPrompt, STRATEGIES, type MinerModels, type Strategy } from "./ve
 const TASKS = Number(process.env.POUW_BENCH_VERIFY_TASKS) || 200;
 const MAX_TOKENS = Number(process.env.POUW_BENCH_VERIFY_TOKENS) || 64;
 const CALIBRATION_RUNS = 24;
+/** "seeded" runs every task with the JavaScript sampler at temperature 0.8; default greedy. */
+const SAMPLER: "native" | "seeded" = process.env.POUW_BENCH_VERIFY_SAMPLER === "seeded" ? "seeded" : "native";
+const TEMPERATURE = SAMPLER === "seeded" ? 0.8 : 0;
 /** Output lengths at which a check on a prefix is judged, for "tokens needed". */
 const LADDER = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
@@ -30,10 +35,10 @@ const LADDER = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
  */
 export const verifyPart: BenchPart = {
   name: "verify",
-  description: `proof of inference by teacher forcing: ${TASKS} tasks per strategy, honest vs impostors`,
+  description: `proof of inference by teacher forcing: ${TASKS} tasks per strategy, honest vs impostors (${SAMPLER === "seeded" ? "seeded sampling, temperature 0.8" : "greedy"})`,
   async run(log) {
     const served = await servedModels();
-    log(`served: ${served.servedName}; impostor: ${served.impostorName}; ${TASKS} tasks × ${MAX_TOKENS} tokens, temperature 0`);
+    log(`served: ${served.servedName}; impostor: ${served.impostorName}; ${TASKS} tasks × ${MAX_TOKENS} tokens, temperature ${TEMPERATURE}, ${SAMPLER} sampler`);
     const threads = await defaultThreads();
     const a = new ModelHost({ defaultThreads: async () => threads, gpu: "auto" });
     const b = new ModelHost({ defaultThreads: async () => threads, gpu: "auto" });
@@ -46,7 +51,7 @@ export const verifyPart: BenchPart = {
         generate: (p) => a.use((m) => generateText(m, p)),
         verify: (p) => a.use((m) => verifyTokens(m, p)),
       };
-      const tol = await calibrate(port, { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend }, { runs: CALIBRATION_RUNS, temperature: 0, maxTokens: MAX_TOKENS, alpha: 0.001 });
+      const tol = await calibrate(port, { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend }, { runs: CALIBRATION_RUNS, temperature: TEMPERATURE, sampler: SAMPLER, maxTokens: MAX_TOKENS, alpha: 0.001 });
       log(`calibrated from ${tol.runs} honest runs (${tol.tokens} tokens): ${tol.outside} outside the top ${tol.topK}, gap sd ${tol.gapSd.toExponential(2)}`);
       // Tokenizing is synchronous and the model stays loaded to the end, so strategies need no lock.
       const { tokenize, vocabSize } = await a.use(async (m) => ({
@@ -58,7 +63,7 @@ export const verifyPart: BenchPart = {
       const honest: GenerateResult[] = [];
       const tasks: GenerateParams[] = [];
       for (let i = 0; i < TASKS; i++) {
-        tasks.push(honestTask(CALIBRATION_RUNS + i, 0, MAX_TOKENS));
+        tasks.push(honestTask(CALIBRATION_RUNS + i, TEMPERATURE, MAX_TOKENS, SAMPLER));
         honest.push(await port.generate(tasks[i] as GenerateParams));
       }
       log(`${TASKS} honest answers generated`);
@@ -70,15 +75,17 @@ export const verifyPart: BenchPart = {
         log(`${strategy.name}: ${outcome.summary}`);
       }
       const genMs = median(honest.map((h) => h.timings.totalMs));
+      const bare = await bareEvaluationRatios(a, tasks, honest);
       rows.push(
         { metric: "generation time per task (median)", value: genMs, unit: "ms" },
         { metric: "verifier ÷ generation time (median over honest tasks)", value: median(ratios), unit: "×", goal: "≤ 0.05", pass: median(ratios) <= 0.05 },
+        { metric: "batched forward pass alone ÷ generation time (no probabilities read)", value: median(bare), unit: "×" },
       );
       return {
         rows,
         notes: [
           `served ${served.servedName}, impostor ${served.impostorName}; ${info.backend}, ${threads} threads`,
-          `tolerances: ${tol.runs} honest calibration runs, ${tol.outside}/${tol.tokens} tokens outside top ${tol.topK}, alpha ${tol.alpha} per test`,
+          `tolerances: ${tol.runs} honest calibration runs, ${tol.outside}/${tol.tokens} tokens outside top ${tol.topK}, ${tol.offSample} seeded draws off, noise ${tol.noise.toExponential(2)}, alpha ${tol.alpha} per test`,
           "tokens needed: the shortest output (1, 2, 4, … tokens) at which ≥ 99% of the strategy's tasks are caught; 0 = caught without re-scoring",
         ],
       };
@@ -119,7 +126,8 @@ async function runStrategy(strategy: Strategy, input: StrategyInput): Promise<{ 
     if (!strategy.honest && sameTokens(reveal.tokenIds, honest[i]?.tokenIds ?? [])) identical++;
     let scored: VerifyResult | undefined;
     const verify = async (p: VerifyParams) => (scored = await input.port.verify(p));
-    verdicts.push(await checkReveal({ task, reveal, modelSha256: input.sha256, tolerances: tol }, verify));
+    const sampling = samplingOf(task);
+    verdicts.push(await checkReveal({ task: { ...task, ...(sampling ? { sampling } : {}) }, reveal, modelSha256: input.sha256, tolerances: tol }, verify));
     scoredByTask.push(scored);
     if (strategy.honest && scored) input.ratios.push(scored.evalMs / (honest[i] as GenerateResult).timings.totalMs);
   }
@@ -160,6 +168,24 @@ function tokensNeeded(verdicts: Verdict[], scored: Array<VerifyResult | undefine
     if (caught >= 0.99 * verdicts.length) return n;
   }
   return undefined;
+}
+
+/** Prompt + output evaluated in batches with nothing read back: the model's own share of the verifier's time. */
+async function bareEvaluationRatios(host: ModelHost, tasks: GenerateParams[], honest: GenerateResult[]): Promise<number[]> {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(50, tasks.length); i++) {
+    const task = tasks[i] as GenerateParams;
+    const result = honest[i] as GenerateResult;
+    const ms = await host.use(async (m) => {
+      const tokens = [...tokenizePrompt(m.model, task.prompt), ...((result.tokenIds ?? []) as Token[])];
+      const t0 = performance.now();
+      await m.sequence.clearHistory();
+      await m.sequence.evaluateWithoutGeneratingNewTokens(tokens);
+      return performance.now() - t0;
+    });
+    ratios.push(ms / result.timings.totalMs);
+  }
+  return ratios;
 }
 
 function sameTokens(a: readonly number[], b: readonly number[]): boolean {

@@ -1,6 +1,6 @@
 import type { SeededSampling } from "../../src-shared/seeded-sampling.js";
 import type { GenerateParams, GenerateResult, TokenScore, VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
-import { CALIBRATION_PROMPTS } from "./calibration-prompts.js";
+import { CALIBRATION_PROMPTS, PROMPT_OPENERS } from "./calibration-prompts.js";
 import { deriveTolerances, type CalibrationKey, type HonestRun, type ToleranceEntry } from "./tolerances.js";
 
 /** What calibration (and the detection bench) needs from a loaded model: the worker's two methods. */
@@ -21,9 +21,11 @@ export interface CalibrationSettings {
   onRun?: (done: number, total: number) => void;
 }
 
-/** One honest task: the prompt and seed calibration (and the bench) use for run `i`. */
+/** One honest task: the prompt and seed calibration (and the bench) use for run `i`; 240 distinct prompts before they repeat. */
 export function honestTask(i: number, temperature: number, maxTokens: number, sampler: "native" | "seeded" = "native"): GenerateParams {
-  const prompt = CALIBRATION_PROMPTS[i % CALIBRATION_PROMPTS.length] as string;
+  const n = CALIBRATION_PROMPTS.length;
+  const opener = PROMPT_OPENERS[Math.floor(i / n) % PROMPT_OPENERS.length] as string;
+  const prompt = opener + (CALIBRATION_PROMPTS[i % n] as string);
   return { prompt, seed: 1000 + i, temperature, maxTokens, ...(sampler === "seeded" ? { sampler } : {}) };
 }
 

@@ -29,3 +29,20 @@ export const CALIBRATION_PROMPTS: readonly string[] = [
   "The teacher asked the class, \"Who can tell me",
   "Lucy lost her favorite toy. She looked everywhere and",
 ];
+
+/**
+ * Sentences put before a prompt to make more distinct tasks than there are prompts: greedy output
+ * depends only on the prompt, so 200 tasks need 200 different prompts, not 200 seeds.
+ */
+export const PROMPT_OPENERS: readonly string[] = [
+  "",
+  "It was a sunny day. ",
+  "The wind was cold. ",
+  "Everyone was happy that morning. ",
+  "It was the first day of spring. ",
+  "The house was very quiet. ",
+  "Snow fell all night. ",
+  "The park was full of children. ",
+  "A bell rang far away. ",
+  "It was almost time for bed. ",
+];
