@@ -140,6 +140,8 @@ export const TokenScore = z.object({
   topLogProb: z.number(),
   /** With `sampling`: whether the seeded draw from the verifier's probabilities gives the claimed token. */
   sampled: z.boolean().optional(),
+  /** With `sampling`: how far the draw falls outside the claimed token's share of [0, 1) (0 = inside). */
+  drawMargin: z.number().min(0).max(1).optional(),
 });
 export type TokenScore = z.infer<typeof TokenScore>;
 

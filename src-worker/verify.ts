@@ -1,6 +1,6 @@
 import type { ControlledEvaluateIndexOutput, ControlledEvaluateInputItem, LlamaModel, Token } from "node-llama-cpp";
 import { PouwError } from "../src-shared/errors.js";
-import { sampleFrom, uniformAt } from "../src-shared/seeded-sampling.js";
+import { drawOf, uniformAt } from "../src-shared/seeded-sampling.js";
 import type { TokenScore, VerifyParams, VerifyResult } from "../src-shared/worker-contract.js";
 import type { GenerationTarget } from "./generate.js";
 import { tokenizePrompt } from "./prompt-tokens.js";
@@ -50,7 +50,9 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
       const score = scoreOf(out[i], target as Token);
       if (at < claimed.length && params.sampling) {
         const probabilities = out[i]?.next.probabilities ?? new Map<Token, number>();
-        score.sampled = sampleFrom(probabilities, uniformAt(params.sampling.seed, at), params.sampling) === target;
+        const draw = drawOf(probabilities, uniformAt(params.sampling.seed, at), params.sampling, target);
+        score.sampled = draw.token === target;
+        score.drawMargin = draw.margin;
       }
       if (at < claimed.length) positions.push(score);
       else end = score;

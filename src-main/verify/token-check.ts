@@ -35,6 +35,8 @@ export interface ScoredOutput {
  *     near zero with rare spikes, so for short outputs the normal approximation alone is too tight.
  *     Skipped when honest runs showed no spread at all (test 1 then counts every token that is not
  *     the first choice).
+ *  Seeded tasks also fail any token whose redone draw lands further from the claimed token's
+ *     share than numerical noise can move it (a bound, like test 3).
  *  3. Greedy tasks only (temperature 0): every token must be the model's first choice up to
  *     numerical noise. A token outside the top k whose gap exceeds twice the measured noise (the
  *     most each of the two log-probs can move) is not a flipped tie: a bound, not a statistic, so
@@ -52,6 +54,18 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
   const tests: VerdictTests = { outsideTail, gapLimit };
   if (tol.sampler === "seeded") {
     if (stats.sampledChecked < stats.tokens) return { status: "error", reason: "the verifier did not redo the seeded draws" };
+    // Log-probs that move by at most `noise` move each token's share of [0, 1) by at most
+    // tanh(noise / T) ≤ noise / T (shares are in token-id order); checked at twice that.
+    const drawLimit = (2 * tol.noise) / Math.max(tol.temperature, 1e-9);
+    const far = scored.positions.findIndex((p) => (p.drawMargin ?? 0) > drawLimit);
+    if (far >= 0) {
+      return {
+        status: "fail",
+        reason: `token ${far + 1} is ${(scored.positions[far]?.drawMargin ?? 0).toPrecision(3)} away from where the seeded draw lands, beyond the ${drawLimit.toPrecision(2)} numerical noise allows`,
+        stats,
+        tests,
+      };
+    }
     const q = (tol.offSample + 1) / (tol.tokens + 2);
     const offTail = binomialUpperTail(stats.offSample, stats.tokens, q);
     if (offTail < tol.alpha) {

@@ -14,6 +14,8 @@ export interface TokenStats {
   /** Positions where the verifier redid a seeded draw, and how many of those gave another token. */
   sampledChecked: number;
   offSample: number;
+  /** The largest distance of a seeded draw from the claimed token's share (0 when every draw gave it). */
+  maxDrawMargin: number;
 }
 
 export function tokenStats(positions: readonly TokenScore[], topK: number): TokenStats {
@@ -23,7 +25,9 @@ export function tokenStats(positions: readonly TokenScore[], topK: number): Toke
   let maxOutsideGap = 0;
   let sampledChecked = 0;
   let offSample = 0;
+  let maxDrawMargin = 0;
   for (const p of positions) {
+    if (p.drawMargin !== undefined) maxDrawMargin = Math.max(maxDrawMargin, p.drawMargin);
     if (p.sampled !== undefined) {
       sampledChecked++;
       if (!p.sampled) offSample++;
@@ -46,6 +50,7 @@ export function tokenStats(positions: readonly TokenScore[], topK: number): Toke
     maxOutsideGap,
     sampledChecked,
     offSample,
+    maxDrawMargin,
   };
 }
 

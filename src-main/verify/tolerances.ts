@@ -30,6 +30,8 @@ export const ToleranceEntry = z.strictObject({
   outside: z.number().int().nonnegative(),
   /** Honest tokens whose seeded draw, redone from the verifier's probabilities, gave another token. */
   offSample: z.number().int().nonnegative(),
+  /** The largest distance of an honest seeded draw from the claimed token's share, for the record. */
+  maxDrawMargin: z.number().min(0).max(1),
   /** Per-token log-prob gap (top-1 − claimed) over honest tokens: mean and standard deviation. */
   gapMean: z.number().nonnegative(),
   gapSd: z.number().nonnegative(),
@@ -98,6 +100,7 @@ export function deriveTolerances(
     tokens: gaps.length,
     outside: perRun.reduce((a, s) => a + s.outside, 0),
     offSample: perRun.reduce((a, s) => a + s.offSample, 0),
+    maxDrawMargin: Math.max(0, ...perRun.map((s) => s.maxDrawMargin)),
     gapMean,
     gapSd,
     maxOutsideGap: Math.max(0, ...perRun.map((s) => s.maxOutsideGap)),

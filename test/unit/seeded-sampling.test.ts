@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleFrom, uniformAt } from "../../src-shared/seeded-sampling.js";
+import { drawOf, sampleFrom, uniformAt } from "../../src-shared/seeded-sampling.js";
 
 const probs: Array<[number, number]> = [
   [7, 0.1],
@@ -30,25 +30,54 @@ describe("seeded sampling in JavaScript", () => {
     for (const u of us) expect(u >= 0 && u < 1).toBe(true);
   });
 
-  it("picks the first choice at temperature 0 and follows the inverse CDF otherwise, whatever the input order", () => {
+  it("picks the first choice at temperature 0 and follows the inverse CDF in token-id order otherwise, whatever the input order", () => {
     expect(sampleFrom(probs, 0.99, { temperature: 0 })).toBe(3);
-    // Sorted: 3 (.5), 9 (.25), 4 (.15), 7 (.1) → cumulative .5, .75, .9, 1.
+    // Id order: 3 [0, .5), 4 [.5, .65), 7 [.65, .75), 9 [.75, 1).
     expect(sampleFrom(probs, 0.49, { temperature: 1 })).toBe(3);
-    expect(sampleFrom(probs, 0.51, { temperature: 1 })).toBe(9);
-    expect(sampleFrom(probs, 0.8, { temperature: 1 })).toBe(4);
-    expect(sampleFrom(probs, 0.95, { temperature: 1 })).toBe(7);
-    expect(sampleFrom([...probs].reverse(), 0.8, { temperature: 1 })).toBe(4);
-    expect(sampleFrom(new Map(probs), 0.8, { temperature: 1 })).toBe(4);
+    expect(sampleFrom(probs, 0.51, { temperature: 1 })).toBe(4);
+    expect(sampleFrom(probs, 0.7, { temperature: 1 })).toBe(7);
+    expect(sampleFrom(probs, 0.8, { temperature: 1 })).toBe(9);
+    expect(sampleFrom([...probs].reverse(), 0.7, { temperature: 1 })).toBe(7);
+    expect(sampleFrom(new Map(probs), 0.7, { temperature: 1 })).toBe(7);
+  });
+
+  it("says how far a draw lands from a claimed token's share", () => {
+    expect(drawOf(probs, 0.8, { temperature: 1 }, 3)).toEqual({ token: 9, margin: expect.closeTo(0.3, 12) });
+    expect(drawOf(probs, 0.8, { temperature: 1 }, 9)).toEqual({ token: 9, margin: 0 });
+    expect(drawOf(probs, 0.1, { temperature: 1 }, 7).margin).toBeCloseTo(0.55, 12);
+    // Not a candidate under top-k 2: as far as can be.
+    expect(drawOf(probs, 0.8, { temperature: 1, topK: 2 }, 4).margin).toBe(1);
+  });
+
+  it("moves each token's share by at most noise / T when every log-prob moves by at most noise", () => {
+    const eps = 0.01;
+    const rand = (i: number) => uniformAt(99, i);
+    for (const temperature of [0.5, 0.8, 1.2]) {
+      for (let trial = 0; trial < 200; trial++) {
+        const base: Array<[number, number]> = Array.from({ length: 12 }, (_, i) => [i, 0.01 + rand(trial * 100 + i)]);
+        const moved = base.map(([t, p], i) => [t, p * Math.exp(eps * (2 * rand(trial * 100 + 50 + i) - 1))] as [number, number]);
+        const u = rand(trial * 100 + 99);
+        for (const [t] of base) {
+          const a = drawOf(base, u, { temperature }, t).margin;
+          const b = drawOf(moved, u, { temperature }, t).margin;
+          expect(Math.abs(a - b)).toBeLessThanOrEqual(eps / temperature + 1e-12);
+        }
+      }
+    }
   });
 
   it("applies top-k, top-p and temperature as documented", () => {
+    // top-k 2: {3, 9}, in id order 3 [0, .667), 9 [.667, 1).
     expect(sampleFrom(probs, 0.95, { temperature: 1, topK: 2 })).toBe(9);
+    expect(sampleFrom(probs, 0.6, { temperature: 1, topK: 2 })).toBe(3);
     // top-p 0.7: {3, 9} reach .75; renormalised .5/.75 = .667 for token 3.
     expect(sampleFrom(probs, 0.6, { temperature: 1, topP: 0.7 })).toBe(3);
     expect(sampleFrom(probs, 0.7, { temperature: 1, topP: 0.7 })).toBe(9);
-    // A low temperature sharpens: at T = 0.25 token 3 has .5^4 / Σ p^4 ≈ 0.933 of the mass.
+    // A low temperature sharpens: at T = 0.25 token 3 has .5^4 / Σ p^4 ≈ 0.933 of the mass, then
+    // 4 [.9327, .9402), 7 [.9402, .9417), 9 [.9417, 1).
     expect(sampleFrom(probs, 0.9, { temperature: 0.25 })).toBe(3);
-    expect(sampleFrom(probs, 0.94, { temperature: 0.25 })).toBe(9);
+    expect(sampleFrom(probs, 0.94, { temperature: 0.25 })).toBe(4);
+    expect(sampleFrom(probs, 0.95, { temperature: 0.25 })).toBe(9);
     expect(() => sampleFrom([[1, 0]], 0.5, { temperature: 1 })).toThrow(/positive probability/);
   });
 

@@ -124,6 +124,11 @@ describe("verdict against calibrated tolerances", () => {
     const impostor = Array.from({ length: 64 }, (_, i) => drawn(i % 3 === 0));
     expect(judgeTokens({ positions: impostor }, tol)).toMatchObject({ status: "fail", reason: expect.stringMatching(/not what the seeded draw gives/) });
     expect(judgeTokens({ positions: honest.map((p) => ({ ...p, sampled: undefined })) }, tol)).toMatchObject({ status: "error" });
+    // One draw that lands further from the claimed token's share than noise can move it: not honest.
+    const nearMiss = [...Array.from({ length: 63 }, () => drawn(true)), { ...drawn(false), drawMargin: 0.002 }];
+    expect(judgeTokens({ positions: nearMiss }, tol).status).toBe("pass");
+    const farMiss = [...Array.from({ length: 63 }, () => drawn(true)), { ...drawn(false), drawMargin: 0.003 }];
+    expect(judgeTokens({ positions: farMiss }, tol)).toMatchObject({ status: "fail", reason: expect.stringMatching(/^token 64 is 0.00300 away from where the seeded draw lands/) });
   });
 
   it("fails an output that claims to end where the model would not stop", () => {
