@@ -120,6 +120,12 @@ export const VerifyParams = z.strictObject({
    * does; calibration compares the two to measure this backend's numerical noise.
    */
   batch: z.number().int().min(1).max(512).optional(),
+  /**
+   * Read the whole distribution at every position. By default only the first choice is read, and
+   * the whole distribution only where the claimed token is not it (a second pass): the same scores,
+   * without copying the vocabulary into JavaScript at every honest greedy position.
+   */
+  scoreEvery: z.boolean().optional(),
   /** For outputs generated with the "seeded" sampler: redo each draw from the verifier's probabilities. */
   sampling: z
     .strictObject({

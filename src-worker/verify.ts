@@ -31,40 +31,69 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
   }
   const endToken = params.scoreEnd ? endOfGeneration(model) : undefined;
   const started = performance.now();
-  await sequence.clearHistory();
-  if (promptTokens.length > 1) await sequence.evaluateWithoutGeneratingNewTokens(promptTokens.slice(0, -1));
-
-  // Input i feeds token `feed[i]` and reads the distribution that scores `claimed[i]` (or the end).
+  // Input i feeds token `feed[i]` and reads the distribution that scores `targets[i]`: claimed[i], or the end.
   const feed = [promptTokens[promptTokens.length - 1] as Token, ...(params.scoreEnd ? claimed : claimed.slice(0, -1))] as Token[];
-  const positions: TokenScore[] = [];
-  let end: TokenScore | undefined;
-  const batch = params.batch ?? BATCH;
-  for (let from = 0; from < feed.length; from += batch) {
-    if (opts.signal?.aborted) throw new PouwError("CANCELLED", "verification was cancelled");
-    const slice = feed.slice(from, from + batch);
-    const input: ControlledEvaluateInputItem[] = slice.map((t) => [t, { generateNext: { probabilities: true } }]);
-    const out = await sequence.controlledEvaluate(input);
-    for (let i = 0; i < slice.length; i++) {
-      const at = from + i;
-      const target = at < claimed.length ? claimed[at] : endToken;
-      const score = scoreOf(out[i], target as Token);
-      if (at < claimed.length && params.sampling) {
-        const probabilities = out[i]?.next.probabilities ?? new Map<Token, number>();
-        const draw = drawOf(probabilities, uniformAt(params.sampling.seed, at), params.sampling, target);
-        score.sampled = draw.token === target;
-        score.drawMargin = draw.margin;
-      }
-      if (at < claimed.length) positions.push(score);
-      else end = score;
+  const targets = [...claimed, ...(endToken !== undefined ? [endToken] : [])] as Token[];
+  const scores: Array<TokenScore | undefined> = Array.from({ length: feed.length }, () => undefined);
+
+  // Pass 1 reads only the first choice and its probability (no whole-vocabulary list crosses into
+  // JavaScript): where that is the claimed token the score is complete. Seeded draws and
+  // `scoreEvery` need every distribution, so they read them all here.
+  const readAll = params.scoreEvery === true || params.sampling !== undefined;
+  await evaluatePass(target, promptTokens, feed, params.batch ?? BATCH, opts.signal, () => (readAll ? "full" : "first"), (i, out) => {
+    const want = targets[i] as Token;
+    if (readAll) scores[i] = scoreOf(out, want, i < claimed.length ? params.sampling : undefined, i);
+    else if (out?.next.token === want && out.next.confidence !== undefined) {
+      const lp = logOf(out.next.confidence);
+      scores[i] = { logProb: lp, rank: 0, topLogProb: lp };
     }
+  });
+  // Pass 2, only where the claimed token was not the first choice: the whole distribution, for rank and gap.
+  const missing = new Set(scores.flatMap((sc, i) => (sc === undefined ? [i] : [])));
+  if (missing.size > 0) {
+    await evaluatePass(target, promptTokens, feed, params.batch ?? BATCH, opts.signal, (i) => (missing.has(i) ? "full" : "none"), (i, out) => {
+      scores[i] = scoreOf(out, targets[i] as Token, undefined, i);
+    });
   }
+  const all = scores.map((sc) => {
+    if (!sc) throw new PouwError("INTERNAL", "a position was left unscored");
+    return sc;
+  });
   return {
-    positions,
-    ...(end ? { end } : {}),
+    positions: all.slice(0, claimed.length),
+    ...(endToken !== undefined ? { end: all[claimed.length] as TokenScore } : {}),
     text: model.detokenize(claimed as Token[]),
     promptTokens: promptTokens.length,
     evalMs: performance.now() - started,
   };
+}
+
+type Read = "none" | "first" | "full";
+
+/** Clears the sequence, evaluates the prompt, then feeds `feed` in batches, reading what `read(i)` asks at each input. */
+async function evaluatePass(
+  target: GenerationTarget,
+  promptTokens: Token[],
+  feed: Token[],
+  batch: number,
+  signal: AbortSignal | undefined,
+  read: (i: number) => Read,
+  onOutput: (i: number, out: ControlledEvaluateIndexOutput | undefined) => void,
+): Promise<void> {
+  const { sequence } = target;
+  await sequence.clearHistory();
+  if (promptTokens.length > 1) await sequence.evaluateWithoutGeneratingNewTokens(promptTokens.slice(0, -1));
+  for (let from = 0; from < feed.length; from += batch) {
+    if (signal?.aborted) throw new PouwError("CANCELLED", "verification was cancelled");
+    const slice = feed.slice(from, from + batch);
+    const input: ControlledEvaluateInputItem[] = slice.map((t, j) => {
+      const r = read(from + j);
+      if (r === "none") return t;
+      return [t, { generateNext: r === "full" ? { probabilities: true } : { token: true, confidence: true } }];
+    });
+    const out = await sequence.controlledEvaluate(input);
+    for (let j = 0; j < slice.length; j++) if (read(from + j) !== "none") onOutput(from + j, out[j]);
+  }
 }
 
 /**
@@ -72,7 +101,7 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
  * likeliest first, so the rank is the count of entries before the first one no likelier than the
  * claimed token: ties share the better rank.
  */
-function scoreOf(output: ControlledEvaluateIndexOutput | undefined, token: Token): TokenScore {
+function scoreOf(output: ControlledEvaluateIndexOutput | undefined, token: Token, sampling: VerifyParams["sampling"], at: number): TokenScore {
   const probabilities = output?.next.probabilities;
   if (!probabilities || probabilities.size === 0) throw new PouwError("INTERNAL", "the model returned no probabilities for a position");
   const claimed = probabilities.get(token) ?? 0;
@@ -83,7 +112,13 @@ function scoreOf(output: ControlledEvaluateIndexOutput | undefined, token: Token
     if (p <= claimed) break;
     rank++;
   }
-  return { logProb: logOf(claimed), rank, topLogProb: logOf(top ?? 0) };
+  const score: TokenScore = { logProb: logOf(claimed), rank, topLogProb: logOf(top ?? 0) };
+  if (sampling) {
+    const draw = drawOf(probabilities, uniformAt(sampling.seed, at), sampling, token);
+    score.sampled = draw.token === token;
+    score.drawMargin = draw.margin;
+  }
+  return score;
 }
 
 function logOf(p: number): number {

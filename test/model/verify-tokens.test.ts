@@ -87,6 +87,23 @@ describe("token verification on the project-written tiny models", () => {
     }
   });
 
+  it("reads whole distributions only where needed, with the scores of reading them everywhere", async () => {
+    const honest = await served.port.generate(task(5));
+    const foreign = await other.port.generate(task(5));
+    for (const tokenIds of [honest.tokenIds ?? [], foreign.tokenIds ?? []]) {
+      const params = { prompt: task(5).prompt, tokenIds, scoreEnd: true };
+      const [fast, full] = [await served.port.verify(params), await served.port.verify({ ...params, scoreEvery: true })];
+      // Equal up to float noise: which positions return logits changes llama.cpp's batches slightly.
+      const all = (r: typeof fast) => [...r.positions, ...(r.end ? [r.end] : [])];
+      expect(all(fast).map((p) => p.rank)).toEqual(all(full).map((p) => p.rank));
+      all(fast).forEach((p, i) => {
+        expect(p.logProb).toBeCloseTo(all(full)[i]?.logProb ?? Number.NaN, 4);
+        expect(p.topLogProb).toBeCloseTo(all(full)[i]?.topLogProb ?? Number.NaN, 4);
+      });
+      expect(fast.text).toBe(full.text);
+    }
+  });
+
   it("fails another model's output and random tokens", async () => {
     for (let i = 0; i < 3; i++) {
       const foreign = await other.port.generate(task(i));
