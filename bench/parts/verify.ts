@@ -143,7 +143,10 @@ async function runStrategy(strategy: Strategy, input: StrategyInput): Promise<{ 
       ];
   if (errors > 0) rows.push({ metric: `${strategy.name}: verifier errors`, value: errors, unit: "tasks" });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const summary = `${failed}/${verdicts.length} failed${identical > 0 ? `, ${identical} identical to the honest answer` : ""} (${seconds} s)`;
+  // Why honest answers were flagged is what tuning needs; name the first few.
+  const flagged = strategy.honest ? verdicts.flatMap((v) => (v.status !== "pass" ? [v.reason] : [])) : [];
+  const oddNote = flagged.length > 0 ? `; flagged: ${flagged.slice(0, 3).join(" | ")}` : "";
+  const summary = `${failed}/${verdicts.length} failed${identical > 0 ? `, ${identical} identical to the honest answer` : ""} (${seconds} s)${oddNote}`;
   return { rows, summary };
 }
 
