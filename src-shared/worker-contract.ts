@@ -58,6 +58,12 @@ export const GenerateParams = z.strictObject({
   topK: z.number().int().min(0).optional(),
   maxTokens: PositiveInt.max(1 << 16),
   stop: z.array(z.string().min(1)).max(16).optional(),
+  /**
+   * "seeded": each token is drawn in JavaScript from the model's probabilities with a draw fixed by
+   * seed and position (src-shared/seeded-sampling.ts), so a verifier can redo the draw on any
+   * platform. Default "native": llama.cpp's sampler. No stop texts with "seeded".
+   */
+  sampler: z.enum(["native", "seeded"]).optional(),
 });
 export type GenerateParams = z.infer<typeof GenerateParams>;
 
@@ -74,9 +80,14 @@ export type GenerateTimings = z.infer<typeof GenerateTimings>;
 export const FinishReason = z.enum(["eos", "stop", "length", "cancelled"]);
 export type FinishReason = z.infer<typeof FinishReason>;
 
+/** A token as the model's vocabulary numbers it. */
+const TokenId = z.number().int().nonnegative();
+
 export const GenerateResult = z.object({
   text: z.string(),
   tokens: z.number().int().nonnegative(),
+  /** The generated tokens, exactly: a reveal carries them so a verifier can re-score each one. */
+  tokenIds: z.array(TokenId).optional(),
   finishReason: FinishReason,
   timings: GenerateTimings,
 });
@@ -94,6 +105,62 @@ export type EmbedParams = z.infer<typeof EmbedParams>;
 /** Vectors are mean-pooled by the model and L2-normalised by the worker. */
 export const EmbedResult = z.object({ vectors: z.array(z.array(z.number())), dims: z.number().int().nonnegative() });
 export type EmbedResult = z.infer<typeof EmbedResult>;
+
+/**
+ * Teacher forcing: the loaded model re-reads prompt + claimed tokens in one pass and scores every
+ * claimed token against its own next-token distribution.
+ */
+export const VerifyParams = z.strictObject({
+  prompt: z.string().min(1, "prompt must not be empty"),
+  tokenIds: z.array(TokenId).min(1, "tokenIds must not be empty").max(1 << 16),
+  /** Also score the end-of-generation token after the last claimed token (the claim "it stopped here"). */
+  scoreEnd: z.boolean().optional(),
+  /**
+   * Positions evaluated per batch (default 32). 1 evaluates one token at a time as generation
+   * does; calibration compares the two to measure this backend's numerical noise.
+   */
+  batch: z.number().int().min(1).max(512).optional(),
+  /**
+   * Read the whole distribution at every position. By default only the first choice is read, and
+   * the whole distribution only where the claimed token is not it (a second pass): the same scores,
+   * without copying the vocabulary into JavaScript at every honest greedy position.
+   */
+  scoreEvery: z.boolean().optional(),
+  /** For outputs generated with the "seeded" sampler: redo each draw from the verifier's probabilities. */
+  sampling: z
+    .strictObject({
+      seed: z.number().int().min(0).max(0xffff_ffff),
+      temperature: z.number().min(0).max(5),
+      topK: z.number().int().min(0).optional(),
+      topP: z.number().gt(0).max(1).optional(),
+    })
+    .optional(),
+});
+export type VerifyParams = z.infer<typeof VerifyParams>;
+
+/** One position as the verifier's model sees it; log-probs are natural logs of the raw softmax. */
+export const TokenScore = z.object({
+  logProb: z.number(),
+  /** How many tokens the model found strictly likelier than the claimed one: 0 = its first choice. */
+  rank: z.number().int().nonnegative(),
+  topLogProb: z.number(),
+  /** With `sampling`: whether the seeded draw from the verifier's probabilities gives the claimed token. */
+  sampled: z.boolean().optional(),
+  /** With `sampling`: how far the draw falls outside the claimed token's share of [0, 1) (0 = inside). */
+  drawMargin: z.number().min(0).max(1).optional(),
+});
+export type TokenScore = z.infer<typeof TokenScore>;
+
+export const VerifyResult = z.object({
+  positions: z.array(TokenScore),
+  /** The end-of-generation token's score after the last claimed token, when asked for. */
+  end: TokenScore.optional(),
+  /** What the claimed tokens decode to, so a revealed text can be compared with them. */
+  text: z.string(),
+  promptTokens: z.number().int().nonnegative(),
+  evalMs: z.number().nonnegative(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
 
 export const BenchmarkParams = z.strictObject({
   prompt: z.string().min(1).optional(),
@@ -145,6 +212,7 @@ export const WorkerMethods = {
   unloadModel: { params: Empty, result: z.object({ unloaded: z.boolean() }), event: NoEvents },
   generate: { params: GenerateParams, result: GenerateResult, event: TokenChunk },
   embed: { params: EmbedParams, result: EmbedResult, event: NoEvents },
+  verify: { params: VerifyParams, result: VerifyResult, event: NoEvents },
   benchmark: { params: BenchmarkParams, result: BenchmarkResult, event: Progress },
 } as const;
 

@@ -1,6 +1,8 @@
 import type { LlamaCompletion, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { PouwError } from "../src-shared/errors.js";
 import type { FinishReason, GenerateParams, GenerateResult } from "../src-shared/worker-contract.js";
+import { tokenizePrompt } from "./prompt-tokens.js";
+import { generateSeeded } from "./seeded-generate.js";
 
 export interface GenerationTarget {
   model: LlamaModel;
@@ -19,6 +21,7 @@ export interface GenerateOptions {
  * Used by the worker and, unchanged, by the in-process side of the benchmark.
  */
 export async function generateText(target: GenerationTarget, params: GenerateParams, opts: GenerateOptions = {}): Promise<GenerateResult> {
+  if (params.sampler === "seeded") return generateSeeded(target, params, opts);
   const { model, sequence, completion } = target;
   const contextSize = sequence.context.contextSize;
   const promptTokens = tokenizePrompt(model, params.prompt);
@@ -39,7 +42,7 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
   throwIfAborted(opts.signal);
 
   let firstTokenAt: number | undefined;
-  let tokens = 0;
+  const tokenIds: Token[] = [];
   let pendingTokens = 0;
   let response;
   try {
@@ -56,7 +59,7 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
       ...(opts.signal ? { signal: opts.signal } : {}),
       onToken(t: Token[]) {
         firstTokenAt ??= performance.now();
-        tokens += t.length;
+        tokenIds.push(...t);
         pendingTokens += t.length;
       },
       onTextChunk(text: string) {
@@ -71,9 +74,11 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
   const ended = performance.now();
   const first = firstTokenAt ?? ended;
   const genSeconds = (ended - first) / 1000;
+  const tokens = tokenIds.length;
   return {
     text: response.response,
     tokens,
+    tokenIds,
     finishReason: finishReasonOf(response.metadata.stopReason),
     timings: {
       promptTokens: promptTokens.length,
@@ -84,13 +89,6 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
       totalMs: ended - started,
     },
   };
-}
-
-/** The exact tokens the completion will feed, beginning-of-text token included. */
-function tokenizePrompt(model: LlamaModel, prompt: string): Token[] {
-  const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
-  const body = model.tokenize(prompt, false, bos != null ? "trimLeadingSpace" : undefined);
-  return bos != null ? [bos, ...body] : body;
 }
 
 function finishReasonOf(stopReason: string): FinishReason {

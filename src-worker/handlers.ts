@@ -6,6 +6,7 @@ import { probeHardware } from "./hardware/probe.js";
 import { sampleHardware } from "./hardware/sampler.js";
 import type { ModelHost } from "./model-host.js";
 import { TokenThrottle } from "./token-throttle.js";
+import { verifyTokens } from "./verify.js";
 
 export interface HandlerContext<M extends WorkerMethod> {
   signal: AbortSignal;
@@ -48,6 +49,7 @@ export function createHandlers(host: ModelHost, env: { startedAt: number; active
         }
       }),
     embed: (params, ctx) => host.use(async (loaded) => embedTexts(await host.embeddingContext(loaded), params.texts, ctx.signal)),
+    verify: (params, ctx) => host.use((loaded) => verifyTokens(loaded, params, { signal: ctx.signal })),
     benchmark: (params, ctx) => host.use((loaded) => benchmarkModel(loaded, params, { signal: ctx.signal, onProgress: ctx.emit })),
   };
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
+import { ensureTinyLlamaModel, writeTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import type { WrittenModel } from "../../src-shared/node/gguf/tiny-llama.js";
 
 /** Folder the project-written test models live in; shared by every test file and process in a run. */
@@ -22,4 +22,12 @@ export async function tinyModelPath(): Promise<string> {
 /** Path of the mean-pooling variant, for embedding tests. */
 export async function tinyMeanPoolModelPath(): Promise<string> {
   return (await tinyModels()).meanPool.path;
+}
+
+let impostor: Promise<WrittenModel> | undefined;
+
+/** Same shapes and vocabulary as the tiny model, other weights: a substituted model on a fresh clone. */
+export function tinyImpostorModelPath(): Promise<string> {
+  impostor ??= writeTinyLlamaModel(join(TINY_MODEL_DIR, "pouw-tiny-llama-seed2.gguf"), { seed: 2 });
+  return impostor.then((m) => m.path);
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchmarkFile } from "../../src-shared/worker-contract.js";
+import { CalibrationFile } from "../../src-main/verify/tolerances.js";
 import { tinyModels } from "../helpers/tiny-model.js";
 
 // The CLI end to end, as a user runs it, on the project-written tiny models (fresh clone).
@@ -98,6 +99,21 @@ describe("pouw-miner CLI with the worker", () => {
     expect(out.tokensPerSecond as number).toBeGreaterThan(0);
     const stored = BenchmarkFile.parse(JSON.parse(await readFile(path.join(dataDir, "benchmarks.json"), "utf8")));
     expect(stored.entries.map((e) => e.modelPath)).toContain(model);
+  });
+
+  it("verify calibrate --json measures honest runs and adds one entry per model, backend and sampler to the file", async () => {
+    const out = path.join(dataDir, "tolerances.json");
+    const base = ["verify", "calibrate", "--model", model, "--runs", "3", "--max-tokens", "16", "--threads", "1", "--out", out, "--json"];
+    const greedy = await cli(...base);
+    expect(greedy.code, greedy.stderr).toBe(0);
+    expect(resultLine(greedy.stdout)).toMatchObject({ modelFile: path.basename(model), quantization: "F32", backend: "cpu", temperature: 0, sampler: "native", runs: 3, tokens: 48, topK: 1, out });
+    const seeded = await cli(...base.slice(0, -1), "--temperature", "0.8", "--sampler", "seeded", "--json");
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const file = CalibrationFile.parse(JSON.parse(await readFile(out, "utf8")));
+    expect(file.entries.map((e) => [e.temperature, e.sampler])).toEqual([[0, "native"], [0.8, "seeded"]]);
+    const bad = await cli("verify", "calibrate", "--model", model, "--sampler", "magic");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--sampler must be native or seeded/);
   });
 
   it("probe --json and models --json describe this machine and what fits it", async () => {

@@ -75,6 +75,18 @@ describe("worker contract", () => {
     expect(parseEvent("embed", { text: "a", tokens: 2 }).success).toBe(false); // embed streams nothing
     expect(parseEvent("loadModel", { stage: "load", fraction: 0.5 }).success).toBe(true);
     expect(parseEvent("loadModel", { stage: "load", fraction: 2 }).success).toBe(false);
+    expect(parseResult("generate", { ...result, tokenIds: [5] }).success).toBe(true);
+    expect(parseResult("generate", { ...result, tokenIds: [-1] }).success).toBe(false);
+  });
+
+  it("checks verify params (claimed token ids) and per-position scores", () => {
+    expect(parseParams("verify", { prompt: "Once", tokenIds: [1, 2], scoreEnd: true }).success).toBe(true);
+    for (const bad of [{ prompt: "", tokenIds: [1] }, { prompt: "Once", tokenIds: [] }, { prompt: "Once", tokenIds: [1.5] }, { prompt: "Once", tokenIds: [-3] }]) {
+      expect(parseParams("verify", bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    const score = { logProb: -1.2, rank: 0, topLogProb: -1.2 };
+    expect(parseResult("verify", { positions: [score], end: score, text: "x", promptTokens: 2, evalMs: 1 }).success).toBe(true);
+    expect(parseResult("verify", { positions: [{ ...score, rank: -1 }], text: "x", promptTokens: 2, evalMs: 1 }).success).toBe(false);
   });
 
   it("describes every method with params, result and event schemas", () => {
@@ -83,7 +95,7 @@ describe("worker contract", () => {
       expect(typeof m.result.safeParse, name).toBe("function");
       expect(typeof m.event.safeParse, name).toBe("function");
     }
-    expect(Object.keys(WorkerMethods).sort()).toEqual(["benchmark", "embed", "generate", "loadModel", "probe", "sample", "status", "unloadModel"]);
+    expect(Object.keys(WorkerMethods).sort()).toEqual(["benchmark", "embed", "generate", "loadModel", "probe", "sample", "status", "unloadModel", "verify"]);
   });
 
   it("stored benchmarks need an ISO timestamp", () => {

@@ -9,6 +9,7 @@ import { modelsCommand } from "./models.js";
 import { oracleCommand } from "./oracle.js";
 import { probeCommand } from "./probe.js";
 import { routerCommand } from "./router.js";
+import { verifyCommand } from "./verify.js";
 import { walletCommand } from "./wallet.js";
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file. */
@@ -18,6 +19,7 @@ export const commands: readonly CommandSpec[] = [
   downloadCommand,
   inferCommand,
   embedCommand,
+  verifyCommand,
   benchCommand,
   devnetCommand,
   headlessCommand,
