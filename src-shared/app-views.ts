@@ -178,6 +178,11 @@ export const ModelListEntry = z
     fitReason: z.string().optional(),
     recommended: z.boolean().optional(),
     benchmark: BenchmarkResultView.optional(),
+    quantization: z.string().optional(),
+    license: z.string().optional(),
+    description: z.string().optional(),
+    /** Generation speed on this machine: its own benchmark, else scaled from another model measured here. */
+    expectedSpeed: z.object({ tokensPerSecond: z.number().nonnegative(), source: z.enum(["measured", "estimated"]) }).strict().optional(),
   })
   .strict();
 export type ModelListEntry = z.infer<typeof ModelListEntry>;

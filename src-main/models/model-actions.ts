@@ -5,6 +5,7 @@ import { findCatalogueEntry, type Catalogue, type CatalogueEntry } from "../../s
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import { fitModels } from "../../src-shared/fit.js";
 import type { HardwareProbe } from "../../src-shared/hardware.js";
+import { expectedSpeed, type SpeedReference } from "../../src-shared/speed-estimate.js";
 import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
 import { readRecordedSha256, recordPath } from "./checksum.js";
 import { downloadModel, PARTIAL_SUFFIX } from "./download.js";
@@ -70,10 +71,17 @@ export class ModelActions {
   }
 
   async list(opts: { active?: ActiveModel; report?: HardwareReport; benchmarks: ReadonlyMap<string, BenchmarkResultView> }): Promise<ModelListEntry[]> {
+    const fitOf = (id: string) => opts.report?.fit.find((f) => f.id === id);
+    const references = this.opts.catalogue.models.flatMap((e): SpeedReference[] => {
+      const bench = opts.benchmarks.get(e.id);
+      const fit = fitOf(e.id)?.fit;
+      return bench && fit ? [{ sizeBytes: e.sizeBytes, tokensPerSecond: bench.tokensPerSecond, fit }] : [];
+    });
     const rows = await Promise.all(
       this.opts.catalogue.models.map(async (e): Promise<ModelListEntry> => {
-        const fit = opts.report?.fit.find((f) => f.id === e.id);
+        const fit = fitOf(e.id);
         const bench = opts.benchmarks.get(e.id);
+        const speed = expectedSpeed({ sizeBytes: e.sizeBytes, fit: fit?.fit, measuredTokensPerSecond: bench?.tokensPerSecond }, references);
         return {
           id: e.id,
           name: e.name,
@@ -85,6 +93,10 @@ export class ModelActions {
           ...(fit ? { fit: fit.fit, fitReason: fit.reason } : {}),
           ...(opts.report ? { recommended: opts.report.recommended === e.id } : {}),
           ...(bench ? { benchmark: bench } : {}),
+          quantization: e.quantization,
+          license: e.license,
+          ...(e.description ? { description: e.description } : {}),
+          ...(speed ? { expectedSpeed: speed } : {}),
         };
       }),
     );
@@ -92,7 +104,13 @@ export class ModelActions {
     if (a && !rows.some((r) => r.id === a.id)) {
       // A model file given on the command line, outside the catalogue.
       const bench = opts.benchmarks.get(a.id);
-      rows.push({ id: a.id, name: a.name, installed: true, active: true, ...(bench ? { benchmark: bench } : {}) });
+      rows.push({
+        id: a.id,
+        name: a.name,
+        installed: true,
+        active: true,
+        ...(bench ? { benchmark: bench, expectedSpeed: { tokensPerSecond: bench.tokensPerSecond, source: "measured" as const } } : {}),
+      });
     }
     return rows;
   }
