@@ -48,6 +48,13 @@ export const settingsMigrations: readonly SettingsMigration[] = [
       return { pauseOnBattery: true, unloadAfterPauseMinutes: 10, ...raw, schemaVersion: 4 };
     },
   },
+  {
+    version: 5,
+    description: "add `currency` (USD) for the user's own prices; the prices themselves stay unset until typed",
+    migrate(raw) {
+      return { currency: "USD", ...raw, schemaVersion: 5 };
+    },
+  },
 ];
 
 export class SettingsVersionError extends Error {}
