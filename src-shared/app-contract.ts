@@ -157,12 +157,22 @@ export const invokeMethods = {
   },
 
   // Chain actions: estimate first, then the user approves.
-  estimateAction: { params: z.object({ action: ChainAction, amountWei: Wei.optional() }).strict(), result: GasEstimate, summary: "Gas and fee of an action before approving it." },
+  estimateAction: {
+    // `to`: the destination of withdrawTo (checked by main: checksum, not one of the protocol's contracts).
+    params: z.object({ action: ChainAction, amountWei: Wei.optional(), to: Address.optional() }).strict(),
+    result: GasEstimate,
+    summary: "Gas and fee of an action before approving it.",
+  },
   register: { params: z.object({ stakeWei: Wei }).strict(), result: TxResult, summary: "Register as a miner with the active model and this stake." },
   topUpStake: { params: z.object({ amountWei: Wei }).strict(), result: TxResult, summary: "Add stake." },
   unbond: { params: z.object({ amountWei: Wei.optional() }).strict(), result: TxResult, summary: "Start unbonding stake (all when no amount)." },
   withdrawStake: { params: NoParams, result: TxResult, summary: "Withdraw stake whose unbonding period is over." },
   claimRewards: { params: NoParams, result: TxResult, summary: "Withdraw the claimable rewards to the wallet." },
+  withdrawTo: {
+    params: z.object({ to: Address, amountWei: Wei }).strict(),
+    result: TxResult,
+    summary: "Send POUW from the wallet to an external address (its checksum checked; never a protocol contract).",
+  },
 
   // Models and benchmark; progress arrives in the snapshot's `downloads` and `benchmark`.
   listModels: { params: NoParams, result: z.array(ModelListEntry), summary: "The catalogue with this machine's fit, installed and active models." },

@@ -206,7 +206,8 @@ export const LogLine = z.object({ at: Millis, level: LogLevel, message: z.string
 export type LogLine = z.infer<typeof LogLine>;
 
 /** What a user-approved chain action will cost, shown before they approve it. */
-export const ChainAction = z.enum(["register", "topUp", "unbond", "withdrawStake", "claim"]);
+/** `withdrawTo`: POUW from the wallet to an external address (rewards out). */
+export const ChainAction = z.enum(["register", "topUp", "unbond", "withdrawStake", "claim", "withdrawTo"]);
 export type ChainAction = z.infer<typeof ChainAction>;
 export const GasEstimate = z
   .object({

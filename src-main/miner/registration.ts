@@ -37,7 +37,7 @@ function provider(account: Account) {
   return p;
 }
 
-async function estimate(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<FeeEstimate> {
+export async function estimate(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<FeeEstimate> {
   const data = contract.contract.interface.encodeFunctionData(method, args);
   const from = await account.signer.getAddress();
   let gas: bigint;
@@ -52,7 +52,7 @@ async function estimate(account: Account, contract: AnyContract, method: string,
   return { gas, feeWei: gas * (await feePerGas(account)), exact };
 }
 
-async function send(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<TransactionReceipt> {
+export async function send(account: Account, contract: AnyContract, method: string, args: unknown[], fallbackGas?: bigint): Promise<TransactionReceipt> {
   const est = await estimate(account, contract, method, args, fallbackGas);
   const from = await account.signer.getAddress();
   const balance = await provider(account).getBalance(from);

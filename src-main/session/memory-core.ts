@@ -146,6 +146,7 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     unbond: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     withdrawStake: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     claimRewards: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
+    withdrawTo: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     async listModels() {
       return models;
     },

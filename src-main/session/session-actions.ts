@@ -4,6 +4,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
 import type { BenchmarkAction } from "../models/benchmark-action.js";
 import { claimAction, estimateChainAction, registerAction, topUpAction, unbondAction, withdrawStakeAction, type Declaration } from "../chain/chain-actions.js";
+import { withdrawToAction } from "../chain/withdraw-action.js";
 import type { LiveSampler } from "./live-samples.js";
 import type { LogBuffer } from "./log-buffer.js";
 import { benchmarkView, hardwareReport } from "../models/model-actions.js";
@@ -91,8 +92,8 @@ export function sessionActions(deps: {
       return { fileName: `pouw-miner-${address}.json`, json };
     },
 
-    async estimateAction({ action, amountWei }) {
-      return estimateChainAction(state.account(), action, amountWei, await estimateDeclaration());
+    async estimateAction({ action, amountWei, to }) {
+      return estimateChainAction(state.account(), action, amountWei, await estimateDeclaration(), to);
     },
     async register({ stakeWei }) {
       const result = await registerAction(state.account(), stakeWei, await state.declaration());
@@ -110,6 +111,7 @@ export function sessionActions(deps: {
     },
     withdrawStake: async () => after(await withdrawStakeAction(state.account())),
     claimRewards: async () => after(await claimAction(state.account())),
+    withdrawTo: async ({ to, amountWei }) => after(await withdrawToAction(state.account(), to, amountWei)),
 
     async listModels() {
       const report = deps.report();
