@@ -180,6 +180,12 @@ export const invokeMethods = {
   cancelDownload: { params: ModelId, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a download; what was fetched is kept for resuming." },
   deleteModel: { params: ModelId, result: z.object({ deleted: z.boolean() }).strict(), summary: "Delete a downloaded model (not the active one)." },
   setActiveModel: { params: ModelId, result: z.object({ activeModelId: z.string() }).strict(), summary: "Serve this installed model." },
+  importModel: {
+    // A path on the miner's computer: typed (headless) or chosen in the desktop app's file dialog.
+    params: z.object({ path: z.string().trim().min(1, "enter the path of a .gguf file") }).strict(),
+    result: ModelListEntry,
+    summary: "Copy a GGUF file from this computer into the models folder (validated, hashed) and list it with its fit.",
+  },
   runBenchmark: { params: z.object({ id: z.string().optional() }).strict(), result: BenchmarkResultView, summary: "Measure tokens/s of a model (the active one by default)." },
   cancelBenchmark: { params: NoParams, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a running benchmark." },
 
@@ -258,3 +264,15 @@ export const bridgeFunctionNames: readonly string[] = Object.freeze([
   ...invokeMethodNames,
   ...pushChannelNames.map(subscribeFunctionName),
 ]);
+
+/**
+ * The desktop shell's own functions, beside the contract: things only the Electron app can do for
+ * the page (a native file dialog). The preload exposes them as `window.pouwShell`; the headless
+ * dashboard has none and asks the user to type instead. Main checks whatever comes back through
+ * the contract as usual (a chosen file is still validated by importModel).
+ */
+export const shellChannels = Object.freeze({ chooseModelFile: "pouw:shell:chooseModelFile" } as const);
+export interface PouwShell {
+  /** The path of a .gguf file the user picked, or null when they cancelled. */
+  readonly chooseModelFile: () => Promise<string | null>;
+}

@@ -40,6 +40,12 @@ export function sessionActions(deps: {
   // Estimating a registration before the benchmark still shows a fee: the speed does not change it.
   const estimateDeclaration = async (): Promise<Declaration> => state.declaration().catch(() => ({ models: ["0x" + "00".repeat(32)], speed: 1 }));
 
+  const probeReport = async (): Promise<HardwareReport> => {
+    const report = hardwareReport(await deps.worker.call("probe", {}), deps.catalogue);
+    deps.setReport(report);
+    return report;
+  };
+
   return {
     // The desktop shell wraps the session with its updater (src-main/update/updating-core.ts).
     ...noUpdater,
@@ -49,9 +55,7 @@ export function sessionActions(deps: {
     updateSettings: async (update) => state.settings.update(update),
 
     async getHardware() {
-      const report = hardwareReport(await deps.worker.call("probe", {}), deps.catalogue);
-      deps.setReport(report);
-      return after(report);
+      return after(await probeReport());
     },
     async completeSetupStep({ step }) {
       await progress.mark(step);
@@ -126,9 +130,16 @@ export function sessionActions(deps: {
     async deleteModel({ id }) {
       return after({ deleted: await state.models.delete(id, state.activeModel()) });
     },
+    async importModel({ path: file }) {
+      // The fit is part of the answer: probe now if the first run's hardware step has not.
+      const report = deps.report() ?? (await probeReport());
+      return after(await state.models.importFile(file, { probe: report.probe }));
+    },
     async setActiveModel({ id }) {
-      const entry = state.models.entry(id);
-      if (!(await state.models.installed(entry))) throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
+      if (!state.models.importedModel(id)) {
+        const entry = state.models.entry(id);
+        if (!(await state.models.installed(entry))) throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
+      }
       if (miner.running && state.activeModel()?.id !== id) {
         throw new PouwError("ALREADY_RUNNING", "the miner is serving another model; changing it takes a restart of the app");
       }
@@ -136,9 +147,10 @@ export function sessionActions(deps: {
       return after({ activeModelId: id });
     },
     async runBenchmark({ id }) {
-      const target = id ? { id, path: state.models.pathOf(state.models.entry(id)) } : state.activeModel();
+      const own = id ? state.models.importedModel(id) : undefined;
+      const target = own ?? (id ? { id, path: state.models.pathOf(state.models.entry(id)) } : state.activeModel());
       if (!target) throw new PouwError("SETUP_INCOMPLETE", "choose a model to benchmark first");
-      if (id && !(await state.models.installed(state.models.entry(id)))) throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
+      if (id && !own && !(await state.models.installed(state.models.entry(id)))) throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
       // While the miner runs, the worker holds its model: only that one can be measured, in place.
       const loaded = miner.running;
       if (loaded && target.id !== state.activeModel()?.id) {
