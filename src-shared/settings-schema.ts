@@ -32,6 +32,8 @@ const IdleMinutes = z.number().int().min(1).max(240);
 const Schedule = z.array(ScheduleWindow).max(32);
 /** An ISO 4217 code: what the user's own prices are in (nothing converts it; no price service is asked). */
 const Currency = z.string().regex(/^[A-Z]{3}$/, "currency must be a three-letter code such as USD or EUR");
+const GpuBusyPercent = z.number().int().min(1).max(100);
+const ProgramList = z.array(z.string().trim().min(1).max(260)).max(64);
 /** Minutes of pause (or stop) with nothing in flight before the model leaves GPU memory; 0 = never. */
 const UnloadAfterPauseMinutes = z.number().int().min(0).max(1440);
 
@@ -54,6 +56,13 @@ const requiredFields = {
   notifications: z.boolean().default(true),
   theme: ThemeSetting.default("system"),
   currency: Currency.default("USD"),
+  /** Take no new work while a program runs full screen (a game, a film), where the platform tells. */
+  pauseOnFullscreen: z.boolean().default(true),
+  /** Take no new work while another process uses the GPU at or above gpuBusyPercent (NVIDIA reports it per process). */
+  pauseOnGpuBusy: z.boolean().default(true),
+  gpuBusyPercent: GpuBusyPercent.default(30),
+  /** Program names (as the OS lists them, ".exe" optional) that mining makes way for while they run. */
+  pauseForPrograms: ProgramList.default([]),
 };
 const optionalFields = {
   maxThreads: z.number().int().min(1).max(1024),
@@ -103,6 +112,10 @@ export const SettingsUpdate = z
     notifications: z.boolean().optional(),
     theme: ThemeSetting.optional(),
     currency: Currency.optional(),
+    pauseOnFullscreen: z.boolean().optional(),
+    pauseOnGpuBusy: z.boolean().optional(),
+    gpuBusyPercent: GpuBusyPercent.optional(),
+    pauseForPrograms: ProgramList.optional(),
     maxThreads: optionalFields.maxThreads.nullable().optional(),
     maxGpuLayers: optionalFields.maxGpuLayers.nullable().optional(),
     dataDir: optionalFields.dataDir.nullable().optional(),

@@ -7,6 +7,7 @@ import { appDataDir } from "../paths.js";
 import { relayingLauncher } from "../runtime/launch-relay.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
+import { polledActivitySource } from "../desktop/activity-source.js";
 import { openSettings } from "../settings/store.js";
 import { holdQuitForUpdate, withAutoUpdate } from "./auto-update.js";
 import { installAppMenu } from "./app-menu.js";
@@ -70,6 +71,7 @@ async function openCore(): Promise<MainCore> {
     ...(keeper ? { keeper } : {}),
     idleSource: powerMonitorIdleSource(powerMonitor),
     batterySource: powerMonitorBatterySource(powerMonitor),
+    activitySource: polledActivitySource(),
     onLog: (line) => console.log(line),
   });
 }

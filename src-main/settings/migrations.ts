@@ -50,9 +50,11 @@ export const settingsMigrations: readonly SettingsMigration[] = [
   },
   {
     version: 5,
-    description: "add `currency` (USD) for the user's own prices; the prices themselves stay unset until typed",
+    description:
+      "add `currency` (USD) for the user's own prices (the prices stay unset until typed), and what mining makes way for: " +
+      "`pauseOnFullscreen` (on), `pauseOnGpuBusy` (on) at `gpuBusyPercent` (30), `pauseForPrograms` (none)",
     migrate(raw) {
-      return { currency: "USD", ...raw, schemaVersion: 5 };
+      return { currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [], ...raw, schemaVersion: 5 };
     },
   },
 ];

@@ -50,11 +50,12 @@ describe("settings migrations", () => {
     expect(step(4).migrate({ schemaVersion: 3, pauseOnBattery: false, unloadAfterPauseMinutes: 0 })).toEqual({ schemaVersion: 4, pauseOnBattery: false, unloadAfterPauseMinutes: 0 });
   });
 
-  it("5: adds currency (USD), keeping one already there, and sets no price", () => {
+  it("5: adds currency (USD) and what mining makes way for, keeping values already there, and sets no price", () => {
     const input = Object.freeze({ schemaVersion: 4, theme: "dark" });
-    expect(step(5).migrate(input)).toEqual({ schemaVersion: 5, theme: "dark", currency: "USD" });
+    expect(step(5).migrate(input)).toEqual({ schemaVersion: 5, theme: "dark", currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [] });
     expect(input).toEqual({ schemaVersion: 4, theme: "dark" });
-    expect(step(5).migrate({ schemaVersion: 4, currency: "EUR" })).toEqual({ schemaVersion: 5, currency: "EUR" });
+    const kept = { schemaVersion: 4, currency: "EUR", pauseOnFullscreen: false, pauseOnGpuBusy: false, gpuBusyPercent: 80, pauseForPrograms: ["steam"] };
+    expect(step(5).migrate(kept)).toEqual({ ...kept, schemaVersion: 5 });
   });
 
   it("brings a version-3 file to valid current settings", () => {
@@ -78,7 +79,7 @@ describe("settings migrations", () => {
   it("runs only the steps above the stored version", () => {
     const { applied, value } = migrateSettings({ schemaVersion: 1, network: "localhost", threads: 9 });
     expect(applied).toEqual([2, 3, 4, 5]);
-    expect(value).toEqual({ schemaVersion: 5, network: "devnet", threads: 9, notifications: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10, currency: "USD" });
+    expect(value).toEqual({ schemaVersion: 5, network: "devnet", threads: 9, notifications: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10, currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [] });
     expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3, 4, 5]);
   });
 
