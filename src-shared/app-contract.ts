@@ -158,12 +158,22 @@ export const invokeMethods = {
   },
 
   // Chain actions: estimate first, then the user approves.
-  estimateAction: { params: z.object({ action: ChainAction, amountWei: Wei.optional() }).strict(), result: GasEstimate, summary: "Gas and fee of an action before approving it." },
+  estimateAction: {
+    // `to`: the destination of withdrawTo (checked by main: checksum, not one of the protocol's contracts).
+    params: z.object({ action: ChainAction, amountWei: Wei.optional(), to: Address.optional() }).strict(),
+    result: GasEstimate,
+    summary: "Gas and fee of an action before approving it.",
+  },
   register: { params: z.object({ stakeWei: Wei }).strict(), result: TxResult, summary: "Register as a miner with the active model and this stake." },
   topUpStake: { params: z.object({ amountWei: Wei }).strict(), result: TxResult, summary: "Add stake." },
   unbond: { params: z.object({ amountWei: Wei.optional() }).strict(), result: TxResult, summary: "Start unbonding stake (all when no amount)." },
   withdrawStake: { params: NoParams, result: TxResult, summary: "Withdraw stake whose unbonding period is over." },
   claimRewards: { params: NoParams, result: TxResult, summary: "Withdraw the claimable rewards to the wallet." },
+  withdrawTo: {
+    params: z.object({ to: Address, amountWei: Wei }).strict(),
+    result: TxResult,
+    summary: "Send POUW from the wallet to an external address (its checksum checked; never a protocol contract).",
+  },
 
   // Models and benchmark; progress arrives in the snapshot's `downloads` and `benchmark`.
   listModels: { params: NoParams, result: z.array(ModelListEntry), summary: "The catalogue with this machine's fit, installed and active models." },
@@ -171,6 +181,12 @@ export const invokeMethods = {
   cancelDownload: { params: ModelId, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a download; what was fetched is kept for resuming." },
   deleteModel: { params: ModelId, result: z.object({ deleted: z.boolean() }).strict(), summary: "Delete a downloaded model (not the active one)." },
   setActiveModel: { params: ModelId, result: z.object({ activeModelId: z.string() }).strict(), summary: "Serve this installed model." },
+  importModel: {
+    // A path on the miner's computer: typed (headless) or chosen in the desktop app's file dialog.
+    params: z.object({ path: z.string().trim().min(1, "enter the path of a .gguf file") }).strict(),
+    result: ModelListEntry,
+    summary: "Copy a GGUF file from this computer into the models folder (validated, hashed) and list it with its fit.",
+  },
   runBenchmark: { params: z.object({ id: z.string().optional() }).strict(), result: BenchmarkResultView, summary: "Measure tokens/s of a model (the active one by default)." },
   cancelBenchmark: { params: NoParams, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a running benchmark." },
 
@@ -249,3 +265,15 @@ export const bridgeFunctionNames: readonly string[] = Object.freeze([
   ...invokeMethodNames,
   ...pushChannelNames.map(subscribeFunctionName),
 ]);
+
+/**
+ * The desktop shell's own functions, beside the contract: things only the Electron app can do for
+ * the page (a native file dialog). The preload exposes them as `window.pouwShell`; the headless
+ * dashboard has none and asks the user to type instead. Main checks whatever comes back through
+ * the contract as usual (a chosen file is still validated by importModel).
+ */
+export const shellChannels = Object.freeze({ chooseModelFile: "pouw:shell:chooseModelFile" } as const);
+export interface PouwShell {
+  /** The path of a .gguf file the user picked, or null when they cancelled. */
+  readonly chooseModelFile: () => Promise<string | null>;
+}

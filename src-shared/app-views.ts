@@ -178,6 +178,11 @@ export const ModelListEntry = z
     fitReason: z.string().optional(),
     recommended: z.boolean().optional(),
     benchmark: BenchmarkResultView.optional(),
+    quantization: z.string().optional(),
+    license: z.string().optional(),
+    description: z.string().optional(),
+    /** Generation speed on this machine: its own benchmark, else scaled from another model measured here. */
+    expectedSpeed: z.object({ tokensPerSecond: z.number().nonnegative(), source: z.enum(["measured", "estimated"]) }).strict().optional(),
   })
   .strict();
 export type ModelListEntry = z.infer<typeof ModelListEntry>;
@@ -201,7 +206,8 @@ export const LogLine = z.object({ at: Millis, level: LogLevel, message: z.string
 export type LogLine = z.infer<typeof LogLine>;
 
 /** What a user-approved chain action will cost, shown before they approve it. */
-export const ChainAction = z.enum(["register", "topUp", "unbond", "withdrawStake", "claim"]);
+/** `withdrawTo`: POUW from the wallet to an external address (rewards out). */
+export const ChainAction = z.enum(["register", "topUp", "unbond", "withdrawStake", "claim", "withdrawTo"]);
 export type ChainAction = z.infer<typeof ChainAction>;
 export const GasEstimate = z
   .object({

@@ -34,7 +34,7 @@ export function fitModels(probe: HardwareProbe, catalogue: readonly CatalogueEnt
   return { results, recommended: recommend(probe, catalogue, results) };
 }
 
-export function fitOne(probe: HardwareProbe, entry: CatalogueEntry): FitResult {
+export function fitOne(probe: HardwareProbe, entry: Pick<CatalogueEntry, "id" | "vramBytes" | "ramBytes" | "layers">): FitResult {
   const ramFree = probe.memory.freeBytes;
   const vramFree = gpuFreeBytes(probe);
   const needVram = entry.vramBytes * HEADROOM;

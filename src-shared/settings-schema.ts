@@ -5,7 +5,7 @@ import { z } from "zod";
  * file carries `schemaVersion`; older files are brought forward by numbered migrations
  * (src-main/settings/migrations.ts) before this schema validates them.
  */
-export const SETTINGS_SCHEMA_VERSION = 4;
+export const SETTINGS_SCHEMA_VERSION = 5;
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
 
@@ -30,6 +30,10 @@ export type NetworkSetting = z.infer<typeof NetworkSetting>;
 const ThemeSetting = z.enum(["system", "light", "dark"]);
 const IdleMinutes = z.number().int().min(1).max(240);
 const Schedule = z.array(ScheduleWindow).max(32);
+/** An ISO 4217 code: what the user's own prices are in (nothing converts it; no price service is asked). */
+const Currency = z.string().regex(/^[A-Z]{3}$/, "currency must be a three-letter code such as USD or EUR");
+const GpuBusyPercent = z.number().int().min(1).max(100);
+const ProgramList = z.array(z.string().trim().min(1).max(260)).max(64);
 /** Minutes of pause (or stop) with nothing in flight before the model leaves GPU memory; 0 = never. */
 const UnloadAfterPauseMinutes = z.number().int().min(0).max(1440);
 
@@ -51,6 +55,14 @@ const requiredFields = {
   /** Desktop notifications for rewards, mining errors and a wallet running low on gas money. */
   notifications: z.boolean().default(true),
   theme: ThemeSetting.default("system"),
+  currency: Currency.default("USD"),
+  /** Take no new work while a program runs full screen (a game, a film), where the platform tells. */
+  pauseOnFullscreen: z.boolean().default(true),
+  /** Take no new work while another process uses the GPU at or above gpuBusyPercent (NVIDIA reports it per process). */
+  pauseOnGpuBusy: z.boolean().default(true),
+  gpuBusyPercent: GpuBusyPercent.default(30),
+  /** Program names (as the OS lists them, ".exe" optional) that mining makes way for while they run. */
+  pauseForPrograms: ProgramList.default([]),
 };
 const optionalFields = {
   maxThreads: z.number().int().min(1).max(1024),
@@ -59,6 +71,12 @@ const optionalFields = {
   dataDir: z.string().min(1),
   modelsDir: z.string().min(1),
   activeModelId: z.string().min(1),
+  /** What one POUW is worth to the user, in `currency`, typed by hand. */
+  pricePerToken: z.number().min(0).max(1e9),
+  /** The user's electricity price per kWh, in `currency`. */
+  electricityPricePerKwh: z.number().min(0).max(100),
+  /** The machine's draw while mining, when the hardware reports none (watts). */
+  powerDrawWatts: z.number().int().min(1).max(10_000),
 };
 
 export const Settings = z
@@ -70,6 +88,9 @@ export const Settings = z
     dataDir: optionalFields.dataDir.optional(),
     modelsDir: optionalFields.modelsDir.optional(),
     activeModelId: optionalFields.activeModelId.optional(),
+    pricePerToken: optionalFields.pricePerToken.optional(),
+    electricityPricePerKwh: optionalFields.electricityPricePerKwh.optional(),
+    powerDrawWatts: optionalFields.powerDrawWatts.optional(),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -90,11 +111,19 @@ export const SettingsUpdate = z
     oracleDuty: z.boolean().optional(),
     notifications: z.boolean().optional(),
     theme: ThemeSetting.optional(),
+    currency: Currency.optional(),
+    pauseOnFullscreen: z.boolean().optional(),
+    pauseOnGpuBusy: z.boolean().optional(),
+    gpuBusyPercent: GpuBusyPercent.optional(),
+    pauseForPrograms: ProgramList.optional(),
     maxThreads: optionalFields.maxThreads.nullable().optional(),
     maxGpuLayers: optionalFields.maxGpuLayers.nullable().optional(),
     dataDir: optionalFields.dataDir.nullable().optional(),
     modelsDir: optionalFields.modelsDir.nullable().optional(),
     activeModelId: optionalFields.activeModelId.nullable().optional(),
+    pricePerToken: optionalFields.pricePerToken.nullable().optional(),
+    electricityPricePerKwh: optionalFields.electricityPricePerKwh.nullable().optional(),
+    powerDrawWatts: optionalFields.powerDrawWatts.nullable().optional(),
   })
   .strict();
 export type SettingsUpdate = z.infer<typeof SettingsUpdate>;

@@ -4,6 +4,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
 import type { ProtocolContracts } from "./contracts.js";
 import { modelIdOf } from "./task-views.js";
+import { estimateWithdrawTo } from "./withdraw-action.js";
 import {
   addStake,
   estimateAddStake,
@@ -109,6 +110,9 @@ async function feeOf(a: ChainAccount, action: ChainAction, amountWei: string | u
       return estimateWithdrawStake(a);
     case "claim":
       return estimateWithdrawRewards(a);
+    case "withdrawTo":
+      // Answered by estimateWithdrawTo (its checks come before any fee); never reached.
+      throw new PouwError("INVALID_PARAMS", "withdrawTo is estimated with its destination");
   }
 }
 
@@ -116,13 +120,20 @@ async function feeOf(a: ChainAccount, action: ChainAction, amountWei: string | u
  * Gas and fee before the user approves. Not enough tokens for a stake is an answer ("affordable:
  * false" and why), not an error: the page shows it next to the button.
  */
-export async function estimateChainAction(a: ChainAccount, action: ChainAction, amountWei: string | undefined, decl: Declaration): Promise<GasEstimate> {
+export async function estimateChainAction(a: ChainAccount, action: ChainAction, amountWei: string | undefined, decl: Declaration, to?: string): Promise<GasEstimate> {
+  const unaffordable = (err: unknown): GasEstimate => {
+    if (err instanceof PouwError && err.code === "INSUFFICIENT_FUNDS") return { action, gasLimit: "0", feeWei: "0", affordable: false, message: err.message };
+    throw err;
+  };
+  if (action === "withdrawTo") {
+    if (to === undefined) throw new PouwError("INVALID_PARAMS", "withdrawTo needs the address to send to");
+    return estimateWithdrawTo(a, to, need(amountWei, action).toString()).catch(unaffordable);
+  }
   let fee: FeeEstimate;
   try {
     fee = await feeOf(a, action, amountWei, decl);
   } catch (err) {
-    if (err instanceof PouwError && err.code === "INSUFFICIENT_FUNDS") return { action, gasLimit: "0", feeWei: "0", affordable: false, message: err.message };
-    throw err;
+    return unaffordable(err);
   }
   const balance = await a.provider.getBalance(a.address);
   const affordable = balance >= fee.feeWei;

@@ -5,6 +5,7 @@ import { liveChannelNames } from "../session/live-pushes.js";
 import { openFailure } from "../session/opening-core.js";
 import type { MainCore } from "../session/main-core.js";
 import { isTrustedSender } from "./ipc-sender.js";
+import { registerModelFileDialog } from "./model-file-dialog.js";
 import type { AppOrigin } from "./navigation-guard.js";
 
 /**
@@ -32,6 +33,7 @@ export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindo
       return c.ok ? dispatchInvoke(c.core, method, params) : { ok: false, error: c.error };
     });
   }
+  const unregisterDialog = registerModelFileDialog((event) => isTrustedSender(event.senderFrame, isOurs(event), origin));
   let unsubscribes: Array<() => void> | undefined = [];
   void opened.then((c) => {
     if (!c.ok || !unsubscribes) return;
@@ -42,6 +44,7 @@ export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindo
     for (const unsubscribe of unsubscribes ?? []) unsubscribe();
     unsubscribes = undefined;
     for (const method of invokeMethodNames) ipcMain.removeHandler(ipcChannels.invoke[method]);
+    unregisterDialog();
   };
 }
 

@@ -8,6 +8,7 @@ import { relayingLauncher } from "../runtime/launch-relay.js";
 import { setLauncher, utilityLauncher } from "../runtime/launcher.js";
 import { runtimeFiles } from "../runtime/runtime-files.js";
 import { holdSecretEnv } from "../runtime/secret-env.js";
+import { polledActivitySource } from "../desktop/activity-source.js";
 import { openSettings } from "../settings/store.js";
 import { holdQuitForUpdate, withAutoUpdate } from "./auto-update.js";
 import { installAppMenu } from "./app-menu.js";
@@ -73,6 +74,7 @@ async function openCore(): Promise<MainCore> {
     ...(keeper ? { keeper } : {}),
     idleSource: powerMonitorIdleSource(powerMonitor),
     batterySource: powerMonitorBatterySource(powerMonitor),
+    activitySource: polledActivitySource(),
     onLog: (line) => console.log(line),
   });
 }

@@ -1,11 +1,13 @@
 import type { MiningStatus } from "../../src-shared/app-contract.js";
-import { miningGate, type BatterySource, type GateDecision, type GateSettings, type IdleSource } from "../scheduler/mining-gate.js";
+import { miningGate, type ActivitySource, type BatterySource, type GateDecision, type GateSettings, type IdleSource } from "../scheduler/mining-gate.js";
 
 export interface MiningGateRunnerOptions {
   settings: () => GateSettings;
   idleSource: IdleSource;
   /** Battery or mains, for pauseOnBattery; default: never on battery. */
   batterySource?: BatterySource;
+  /** Fullscreen programs, other processes on the GPU, the user's listed programs; default: nothing seen. */
+  activitySource?: ActivitySource;
   now?: () => Date;
   /** How often the gate is looked at again: the user's return is noticed within this. */
   intervalMs?: number;
@@ -25,6 +27,7 @@ export class MiningGateRunner {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(decision: GateDecision) => void>();
   private unwatchBattery: (() => void) | undefined;
+  private unwatchActivity: (() => void) | undefined;
 
   constructor(private readonly opts: MiningGateRunnerOptions) {
     this.decision = this.decide();
@@ -32,7 +35,9 @@ export class MiningGateRunner {
 
   private decide(): GateDecision {
     const onBattery = this.opts.batterySource?.onBattery() ?? false;
-    return miningGate(this.opts.settings(), this.opts.idleSource.idleSeconds(), (this.opts.now ?? (() => new Date()))(), onBattery);
+    const activity = this.opts.activitySource;
+    const now = (this.opts.now ?? (() => new Date()))();
+    return miningGate(this.opts.settings(), this.opts.idleSource.idleSeconds(), now, onBattery, activity?.current() ?? {}, activity?.ownPids?.() ?? new Set());
   }
 
   /** Looks now; tells the listeners when the answer (allowed, or the reason's words) changed. */
@@ -64,6 +69,8 @@ export class MiningGateRunner {
     this.timer.unref();
     // Unplugging pauses at once, not at the next look.
     this.unwatchBattery = this.opts.batterySource?.watch?.(() => this.evaluate());
+    // A game starting pauses at its probe's reading, not at the next look.
+    this.unwatchActivity = this.opts.activitySource?.watch?.(() => this.evaluate());
   }
 
   stop(): void {
@@ -71,6 +78,8 @@ export class MiningGateRunner {
     this.timer = undefined;
     this.unwatchBattery?.();
     this.unwatchBattery = undefined;
+    this.unwatchActivity?.();
+    this.unwatchActivity = undefined;
   }
 }
 

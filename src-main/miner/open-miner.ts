@@ -6,7 +6,7 @@ import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
 import { abandonedReason } from "./drain-plan.js";
 import type { Inference } from "./inference.js";
-import { alwaysIdle, type BatterySource, type GateDecision, type IdleSource } from "../scheduler/mining-gate.js";
+import { alwaysIdle, type ActivitySource, type BatterySource, type GateDecision, type IdleSource } from "../scheduler/mining-gate.js";
 import type { SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker-client/benchmark-store.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
@@ -55,6 +55,8 @@ export interface MinerOptions {
   idleSource?: IdleSource;
   /** Battery or mains, for pauseOnBattery; default: never on battery. */
   batterySource?: BatterySource;
+  /** Fullscreen programs, other processes on the GPU, the user's listed programs; default: nothing seen. */
+  activitySource?: ActivitySource;
   /** Local time for schedule windows (tests pass a fake clock). */
   now?: () => Date;
   /** How often the mining gate is looked at again, ms. */
@@ -141,6 +143,7 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
       settings: () => settings.get(),
       idleSource: opts.idleSource ?? alwaysIdle,
       ...(opts.batterySource ? { batterySource: opts.batterySource } : {}),
+      ...(opts.activitySource ? { activitySource: withOwnPid(opts.activitySource, () => worker?.pid()) } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.gateIntervalMs ? { intervalMs: opts.gateIntervalMs } : {}),
     });
@@ -280,4 +283,17 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
     await closeAll();
     throw err;
   }
+}
+
+/** The miner's own worker uses the GPU by design: it is never a reason to yield. */
+function withOwnPid(source: ActivitySource, pid: () => number | undefined): ActivitySource {
+  return {
+    ...source,
+    ownPids: () => {
+      const own = new Set(source.ownPids?.() ?? []);
+      const worker = pid();
+      if (worker !== undefined) own.add(worker);
+      return own;
+    },
+  };
 }

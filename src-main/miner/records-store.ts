@@ -5,8 +5,7 @@ import { taskStateIndex } from "../../src-shared/pouw-states.js";
 import { TaskRecord } from "../../src-shared/task-record.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
 
-/** A creator's work on a background task is not a slot; it is kept under this slot number (> MAX_K). */
-export const CREATOR_SLOT = 255;
+export { CREATOR_SLOT } from "../../src-shared/task-id.js";
 
 const RecordsFile = z.object({ version: z.literal(1), records: z.array(TaskRecord) });
 

@@ -38,7 +38,7 @@ function provider(account: Account) {
   return p;
 }
 
-async function estimate<A extends Abi, M extends WriteName<A>>(
+export async function estimate<A extends Abi, M extends WriteName<A>>(
   account: Account,
   contract: TypedContract<A>,
   method: M,
@@ -59,7 +59,7 @@ async function estimate<A extends Abi, M extends WriteName<A>>(
   return { gas, feeWei: gas * (await feePerGas(account)), exact };
 }
 
-async function send<A extends Abi, M extends WriteName<A>>(
+export async function send<A extends Abi, M extends WriteName<A>>(
   account: Account,
   contract: TypedContract<A>,
   method: M,

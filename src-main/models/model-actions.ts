@@ -5,9 +5,12 @@ import { findCatalogueEntry, type Catalogue, type CatalogueEntry } from "../../s
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import { fitModels } from "../../src-shared/fit.js";
 import type { HardwareProbe } from "../../src-shared/hardware.js";
+import { expectedSpeed, type SpeedReference } from "../../src-shared/speed-estimate.js";
 import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
 import { readRecordedSha256, recordPath } from "./checksum.js";
 import { downloadModel, PARTIAL_SUFFIX } from "./download.js";
+import { importModelFile } from "./import.js";
+import { ImportedModels, importedId, importedListEntry } from "./imported-models.js";
 
 /** The model the miner serves: a catalogue entry, or a file given on the command line. */
 export interface ActiveModel {
@@ -36,6 +39,7 @@ export function hardwareReport(probe: HardwareProbe, catalogue: Catalogue): Hard
  */
 export class ModelActions {
   private readonly running = new Map<string, AbortController>();
+  private readonly imported: ImportedModels;
 
   constructor(
     private readonly opts: {
@@ -45,7 +49,9 @@ export class ModelActions {
       onInstalled(entry: CatalogueEntry): void;
       log(level: "info" | "warn" | "error", message: string): void;
     },
-  ) {}
+  ) {
+    this.imported = new ImportedModels(opts.modelsDir);
+  }
 
   get modelsDir(): string {
     return this.opts.modelsDir;
@@ -65,15 +71,67 @@ export class ModelActions {
     return path.join(this.opts.modelsDir, entry.file);
   }
 
+  /** A model the user imported, as the miner serves it; undefined for anything else. */
+  importedModel(id: string): ActiveModel | undefined {
+    const m = this.imported.find(id);
+    return m ? { id: m.id, name: m.name, path: this.imported.pathOf(m) } : undefined;
+  }
+
+  importedModels(): ActiveModel[] {
+    return this.imported.all().map((m) => ({ id: m.id, name: m.name, path: this.imported.pathOf(m) }));
+  }
+
+  /**
+   * Copies a GGUF the user has into the models folder (validated, hashed: import.ts) and lists it.
+   * A file that is a catalogue entry's file becomes that entry, installed.
+   */
+  async importFile(srcPath: string, opts: { probe?: HardwareProbe; signal?: AbortSignal } = {}): Promise<ModelListEntry> {
+    const catalogued = this.opts.catalogue.models.find((e) => e.file === path.basename(srcPath));
+    const result = await importModelFile(srcPath, {
+      modelsDir: this.opts.modelsDir,
+      ...(catalogued?.sha256 ? { expectedSha256: catalogued.sha256 } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const file = path.basename(result.path);
+    if (catalogued) {
+      this.opts.log("info", `imported ${catalogued.name} from ${srcPath}`);
+      this.opts.onInstalled(catalogued);
+      const rows = await this.list({ benchmarks: new Map() });
+      return rows.find((r) => r.id === catalogued.id)!;
+    }
+    const h = result.header;
+    const model = {
+      id: importedId(file),
+      name: h.name?.trim() || importedId(file),
+      file,
+      sha256: result.sha256,
+      sizeBytes: h.fileBytes,
+      ...(h.quantization ? { quantization: h.quantization } : {}),
+      ...(h.parameterCount > 0 ? { parameters: h.parameterCount } : {}),
+      ...(h.blockCount ? { layers: h.blockCount } : {}),
+      importedAt: Date.now(),
+    };
+    await this.imported.add(model);
+    this.opts.log("info", `imported ${model.name} (${file}) from ${srcPath}`);
+    return importedListEntry(model, { active: false, ...(opts.probe ? { probe: opts.probe } : {}) });
+  }
+
   async installed(entry: CatalogueEntry): Promise<boolean> {
     return (await readRecordedSha256(this.pathOf(entry))) !== undefined;
   }
 
   async list(opts: { active?: ActiveModel; report?: HardwareReport; benchmarks: ReadonlyMap<string, BenchmarkResultView> }): Promise<ModelListEntry[]> {
+    const fitOf = (id: string) => opts.report?.fit.find((f) => f.id === id);
+    const references = this.opts.catalogue.models.flatMap((e): SpeedReference[] => {
+      const bench = opts.benchmarks.get(e.id);
+      const fit = fitOf(e.id)?.fit;
+      return bench && fit ? [{ sizeBytes: e.sizeBytes, tokensPerSecond: bench.tokensPerSecond, fit }] : [];
+    });
     const rows = await Promise.all(
       this.opts.catalogue.models.map(async (e): Promise<ModelListEntry> => {
-        const fit = opts.report?.fit.find((f) => f.id === e.id);
+        const fit = fitOf(e.id);
         const bench = opts.benchmarks.get(e.id);
+        const speed = expectedSpeed({ sizeBytes: e.sizeBytes, fit: fit?.fit, measuredTokensPerSecond: bench?.tokensPerSecond }, references);
         return {
           id: e.id,
           name: e.name,
@@ -85,14 +143,30 @@ export class ModelActions {
           ...(fit ? { fit: fit.fit, fitReason: fit.reason } : {}),
           ...(opts.report ? { recommended: opts.report.recommended === e.id } : {}),
           ...(bench ? { benchmark: bench } : {}),
+          quantization: e.quantization,
+          license: e.license,
+          ...(e.description ? { description: e.description } : {}),
+          ...(speed ? { expectedSpeed: speed } : {}),
         };
       }),
     );
+    for (const m of this.imported.all()) {
+      if (rows.some((r) => r.id === m.id)) continue;
+      const bench = opts.benchmarks.get(m.id);
+      const row = importedListEntry(m, { active: opts.active?.id === m.id, ...(opts.report ? { probe: opts.report.probe } : {}) });
+      rows.push({ ...row, ...(bench ? { benchmark: bench, expectedSpeed: { tokensPerSecond: bench.tokensPerSecond, source: "measured" as const } } : {}) });
+    }
     const a = opts.active;
     if (a && !rows.some((r) => r.id === a.id)) {
       // A model file given on the command line, outside the catalogue.
       const bench = opts.benchmarks.get(a.id);
-      rows.push({ id: a.id, name: a.name, installed: true, active: true, ...(bench ? { benchmark: bench } : {}) });
+      rows.push({
+        id: a.id,
+        name: a.name,
+        installed: true,
+        active: true,
+        ...(bench ? { benchmark: bench, expectedSpeed: { tokensPerSecond: bench.tokensPerSecond, source: "measured" as const } } : {}),
+      });
     }
     return rows;
   }
@@ -142,6 +216,14 @@ export class ModelActions {
 
   /** Deletes the file, its checksum record and any partial download. */
   async delete(id: string, active: ActiveModel | undefined): Promise<boolean> {
+    const own = this.importedModel(id);
+    if (own) {
+      if (active?.id === id) throw new PouwError("INVALID_PARAMS", `${own.name} is the active model; choose another one before deleting it`);
+      for (const p of [own.path, recordPath(own.path)]) await rm(p, { force: true });
+      await this.imported.remove(id);
+      this.opts.log("info", `deleted ${own.name}`);
+      return true;
+    }
     const entry = this.entry(id);
     if (active?.id === id) throw new PouwError("INVALID_PARAMS", `${entry.name} is the active model; choose another one before deleting it`);
     if (this.running.has(id)) throw new PouwError("ALREADY_RUNNING", `${entry.name} is downloading; cancel it first`);

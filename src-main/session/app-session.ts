@@ -6,7 +6,7 @@ import { ensureTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
 import type { Inference } from "../miner/inference.js";
 import { defaultCataloguePath, loadCatalogue } from "../models/catalogue-file.js";
 import { modelsDir as defaultModelsDir } from "../paths.js";
-import type { BatterySource, IdleSource } from "../scheduler/mining-gate.js";
+import type { ActivitySource, BatterySource, IdleSource } from "../scheduler/mining-gate.js";
 import { openSettings } from "../settings/store.js";
 import { benchmarksPath } from "../worker-client/benchmark-store.js";
 import { WorkerSupervisor } from "../worker-client/supervisor.js";
@@ -55,6 +55,8 @@ export interface AppSessionOptions {
   idleSource?: IdleSource;
   /** Battery or mains, for pauseOnBattery: powerMonitor in the app, systeminformation under headless; default: never on battery. */
   batterySource?: BatterySource;
+  /** What mining makes way for (fullscreen programs, GPU use, listed programs); default: nothing seen. */
+  activitySource?: ActivitySource;
   sampleIntervalMs?: number;
   /** Shorter benchmarks (tests). */
   benchmarkParams?: { rounds?: number; maxTokens?: number };

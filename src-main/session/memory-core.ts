@@ -146,6 +146,8 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     unbond: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     withdrawStake: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     claimRewards: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
+    withdrawTo: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
+    importModel: async () => Promise.reject(new PouwError("INVALID_PARAMS", "the preview has no models folder to import into")),
     async listModels() {
       return models;
     },

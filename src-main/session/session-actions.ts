@@ -4,6 +4,7 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
 import type { BenchmarkAction } from "../models/benchmark-action.js";
 import { claimAction, estimateChainAction, registerAction, topUpAction, unbondAction, withdrawStakeAction, type Declaration } from "../chain/chain-actions.js";
+import { withdrawToAction } from "../chain/withdraw-action.js";
 import type { LiveSampler } from "./live-samples.js";
 import type { LogBuffer } from "./log-buffer.js";
 import { benchmarkView, hardwareReport } from "../models/model-actions.js";
@@ -39,6 +40,12 @@ export function sessionActions(deps: {
   // Estimating a registration before the benchmark still shows a fee: the speed does not change it.
   const estimateDeclaration = async (): Promise<Declaration> => state.declaration().catch(() => ({ models: ["0x" + "00".repeat(32)], speed: 1 }));
 
+  const probeReport = async (): Promise<HardwareReport> => {
+    const report = hardwareReport(await deps.worker.call("probe", {}), deps.catalogue);
+    deps.setReport(report);
+    return report;
+  };
+
   return {
     // The desktop shell wraps the session with its updater (src-main/update/updating-core.ts).
     ...noUpdater,
@@ -48,9 +55,7 @@ export function sessionActions(deps: {
     updateSettings: async (update) => state.settings.update(update),
 
     async getHardware() {
-      const report = hardwareReport(await deps.worker.call("probe", {}), deps.catalogue);
-      deps.setReport(report);
-      return after(report);
+      return after(await probeReport());
     },
     async completeSetupStep({ step }) {
       await progress.mark(step);
@@ -91,8 +96,8 @@ export function sessionActions(deps: {
       return { fileName: `pouw-miner-${address}.json`, json };
     },
 
-    async estimateAction({ action, amountWei }) {
-      return estimateChainAction(state.account(), action, amountWei, await estimateDeclaration());
+    async estimateAction({ action, amountWei, to }) {
+      return estimateChainAction(state.account(), action, amountWei, await estimateDeclaration(), to);
     },
     async register({ stakeWei }) {
       const result = await registerAction(state.account(), stakeWei, await state.declaration());
@@ -110,6 +115,7 @@ export function sessionActions(deps: {
     },
     withdrawStake: async () => after(await withdrawStakeAction(state.account())),
     claimRewards: async () => after(await claimAction(state.account())),
+    withdrawTo: async ({ to, amountWei }) => after(await withdrawToAction(state.account(), to, amountWei)),
 
     async listModels() {
       const report = deps.report();
@@ -124,9 +130,16 @@ export function sessionActions(deps: {
     async deleteModel({ id }) {
       return after({ deleted: await state.models.delete(id, state.activeModel()) });
     },
+    async importModel({ path: file }) {
+      // The fit is part of the answer: probe now if the first run's hardware step has not.
+      const report = deps.report() ?? (await probeReport());
+      return after(await state.models.importFile(file, { probe: report.probe }));
+    },
     async setActiveModel({ id }) {
-      const entry = state.models.entry(id);
-      if (!(await state.models.installed(entry))) throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
+      if (!state.models.importedModel(id)) {
+        const entry = state.models.entry(id);
+        if (!(await state.models.installed(entry))) throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
+      }
       if (miner.running && state.activeModel()?.id !== id) {
         throw new PouwError("ALREADY_RUNNING", "the miner is serving another model; changing it takes a restart of the app");
       }
@@ -134,9 +147,10 @@ export function sessionActions(deps: {
       return after({ activeModelId: id });
     },
     async runBenchmark({ id }) {
-      const target = id ? { id, path: state.models.pathOf(state.models.entry(id)) } : state.activeModel();
+      const own = id ? state.models.importedModel(id) : undefined;
+      const target = own ?? (id ? { id, path: state.models.pathOf(state.models.entry(id)) } : state.activeModel());
       if (!target) throw new PouwError("SETUP_INCOMPLETE", "choose a model to benchmark first");
-      if (id && !(await state.models.installed(state.models.entry(id)))) throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
+      if (id && !own && !(await state.models.installed(state.models.entry(id)))) throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
       // While the miner runs, the worker holds its model: only that one can be measured, in place.
       const loaded = miner.running;
       if (loaded && target.id !== state.activeModel()?.id) {

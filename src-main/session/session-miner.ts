@@ -74,6 +74,7 @@ export class SessionMiner {
         ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
         ...(o.idleSource ? { idleSource: o.idleSource } : {}),
         ...(o.batterySource ? { batterySource: o.batterySource } : {}),
+        ...(o.activitySource ? { activitySource: o.activitySource } : {}),
       });
       if (this.closed) {
         await miner.close();

@@ -91,6 +91,8 @@ export class SessionState {
     if (this.fixedModel) return this.fixedModel;
     const id = this.deps.settings.get().activeModelId;
     if (!id) return undefined;
+    const own = this.deps.models.importedModel(id);
+    if (own) return own;
     try {
       const entry = this.deps.models.entry(id);
       return { id, name: entry.name, path: this.deps.models.pathOf(entry) };
@@ -106,6 +108,7 @@ export class SessionState {
       const entry = models.entry(id);
       return { onChain: modelNameOf(models.pathOf(entry)), label: entry.name };
     });
+    for (const own of models.importedModels()) known.push({ onChain: modelNameOf(own.path), label: own.name });
     if (this.fixedModel) known.push({ onChain: modelNameOf(this.fixedModel.path), label: this.fixedModel.name });
     return modelNamesById(known);
   }
@@ -113,6 +116,8 @@ export class SessionState {
   async activeInstalled(): Promise<boolean> {
     if (this.fixedModel) return true;
     const active = this.activeModel();
+    // An imported model is listed once its copy is verified (import.ts).
+    if (active && this.deps.models.importedModel(active.id)) return true;
     return active !== undefined && (await this.deps.models.installed(this.deps.models.entry(active.id)));
   }
 
@@ -122,7 +127,11 @@ export class SessionState {
     const byPath = new Map<string, StoredBenchmark>();
     for (const b of stored.sort((a, c) => a.at.localeCompare(c.at))) byPath.set(b.modelPath, b);
     const out = new Map<string, BenchmarkResultView>();
-    const candidates = [...this.deps.models.catalogueIds().map((id) => ({ id, path: this.deps.models.pathOf(this.deps.models.entry(id)) })), ...(this.fixedModel ? [this.fixedModel] : [])];
+    const candidates = [
+      ...this.deps.models.catalogueIds().map((id) => ({ id, path: this.deps.models.pathOf(this.deps.models.entry(id)) })),
+      ...this.deps.models.importedModels(),
+      ...(this.fixedModel ? [this.fixedModel] : []),
+    ];
     for (const c of candidates) {
       const b = byPath.get(path.resolve(c.path));
       if (b) out.set(c.id, benchmarkView(c.id, b));

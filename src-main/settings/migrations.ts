@@ -48,6 +48,15 @@ export const settingsMigrations: readonly SettingsMigration[] = [
       return { pauseOnBattery: true, unloadAfterPauseMinutes: 10, ...raw, schemaVersion: 4 };
     },
   },
+  {
+    version: 5,
+    description:
+      "add `currency` (USD) for the user's own prices (the prices stay unset until typed), and what mining makes way for: " +
+      "`pauseOnFullscreen` (on), `pauseOnGpuBusy` (on) at `gpuBusyPercent` (30), `pauseForPrograms` (none)",
+    migrate(raw) {
+      return { currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [], ...raw, schemaVersion: 5 };
+    },
+  },
 ];
 
 export class SettingsVersionError extends Error {}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelIdOf } from "../../src-main/chain/task-views.js";
 import { TINY_LLAMA_FILE } from "../../src-shared/node/gguf/tiny-llama.js";
+import { taskIdLabel } from "../../src-shared/task-id.js";
 import { TINY_CATALOGUE_NAME } from "../helpers/test-catalogue.js";
 import { startBrowserSession, type BrowserSession } from "./support/browser-session.js";
 import { ensureEndedTask } from "./support/devnet-demand.js";
@@ -65,7 +66,7 @@ describe("first run in the browser, on the embedded devnet", () => {
     expect(how).toBe("devnet demand");
     expect(task.kind).toBe("background");
 
-    const stepper = s.page.getByRole("list", { name: `PoUW states of task ${task.id}`, exact: true });
+    const stepper = s.page.getByRole("list", { name: `PoUW states of task ${taskIdLabel(task.id)}`, exact: true });
     await stepper.waitFor({ state: "visible", timeout: 15_000 });
     await expect.poll(() => stepper.locator('[aria-current="step"]').textContent(), { timeout: 15_000 }).toMatch(/End/);
     const earnings = s.page.getByRole("region", { name: "Earnings" });

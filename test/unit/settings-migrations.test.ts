@@ -50,16 +50,27 @@ describe("settings migrations", () => {
     expect(step(4).migrate({ schemaVersion: 3, pauseOnBattery: false, unloadAfterPauseMinutes: 0 })).toEqual({ schemaVersion: 4, pauseOnBattery: false, unloadAfterPauseMinutes: 0 });
   });
 
-  it("brings a version-3 file to valid version-4 settings", () => {
+  it("5: adds currency (USD) and what mining makes way for, keeping values already there, and sets no price", () => {
+    const input = Object.freeze({ schemaVersion: 4, theme: "dark" });
+    expect(step(5).migrate(input)).toEqual({ schemaVersion: 5, theme: "dark", currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [] });
+    expect(input).toEqual({ schemaVersion: 4, theme: "dark" });
+    const kept = { schemaVersion: 4, currency: "EUR", pauseOnFullscreen: false, pauseOnGpuBusy: false, gpuBusyPercent: 80, pauseForPrograms: ["steam"] };
+    expect(step(5).migrate(kept)).toEqual({ ...kept, schemaVersion: 5 });
+  });
+
+  it("brings a version-3 file to valid current settings", () => {
     const { value, applied } = migrateSettings({ schemaVersion: 3, idleOnly: true, notifications: true, startOnLogin: true });
-    expect(applied).toEqual([4]);
-    expect(Settings.parse(value)).toMatchObject({ schemaVersion: 4, idleOnly: true, startOnLogin: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10 });
+    expect(applied).toEqual([4, 5]);
+    const parsed = Settings.parse(value);
+    expect(parsed).toMatchObject({ schemaVersion: 5, idleOnly: true, startOnLogin: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10, currency: "USD" });
+    expect(parsed.pricePerToken).toBeUndefined();
+    expect(parsed.electricityPricePerKwh).toBeUndefined();
   });
 
   it("migrates a version-0 file end to end into valid settings", () => {
     const { value, from, applied } = migrateSettings({ threads: 2, idle: true, network: "./deploy.json", theme: "light" });
     expect(from).toBe(0);
-    expect(applied).toEqual([1, 2, 3, 4]);
+    expect(applied).toEqual([1, 2, 3, 4, 5]);
     const parsed = Settings.parse(value);
     expect(parsed).toMatchObject({ maxThreads: 2, idleOnly: true, network: { deploymentFile: "./deploy.json" }, theme: "light", notifications: true });
     expect(parsed.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
@@ -67,9 +78,9 @@ describe("settings migrations", () => {
 
   it("runs only the steps above the stored version", () => {
     const { applied, value } = migrateSettings({ schemaVersion: 1, network: "localhost", threads: 9 });
-    expect(applied).toEqual([2, 3, 4]);
-    expect(value).toEqual({ schemaVersion: 4, network: "devnet", threads: 9, notifications: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10 });
-    expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3, 4]);
+    expect(applied).toEqual([2, 3, 4, 5]);
+    expect(value).toEqual({ schemaVersion: 5, network: "devnet", threads: 9, notifications: true, pauseOnBattery: true, unloadAfterPauseMinutes: 10, currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [] });
+    expect(migrateSettings({ schemaVersion: 2, notifications: false }).applied).toEqual([3, 4, 5]);
   });
 
   it("refuses a file from a newer app and a malformed version", () => {

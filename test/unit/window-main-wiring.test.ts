@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { importWithFakes } from "../helpers/bundle-with-fakes.js";
-import { invokeMethodNames, ipcChannels } from "../../src-shared/app-contract.js";
+import { invokeMethodNames, ipcChannels, shellChannels } from "../../src-shared/app-contract.js";
 
 /**
  * Runs the real shell entry (src-main/electron/main.ts, bundled as for the app) against a fake
@@ -51,6 +51,9 @@ function fakeElectronWorld() {
   });
   const windows: FakeWindow[] = [];
   class FakeWindow extends Emitter {
+    static fromWebContents(contents: unknown): FakeWindow | null {
+      return windows.find((w) => w.webContents === contents) ?? null;
+    }
     readonly webContents = new FakeWebContents();
     loadedFile: string | undefined;
     constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
@@ -108,6 +111,7 @@ function fakeElectronWorld() {
       },
     },
     shell: { openExternal: vi.fn(async () => {}) },
+    dialog: { showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: false, filePaths: ["/home/me/models/mine.gguf"] })) },
     Tray: class extends Emitter {
       setImage(): void {}
       setToolTip(text: string): void {
@@ -192,8 +196,21 @@ describe("Electron shell wiring (fake electron)", () => {
     expect(win().loadedFile).toBe(rendererIndex());
   });
 
-  it("handles exactly the contract's invoke channels", () => {
-    expect([...handlers.keys()].sort()).toEqual(invokeMethodNames.map((m) => ipcChannels.invoke[m]).sort());
+  it("handles exactly the contract's invoke channels and the shell's named ones", () => {
+    expect([...handlers.keys()].sort()).toEqual([...invokeMethodNames.map((m) => ipcChannels.invoke[m]), ...Object.values(shellChannels)].sort());
+  });
+
+  it("answers chooseModelFile with the path picked in a native .gguf dialog, only to our page", async () => {
+    const choose = handlers.get(shellChannels.chooseModelFile);
+    expect(await choose?.(ourEvent(), undefined)).toBe("/home/me/models/mine.gguf");
+    const [owner, options] = world.electron.dialog.showOpenDialog.mock.calls[0] ?? [];
+    expect(owner).toBe(win());
+    expect(options).toMatchObject({ properties: ["openFile"], filters: [{ extensions: ["gguf"] }] });
+    world.electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    expect(await choose?.(ourEvent(), undefined)).toBeNull();
+    const calls = world.electron.dialog.showOpenDialog.mock.calls.length;
+    expect(await choose?.(ourEvent("https://evil.example/"), undefined)).toBeNull();
+    expect(world.electron.dialog.showOpenDialog.mock.calls.length).toBe(calls);
   });
 
   it("answers our page and refuses other senders", async () => {

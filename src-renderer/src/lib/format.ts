@@ -180,3 +180,13 @@ export function formatCountOf(n: number, noun: string, plural = `${noun}s`): str
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
+
+/** An amount of the user's own currency: "$1.20", "-€0.35"; a code Intl refuses falls back to the number and the code. */
+export function formatMoney(value: number | undefined, currency: string): string {
+  if (value === undefined || !Number.isFinite(value)) return "–";
+  try {
+    return new Intl.NumberFormat(LOCALE, { style: "currency", currency, maximumFractionDigits: Math.abs(value) < 1 ? 4 : 2 }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
+}
