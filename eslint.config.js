@@ -73,7 +73,7 @@ const NODE_ONLY_SHARED_MESSAGE =
 const APP_FOLDERS = ["session", "electron", "headless", "cli", "desktop", "update", "settings", "wallet", "earnings", "scheduler", "models"];
 const NOT_THE_APP = {
   regex: `(^|/)src-main/(${APP_FOLDERS.join("|")})/`,
-  message: "Network services must not import the app (its session, shells, settings, wallet or models): only src-shared and src-main's node layers (chain, tx, sync, miner, worker-client, storage, runtime).",
+  message: "Network services must not import the app (its session, shells, settings, wallet or models): only src-shared and src-main's node layers (chain, tx, sync, miner, worker-client, storage, runtime, http, verify).",
 };
 const NETWORK_STARTERS = ["src-main/session/open-network.ts", "src-main/cli/**"];
 const NOT_NETWORK = {
