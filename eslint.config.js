@@ -58,7 +58,11 @@ const restrict = (who, own, { electron = false, extra = [], allow = [] } = {}) =
  * them, the renderer (a browser page) must not load them, and the rest of src-shared — which the
  * renderer does load — must not import them. Matched against an import's path inside src-shared.
  */
-const NODE_ONLY_SHARED = ["src-shared/node/file-hash.ts", "src-shared/node/parent-channel.ts", "src-shared/node/gguf/**"];
+const NODE_ONLY_SHARED = [
+  "src-shared/node/file-hash.ts",
+  "src-shared/node/parent-channel.ts",
+  "src-shared/node/gguf/**",
+];
 const NODE_ONLY_SHARED_IMPORT = "node/";
 const NODE_ONLY_SHARED_MESSAGE =
   "is a Node-only part of src-shared (fs, crypto, Buffer or process); the renderer loads only the browser-safe rest.";
@@ -70,16 +74,30 @@ const NODE_ONLY_SHARED_MESSAGE =
  * app reaches them only through src-network/host (from session/open-network.ts) and the operator
  * commands of the CLI.
  */
-const APP_FOLDERS = ["session", "electron", "headless", "cli", "desktop", "update", "settings", "wallet", "earnings", "scheduler", "models"];
+const APP_FOLDERS = [
+  "session",
+  "electron",
+  "headless",
+  "cli",
+  "desktop",
+  "update",
+  "settings",
+  "wallet",
+  "earnings",
+  "scheduler",
+  "models",
+];
 const NOT_THE_APP = {
   regex: `(^|/)src-main/(${APP_FOLDERS.join("|")})/`,
-  message: "Network services must not import the app (its session, shells, settings, wallet or models): only src-shared and src-main's node layers (chain, tx, sync, miner, worker-client, storage, runtime, http, verify).",
+  message:
+    "Network services must not import the app (its session, shells, settings, wallet or models): only src-shared and src-main's node layers (chain, tx, sync, miner, worker-client, storage, runtime, http, verify).",
 };
 const NETWORK_STARTERS = ["src-main/session/open-network.ts", "src-main/cli/**"];
 const NOT_NETWORK = {
   regex: "(^|/)src-network/",
   allowTypeImports: true,
-  message: "The app starts network services only through src-network/host, from src-main/session/open-network.ts (and the CLI's operator commands).",
+  message:
+    "The app starts network services only through src-network/host, from src-main/session/open-network.ts (and the CLI's operator commands).",
 };
 
 /**
@@ -147,7 +165,13 @@ export default tseslint.config(
     // value is initialised yet. Type-only imports are erased and do not count. import-x parses each
     // imported module with the linted file's parser options, so the .ts files carry the TypeScript
     // parser that the Svelte parser needs for a component's <script lang="ts">.
-    files: ["src-main/**/*.ts", "src-network/**/*.ts", "src-shared/**/*.ts", "src-worker/**/*.ts", "src-renderer/src/**/*.{ts,svelte}"],
+    files: [
+      "src-main/**/*.ts",
+      "src-network/**/*.ts",
+      "src-shared/**/*.ts",
+      "src-worker/**/*.ts",
+      "src-renderer/src/**/*.{ts,svelte}",
+    ],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },

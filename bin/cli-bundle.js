@@ -11,7 +11,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "dist", "cli");
 const manifestFile = path.join(outDir, "inputs.json");
 // The runtime registry (src-main/runtime/runtime-files.ts) names these entries for the CLI layout.
-const entries = { main: "src-main/cli/main.ts", "peer-main": "src-network/peers/peer-main.ts", "network-main": "src-network/host/network-host-main.ts", "worker-main": "src-worker/main.ts" };
+const entries = {
+  main: "src-main/cli/main.ts",
+  "peer-main": "src-network/peers/peer-main.ts",
+  "network-main": "src-network/host/network-host-main.ts",
+  "worker-main": "src-worker/main.ts",
+};
 
 /** Size and mtime of each source: what makes a bundle stale. */
 function stamp(file) {
@@ -42,15 +47,19 @@ async function build() {
     format: "esm",
     packages: "external",
     // Bundled code that calls require() (through createRequire or otherwise) needs one in scope.
-    banner: { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);",
+    },
     metafile: true,
     logLevel: "silent",
   });
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs)) if (!file.includes("node_modules")) inputs[file] = stamp(file);
+  for (const file of Object.keys(result.metafile.inputs))
+    if (!file.includes("node_modules")) inputs[file] = stamp(file);
   // Several processes may build at once (tests start many): each writes its own files and renames
   // them into place, the manifest last, so a reader never sees a half-written bundle.
-  for (const name of Object.keys(entries)) renameSync(path.join(outDir, `${name}.${process.pid}.tmp.js`), path.join(outDir, `${name}.js`));
+  for (const name of Object.keys(entries))
+    renameSync(path.join(outDir, `${name}.${process.pid}.tmp.js`), path.join(outDir, `${name}.js`));
   const tmp = `${manifestFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ inputs }));
   renameSync(tmp, manifestFile);

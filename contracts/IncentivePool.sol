@@ -126,7 +126,9 @@ contract IncentivePool is Ownable {
         uint256 epoch = currentEpoch();
         if (spentInEpoch[epoch] + rewardPerTask > budgetPerEpoch) revert EpochBudgetExhausted(epoch);
         spentInEpoch[epoch] += rewardPerTask;
-        uint32 topicIndex = uint32(uint256(keccak256(abi.encode(block.prevrandao, block.number, msg.sender))) % _topics.length);
+        uint32 topicIndex = uint32(
+            uint256(keccak256(abi.encode(block.prevrandao, block.number, msg.sender))) % _topics.length
+        );
         token.forceApprove(address(tasks), rewardPerTask);
         taskId = tasks.requestBackground(modelId, k, topicIndex, _topics[topicIndex], rewardPerTask);
         emit BackgroundRequested(taskId, epoch, topicIndex, modelId);

@@ -29,11 +29,13 @@ abstract contract MinerSteps is PoiSettlement {
 
     /// @notice What a miner precommits on a slot: binds the output to this deployment, task, slot
     /// and miner, so an output (and salt) revealed elsewhere cannot be replayed here.
-    function commitmentFor(uint256 taskId, uint8 slot, address miner, bytes32 outputHash, bytes32 salt)
-        public
-        view
-        returns (bytes32)
-    {
+    function commitmentFor(
+        uint256 taskId,
+        uint8 slot,
+        address miner,
+        bytes32 outputHash,
+        bytes32 salt
+    ) public view returns (bytes32) {
         return keccak256(abi.encode(address(this), taskId, slot, miner, outputHash, salt));
     }
 
@@ -57,9 +59,14 @@ abstract contract MinerSteps is PoiSettlement {
         _reveal(taskId, slot, outputHash, salt, false, bytes(uri));
     }
 
-    function _reveal(uint256 taskId, uint8 slot, bytes32 outputHash, bytes32 salt, bool inline_, bytes calldata data)
-        internal
-    {
+    function _reveal(
+        uint256 taskId,
+        uint8 slot,
+        bytes32 outputHash,
+        bytes32 salt,
+        bool inline_,
+        bytes calldata data
+    ) internal {
         (Task storage t, Slot storage s) = _slotStep(taskId, slot, State.Commit, SlotStatus.Precommitted);
         if (t.revealsClosed) revert WrongState(t.state);
         // Bounded so no reveal can outgrow what oracles embed or a block carries.
@@ -71,11 +78,12 @@ abstract contract MinerSteps is PoiSettlement {
         if (++t.progressed == t.live) _closeReveals(taskId, t);
     }
 
-    function _slotStep(uint256 taskId, uint8 slot, State state, SlotStatus expected)
-        internal
-        view
-        returns (Task storage t, Slot storage s)
-    {
+    function _slotStep(
+        uint256 taskId,
+        uint8 slot,
+        State state,
+        SlotStatus expected
+    ) internal view returns (Task storage t, Slot storage s) {
         t = _tasks[taskId];
         if (t.state != state) revert WrongState(t.state);
         if (block.timestamp > t.deadline) revert DeadlinePassed();

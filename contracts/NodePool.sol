@@ -54,7 +54,14 @@ contract NodePool is INodePool, ModelLists, Ownable, ReentrancyGuard {
     event StakeAdded(address indexed node, uint96 amount);
     event UnbondRequested(address indexed node, uint40 unbondAt);
     event StakeWithdrawn(address indexed node, uint96 amount);
-    event ReputationChanged(address indexed node, PouwTypes.SlotOutcome outcome, uint16 completed, uint16 failed, uint16 timedOut, uint16 outliers);
+    event ReputationChanged(
+        address indexed node,
+        PouwTypes.SlotOutcome outcome,
+        uint16 completed,
+        uint16 failed,
+        uint16 timedOut,
+        uint16 outliers
+    );
     event Slashed(address indexed node, uint96 amount);
     event Wired(address tasks, address slashSink);
     event Pruned(address indexed miner);
@@ -207,11 +214,12 @@ contract NodePool is INodePool, ModelLists, Ownable, ReentrancyGuard {
 
     /// @notice Picks k distinct idle miners serving the model, weighted by stake and reputation,
     /// and marks them busy. Returns an empty array (locking nobody) when fewer than k are eligible.
-    function selectAndLock(bytes32 modelId, uint256 k, uint256 seed, address[] calldata exclude)
-        external
-        onlyTasks
-        returns (address[] memory picked)
-    {
+    function selectAndLock(
+        bytes32 modelId,
+        uint256 k,
+        uint256 seed,
+        address[] calldata exclude
+    ) external onlyTasks returns (address[] memory picked) {
         address[] storage all = _modelMiners[modelId];
         address[] memory cands = new address[](all.length);
         uint256[] memory weights = new uint256[](all.length);

@@ -76,9 +76,13 @@ abstract contract PoiSettlement is TaskBase {
         _end(taskId, t);
     }
 
-    function _payMiners(uint256 taskId, Task storage t, uint256[] memory weights, uint256 totalWeight, bool background)
-        internal
-    {
+    function _payMiners(
+        uint256 taskId,
+        Task storage t,
+        uint256[] memory weights,
+        uint256 totalWeight,
+        bool background
+    ) internal {
         uint256 minerPool = (uint256(t.escrow) * importanceBps(background, t.priority)) / BPS;
         for (uint256 i; i < weights.length; ++i) {
             if (weights[i] == 0) continue;
@@ -90,11 +94,11 @@ abstract contract PoiSettlement is TaskBase {
         return s.status == SlotStatus.Revealed && score >= _params.similarityThresholdBps;
     }
 
-    function _weights(uint256 taskId, uint256 k, uint16[] calldata scores)
-        internal
-        view
-        returns (uint256[] memory weights, uint256 total, uint256 n)
-    {
+    function _weights(
+        uint256 taskId,
+        uint256 k,
+        uint16[] calldata scores
+    ) internal view returns (uint256[] memory weights, uint256 total, uint256 n) {
         weights = new uint256[](k);
         for (uint256 i; i < k; ++i) if (_isConsensus(_slots[taskId][i], scores[i])) ++n;
         for (uint256 i; i < k; ++i) {
@@ -119,7 +123,8 @@ abstract contract PoiSettlement is TaskBase {
             Slot storage s = _slots[taskId][i];
             if (s.status != SlotStatus.Revealed) continue;
             miners[n] = s.miner;
-            outcomes[n++] = _isConsensus(s, scores[i]) ? PouwTypes.SlotOutcome.Completed : PouwTypes.SlotOutcome.Outlier;
+            outcomes[n++] =
+                _isConsensus(s, scores[i]) ? PouwTypes.SlotOutcome.Completed : PouwTypes.SlotOutcome.Outlier;
         }
         assembly {
             mstore(miners, n)

@@ -13,9 +13,12 @@ import {TaskKeeper} from "./TaskKeeper.sol";
 contract PouwTasks is TaskKeeper, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
-    constructor(IERC20 token_, INodePool pool_, address incentivePool_, Params memory params_)
-        TaskBase(token_, pool_, incentivePool_, params_)
-    {}
+    constructor(
+        IERC20 token_,
+        INodePool pool_,
+        address incentivePool_,
+        Params memory params_
+    ) TaskBase(token_, pool_, incentivePool_, params_) {}
 
     // ---- Request
 
@@ -32,10 +35,13 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
 
     /// @notice Background task paid by the incentive pool (only it may call): at least
     /// MIN_NETWORK_K miners; a random miner first creates its content.
-    function requestBackground(bytes32 modelId, uint8 k, uint32 topicIndex, string calldata topic, uint96 payment)
-        external
-        returns (uint256 taskId)
-    {
+    function requestBackground(
+        bytes32 modelId,
+        uint8 k,
+        uint32 topicIndex,
+        string calldata topic,
+        uint96 payment
+    ) external returns (uint256 taskId) {
         if (msg.sender != incentivePool) revert NotIncentivePool();
         if (k < MIN_NETWORK_K || k > MAX_K || payment == 0) revert BadSpec();
         _checkPrice(k, payment);
@@ -69,10 +75,13 @@ contract PouwTasks is TaskKeeper, ReentrancyGuard {
         if (payment < minimum) revert PaymentTooLow(minimum);
     }
 
-    function _open(address requester, bytes32 modelId, uint8 k, uint8 priority, uint96 payment)
-        internal
-        returns (uint256 taskId)
-    {
+    function _open(
+        address requester,
+        bytes32 modelId,
+        uint8 k,
+        uint8 priority,
+        uint96 payment
+    ) internal returns (uint256 taskId) {
         taskId = ++taskCount;
         Task storage t = _tasks[taskId];
         t.requester = requester;

@@ -19,9 +19,28 @@ abstract contract TaskBase {
     bytes32 internal constant PLACEHOLDER = bytes32(uint256(1));
 
     /// @dev Order mirrored in src-shared/pouw-states.ts.
-    enum State { Request, Create, Prepare, Start, Precommit, Commit, End }
-    enum Outcome { Pending, Settled, Refunded }
-    enum SlotStatus { Empty, Assigned, Acked, Precommitted, Revealed, Dropped }
+    enum State {
+        Request,
+        Create,
+        Prepare,
+        Start,
+        Precommit,
+        Commit,
+        End
+    }
+    enum Outcome {
+        Pending,
+        Settled,
+        Refunded
+    }
+    enum SlotStatus {
+        Empty,
+        Assigned,
+        Acked,
+        Precommitted,
+        Revealed,
+        Dropped
+    }
 
     /// @dev The first slot (requester .. deadline) is everything a miner's step reads and writes,
     /// packed so each step touches one task slot. Background tasks are those the incentive pool requested.
@@ -90,7 +109,14 @@ abstract contract TaskBase {
     mapping(uint256 => uint32) public creatorTopic;
     mapping(address => uint256) public owed;
 
-    event TaskRequested(uint256 indexed taskId, address indexed requester, bytes32 indexed modelId, bool background, TaskSpec spec, uint96 payment);
+    event TaskRequested(
+        uint256 indexed taskId,
+        address indexed requester,
+        bytes32 indexed modelId,
+        bool background,
+        TaskSpec spec,
+        uint96 payment
+    );
     event DrawScheduled(uint256 indexed taskId, uint256 drawBlock);
     event StateChanged(uint256 indexed taskId, State from, State to, uint40 deadline);
     event CreatorAssigned(uint256 indexed taskId, address indexed miner, uint32 topicIndex);
@@ -99,7 +125,14 @@ abstract contract TaskBase {
     event MinerAssigned(uint256 indexed taskId, address indexed miner, uint8 slot, uint40 deadline);
     event Acked(uint256 indexed taskId, address indexed miner, uint8 slot);
     event Precommitted(uint256 indexed taskId, address indexed miner, uint8 slot, bytes32 commitment);
-    event Revealed(uint256 indexed taskId, address indexed miner, uint8 slot, bytes32 outputHash, bool inline_, bytes data);
+    event Revealed(
+        uint256 indexed taskId,
+        address indexed miner,
+        uint8 slot,
+        bytes32 outputHash,
+        bool inline_,
+        bytes data
+    );
     event RevealsClosed(uint256 indexed taskId, uint40 poiDeadline);
     event SlotDeclined(uint256 indexed taskId, address indexed miner, uint8 slot);
     event SlotDropped(uint256 indexed taskId, address indexed miner, uint8 slot, State during);

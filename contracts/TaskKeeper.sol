@@ -17,9 +17,12 @@ abstract contract TaskKeeper is MinerSteps {
         if (st == State.Request) return _refund(taskId, t);
         if (st == State.Create || st == State.Prepare) return _replaceCreator(taskId, t);
         if (st == State.Commit && t.revealsClosed) return _refund(taskId, t); // PoI never reached quorum
-        SlotStatus waiting = st == State.Start ? SlotStatus.Assigned : st == State.Precommit
-            ? SlotStatus.Acked
-            : SlotStatus.Precommitted;
+        SlotStatus waiting =
+            st == State.Start
+                ? SlotStatus.Assigned
+                : st == State.Precommit
+                    ? SlotStatus.Acked
+                    : SlotStatus.Precommitted;
         _dropStalled(taskId, t, waiting);
         if (t.live == 0) return _refund(taskId, t);
         if (st == State.Commit) return _closeReveals(taskId, t);

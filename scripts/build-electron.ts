@@ -24,29 +24,66 @@ const common: BuildOptions = {
   absWorkingDir: root,
 };
 // ESM bundles of code that (through a dependency) calls require() need one in scope.
-const esmBanner = { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" };
+const esmBanner = {
+  js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);",
+};
 
 // Every entry the runtime registry (src-main/runtime/runtime-files.ts) names for the app layouts.
 const jobs: { name: string; options: BuildOptions }[] = [
   {
     name: "main",
-    options: { ...common, entryPoints: ["src-main/electron/main.ts"], outfile: "dist/electron/main.js", format: "esm", external, banner: esmBanner },
+    options: {
+      ...common,
+      entryPoints: ["src-main/electron/main.ts"],
+      outfile: "dist/electron/main.js",
+      format: "esm",
+      external,
+      banner: esmBanner,
+    },
   },
   {
     name: "preload",
-    options: { ...common, entryPoints: ["src-main/electron/preload.ts"], outfile: "dist/electron/preload.cjs", format: "cjs", external: ["electron"], minify: true },
+    options: {
+      ...common,
+      entryPoints: ["src-main/electron/preload.ts"],
+      outfile: "dist/electron/preload.cjs",
+      format: "cjs",
+      external: ["electron"],
+      minify: true,
+    },
   },
   {
     name: "worker",
-    options: { ...common, entryPoints: ["src-worker/main.ts"], outfile: "dist/worker/main.js", format: "esm", external, banner: esmBanner },
+    options: {
+      ...common,
+      entryPoints: ["src-worker/main.ts"],
+      outfile: "dist/worker/main.js",
+      format: "esm",
+      external,
+      banner: esmBanner,
+    },
   },
   {
     name: "peer",
-    options: { ...common, entryPoints: ["src-network/peers/peer-main.ts"], outfile: "dist/peer/main.js", format: "esm", external, banner: esmBanner },
+    options: {
+      ...common,
+      entryPoints: ["src-network/peers/peer-main.ts"],
+      outfile: "dist/peer/main.js",
+      format: "esm",
+      external,
+      banner: esmBanner,
+    },
   },
   {
     name: "network",
-    options: { ...common, entryPoints: ["src-network/host/network-host-main.ts"], outfile: "dist/network/main.js", format: "esm", external, banner: esmBanner },
+    options: {
+      ...common,
+      entryPoints: ["src-network/host/network-host-main.ts"],
+      outfile: "dist/network/main.js",
+      format: "esm",
+      external,
+      banner: esmBanner,
+    },
   },
 ];
 
@@ -54,6 +91,8 @@ await Promise.all(
   jobs.map(async (job) => {
     const started = performance.now();
     await build(job.options);
-    console.log(`build-electron: ${job.name} → ${String(job.options.outfile)} (${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `build-electron: ${job.name} → ${String(job.options.outfile)} (${Math.round(performance.now() - started)} ms)`,
+    );
   }),
 );

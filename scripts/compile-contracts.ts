@@ -12,4 +12,6 @@ for (const c of result.contracts) {
   const kb = (c.deployedSize / 1024).toFixed(1);
   console.log(`${c.name.padEnd(14)} ${kb} KiB deployed${c.deployedSize > 24_576 ? "  OVER THE 24 KiB LIMIT" : ""}`);
 }
-console.log(`solc ${result.solcVersion}: wrote ${result.files.size} files to ${path.relative(process.cwd(), GENERATED_DIR)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `solc ${result.solcVersion}: wrote ${result.files.size} files to ${path.relative(process.cwd(), GENERATED_DIR)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);

@@ -20,7 +20,8 @@ import { verifyFuses, verifyLayout } from "./package-check/verify-layout.js";
 const root = runtimeFiles().appRoot;
 const out = path.join(root, "out");
 const started = performance.now();
-const line = (text: string) => console.log(`package:check ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${text}`);
+const line = (text: string) =>
+  console.log(`package:check ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${text}`);
 const problems: string[] = [];
 
 function stopWith(list: string[]): never {
@@ -39,7 +40,9 @@ const { appOutDir, exe, config } = built;
 problems.push(...verifyLayout(appOutDir, exe));
 problems.push(...(await verifyFuses(exe, (config.electronFuses ?? {}) as Record<string, boolean>)));
 if (problems.length > 0) stopWith(problems);
-line("layout: every registry path in app.asar, anvil and this platform's backends unpacked, nothing native in the archive, fuses as configured");
+line(
+  "layout: every registry path in app.asar, anvil and this platform's backends unpacked, nothing native in the archive, fuses as configured",
+);
 
 const extracted = extractLayout(appOutDir, path.join(out, "package-check"));
 line(`extracted for plain Node: ${path.relative(root, extracted.appRoot)}`);
@@ -59,7 +62,10 @@ const env = {
   POUW_MODELS_DIR: path.join(work, "models"),
   POUW_PACKAGE_CHECK_MODEL_ID: catalogue.id,
 };
-const session = spawn(process.execPath, [path.join(root, "scripts", "package-check", "run-packaged-session.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
+const session = spawn(process.execPath, [path.join(root, "scripts", "package-check", "run-packaged-session.mjs")], {
+  env,
+  stdio: ["ignore", "pipe", "pipe"],
+});
 let lastError = "";
 let ended = false;
 session.stderr.on("data", (d: Buffer) => (lastError = d.toString().trim().split("\n").at(-1) ?? lastError));
@@ -76,8 +82,13 @@ for await (const text of createInterface({ input: session.stdout })) {
     line(`session: ${step.step} ${JSON.stringify({ ...step, step: undefined, atMs: undefined })}`);
   }
 }
-const code = await new Promise<number | null>((resolve) => (session.exitCode !== null ? resolve(session.exitCode) : session.once("exit", resolve)));
+const code = await new Promise<number | null>((resolve) =>
+  session.exitCode !== null ? resolve(session.exitCode) : session.once("exit", resolve),
+);
 await catalogue.close();
-if (!ended && problems.length === 0) problems.push(`the packaged session ended (exit ${code}) before a task reached End${lastError ? `: ${lastError}` : ""}`);
+if (!ended && problems.length === 0)
+  problems.push(
+    `the packaged session ended (exit ${code}) before a task reached End${lastError ? `: ${lastError}` : ""}`,
+  );
 if (problems.length > 0) stopWith(problems);
 line("ok: the packaged main process mined a task to End under plain Node");

@@ -45,12 +45,17 @@ async function fetchRuntime() {
   // AbortSignal.timeout's timer does not hold the process up; a dropped connection can leave fetch
   // with nothing else that does, so this one keeps the process alive until the probe settles.
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`)),
+    PROBE_TIMEOUT_MS,
+  );
   try {
     const res = await fetch(url, { method: "HEAD", redirect: "follow", signal: controller.signal });
     if (!res.ok) fail(`${new URL(url).host} answered HTTP ${res.status}`);
   } catch (err) {
-    const cause = controller.signal.aborted ? controller.signal.reason.message : (err?.cause?.code ?? err?.cause?.message ?? err?.message);
+    const cause = controller.signal.aborted
+      ? controller.signal.reason.message
+      : (err?.cause?.code ?? err?.cause?.message ?? err?.message);
     fail(`${new URL(url).host}: ${cause}`);
   } finally {
     clearTimeout(timer);
@@ -62,7 +67,11 @@ async function fetchRuntime() {
 
 if (!installedBinary()) await fetchRuntime();
 for (const script of ["build:renderer", "build:electron"]) {
-  const result = spawnSync(npm, ["run", "--silent", script], { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
+  const result = spawnSync(npm, ["run", "--silent", script], {
+    cwd: root,
+    stdio: "inherit",
+    shell: process.platform === "win32",
+  });
   if (result.status !== 0) {
     console.error(`start: "npm run ${script}" failed (exit ${result.status ?? result.signal}); not launching Electron`);
     process.exit(1);

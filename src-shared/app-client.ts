@@ -1,4 +1,11 @@
-import type { InvokeEnvelope, InvokeMethod, InvokeParams, InvokeResult, PushChannel, PushPayload } from "./app-contract.js";
+import type {
+  InvokeEnvelope,
+  InvokeMethod,
+  InvokeParams,
+  InvokeResult,
+  PushChannel,
+  PushPayload,
+} from "./app-contract.js";
 import { PouwError } from "./errors.js";
 
 /**

@@ -69,7 +69,10 @@ export const AppSnapshot = z
     appVersion: z.string(),
     mining: MiningStatus,
     network: NetworkInfo,
-    walletAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+    walletAddress: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .optional(),
     hardware: HardwareSummary.optional(),
     tasks: z.array(TaskSummary),
     earnings: Earnings,
@@ -123,10 +126,18 @@ export const invokeMethods = {
 
   // First run and hardware.
   getHardware: { params: NoParams, result: HardwareReport, summary: "Probe this machine and fit the catalogue to it." },
-  completeSetupStep: { params: z.object({ step: z.enum(["hardware"]) }).strict(), result: SetupState, summary: "Mark an informational step seen." },
+  completeSetupStep: {
+    params: z.object({ step: z.enum(["hardware"]) }).strict(),
+    result: SetupState,
+    summary: "Mark an informational step seen.",
+  },
 
   // Wallet. Secrets go in (import, passwords) but only the recovery phrase comes out, once, after a password check.
-  createWallet: { params: z.object({ password: Password }).strict(), result: z.object({ address: Address }).strict(), summary: "Create and encrypt a new wallet." },
+  createWallet: {
+    params: z.object({ password: Password }).strict(),
+    result: z.object({ address: Address }).strict(),
+    summary: "Create and encrypt a new wallet.",
+  },
   importWallet: {
     params: z
       .object({
@@ -141,7 +152,9 @@ export const invokeMethods = {
     summary: "Import a wallet and encrypt it with the password.",
   },
   unlockWallet: {
-    params: z.object({ password: z.string().min(1, "enter your wallet password"), remember: z.boolean().optional() }).strict(),
+    params: z
+      .object({ password: z.string().min(1, "enter your wallet password"), remember: z.boolean().optional() })
+      .strict(),
     result: z.object({ address: Address }).strict(),
     summary: "Unlock the saved wallet (remember: keep it unlocked through the OS keychain where available).",
   },
@@ -164,9 +177,17 @@ export const invokeMethods = {
     result: GasEstimate,
     summary: "Gas and fee of an action before approving it.",
   },
-  register: { params: z.object({ stakeWei: Wei }).strict(), result: TxResult, summary: "Register as a miner with the active model and this stake." },
+  register: {
+    params: z.object({ stakeWei: Wei }).strict(),
+    result: TxResult,
+    summary: "Register as a miner with the active model and this stake.",
+  },
   topUpStake: { params: z.object({ amountWei: Wei }).strict(), result: TxResult, summary: "Add stake." },
-  unbond: { params: z.object({ amountWei: Wei.optional() }).strict(), result: TxResult, summary: "Start unbonding stake (all when no amount)." },
+  unbond: {
+    params: z.object({ amountWei: Wei.optional() }).strict(),
+    result: TxResult,
+    summary: "Start unbonding stake (all when no amount).",
+  },
   withdrawStake: { params: NoParams, result: TxResult, summary: "Withdraw stake whose unbonding period is over." },
   claimRewards: { params: NoParams, result: TxResult, summary: "Withdraw the claimable rewards to the wallet." },
   withdrawTo: {
@@ -176,29 +197,69 @@ export const invokeMethods = {
   },
 
   // Models and benchmark; progress arrives in the snapshot's `downloads` and `benchmark`.
-  listModels: { params: NoParams, result: z.array(ModelListEntry), summary: "The catalogue with this machine's fit, installed and active models." },
-  downloadModel: { params: ModelId, result: z.object({ started: z.boolean() }).strict(), summary: "Start (or resume) a download." },
-  cancelDownload: { params: ModelId, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a download; what was fetched is kept for resuming." },
-  deleteModel: { params: ModelId, result: z.object({ deleted: z.boolean() }).strict(), summary: "Delete a downloaded model (not the active one)." },
-  setActiveModel: { params: ModelId, result: z.object({ activeModelId: z.string() }).strict(), summary: "Serve this installed model." },
+  listModels: {
+    params: NoParams,
+    result: z.array(ModelListEntry),
+    summary: "The catalogue with this machine's fit, installed and active models.",
+  },
+  downloadModel: {
+    params: ModelId,
+    result: z.object({ started: z.boolean() }).strict(),
+    summary: "Start (or resume) a download.",
+  },
+  cancelDownload: {
+    params: ModelId,
+    result: z.object({ cancelled: z.boolean() }).strict(),
+    summary: "Stop a download; what was fetched is kept for resuming.",
+  },
+  deleteModel: {
+    params: ModelId,
+    result: z.object({ deleted: z.boolean() }).strict(),
+    summary: "Delete a downloaded model (not the active one).",
+  },
+  setActiveModel: {
+    params: ModelId,
+    result: z.object({ activeModelId: z.string() }).strict(),
+    summary: "Serve this installed model.",
+  },
   importModel: {
     // A path on the miner's computer: typed (headless) or chosen in the desktop app's file dialog.
     params: z.object({ path: z.string().trim().min(1, "enter the path of a .gguf file") }).strict(),
     result: ModelListEntry,
     summary: "Copy a GGUF file from this computer into the models folder (validated, hashed) and list it with its fit.",
   },
-  runBenchmark: { params: z.object({ id: z.string().optional() }).strict(), result: BenchmarkResultView, summary: "Measure tokens/s of a model (the active one by default)." },
-  cancelBenchmark: { params: NoParams, result: z.object({ cancelled: z.boolean() }).strict(), summary: "Stop a running benchmark." },
+  runBenchmark: {
+    params: z.object({ id: z.string().optional() }).strict(),
+    result: BenchmarkResultView,
+    summary: "Measure tokens/s of a model (the active one by default).",
+  },
+  cancelBenchmark: {
+    params: NoParams,
+    result: z.object({ cancelled: z.boolean() }).strict(),
+    summary: "Stop a running benchmark.",
+  },
 
   // History, live readings, logs.
   listTasks: { params: TaskFilter, result: TaskPage, summary: "Task history, newest first, filtered and paged." },
   getTask: { params: z.object({ id: z.string() }).strict(), result: TaskDetail, summary: "One task's whole record." },
   getSamples: { params: NoParams, result: z.array(LiveSample), summary: "Recent hardware readings, oldest first." },
-  getLogs: { params: z.object({ level: LogLevel.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), result: z.array(LogLine), summary: "Recent log lines, oldest first." },
+  getLogs: {
+    params: z.object({ level: LogLevel.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+    result: z.array(LogLine),
+    summary: "Recent log lines, oldest first.",
+  },
 
   // Auto-update (desktop app); progress arrives in the snapshot's `update`.
-  checkForUpdate: { params: NoParams, result: UpdateView, summary: "Ask the update feed now; a newer release downloads in the background." },
-  installUpdate: { params: NoParams, result: UpdateView, summary: "Restart into the downloaded update once no task is in flight (drains first)." },
+  checkForUpdate: {
+    params: NoParams,
+    result: UpdateView,
+    summary: "Ask the update feed now; a newer release downloads in the background.",
+  },
+  installUpdate: {
+    params: NoParams,
+    result: UpdateView,
+    summary: "Restart into the downloaded update once no task is in flight (drains first).",
+  },
 } as const satisfies Record<string, InvokeSpec>;
 
 export const pushChannels = {
@@ -221,12 +282,16 @@ export const pushChannelNames = Object.freeze(Object.keys(pushChannels) as PushC
 
 /** The one derivation of wire names; nothing else spells a channel string. */
 export const ipcChannels = Object.freeze({
-  invoke: Object.freeze(Object.fromEntries(invokeMethodNames.map((m) => [m, `pouw:invoke:${m}`])) as {
-    readonly [M in InvokeMethod]: `pouw:invoke:${M}`;
-  }),
-  push: Object.freeze(Object.fromEntries(pushChannelNames.map((c) => [c, `pouw:push:${c}`])) as {
-    readonly [C in PushChannel]: `pouw:push:${C}`;
-  }),
+  invoke: Object.freeze(
+    Object.fromEntries(invokeMethodNames.map((m) => [m, `pouw:invoke:${m}`])) as {
+      readonly [M in InvokeMethod]: `pouw:invoke:${M}`;
+    },
+  ),
+  push: Object.freeze(
+    Object.fromEntries(pushChannelNames.map((c) => [c, `pouw:push:${c}`])) as {
+      readonly [C in PushChannel]: `pouw:push:${C}`;
+    },
+  ),
 });
 export const allIpcChannels: readonly string[] = Object.freeze([
   ...Object.values(ipcChannels.invoke),
@@ -239,8 +304,7 @@ export function isInvokeMethod(name: unknown): name is InvokeMethod {
 
 /** Every answer to an invoke, on every transport: errors travel as data so their code survives. */
 export type InvokeEnvelope<M extends InvokeMethod> =
-  | { ok: true; result: InvokeResult<M> }
-  | { ok: false; error: ErrorShape };
+  { ok: true; result: InvokeResult<M> } | { ok: false; error: ErrorShape };
 export const InvokeEnvelopeShape = z.union([
   z.object({ ok: z.literal(true), result: z.unknown() }).strict(),
   z.object({ ok: z.literal(false), error: ErrorShape }).strict(),

@@ -156,11 +156,21 @@ export const DownloadView = z
 export type DownloadView = z.infer<typeof DownloadView>;
 
 export const BenchmarkResultView = z
-  .object({ modelId: z.string(), tokensPerSecond: z.number().nonnegative(), at: Millis, threads: z.number().int().positive().optional() })
+  .object({
+    modelId: z.string(),
+    tokensPerSecond: z.number().nonnegative(),
+    at: Millis,
+    threads: z.number().int().positive().optional(),
+  })
   .strict();
 export type BenchmarkResultView = z.infer<typeof BenchmarkResultView>;
 export const BenchmarkView = z
-  .object({ running: z.boolean(), progress: Progress.optional(), result: BenchmarkResultView.optional(), error: z.string().optional() })
+  .object({
+    running: z.boolean(),
+    progress: Progress.optional(),
+    result: BenchmarkResultView.optional(),
+    error: z.string().optional(),
+  })
   .strict();
 export type BenchmarkView = z.infer<typeof BenchmarkView>;
 
@@ -182,7 +192,10 @@ export const ModelListEntry = z
     license: z.string().optional(),
     description: z.string().optional(),
     /** Generation speed on this machine: its own benchmark, else scaled from another model measured here. */
-    expectedSpeed: z.object({ tokensPerSecond: z.number().nonnegative(), source: z.enum(["measured", "estimated"]) }).strict().optional(),
+    expectedSpeed: z
+      .object({ tokensPerSecond: z.number().nonnegative(), source: z.enum(["measured", "estimated"]) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ModelListEntry = z.infer<typeof ModelListEntry>;
@@ -246,7 +259,9 @@ export const UpdateStatus = z.discriminatedUnion("state", [
     .strict(),
   z.object({ state: z.literal("downloaded"), version: UpdateVersion }).strict(),
   /** Restart asked: waiting for the tasks in flight to finish (the draining stop), then the app restarts into it. */
-  z.object({ state: z.literal("installing"), version: UpdateVersion, waitingFor: z.number().int().nonnegative() }).strict(),
+  z
+    .object({ state: z.literal("installing"), version: UpdateVersion, waitingFor: z.number().int().nonnegative() })
+    .strict(),
   z.object({ state: z.literal("error"), code: ErrorCode, message: z.string() }).strict(),
 ]);
 export type UpdateStatus = z.infer<typeof UpdateStatus>;

@@ -25,7 +25,10 @@ export const CatalogueEntry = z
      */
     hfUri: z
       .string()
-      .regex(/^(hf:[^/\s]+\/[^/\s]+\/|https?:\/\/)\S+\.gguf$/, "hfUri must look like hf:<user>/<repo>/<file>.gguf or an http(s) URL"),
+      .regex(
+        /^(hf:[^/\s]+\/[^/\s]+\/|https?:\/\/)\S+\.gguf$/,
+        "hfUri must look like hf:<user>/<repo>/<file>.gguf or an http(s) URL",
+      ),
     /** The file name in the models folder. */
     file: z.string().regex(/^[^/\\]+\.gguf$/, "file must be a bare .gguf file name"),
     sha256: Sha256.optional(),
@@ -51,8 +54,14 @@ export const CatalogueEntry = z
     proofOfInference: z.boolean().optional(),
     description: z.string().optional(),
   })
-  .refine((e) => e.hfUri.endsWith(`/${e.file}`), { message: "hfUri must end with the entry's file name", path: ["hfUri"] })
-  .refine((e) => !e.proofOfInference || e.embeddings, { message: "the Proof-of-Inference model must serve embeddings", path: ["proofOfInference"] });
+  .refine((e) => e.hfUri.endsWith(`/${e.file}`), {
+    message: "hfUri must end with the entry's file name",
+    path: ["hfUri"],
+  })
+  .refine((e) => !e.proofOfInference || e.embeddings, {
+    message: "the Proof-of-Inference model must serve embeddings",
+    path: ["proofOfInference"],
+  });
 export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 
 export const Catalogue = z
@@ -61,12 +70,18 @@ export const Catalogue = z
     for (const key of ["id", "file"] as const) {
       const seen = new Set<string>();
       for (const m of c.models) {
-        if (seen.has(m[key])) ctx.addIssue({ code: "custom", message: `duplicate ${key} "${m[key]}"`, path: ["models"] });
+        if (seen.has(m[key]))
+          ctx.addIssue({ code: "custom", message: `duplicate ${key} "${m[key]}"`, path: ["models"] });
         seen.add(m[key]);
       }
     }
     const poi = c.models.filter((m) => m.proofOfInference).length;
-    if (poi !== 1) ctx.addIssue({ code: "custom", message: `exactly one Proof-of-Inference model expected, found ${poi}`, path: ["models"] });
+    if (poi !== 1)
+      ctx.addIssue({
+        code: "custom",
+        message: `exactly one Proof-of-Inference model expected, found ${poi}`,
+        path: ["models"],
+      });
   });
 export type Catalogue = z.infer<typeof Catalogue>;
 
@@ -76,7 +91,10 @@ export function parseCatalogue(json: unknown): Catalogue {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  throw new PouwError("CATALOGUE_INVALID", `model catalogue is invalid${where}: ${issue?.message ?? "unknown problem"}`);
+  throw new PouwError(
+    "CATALOGUE_INVALID",
+    `model catalogue is invalid${where}: ${issue?.message ?? "unknown problem"}`,
+  );
 }
 
 export function roleOf(entry: CatalogueEntry): ModelRole {

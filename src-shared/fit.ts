@@ -34,7 +34,10 @@ export function fitModels(probe: HardwareProbe, catalogue: readonly CatalogueEnt
   return { results, recommended: recommend(probe, catalogue, results) };
 }
 
-export function fitOne(probe: HardwareProbe, entry: Pick<CatalogueEntry, "id" | "vramBytes" | "ramBytes" | "layers">): FitResult {
+export function fitOne(
+  probe: HardwareProbe,
+  entry: Pick<CatalogueEntry, "id" | "vramBytes" | "ramBytes" | "layers">,
+): FitResult {
   const ramFree = probe.memory.freeBytes;
   const vramFree = gpuFreeBytes(probe);
   const needVram = entry.vramBytes * HEADROOM;
@@ -42,7 +45,11 @@ export function fitOne(probe: HardwareProbe, entry: Pick<CatalogueEntry, "id" | 
   const id = entry.id;
 
   if (vramFree > 0 && needVram <= vramFree) {
-    return { id, fit: "gpu", reason: `needs ${gib(needVram)} VRAM with headroom, ${gib(vramFree)} free on ${probe.backend}` };
+    return {
+      id,
+      fit: "gpu",
+      reason: `needs ${gib(needVram)} VRAM with headroom, ${gib(vramFree)} free on ${probe.backend}`,
+    };
   }
   if (vramFree > 0) {
     const gpuShare = vramFree / needVram;
@@ -50,7 +57,12 @@ export function fitOne(probe: HardwareProbe, entry: Pick<CatalogueEntry, "id" | 
     if (gpuShare >= MIN_PARTIAL_SHARE && ramForRest <= ramFree) {
       const gpuLayers = entry.layers === undefined ? undefined : Math.max(1, Math.floor(entry.layers * gpuShare));
       const share = `${Math.round(gpuShare * 100)}%`;
-      return { id, fit: "partial", reason: `about ${share} on the GPU (${gib(vramFree)} VRAM free), the rest in RAM`, gpuLayers };
+      return {
+        id,
+        fit: "partial",
+        reason: `about ${share} on the GPU (${gib(vramFree)} VRAM free), the rest in RAM`,
+        gpuLayers,
+      };
     }
   }
   if (needRam <= ramFree) {
@@ -70,7 +82,11 @@ function gpuFreeBytes(probe: HardwareProbe): number {
   return probe.vram.free;
 }
 
-function recommend(probe: HardwareProbe, catalogue: readonly CatalogueEntry[], results: readonly FitResult[]): string | undefined {
+function recommend(
+  probe: HardwareProbe,
+  catalogue: readonly CatalogueEntry[],
+  results: readonly FitResult[],
+): string | undefined {
   const byId = new Map(results.map((r) => [r.id, r.fit] as const));
   const chat = catalogue.filter((e) => roleOf(e) === "chat").sort((a, b) => b.parameters - a.parameters);
   const onGpu = chat.find((e) => byId.get(e.id) === "gpu");

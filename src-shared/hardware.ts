@@ -44,9 +44,7 @@ export const HardwareProbe = z.object({
   vram: VramState.optional(),
   cpu: CpuInfo,
   memory: z.object({ totalBytes: z.number().nonnegative(), freeBytes: z.number().nonnegative() }),
-  temperatures: z
-    .object({ cpuC: z.number().optional(), gpuC: z.number().optional() })
-    .optional(),
+  temperatures: z.object({ cpuC: z.number().optional(), gpuC: z.number().optional() }).optional(),
   os: z.object({ platform: z.string(), arch: z.string(), release: z.string() }),
   errors: z.array(ProbeError),
 });

@@ -17,7 +17,10 @@ export const TOKEN_HEADER = "x-pouw-token";
 /** The page learns its token from the URL fragment, which browsers never send to a server. */
 export const TOKEN_FRAGMENT_KEY = "token";
 
-export const PushFrame = z.object({ channel: z.enum(pushChannelNames as [PushChannel, ...PushChannel[]]), payload: z.unknown() });
+export const PushFrame = z.object({
+  channel: z.enum(pushChannelNames as [PushChannel, ...PushChannel[]]),
+  payload: z.unknown(),
+});
 export type PushFrame = { [C in PushChannel]: { channel: C; payload: PushPayload<C> } }[PushChannel];
 
 /** Validates a frame from the socket, payload included, against the push channel's schema. */

@@ -87,7 +87,8 @@ function defineOwn(target: Record<string, Json>, key: string, value: Json): void
 }
 
 function ownValue(node: Record<string, Json>, key: string, op: PatchOp): Json {
-  if (!Object.prototype.hasOwnProperty.call(node, key)) throw patchError(`${op.op} ${op.path}: "${key}" does not exist`);
+  if (!Object.prototype.hasOwnProperty.call(node, key))
+    throw patchError(`${op.op} ${op.path}: "${key}" does not exist`);
   return node[key];
 }
 
@@ -116,10 +117,12 @@ export function diff(before: Json, after: Json, path: (string | number)[] = []):
   if (isPlainObject(before) && isPlainObject(after)) {
     const ops: PatchOp[] = [];
     for (const key of Object.keys(before)) {
-      if (!Object.prototype.hasOwnProperty.call(after, key)) ops.push({ op: "remove", path: toPointer([...path, key]) });
+      if (!Object.prototype.hasOwnProperty.call(after, key))
+        ops.push({ op: "remove", path: toPointer([...path, key]) });
     }
     for (const [key, value] of Object.entries(after)) {
-      if (!Object.prototype.hasOwnProperty.call(before, key)) ops.push({ op: "add", path: toPointer([...path, key]), value });
+      if (!Object.prototype.hasOwnProperty.call(before, key))
+        ops.push({ op: "add", path: toPointer([...path, key]), value });
       else ops.push(...diff(before[key], value, [...path, key]));
     }
     return ops;

@@ -25,8 +25,14 @@ export function tokensOf(wei: string | bigint): number {
 }
 
 /** The mean of the readings that carry a power figure; else the user's figure; else a typical one. */
-export function powerDraw(samples: readonly { powerW?: number }[], setting: number | undefined, hasGpu: boolean): PowerDraw {
-  const readings = samples.map((s) => s.powerW).filter((w): w is number => w !== undefined && Number.isFinite(w) && w > 0);
+export function powerDraw(
+  samples: readonly { powerW?: number }[],
+  setting: number | undefined,
+  hasGpu: boolean,
+): PowerDraw {
+  const readings = samples
+    .map((s) => s.powerW)
+    .filter((w): w is number => w !== undefined && Number.isFinite(w) && w > 0);
   if (readings.length > 0) return { watts: readings.reduce((a, b) => a + b, 0) / readings.length, source: "measured" };
   if (setting !== undefined && setting > 0) return { watts: setting, source: "set by you" };
   return { watts: hasGpu ? TYPICAL_WATTS.gpu : TYPICAL_WATTS.cpu, source: "estimated" };
@@ -68,7 +74,9 @@ export function moneyView(input: MoneyInputs): MoneyView {
   const tokensPerDay = tokensOf(input.last24hWei);
   const perDay = input.pricePerToken === undefined ? undefined : tokensPerDay * input.pricePerToken;
   const electricityPerDay =
-    input.electricityPricePerKwh === undefined ? undefined : electricityCost(input.power.watts, HOURS_PER_DAY, input.electricityPricePerKwh);
+    input.electricityPricePerKwh === undefined
+      ? undefined
+      : electricityCost(input.power.watts, HOURS_PER_DAY, input.electricityPricePerKwh);
   const netPerDay = perDay === undefined ? undefined : perDay - (electricityPerDay ?? 0);
   const daily = netPerDay ?? (electricityPerDay === undefined ? undefined : -electricityPerDay);
   return {

@@ -38,13 +38,27 @@ export const NetworkServicesSpec = z.object({
   threads: z.number().int().positive().optional(),
   /** Chain poll interval of peers, oracle and router, ms (default 250). */
   pollMs: z.number().int().positive().optional(),
-  router: z.union([z.literal(false), z.object({ port: z.number().int().nonnegative().optional(), limits: GatewayLimits.partial().optional() })]).optional(),
+  router: z
+    .union([
+      z.literal(false),
+      z.object({ port: z.number().int().nonnegative().optional(), limits: GatewayLimits.partial().optional() }),
+    ])
+    .optional(),
   /** Background tasks while user demand is low (default a look every 5 s, k ≤ 3); false: none. */
-  background: z.union([z.literal(false), z.object({ intervalMs: z.number().int().positive().optional(), k: z.number().int().positive().optional() })]).optional(),
+  background: z
+    .union([
+      z.literal(false),
+      z.object({ intervalMs: z.number().int().positive().optional(), k: z.number().int().positive().optional() }),
+    ])
+    .optional(),
 });
 export type NetworkServicesSpec = z.infer<typeof NetworkServicesSpec>;
 
-export const ServiceRecord = z.object({ name: z.string(), pid: z.number().int().nullable(), url: z.string().nullable() });
+export const ServiceRecord = z.object({
+  name: z.string(),
+  pid: z.number().int().nullable(),
+  url: z.string().nullable(),
+});
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
 export const ServiceFailure = z.object({ name: z.string(), message: z.string() });

@@ -29,7 +29,12 @@ export const PeerStart = z.object({
 export type PeerStart = z.infer<typeof PeerStart>;
 
 export const PeerMessage = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("ready"), address: z.string(), workerPid: z.number().int().nullable(), healthUrl: z.url() }),
+  z.object({
+    kind: z.literal("ready"),
+    address: z.string(),
+    workerPid: z.number().int().nullable(),
+    healthUrl: z.url(),
+  }),
   z.object({ kind: z.literal("failed"), error: ErrorShape }),
   z.object({ kind: z.literal("log"), line: z.string() }),
 ]);

@@ -11,7 +11,10 @@ const TextPart = z.object({ type: z.literal("text"), text: z.string() });
 
 export const ChatMessage = z.object({
   role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-  content: z.union([z.string(), z.array(TextPart)]).nullable().optional(),
+  content: z
+    .union([z.string(), z.array(TextPart)])
+    .nullable()
+    .optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 

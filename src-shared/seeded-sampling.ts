@@ -30,7 +30,11 @@ export function uniformAt(seed: number, position: number): number {
  * slightly different probabilities (another backend) move each token's share of [0, 1) only a
  * little instead of swapping near-equal tokens' places. Temperature 0 is the first choice.
  */
-export function sampleFrom(probabilities: Iterable<readonly [number, number]>, u: number, opts: Omit<SeededSampling, "seed">): number {
+export function sampleFrom(
+  probabilities: Iterable<readonly [number, number]>,
+  u: number,
+  opts: Omit<SeededSampling, "seed">,
+): number {
   return drawOf(probabilities, u, opts).token;
 }
 
@@ -48,7 +52,8 @@ export function drawOf(
   const sorted = [...probabilities].filter(([, p]) => p > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const firstChoice = sorted[0];
   if (!firstChoice) throw new RangeError("no token has a positive probability");
-  if (opts.temperature <= 0) return { token: firstChoice[0], margin: claimed === undefined || claimed === firstChoice[0] ? 0 : 1 };
+  if (opts.temperature <= 0)
+    return { token: firstChoice[0], margin: claimed === undefined || claimed === firstChoice[0] ? 0 : 1 };
   const k = opts.topK && opts.topK > 0 ? Math.min(opts.topK, sorted.length) : sorted.length;
   // Relative to the first choice's probability, so p^(1/T) cannot underflow for it.
   const p0 = firstChoice[1];

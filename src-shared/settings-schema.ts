@@ -21,10 +21,7 @@ export const ScheduleWindow = z
 export type ScheduleWindow = z.infer<typeof ScheduleWindow>;
 
 /** The embedded local devnet, or a deployment file describing a real network's contracts. */
-export const NetworkSetting = z.union([
-  z.literal("devnet"),
-  z.object({ deploymentFile: z.string().min(1) }).strict(),
-]);
+export const NetworkSetting = z.union([z.literal("devnet"), z.object({ deploymentFile: z.string().min(1) }).strict()]);
 export type NetworkSetting = z.infer<typeof NetworkSetting>;
 
 const ThemeSetting = z.enum(["system", "light", "dark"]);

@@ -17,7 +17,8 @@ export interface ExpectedSpeed {
   readonly source: "measured" | "estimated";
 }
 
-const placement = (fit: Fit): "gpu" | "host" | undefined => (fit === "gpu" ? "gpu" : fit === "too-large" ? undefined : "host");
+const placement = (fit: Fit): "gpu" | "host" | undefined =>
+  fit === "gpu" ? "gpu" : fit === "too-large" ? undefined : "host";
 
 export function expectedSpeed(
   target: { sizeBytes?: number; fit?: Fit; measuredTokensPerSecond?: number },
@@ -33,6 +34,8 @@ export function expectedSpeed(
   const usable = references.filter((r) => r.sizeBytes > 0 && r.tokensPerSecond > 0 && placement(r.fit) === where);
   if (usable.length === 0) return undefined;
   // The reference closest in size: the fewer fixed costs the ratio has to carry, the better it holds.
-  const closest = usable.reduce((best, r) => (Math.abs(Math.log(r.sizeBytes / size)) < Math.abs(Math.log(best.sizeBytes / size)) ? r : best));
+  const closest = usable.reduce((best, r) =>
+    Math.abs(Math.log(r.sizeBytes / size)) < Math.abs(Math.log(best.sizeBytes / size)) ? r : best,
+  );
   return { tokensPerSecond: (closest.tokensPerSecond * closest.sizeBytes) / size, source: "estimated" };
 }

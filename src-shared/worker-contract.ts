@@ -21,9 +21,14 @@ export const LoadModelParams = z.strictObject({
   /** Layers offloaded to the GPU; "auto" lets node-llama-cpp fit as many as memory allows. */
   gpuLayers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
   threads: PositiveInt.max(512).optional(),
-  contextSize: PositiveInt.min(16).max(1 << 20).optional(),
+  contextSize: PositiveInt.min(16)
+    .max(1 << 20)
+    .optional(),
   /** When given, the file is hashed and must match before it is loaded. */
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "sha256 must be 64 hex digits").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "sha256 must be 64 hex digits")
+    .optional(),
 });
 export type LoadModelParams = z.infer<typeof LoadModelParams>;
 
@@ -112,7 +117,10 @@ export type EmbedResult = z.infer<typeof EmbedResult>;
  */
 export const VerifyParams = z.strictObject({
   prompt: z.string().min(1, "prompt must not be empty"),
-  tokenIds: z.array(TokenId).min(1, "tokenIds must not be empty").max(1 << 16),
+  tokenIds: z
+    .array(TokenId)
+    .min(1, "tokenIds must not be empty")
+    .max(1 << 16),
   /** Also score the end-of-generation token after the last claimed token (the claim "it stopped here"). */
   scoreEnd: z.boolean().optional(),
   /**
@@ -256,7 +264,10 @@ export type FromWorkerMessage = z.infer<typeof FromWorkerMessage>;
 export type ParsedParamsOf<M extends WorkerMethod> = z.infer<Methods[M]["params"]>;
 
 /** Parses a method's params, result or event; the caller turns a failure into a typed error. */
-export function parseParams<M extends WorkerMethod>(method: M, params: unknown): z.ZodSafeParseResult<ParsedParamsOf<M>> {
+export function parseParams<M extends WorkerMethod>(
+  method: M,
+  params: unknown,
+): z.ZodSafeParseResult<ParsedParamsOf<M>> {
   const schema: z.ZodType = WorkerMethods[method].params;
   return schema.safeParse(params) as z.ZodSafeParseResult<ParsedParamsOf<M>>;
 }

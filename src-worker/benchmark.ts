@@ -15,7 +15,12 @@ export async function benchmarkModel(
   opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
 ): Promise<BenchmarkResult> {
   const rounds = params.rounds ?? 3;
-  const gen = { prompt: params.prompt ?? BENCHMARK_PROMPT, seed: 1, temperature: 0, maxTokens: params.maxTokens ?? 128 };
+  const gen = {
+    prompt: params.prompt ?? BENCHMARK_PROMPT,
+    seed: 1,
+    temperature: 0,
+    maxTokens: params.maxTokens ?? 128,
+  };
   const signalOpt = opts.signal ? { signal: opts.signal } : {};
   opts.onProgress?.({ stage: "warmup" });
   await generateText(loaded, { ...gen, maxTokens: 8 }, signalOpt);
@@ -23,7 +28,12 @@ export async function benchmarkModel(
   for (let i = 0; i < rounds; i++) {
     const r = await generateText(loaded, gen, signalOpt);
     runs.push(r.timings);
-    opts.onProgress?.({ stage: "measure", fraction: (i + 1) / rounds, speed: r.timings.tokensPerSecond, unit: "tokens" });
+    opts.onProgress?.({
+      stage: "measure",
+      fraction: (i + 1) / rounds,
+      speed: r.timings.tokensPerSecond,
+      unit: "tokens",
+    });
   }
   return {
     tokensPerSecond: median(runs.map((t) => t.tokensPerSecond)),
@@ -41,5 +51,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -37,7 +37,8 @@ export class Dispatcher {
     }
     const msg = parsed.data;
     if (msg.kind === "heartbeat") this.lastHeartbeatAt = performance.now();
-    else if (msg.kind === "cancel") this.#inFlight.get(msg.id)?.abort(new PouwError("CANCELLED", "cancelled by the caller"));
+    else if (msg.kind === "cancel")
+      this.#inFlight.get(msg.id)?.abort(new PouwError("CANCELLED", "cancelled by the caller"));
     else void this.#run(msg);
   }
 
@@ -49,7 +50,12 @@ export class Dispatcher {
   async #run(msg: RequestMessage): Promise<void> {
     const controller = new AbortController();
     if (this.#inFlight.has(msg.id)) {
-      this.send({ kind: "response", id: msg.id, ok: false, error: { code: "INVALID_PARAMS", message: `request id ${msg.id} is already in use` } });
+      this.send({
+        kind: "response",
+        id: msg.id,
+        ok: false,
+        error: { code: "INVALID_PARAMS", message: `request id ${msg.id} is already in use` },
+      });
       return;
     }
     this.#inFlight.set(msg.id, controller);

@@ -20,7 +20,11 @@ export interface GenerateOptions {
  * params (prompt, seed, sampling), never on what ran before — in this process or another one.
  * Used by the worker and, unchanged, by the in-process side of the benchmark.
  */
-export async function generateText(target: GenerationTarget, params: GenerateParams, opts: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generateText(
+  target: GenerationTarget,
+  params: GenerateParams,
+  opts: GenerateOptions = {},
+): Promise<GenerateResult> {
   if (params.sampler === "seeded") return generateSeeded(target, params, opts);
   const { model, sequence, completion } = target;
   const contextSize = sequence.context.contextSize;
@@ -46,27 +50,30 @@ export async function generateText(target: GenerationTarget, params: GeneratePar
   let pendingTokens = 0;
   let response;
   try {
-    response = await completion.generateCompletionWithMeta(promptTokens.slice(model.tokens.shouldPrependBosToken ? 1 : 0), {
-      seed: params.seed,
-      temperature: params.temperature,
-      ...(params.topP !== undefined ? { topP: params.topP } : {}),
-      ...(params.topK !== undefined ? { topK: params.topK } : {}),
-      maxTokens: params.maxTokens,
-      ...(params.stop && params.stop.length > 0 ? { customStopTriggers: params.stop } : {}),
-      // A context shift would make output depend on where the shift fell; stop at the end instead.
-      disableContextShift: true,
-      contextShiftSize: 1,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onToken(t: Token[]) {
-        firstTokenAt ??= performance.now();
-        tokenIds.push(...t);
-        pendingTokens += t.length;
+    response = await completion.generateCompletionWithMeta(
+      promptTokens.slice(model.tokens.shouldPrependBosToken ? 1 : 0),
+      {
+        seed: params.seed,
+        temperature: params.temperature,
+        ...(params.topP !== undefined ? { topP: params.topP } : {}),
+        ...(params.topK !== undefined ? { topK: params.topK } : {}),
+        maxTokens: params.maxTokens,
+        ...(params.stop && params.stop.length > 0 ? { customStopTriggers: params.stop } : {}),
+        // A context shift would make output depend on where the shift fell; stop at the end instead.
+        disableContextShift: true,
+        contextShiftSize: 1,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onToken(t: Token[]) {
+          firstTokenAt ??= performance.now();
+          tokenIds.push(...t);
+          pendingTokens += t.length;
+        },
+        onTextChunk(text: string) {
+          opts.onText?.(text, pendingTokens);
+          pendingTokens = 0;
+        },
       },
-      onTextChunk(text: string) {
-        opts.onText?.(text, pendingTokens);
-        pendingTokens = 0;
-      },
-    });
+    );
   } catch (err) {
     if (opts.signal?.aborted) throw new PouwError("CANCELLED", "generation was cancelled");
     throw err;

@@ -1,4 +1,10 @@
-import { WORKER_PROTOCOL_VERSION, type EventOf, type ParsedParamsOf, type ResultOf, type WorkerMethod } from "../src-shared/worker-contract.js";
+import {
+  WORKER_PROTOCOL_VERSION,
+  type EventOf,
+  type ParsedParamsOf,
+  type ResultOf,
+  type WorkerMethod,
+} from "../src-shared/worker-contract.js";
 import { benchmarkModel } from "./benchmark.js";
 import { embedTexts } from "./embed.js";
 import { generateText } from "./generate.js";
@@ -43,13 +49,18 @@ export function createHandlers(host: ModelHost, env: { startedAt: number; active
       host.use(async (loaded) => {
         const throttle = new TokenThrottle(ctx.emit);
         try {
-          return await generateText(loaded, params, { signal: ctx.signal, onText: (text, n) => throttle.push(text, n) });
+          return await generateText(loaded, params, {
+            signal: ctx.signal,
+            onText: (text, n) => throttle.push(text, n),
+          });
         } finally {
           throttle.close();
         }
       }),
-    embed: (params, ctx) => host.use(async (loaded) => embedTexts(await host.embeddingContext(loaded), params.texts, ctx.signal)),
+    embed: (params, ctx) =>
+      host.use(async (loaded) => embedTexts(await host.embeddingContext(loaded), params.texts, ctx.signal)),
     verify: (params, ctx) => host.use((loaded) => verifyTokens(loaded, params, { signal: ctx.signal })),
-    benchmark: (params, ctx) => host.use((loaded) => benchmarkModel(loaded, params, { signal: ctx.signal, onProgress: ctx.emit })),
+    benchmark: (params, ctx) =>
+      host.use((loaded) => benchmarkModel(loaded, params, { signal: ctx.signal, onProgress: ctx.emit })),
   };
 }

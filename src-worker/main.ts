@@ -10,7 +10,10 @@ import { ModelHost } from "./model-host.js";
 const startedAt = performance.now();
 const transport = parentChannel();
 const host = new ModelHost({ defaultThreads, gpu: process.env.POUW_WORKER_GPU === "off" ? false : "auto" });
-const dispatcher: Dispatcher = new Dispatcher((m) => transport.send(m), createHandlers(host, { startedAt, activeRequests: () => dispatcher.activeRequests }));
+const dispatcher: Dispatcher = new Dispatcher(
+  (m) => transport.send(m),
+  createHandlers(host, { startedAt, activeRequests: () => dispatcher.activeRequests }),
+);
 
 const heartbeatMs = Number(process.env.POUW_WORKER_HEARTBEAT_MS) || HEARTBEAT_INTERVAL_MS;
 const parentTimeoutMs = Number(process.env.POUW_WORKER_PARENT_TIMEOUT_MS) || HEARTBEAT_TIMEOUT_MS;

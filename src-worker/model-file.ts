@@ -28,7 +28,10 @@ export async function checkModelFile(
   if (opts.sha256) {
     const { sha256: actual } = await sha256File(filePath, opts);
     if (actual !== opts.sha256.toLowerCase()) {
-      throw new PouwError("CHECKSUM_MISMATCH", `${name} has sha256 ${actual.slice(0, 12)}…, expected ${opts.sha256.slice(0, 12)}…`);
+      throw new PouwError(
+        "CHECKSUM_MISMATCH",
+        `${name} has sha256 ${actual.slice(0, 12)}…, expected ${opts.sha256.slice(0, 12)}…`,
+      );
     }
   }
   return { sizeBytes: info.size };

@@ -1,5 +1,13 @@
 import path from "node:path";
-import { getLlama, LlamaCompletion, LlamaLogLevel, type Llama, type LlamaContext, type LlamaEmbeddingContext, type LlamaModel } from "node-llama-cpp";
+import {
+  getLlama,
+  LlamaCompletion,
+  LlamaLogLevel,
+  type Llama,
+  type LlamaContext,
+  type LlamaEmbeddingContext,
+  type LlamaModel,
+} from "node-llama-cpp";
 import { PouwError } from "../src-shared/errors.js";
 import type { Progress } from "../src-shared/progress.js";
 import type { LoadModelParams, LoadModelResult, ModelInfo } from "../src-shared/worker-contract.js";
@@ -38,14 +46,19 @@ export class ModelHost {
   }
 
   llama(): Promise<Llama> {
-    this.#llama ??= getLlama({ build: "never", gpu: this.options.gpu, logLevel: LlamaLogLevel.error }).catch((err: unknown) => {
-      this.#llama = undefined;
-      throw err;
-    });
+    this.#llama ??= getLlama({ build: "never", gpu: this.options.gpu, logLevel: LlamaLogLevel.error }).catch(
+      (err: unknown) => {
+        this.#llama = undefined;
+        throw err;
+      },
+    );
     return this.#llama;
   }
 
-  load(params: LoadModelParams, opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<LoadModelResult> {
+  load(
+    params: LoadModelParams,
+    opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
+  ): Promise<LoadModelResult> {
     return this.#lock.run(async () => {
       const started = performance.now();
       const threads = params.threads ?? (await this.options.defaultThreads());
@@ -53,7 +66,10 @@ export class ModelHost {
       const key = JSON.stringify([modelPath, params.gpuLayers ?? "auto", threads, params.contextSize ?? null]);
       if (this.#loaded?.key === key) return { model: this.#loaded.info, loadMs: 0, reused: true };
 
-      const { sizeBytes } = await checkModelFile(modelPath, { ...opts, ...(params.sha256 ? { sha256: params.sha256 } : {}) });
+      const { sizeBytes } = await checkModelFile(modelPath, {
+        ...opts,
+        ...(params.sha256 ? { sha256: params.sha256 } : {}),
+      });
       await this.#unloadLocked();
       const llama = await this.llama();
       const report = loadProgressReporter(opts.onProgress);
@@ -85,7 +101,14 @@ export class ModelHost {
           backend: llama.gpu === false ? "cpu" : llama.gpu,
           embeddingDims: model.embeddingVectorSize,
         };
-        this.#loaded = { model, context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }), info, key };
+        this.#loaded = {
+          model,
+          context,
+          sequence,
+          completion: new LlamaCompletion({ contextSequence: sequence }),
+          info,
+          key,
+        };
         return { model: info, loadMs: performance.now() - started, reused: false };
       } catch (err) {
         await model.dispose();
@@ -152,7 +175,9 @@ function loadError(err: unknown, modelPath: string, signal: AbortSignal | undefi
   if (signal?.aborted) return new PouwError("CANCELLED", `loading ${name} was cancelled`);
   const message = err instanceof Error ? err.message : String(err);
   if (/memory|vram|allocat/i.test(message)) {
-    return new PouwError("MODEL_TOO_LARGE", `not enough memory to load ${name}: ${message.split("\n")[0]}`, { cause: err });
+    return new PouwError("MODEL_TOO_LARGE", `not enough memory to load ${name}: ${message.split("\n")[0]}`, {
+      cause: err,
+    });
   }
   return new PouwError("MODEL_FILE_INVALID", `${name} could not be loaded: ${message.split("\n")[0]}`, { cause: err });
 }

@@ -11,13 +11,21 @@ import { tokenizePrompt } from "./prompt-tokens.js";
  * redo every draw. Slower than llama.cpp's sampler (the whole vocabulary crosses into JavaScript
  * each token); meant for tasks that will be verified.
  */
-export async function generateSeeded(target: GenerationTarget, params: GenerateParams, opts: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generateSeeded(
+  target: GenerationTarget,
+  params: GenerateParams,
+  opts: GenerateOptions = {},
+): Promise<GenerateResult> {
   const { model, sequence } = target;
-  if (params.stop && params.stop.length > 0) throw new PouwError("INVALID_PARAMS", "stop texts are not supported with the seeded sampler");
+  if (params.stop && params.stop.length > 0)
+    throw new PouwError("INVALID_PARAMS", "stop texts are not supported with the seeded sampler");
   const contextSize = sequence.context.contextSize;
   const promptTokens = tokenizePrompt(model, params.prompt);
   if (promptTokens.length >= contextSize) {
-    throw new PouwError("CONTEXT_OVERFLOW", `prompt is ${promptTokens.length} tokens but the context holds ${contextSize} (including at least one generated token)`);
+    throw new PouwError(
+      "CONTEXT_OVERFLOW",
+      `prompt is ${promptTokens.length} tokens but the context holds ${contextSize} (including at least one generated token)`,
+    );
   }
   const started = performance.now();
   await sequence.clearHistory();

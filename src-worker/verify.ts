@@ -15,7 +15,11 @@ export const MIN_LOG_PROB = -104;
  * position the model's next-token distribution scores the token that was claimed there. The
  * sequence is cleared first, so the scores depend only on the params and the model.
  */
-export async function verifyTokens(target: GenerationTarget, params: VerifyParams, opts: { signal?: AbortSignal } = {}): Promise<VerifyResult> {
+export async function verifyTokens(
+  target: GenerationTarget,
+  params: VerifyParams,
+  opts: { signal?: AbortSignal } = {},
+): Promise<VerifyResult> {
   const { model, sequence } = target;
   const claimed = params.tokenIds;
   checkVocabulary(model, claimed);
@@ -32,7 +36,10 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
   const endToken = params.scoreEnd ? endOfGeneration(model) : undefined;
   const started = performance.now();
   // Input i feeds token `feed[i]` and reads the distribution that scores `targets[i]`: claimed[i], or the end.
-  const feed = [promptTokens[promptTokens.length - 1] as Token, ...(params.scoreEnd ? claimed : claimed.slice(0, -1))] as Token[];
+  const feed = [
+    promptTokens[promptTokens.length - 1] as Token,
+    ...(params.scoreEnd ? claimed : claimed.slice(0, -1)),
+  ] as Token[];
   const targets = [...claimed, ...(endToken !== undefined ? [endToken] : [])] as Token[];
   const scores: Array<TokenScore | undefined> = Array.from({ length: feed.length }, () => undefined);
 
@@ -40,20 +47,36 @@ export async function verifyTokens(target: GenerationTarget, params: VerifyParam
   // JavaScript): where that is the claimed token the score is complete. Seeded draws and
   // `scoreEvery` need every distribution, so they read them all here.
   const readAll = params.scoreEvery === true || params.sampling !== undefined;
-  await evaluatePass(target, promptTokens, feed, params.batch ?? BATCH, opts.signal, () => (readAll ? "full" : "first"), (i, out) => {
-    const want = targets[i] as Token;
-    if (readAll) scores[i] = scoreOf(out, want, i < claimed.length ? params.sampling : undefined, i);
-    else if (out?.next.token === want && out.next.confidence !== undefined) {
-      const lp = logOf(out.next.confidence);
-      scores[i] = { logProb: lp, rank: 0, topLogProb: lp };
-    }
-  });
+  await evaluatePass(
+    target,
+    promptTokens,
+    feed,
+    params.batch ?? BATCH,
+    opts.signal,
+    () => (readAll ? "full" : "first"),
+    (i, out) => {
+      const want = targets[i] as Token;
+      if (readAll) scores[i] = scoreOf(out, want, i < claimed.length ? params.sampling : undefined, i);
+      else if (out?.next.token === want && out.next.confidence !== undefined) {
+        const lp = logOf(out.next.confidence);
+        scores[i] = { logProb: lp, rank: 0, topLogProb: lp };
+      }
+    },
+  );
   // Pass 2, only where the claimed token was not the first choice: the whole distribution, for rank and gap.
   const missing = new Set(scores.flatMap((sc, i) => (sc === undefined ? [i] : [])));
   if (missing.size > 0) {
-    await evaluatePass(target, promptTokens, feed, params.batch ?? BATCH, opts.signal, (i) => (missing.has(i) ? "full" : "none"), (i, out) => {
-      scores[i] = scoreOf(out, targets[i] as Token, undefined, i);
-    });
+    await evaluatePass(
+      target,
+      promptTokens,
+      feed,
+      params.batch ?? BATCH,
+      opts.signal,
+      (i) => (missing.has(i) ? "full" : "none"),
+      (i, out) => {
+        scores[i] = scoreOf(out, targets[i] as Token, undefined, i);
+      },
+    );
   }
   const all = scores.map((sc) => {
     if (!sc) throw new PouwError("INTERNAL", "a position was left unscored");
@@ -101,9 +124,15 @@ async function evaluatePass(
  * likeliest first, so the rank is the count of entries before the first one no likelier than the
  * claimed token: ties share the better rank.
  */
-function scoreOf(output: ControlledEvaluateIndexOutput | undefined, token: Token, sampling: VerifyParams["sampling"], at: number): TokenScore {
+function scoreOf(
+  output: ControlledEvaluateIndexOutput | undefined,
+  token: Token,
+  sampling: VerifyParams["sampling"],
+  at: number,
+): TokenScore {
   const probabilities = output?.next.probabilities;
-  if (!probabilities || probabilities.size === 0) throw new PouwError("INTERNAL", "the model returned no probabilities for a position");
+  if (!probabilities || probabilities.size === 0)
+    throw new PouwError("INTERNAL", "the model returned no probabilities for a position");
   const claimed = probabilities.get(token) ?? 0;
   let top: number | undefined;
   let rank = 0;
@@ -129,7 +158,11 @@ function checkVocabulary(model: LlamaModel, tokens: readonly number[]): void {
   const size = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length;
   if (typeof size !== "number") return;
   const bad = tokens.findIndex((t) => t >= size);
-  if (bad >= 0) throw new PouwError("INVALID_PARAMS", `token id ${tokens[bad]} at position ${bad} is outside the model's vocabulary of ${size}`);
+  if (bad >= 0)
+    throw new PouwError(
+      "INVALID_PARAMS",
+      `token id ${tokens[bad]} at position ${bad} is outside the model's vocabulary of ${size}`,
+    );
 }
 
 function endOfGeneration(model: LlamaModel): Token {

@@ -9,4 +9,13 @@ import { layoutPart } from "./layout.js";
 import { verifyPart } from "./verify.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart, layoutPart, verifyPart];
+export const parts: BenchPart[] = [
+  workerPart,
+  protocolPart,
+  minerPart,
+  uiPart,
+  networkPart,
+  packagePart,
+  layoutPart,
+  verifyPart,
+];

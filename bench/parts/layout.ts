@@ -16,7 +16,8 @@ const ENTRIES: Array<{ name: string; entry: string }> = [
 ];
 const PROJECT = /^(src-main|src-network|src-shared|src-worker)\//;
 /** Files that are network services wherever they live (before issue 12 they were under src-main). */
-const SERVICES = /^(src-network\/(oracle|router|demand|peers)\/|src-main\/(oracle|router)\/|src-main\/devnet\/(oracle-service|router-service|peer-|background-demand))/;
+const SERVICES =
+  /^(src-network\/(oracle|router|demand|peers)\/|src-main\/(oracle|router)\/|src-main\/devnet\/(oracle-service|router-service|peer-|background-demand))/;
 
 export async function projectModules(root: string, entry: string): Promise<string[]> {
   const result = await build({
@@ -51,9 +52,16 @@ export const layoutPart: BenchPart = {
         metric: `${name}: of which oracle/router/demand/peer modules`,
         value: services.length,
         unit: "modules",
-        ...(entry.startsWith("src-main/electron") || entry.startsWith("src-main/headless") ? { goal: "0 (the app's process runs only the miner)", pass: services.length === 0 } : {}),
+        ...(entry.startsWith("src-main/electron") || entry.startsWith("src-main/headless")
+          ? { goal: "0 (the app's process runs only the miner)", pass: services.length === 0 }
+          : {}),
       });
     }
-    return { rows, notes: ["module graph from esbuild's metafile of each entry (static and dynamic imports; npm dependencies not counted)"] };
+    return {
+      rows,
+      notes: [
+        "module graph from esbuild's metafile of each entry (static and dynamic imports; npm dependencies not counted)",
+      ],
+    };
   },
 };

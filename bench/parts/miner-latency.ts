@@ -31,10 +31,22 @@ function percentile(values: number[], p: number): number {
  */
 export async function measureTaskLatency(log: (line: string) => void): Promise<BenchRow[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pouw-bench-miner-"));
-  const core = await createMinerCore({ dataDir, network: "devnet", devnetServices: false, password: "bench password", appVersion: "bench", scryptN: 2 ** 10, threads: 1 });
+  const core = await createMinerCore({
+    dataDir,
+    network: "devnet",
+    devnetServices: false,
+    password: "bench password",
+    appVersion: "bench",
+    scryptN: 2 ** 10,
+    threads: 1,
+  });
   const provider = createProvider(core.network.rpcUrl, { chainId: core.network.chainId });
   try {
-    const net: DevnetView = { deployment: core.network.deployment, devAccounts: core.network.devAccounts ?? [], provider };
+    const net: DevnetView = {
+      deployment: core.network.deployment,
+      devAccounts: core.network.devAccounts ?? [],
+      provider,
+    };
     const requester = devAccount(net, "requester");
     const payment = parseEther("1");
     await requester.c.token.send("approve", net.deployment.contracts.tasks, payment * BigInt(TASKS));
@@ -46,8 +58,19 @@ export async function measureTaskLatency(log: (line: string) => void): Promise<B
     log(`${TASKS} user tasks through the miner core (devnet, WebSocket heads, worker on the tiny model)…`);
     for (let i = 0; i < TASKS; i++) {
       const prompt = `Once upon a time ${i}`;
-      const spec = { modelId: core.modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: i, k: 1, priority: 2 };
-      const tx = (await requester.c.tasks.contract.getFunction("requestTask")(spec, payment)) as { wait(): Promise<unknown> };
+      const spec = {
+        modelId: core.modelId,
+        promptHash: outputHashOf(prompt),
+        promptUri: prompt,
+        maxTokens: 32,
+        temperatureMilli: 0,
+        seed: i,
+        k: 1,
+        priority: 2,
+      };
+      const tx = (await requester.c.tasks.contract.getFunction("requestTask")(spec, payment)) as {
+        wait(): Promise<unknown>;
+      };
       const requestedAt = Date.now();
       await tx.wait();
       const taskId = await requester.c.tasks.read("taskCount");
@@ -55,7 +78,10 @@ export async function measureTaskLatency(log: (line: string) => void): Promise<B
       await requester.c.tasks.send("assign", taskId).catch(() => undefined);
       await scoreWhenRevealed(net, taskId, core.address);
       const id = taskId.toString();
-      for (const deadline = Date.now() + 20_000; !core.getSnapshot().snapshot.tasks.some((t) => t.id === `${id}#0` && t.stage === "End"); ) {
+      for (
+        const deadline = Date.now() + 20_000;
+        !core.getSnapshot().snapshot.tasks.some((t) => t.id === `${id}#0` && t.stage === "End");
+      ) {
         if (Date.now() > deadline) throw new Error(`task ${id} did not reach End`);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -80,7 +106,13 @@ export async function measureTaskLatency(log: (line: string) => void): Promise<B
       { metric: "assignment → ack signed and journaled, p50", value: percentile(ackIntent, 50), unit: "ms" },
       { metric: "assignment → ack signed and journaled, p95", value: percentile(ackIntent, 95), unit: "ms" },
       { metric: "assignment → ack mined (seen by the miner), p50", value: percentile(ackMined, 50), unit: "ms" },
-      { metric: "assignment → ack mined (seen by the miner), p95", value: p95Mined, unit: "ms", goal: "≤ 200 ms", pass: p95Mined <= 200 },
+      {
+        metric: "assignment → ack mined (seen by the miner), p95",
+        value: p95Mined,
+        unit: "ms",
+        goal: "≤ 200 ms",
+        pass: p95Mined <= 200,
+      },
       { metric: "miner-side time per task beside inference, p50", value: percentile(overhead, 50), unit: "ms" },
       { metric: "miner-side time per task beside inference, p95", value: percentile(overhead, 95), unit: "ms" },
       { metric: "inference per task (32 tokens, tiny model), p50", value: percentile(inference, 50), unit: "ms" },

@@ -21,7 +21,8 @@ const PER_TX = 500;
 
 export const minerPart: BenchPart = {
   name: "miner",
-  description: "miner core: catch-up of past PoUW events through LogSync; assignment → ack latency and per-task overhead on the devnet",
+  description:
+    "miner core: catch-up of past PoUW events through LogSync; assignment → ack latency and per-task overhead on the devnet",
   async run(log) {
     const { default: solc } = (await import("solc")) as { default: { compile(input: string): string } };
     const out = JSON.parse(
@@ -29,7 +30,11 @@ export const minerPart: BenchPart = {
         JSON.stringify({
           language: "Solidity",
           sources: { "Emitter.sol": { content: EMITTER } },
-          settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
+          settings: {
+            optimizer: { enabled: true, runs: 200 },
+            evmVersion: "cancun",
+            outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+          },
         }),
       ),
     ) as { contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>> };
@@ -40,12 +45,18 @@ export const minerPart: BenchPart = {
     try {
       const provider = createProvider(anvil.rpcUrl, { chainId: anvil.chainId });
       const signer = new Wallet(anvil.accounts[0]!.privateKey, provider);
-      const emitter = (await new ContractFactory(artifact.abi as never, `0x${artifact.evm.bytecode.object}`, signer).deploy()) as Contract;
+      const emitter = (await new ContractFactory(
+        artifact.abi as never,
+        `0x${artifact.evm.bytecode.object}`,
+        signer,
+      ).deploy()) as Contract;
       await emitter.waitForDeployment();
       const miner = anvil.accounts[1]!.address;
       const other = anvil.accounts[2]!.address;
       const startBlock = await provider.getBlockNumber();
-      log(`emitting ${EVENTS} events for this miner (and as many for another) in ${(2 * EVENTS) / PER_TX} transactions…`);
+      log(
+        `emitting ${EVENTS} events for this miner (and as many for another) in ${(2 * EVENTS) / PER_TX} transactions…`,
+      );
       for (let i = 0; i < EVENTS; i += PER_TX) {
         await (await emitter.getFunction("emitMany")(i, PER_TX, miner)).wait();
         await (await emitter.getFunction("emitMany")(i, PER_TX, other)).wait();

@@ -27,7 +27,12 @@ export const networkPart: BenchPart = {
       const started = performance.now();
       const devnet = await startDevnet({
         dataDir,
-        network: { peers: PEERS, background: false, router: { limits: { k, timeoutMs: 300_000 } }, onLog: () => undefined },
+        network: {
+          peers: PEERS,
+          background: false,
+          router: { limits: { k, timeoutMs: 300_000 } },
+          onLog: () => undefined,
+        },
         onProgress: (p) => p.stage === "services" && log(p.message ?? ""),
       }).catch(async (err: unknown) => {
         await rm(dataDir, { recursive: true, force: true });
@@ -35,13 +40,29 @@ export const networkPart: BenchPart = {
       });
       try {
         const startS = (performance.now() - started) / 1000;
-        rows.push({ metric: `k=${k}: devnet start from nothing with ${PEERS} peers, oracle, router`, value: startS, unit: "s" });
-        const { key: apiKey } = await createDevnetRouterKey(devnet.info, { tasks: CONCURRENCY + REQUESTS, label: "bench" });
+        rows.push({
+          metric: `k=${k}: devnet start from nothing with ${PEERS} peers, oracle, router`,
+          value: startS,
+          unit: "s",
+        });
+        const { key: apiKey } = await createDevnetRouterKey(devnet.info, {
+          tasks: CONCURRENCY + REQUESTS,
+          label: "bench",
+        });
         await runLoad({ routerUrl: devnet.info.routerUrl!, apiKey, requests: CONCURRENCY, concurrency: CONCURRENCY });
         log(`k=${k}: warmed up; ${REQUESTS} requests, ${CONCURRENCY} at a time`);
-        const r = await runLoad({ routerUrl: devnet.info.routerUrl!, apiKey, requests: REQUESTS, concurrency: CONCURRENCY, maxTokens: 16 });
+        const r = await runLoad({
+          routerUrl: devnet.info.routerUrl!,
+          apiKey,
+          requests: REQUESTS,
+          concurrency: CONCURRENCY,
+          maxTokens: 16,
+        });
         rows.push(...reportRows(`k=${k}`, r));
-        if (r.failed > 0) notes.push(`k=${k}: ${r.failed} requests failed: ${JSON.stringify(r.failures)}; first messages: ${JSON.stringify(r.failureMessages)}`);
+        if (r.failed > 0)
+          notes.push(
+            `k=${k}: ${r.failed} requests failed: ${JSON.stringify(r.failures)}; first messages: ${JSON.stringify(r.failureMessages)}`,
+          );
       } finally {
         await devnet.stop();
         await rm(dataDir, { recursive: true, force: true });
@@ -56,7 +77,13 @@ export const networkPart: BenchPart = {
 
 function reportRows(label: string, r: LoadReport): BenchRow[] {
   const rows: BenchRow[] = [
-    { metric: `${label}: tasks per second end to end (${r.ok}/${r.requests} answered)`, value: r.tasksPerSecond, unit: "tasks/s", goal: `≥ ${GOAL_TPS}`, pass: r.tasksPerSecond >= GOAL_TPS },
+    {
+      metric: `${label}: tasks per second end to end (${r.ok}/${r.requests} answered)`,
+      value: r.tasksPerSecond,
+      unit: "tasks/s",
+      goal: `≥ ${GOAL_TPS}`,
+      pass: r.tasksPerSecond >= GOAL_TPS,
+    },
     { metric: `${label}: answer latency p50`, value: r.latencyMs.p50, unit: "ms" },
     { metric: `${label}: answer latency p90`, value: r.latencyMs.p90, unit: "ms" },
   ];

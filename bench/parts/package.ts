@@ -54,7 +54,13 @@ function keptPrefix(t: Target): string {
 
 function backendLabel(pkg: string, prefix: string): string {
   const rest = pkg.slice(prefix.length).replace(/^-/, "");
-  const names: Record<string, string> = { "": "CPU", cuda: "CUDA", "cuda-ext": "CUDA ext", vulkan: "Vulkan", metal: "Metal" };
+  const names: Record<string, string> = {
+    "": "CPU",
+    cuda: "CUDA",
+    "cuda-ext": "CUDA ext",
+    vulkan: "Vulkan",
+    metal: "Metal",
+  };
   return `${pkg} (${names[rest] ?? rest})`;
 }
 
@@ -79,13 +85,25 @@ interface RegistryInfo {
  * through npm's cache and reports the same sum of file sizes.
  */
 async function registryInfo(root: string, spec: string, needSize: boolean): Promise<RegistryInfo> {
-  const view = await run("npm", ["view", spec, "dist.unpackedSize", "os", "cpu", "--json"], { cwd: root, timeout: 60_000 });
-  const meta = (view.stdout.trim() ? JSON.parse(view.stdout) : {}) as { "dist.unpackedSize"?: number; os?: string[] | string; cpu?: string[] | string };
+  const view = await run("npm", ["view", spec, "dist.unpackedSize", "os", "cpu", "--json"], {
+    cwd: root,
+    timeout: 60_000,
+  });
+  const meta = (view.stdout.trim() ? JSON.parse(view.stdout) : {}) as {
+    "dist.unpackedSize"?: number;
+    os?: string[] | string;
+    cpu?: string[] | string;
+  };
   const asList = (v: string[] | string | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
   const base = { os: asList(meta.os), cpu: asList(meta.cpu) };
-  if (typeof meta["dist.unpackedSize"] === "number") return { ...base, unpackedSize: meta["dist.unpackedSize"], via: "npm view" };
+  if (typeof meta["dist.unpackedSize"] === "number")
+    return { ...base, unpackedSize: meta["dist.unpackedSize"], via: "npm view" };
   if (!needSize) return { ...base, unpackedSize: NaN, via: "npm view" };
-  const pack = await run("npm", ["pack", spec, "--dry-run", "--json", "--ignore-scripts"], { cwd: root, timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
+  const pack = await run("npm", ["pack", spec, "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: root,
+    timeout: 300_000,
+    maxBuffer: 16 * 2 ** 20,
+  });
   const [first] = JSON.parse(pack.stdout) as Array<{ unpackedSize?: number }>;
   if (typeof first?.unpackedSize !== "number") throw new Error(`npm pack --dry-run ${spec}: no unpackedSize`);
   return { ...base, unpackedSize: first.unpackedSize, via: "npm pack --dry-run" };
@@ -106,18 +124,22 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 export const packagePart: BenchPart = {
   name: "package",
-  description: "per-platform payload: unpacked app size and the share that is native inference binaries, after and before the per-platform filter",
+  description:
+    "per-platform payload: unpacked app size and the share that is native inference binaries, after and before the per-platform filter",
   async run(log) {
     const rows: BenchRow[] = [];
     const notes: string[] = [];
-    const mb = (metric: string, bytes: number, extra: Partial<BenchRow> = {}) => rows.push({ metric, value: bytes / MB, unit: "MB", ...extra });
+    const mb = (metric: string, bytes: number, extra: Partial<BenchRow> = {}) =>
+      rows.push({ metric, value: bytes / MB, unit: "MB", ...extra });
     const pct = (metric: string, part: number, whole: number, extra: Partial<BenchRow> = {}) =>
       rows.push({ metric, value: (100 * part) / whole, unit: "%", ...extra });
 
     // ---- Linux x64: built and measured here ---------------------------------------------------
     const started = performance.now();
     const built = await buildUnpacked((text) => log(`build: ${text}`));
-    log(`build: ${path.relative(built.root, built.appOutDir)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    log(
+      `build: ${path.relative(built.root, built.appOutDir)} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
     const resources = path.join(built.appOutDir, "resources");
     const unpackedModules = path.join(resources, "app.asar.unpacked", "node_modules");
     const installedModules = path.join(built.root, "node_modules");
@@ -145,7 +167,10 @@ export const packagePart: BenchPart = {
       .filter((o) => o.bytes > 0);
 
     // Before the filter: every installed @node-llama-cpp package went in (and was unpacked).
-    const installed = listDir(path.join(installedModules, SCOPE)).map((pkg) => ({ pkg, bytes: bytesUnder(path.join(installedModules, SCOPE, pkg)) }));
+    const installed = listDir(path.join(installedModules, SCOPE)).map((pkg) => ({
+      pkg,
+      bytes: bytesUnder(path.join(installedModules, SCOPE, pkg)),
+    }));
     const nativeBefore = installed.reduce((s, b) => s + b.bytes, 0) + bins;
     const appBefore = app - native + nativeBefore;
     const foreign = shipped.filter((pkg) => !pkg.startsWith(prefix));
@@ -159,12 +184,20 @@ export const packagePart: BenchPart = {
     for (const b of perBackend) mb(`${L} backend ${backendLabel(b.pkg, prefix)}`, b.bytes);
     mb(`${L} anvil (${anvilPkg})`, anvil);
     mb(`${L} platform-independent part (app.asar, JS, other unpacked)`, common);
-    rows.push({ metric: `${L} other platforms' backends shipped`, value: foreign.length, unit: "packages", goal: "0", pass: foreign.length === 0 });
+    rows.push({
+      metric: `${L} other platforms' backends shipped`,
+      value: foreign.length,
+      unit: "packages",
+      goal: "0",
+      pass: foreign.length === 0,
+    });
     mb(`${L} unpacked app before the per-platform filter`, appBefore);
     mb(`${L} native inference before the per-platform filter`, nativeBefore);
     pct(`${L} native inference share before the filter`, nativeBefore, appBefore);
     pct(`${L} unpacked app saved by the filter`, appBefore - app, appBefore);
-    log(`linux-x64: shipped ${shipped.join(", ")}; dropped by the filter: ${dropped.map((d) => `${d.pkg} ${(d.bytes / MB).toFixed(1)} MB`).join(", ") || "none"}`);
+    log(
+      `linux-x64: shipped ${shipped.join(", ")}; dropped by the filter: ${dropped.map((d) => `${d.pkg} ${(d.bytes / MB).toFixed(1)} MB`).join(", ") || "none"}`,
+    );
 
     notes.push(
       `linux-x64 rows are measured: out/${path.basename(built.appOutDir)} built with electron-builder --dir from electron-builder.yml, as npm run package:check builds it; sizes are sums of file sizes (MB = 10^6 bytes), unpacked, before any installer compression`,
@@ -180,8 +213,14 @@ export const packagePart: BenchPart = {
     }
 
     // ---- Windows x64 and macOS arm64: from the npm registry ---------------------------------------
-    const llamaVersions = readJson<{ optionalDependencies?: Record<string, string> }>(path.join(installedModules, "node-llama-cpp", "package.json")).optionalDependencies ?? {};
-    const anvilVersions = readJson<{ optionalDependencies?: Record<string, string> }>(path.join(installedModules, "@foundry-rs", "anvil", "package.json")).optionalDependencies ?? {};
+    const llamaVersions =
+      readJson<{ optionalDependencies?: Record<string, string> }>(
+        path.join(installedModules, "node-llama-cpp", "package.json"),
+      ).optionalDependencies ?? {};
+    const anvilVersions =
+      readJson<{ optionalDependencies?: Record<string, string> }>(
+        path.join(installedModules, "@foundry-rs", "anvil", "package.json"),
+      ).optionalDependencies ?? {};
     const llamaPackages = Object.keys(llamaVersions).filter((n) => n.startsWith(`${SCOPE}/`));
     const targets = [LINUX, ...ESTIMATED];
     const installedOn = (info: RegistryInfo, t: Target) => allows(info.os, t.platform) && allows(info.cpu, t.arch);
@@ -190,19 +229,31 @@ export const packagePart: BenchPart = {
     const sizedVia = new Set<string>();
     try {
       // Fails fast where the registry cannot be reached (no retries).
-      const llamaVersion = readJson<{ version: string }>(path.join(installedModules, "node-llama-cpp", "package.json")).version;
-      await run("npm", ["view", `node-llama-cpp@${llamaVersion}`, "version", "--fetch-retries=0", "--fetch-timeout=15000"], { cwd: built.root, timeout: 30_000 });
+      const llamaVersion = readJson<{ version: string }>(
+        path.join(installedModules, "node-llama-cpp", "package.json"),
+      ).version;
+      await run(
+        "npm",
+        ["view", `node-llama-cpp@${llamaVersion}`, "version", "--fetch-retries=0", "--fetch-timeout=15000"],
+        { cwd: built.root, timeout: 30_000 },
+      );
       // os/cpu of every backend (what npm would install on each platform), sizes where they count.
-      await mapLimit(llamaPackages, 6, async (name) => meta.set(name, await registryInfo(built.root, `${name}@${llamaVersions[name]}`, false)));
+      await mapLimit(llamaPackages, 6, async (name) =>
+        meta.set(name, await registryInfo(built.root, `${name}@${llamaVersions[name]}`, false)),
+      );
       const needed = new Set<string>();
       for (const t of targets) for (const name of llamaPackages) if (installedOn(meta.get(name)!, t)) needed.add(name);
       for (const t of ESTIMATED) needed.add(anvilPackage(t.platform, t.arch));
       log(`registry: sizes of ${needed.size} packages (npm view, else npm pack --dry-run through npm's cache)`);
       await mapLimit([...needed], 4, async (name) => {
         const version = llamaVersions[name] ?? anvilVersions[name];
-        if (!version) throw new Error(`${name}: no pinned version in node-llama-cpp's or @foundry-rs/anvil's optionalDependencies`);
+        if (!version)
+          throw new Error(`${name}: no pinned version in node-llama-cpp's or @foundry-rs/anvil's optionalDependencies`);
         const info = meta.get(name);
-        const got = info && Number.isFinite(info.unpackedSize) ? info : await registryInfo(built.root, `${name}@${version}`, true);
+        const got =
+          info && Number.isFinite(info.unpackedSize)
+            ? info
+            : await registryInfo(built.root, `${name}@${version}`, true);
         sized.set(name, got);
         sizedVia.add(got.via);
       });
@@ -220,9 +271,13 @@ export const packagePart: BenchPart = {
       mb(`${L} native inference${EST} (cross-check)`, linuxEstimate);
       pct(`${L} registry estimate vs measured native bytes`, linuxEstimate - native, native);
     }
-    const predictedLinux = llamaPackages.filter((n) => installedOn(meta.get(n)!, LINUX)).map((n) => n.slice(SCOPE.length + 1));
+    const predictedLinux = llamaPackages
+      .filter((n) => installedOn(meta.get(n)!, LINUX))
+      .map((n) => n.slice(SCOPE.length + 1));
     if (predictedLinux.join() !== installed.map((b) => b.pkg).join()) {
-      notes.push(`npm's os/cpu rule predicts ${predictedLinux.join(", ")} on linux-x64, node_modules holds ${installed.map((b) => b.pkg).join(", ")}`);
+      notes.push(
+        `npm's os/cpu rule predicts ${predictedLinux.join(", ")} on linux-x64, node_modules holds ${installed.map((b) => b.pkg).join(", ")}`,
+      );
     }
 
     for (const t of ESTIMATED) {
@@ -241,7 +296,9 @@ export const packagePart: BenchPart = {
       mb(`${t.key} anvil (${anvilName})${EST}`, size(anvilName));
       mb(`${t.key} unpacked app before the per-platform filter${EST}`, appBeforeT);
       pct(`${t.key} unpacked app saved by the filter${EST}`, appBeforeT - appT, appBeforeT);
-      log(`${t.key}: keeps ${kept.map((n) => n.slice(SCOPE.length + 1)).join(", ")}; npm installs ${npmInstalls.map((n) => n.slice(SCOPE.length + 1)).join(", ")}`);
+      log(
+        `${t.key}: keeps ${kept.map((n) => n.slice(SCOPE.length + 1)).join(", ")}; npm installs ${npmInstalls.map((n) => n.slice(SCOPE.length + 1)).join(", ")}`,
+      );
     }
     notes.push(
       `win32-x64 and darwin-arm64 rows are estimated: the platform-independent part measured on Linux (same app.asar and JS) + the npm registry's unpacked size of each ${SCOPE} package the filter keeps there and of that platform's anvil, at the versions node-llama-cpp and @foundry-rs/anvil pin (sizes via ${[...sizedVia].join(" and ")}); their "before" adds every ${SCOPE} package npm's os/cpu rule installs on that platform`,

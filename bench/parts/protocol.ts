@@ -29,7 +29,13 @@ async function gasForTask(chain: Chain, k: number): Promise<Record<string, numbe
   const ack = gas(await ackAll(taskId, runs));
   const precommit = gas(await precommitAll(taskId, runs));
   const reveal = gas(await revealAll(taskId, runs));
-  const poi = gas([await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, runs.map(() => 9500))]);
+  const poi = gas([
+    await chain.oracles[0]!.c.tasks.send(
+      "submitPoi",
+      taskId,
+      runs.map(() => 9500),
+    ),
+  ]);
   const withdrawals: TransactionReceipt[] = [];
   for (const r of runs) withdrawals.push(await r.node.c.tasks.send("withdraw"));
   const withdraw = gas(withdrawals);
@@ -74,7 +80,11 @@ export const protocolPart: BenchPart = {
     try {
       for (const k of [1, 3, 5]) {
         const g = await gasForTask(chain, k);
-        log(`k=${k}: ${Object.entries(g).map(([n, v]) => `${n} ${v}`).join(", ")}`);
+        log(
+          `k=${k}: ${Object.entries(g)
+            .map(([n, v]) => `${n} ${v}`)
+            .join(", ")}`,
+        );
         for (const step of ["request", "ack", "precommit", "reveal", "poi"] as const) {
           const perCall = step === "request" || step === "poi" ? g[step]! : g[step]! / k;
           rows.push({ metric: `k=${k} ${step} gas per call`, value: perCall, unit: "gas" });
@@ -88,13 +98,23 @@ export const protocolPart: BenchPart = {
           ...(k === 3 ? { goal: `≤ ${GOAL_GAS_PER_MINER_K3}`, pass: ownPerMiner <= GOAL_GAS_PER_MINER_K3 } : {}),
         });
         rows.push({ metric: `k=${k} whole task gas / k`, value: g.task! / k, unit: "gas" });
-        rows.push({ metric: `k=${k} whole task gas / k incl. withdraw`, value: (g.task! + g.withdraw!) / k, unit: "gas" });
+        rows.push({
+          metric: `k=${k} whole task gas / k incl. withdraw`,
+          value: (g.task! + g.withdraw!) / k,
+          unit: "gas",
+        });
       }
       const scale = await scaleRows(log);
       rows.push(...scale.rows);
       notes.push(...scale.notes);
       const p = await propertyRuns(chain, log);
-      rows.push({ metric: "property runs (funds, payout, forward)", value: PROPERTY_RUNS, unit: "runs", goal: "≥ 1000", pass: PROPERTY_RUNS >= 1000 });
+      rows.push({
+        metric: "property runs (funds, payout, forward)",
+        value: PROPERTY_RUNS,
+        unit: "runs",
+        goal: "≥ 1000",
+        pass: PROPERTY_RUNS >= 1000,
+      });
       rows.push({ metric: "property time", value: p.seconds, unit: "s" });
       rows.push({ metric: "property actions", value: p.actions, unit: "actions" });
     } finally {

@@ -5,7 +5,9 @@ import type { Page } from "playwright-core";
  * the browser global they use, since the project's typecheck has no DOM library.
  */
 type BrowserScope = {
-  document: { querySelector(sel: string): { textContent: string | null; getBoundingClientRect(): { height: number } } | null };
+  document: {
+    querySelector(sel: string): { textContent: string | null; getBoundingClientRect(): { height: number } } | null;
+  };
 };
 
 /** What "painted" means for a page: an element, laid out, whose text matches. */
@@ -14,9 +16,15 @@ export interface PaintTarget {
   text: string;
 }
 /** The dashboard: the "Mining status" region holding a state word. */
-export const DASHBOARD_PAINTED: PaintTarget = { selector: '[aria-label="Mining status"]', text: "Mining|Paused|Stopped|Starting|Error" };
+export const DASHBOARD_PAINTED: PaintTarget = {
+  selector: '[aria-label="Mining status"]',
+  text: "Mining|Paused|Stopped|Starting|Error",
+};
 /** The dashboard once the miner mines: the "Mining status" region says Mining. */
-export const MINING_PAINTED: PaintTarget = { selector: '[aria-label="Mining status"] [data-testid="mining-state"]', text: "^Mining$" };
+export const MINING_PAINTED: PaintTarget = {
+  selector: '[aria-label="Mining status"] [data-testid="mining-state"]',
+  text: "^Mining$",
+};
 /** The first run's first screen. */
 export const WELCOME_PAINTED: PaintTarget = { selector: "h1", text: "Welcome to PoUW Miner" };
 
@@ -25,7 +33,11 @@ export const WELCOME_PAINTED: PaintTarget = { selector: "h1", text: "Welcome to 
  * that frame's time since navigation start (performance.now() in the page) and the first contentful
  * paint.
  */
-export async function waitForPainted(page: Page, target: PaintTarget, timeoutMs: number): Promise<{ paintedMs: number; fcpMs: number | undefined }> {
+export async function waitForPainted(
+  page: Page,
+  target: PaintTarget,
+  timeoutMs: number,
+): Promise<{ paintedMs: number; fcpMs: number | undefined }> {
   const handle = await page.waitForFunction(
     ({ selector, text }) => {
       const el = (globalThis as unknown as BrowserScope).document.querySelector(selector);
@@ -68,7 +80,10 @@ const FRAME_COUNTER = `(duration) => new Promise((resolve) => {
 
 /** Counts requestAnimationFrame callbacks for `ms` milliseconds. */
 export async function measureFrames(page: Page, ms: number): Promise<FrameStats> {
-  const { stamps, longTasks } = (await page.evaluate(`(${FRAME_COUNTER})(${ms})`)) as { stamps: number[]; longTasks: number };
+  const { stamps, longTasks } = (await page.evaluate(`(${FRAME_COUNTER})(${ms})`)) as {
+    stamps: number[];
+    longTasks: number;
+  };
   const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
   const sorted = [...gaps].sort((a, b) => a - b);
   const span = stamps[stamps.length - 1]! - stamps[0]!;
@@ -100,14 +115,24 @@ export async function pageCpuDuring<T>(page: Page, during: () => Promise<T>): Pr
     const read = async (): Promise<PageCpu> => {
       const { metrics } = await cdp.send("Performance.getMetrics");
       const ms = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
-      return { taskMs: ms("TaskDuration"), scriptMs: ms("ScriptDuration"), styleMs: ms("RecalcStyleDuration"), layoutMs: ms("LayoutDuration") };
+      return {
+        taskMs: ms("TaskDuration"),
+        scriptMs: ms("ScriptDuration"),
+        styleMs: ms("RecalcStyleDuration"),
+        layoutMs: ms("LayoutDuration"),
+      };
     };
     const before = await read();
     const result = await during();
     const after = await read();
     return {
       result,
-      cpu: { taskMs: after.taskMs - before.taskMs, scriptMs: after.scriptMs - before.scriptMs, styleMs: after.styleMs - before.styleMs, layoutMs: after.layoutMs - before.layoutMs },
+      cpu: {
+        taskMs: after.taskMs - before.taskMs,
+        scriptMs: after.scriptMs - before.scriptMs,
+        styleMs: after.styleMs - before.styleMs,
+        layoutMs: after.layoutMs - before.layoutMs,
+      },
     };
   } finally {
     await cdp.detach();

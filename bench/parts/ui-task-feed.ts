@@ -23,7 +23,10 @@ const MODEL = "0x" + "ab".repeat(32);
 export function createTaskFeed(base: MainCore): TaskFeed {
   // The feed's own hub, carrying on the in-memory core's revision line.
   const first = base.getSnapshot();
-  const hub = new SnapshotHub({ ...first.snapshot, mining: { state: "mining", reason: "Serving tasks (bench feed)" } }, first.rev);
+  const hub = new SnapshotHub(
+    { ...first.snapshot, mining: { state: "mining", reason: "Serving tasks (bench feed)" } },
+    first.rev,
+  );
   let nextTask = 1;
   let sent = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +37,16 @@ export function createTaskFeed(base: MainCore): TaskFeed {
   };
   const newTask = (now: number): TaskSummary => {
     const id = `${nextTask++}#0`;
-    return { id, stage: "Request", modelId: MODEL, kind: nextTask % 3 === 0 ? "background" : "user", updatedAt: now, states: [{ state: "Request", at: now }], deadlineAt: now + 60_000, rewardWei: "0" };
+    return {
+      id,
+      stage: "Request",
+      modelId: MODEL,
+      kind: nextTask % 3 === 0 ? "background" : "user",
+      updatedAt: now,
+      states: [{ state: "Request", at: now }],
+      deadlineAt: now + 60_000,
+      rewardWei: "0",
+    };
   };
   const step = () => {
     const now = Date.now();
@@ -52,13 +64,29 @@ export function createTaskFeed(base: MainCore): TaskFeed {
       const { deadlineAt: _, ...rest } = oldest;
       const stamp = { state: stage, at: now, txHash: `0x${(sent + 1).toString(16).padStart(64, "0")}` };
       const moved: TaskSummary = ended
-        ? { ...rest, stage, updatedAt: now, states: [...oldest.states, stamp], outcome: "Completed", rewardWei: "1000000000000000000" }
+        ? {
+            ...rest,
+            stage,
+            updatedAt: now,
+            states: [...oldest.states, stamp],
+            outcome: "Completed",
+            rewardWei: "1000000000000000000",
+          }
         : { ...rest, stage, updatedAt: now, states: [...oldest.states, stamp], deadlineAt: now + 60_000 };
       tasks = snapshot.tasks.map((t) => (t.id === oldest.id ? moved : t));
     }
-    const drop = new Set(tasks.filter((t) => t.stage === "End").map((t) => t.id).slice(KEEP_ENDED));
+    const drop = new Set(
+      tasks
+        .filter((t) => t.stage === "End")
+        .map((t) => t.id)
+        .slice(KEEP_ENDED),
+    );
     const earnings = ended
-      ? { ...snapshot.earnings, tasksCompleted: snapshot.earnings.tasksCompleted + 1, totalWei: (BigInt(snapshot.earnings.totalWei) + 10n ** 18n).toString() }
+      ? {
+          ...snapshot.earnings,
+          tasksCompleted: snapshot.earnings.tasksCompleted + 1,
+          totalWei: (BigInt(snapshot.earnings.totalWei) + 10n ** 18n).toString(),
+        }
       : snapshot.earnings;
     commit({ ...snapshot, tasks: tasks.filter((t) => !drop.has(t.id)), earnings });
   };
@@ -70,7 +98,9 @@ export function createTaskFeed(base: MainCore): TaskFeed {
     onPatch,
     // Patches are this feed's; samples and log lines stay the in-memory core's.
     subscribe: ((channel, listener) =>
-      channel === "patch" ? onPatch(listener as (p: PatchMessage) => void) : base.subscribe(channel, listener)) as MainCore["subscribe"],
+      channel === "patch"
+        ? onPatch(listener as (p: PatchMessage) => void)
+        : base.subscribe(channel, listener)) as MainCore["subscribe"],
   };
   return {
     core,
@@ -79,9 +109,12 @@ export function createTaskFeed(base: MainCore): TaskFeed {
       const due = () => Math.floor(((performance.now() - t0) / 1000) * perSecond);
       let done = 0;
       // Catch up to the schedule on every tick, so timer jitter does not lower the rate.
-      timer = setInterval(() => {
-        for (const n = due(); done < n; done++) step();
-      }, 1000 / perSecond / 2);
+      timer = setInterval(
+        () => {
+          for (const n = due(); done < n; done++) step();
+        },
+        1000 / perSecond / 2,
+      );
     },
     stop() {
       clearInterval(timer);

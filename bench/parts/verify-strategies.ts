@@ -33,7 +33,8 @@ export interface Strategy {
   reveal(ctx: StrategyContext): Promise<TokenReveal>;
 }
 
-const finishOf = (r: GenerateResult): TokenReveal["finish"] => (r.finishReason === "eos" ? "eos" : r.finishReason === "stop" ? "stop" : "length");
+const finishOf = (r: GenerateResult): TokenReveal["finish"] =>
+  r.finishReason === "eos" ? "eos" : r.finishReason === "stop" ? "stop" : "length";
 
 /** Claimed as if the served model wrote `tokenIds`: cut to the task's limit, ending claimed to fit. */
 function claim(tokenIds: number[], maxTokens: number, ended: boolean, modelSha256: string): TokenReveal {
@@ -46,7 +47,12 @@ export const STRATEGIES: readonly Strategy[] = [
     name: "honest",
     honest: true,
     description: "the served model's own output",
-    reveal: async ({ honest, modelSha256 }) => ({ tokenIds: honest.tokenIds ?? [], modelSha256, finish: finishOf(honest), text: honest.text }),
+    reveal: async ({ honest, modelSha256 }) => ({
+      tokenIds: honest.tokenIds ?? [],
+      modelSha256,
+      finish: finishOf(honest),
+      text: honest.text,
+    }),
   },
   {
     name: "other model",
@@ -84,7 +90,12 @@ export const STRATEGIES: readonly Strategy[] = [
     name: "replay",
     honest: false,
     description: "another task's honest answer, revealed for this one",
-    reveal: async ({ otherHonest, modelSha256 }) => ({ tokenIds: otherHonest.tokenIds ?? [], modelSha256, finish: finishOf(otherHonest), text: otherHonest.text }),
+    reveal: async ({ otherHonest, modelSha256 }) => ({
+      tokenIds: otherHonest.tokenIds ?? [],
+      modelSha256,
+      finish: finishOf(otherHonest),
+      text: otherHonest.text,
+    }),
   },
   {
     name: "cached similar prompt",
@@ -105,7 +116,12 @@ export const STRATEGIES: readonly Strategy[] = [
       const headText = honest.text.slice(0, Math.max(1, honest.text.lastIndexOf(" ", quarter)));
       const budget = Math.max(1, task.maxTokens - models.tokenize(headText).length);
       const rest = await models.impostor({ ...task, prompt: `${task.prompt} ${headText}`, maxTokens: budget });
-      return claim(models.tokenize(`${headText} ${rest.text}`), task.maxTokens, rest.finishReason === "eos", modelSha256);
+      return claim(
+        models.tokenize(`${headText} ${rest.text}`),
+        task.maxTokens,
+        rest.finishReason === "eos",
+        modelSha256,
+      );
     },
   },
 ];

@@ -38,7 +38,9 @@ export const verifyPart: BenchPart = {
   description: `proof of inference by teacher forcing: ${TASKS} tasks per strategy, honest vs impostors (${SAMPLER === "seeded" ? "seeded sampling, temperature 0.8" : "greedy"})`,
   async run(log) {
     const served = await servedModels();
-    log(`served: ${served.servedName}; impostor: ${served.impostorName}; ${TASKS} tasks × ${MAX_TOKENS} tokens, temperature ${TEMPERATURE}, ${SAMPLER} sampler`);
+    log(
+      `served: ${served.servedName}; impostor: ${served.impostorName}; ${TASKS} tasks × ${MAX_TOKENS} tokens, temperature ${TEMPERATURE}, ${SAMPLER} sampler`,
+    );
     const threads = await defaultThreads();
     const a = new ModelHost({ defaultThreads: async () => threads, gpu: "auto" });
     const b = new ModelHost({ defaultThreads: async () => threads, gpu: "auto" });
@@ -51,14 +53,25 @@ export const verifyPart: BenchPart = {
         generate: (p) => a.use((m) => generateText(m, p)),
         verify: (p) => a.use((m) => verifyTokens(m, p)),
       };
-      const tol = await calibrate(port, { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend }, { runs: CALIBRATION_RUNS, temperature: TEMPERATURE, sampler: SAMPLER, maxTokens: MAX_TOKENS, alpha: 0.001 });
-      log(`calibrated from ${tol.runs} honest runs (${tol.tokens} tokens): ${tol.outside} outside the top ${tol.topK}, gap sd ${tol.gapSd.toExponential(2)}`);
+      const tol = await calibrate(
+        port,
+        { modelSha256: sha256, modelFile: path.basename(served.servedPath), quantization, backend: info.backend },
+        { runs: CALIBRATION_RUNS, temperature: TEMPERATURE, sampler: SAMPLER, maxTokens: MAX_TOKENS, alpha: 0.001 },
+      );
+      log(
+        `calibrated from ${tol.runs} honest runs (${tol.tokens} tokens): ${tol.outside} outside the top ${tol.topK}, gap sd ${tol.gapSd.toExponential(2)}`,
+      );
       // Tokenizing is synchronous and the model stays loaded to the end, so strategies need no lock.
       const { tokenize, vocabSize } = await a.use(async (m) => ({
         tokenize: (text: string) => m.model.tokenize(text, false),
         vocabSize: m.model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0,
       }));
-      const models: MinerModels = { served: port.generate, impostor: (p) => b.use((m) => generateText(m, p)), tokenize, vocabSize };
+      const models: MinerModels = {
+        served: port.generate,
+        impostor: (p) => b.use((m) => generateText(m, p)),
+        tokenize,
+        vocabSize,
+      };
 
       const honest: GenerateResult[] = [];
       const tasks: GenerateParams[] = [];
@@ -78,8 +91,18 @@ export const verifyPart: BenchPart = {
       const bare = await bareEvaluationRatios(a, tasks, honest);
       rows.push(
         { metric: "generation time per task (median)", value: genMs, unit: "ms" },
-        { metric: "verifier ÷ generation time (median over honest tasks)", value: median(ratios), unit: "×", goal: "≤ 0.05", pass: median(ratios) <= 0.05 },
-        { metric: "batched forward pass alone ÷ generation time (no probabilities read)", value: median(bare), unit: "×" },
+        {
+          metric: "verifier ÷ generation time (median over honest tasks)",
+          value: median(ratios),
+          unit: "×",
+          goal: "≤ 0.05",
+          pass: median(ratios) <= 0.05,
+        },
+        {
+          metric: "batched forward pass alone ÷ generation time (no probabilities read)",
+          value: median(bare),
+          unit: "×",
+        },
       );
       return {
         rows,
@@ -127,7 +150,12 @@ async function runStrategy(strategy: Strategy, input: StrategyInput): Promise<{ 
     let scored: VerifyResult | undefined;
     const verify = async (p: VerifyParams) => (scored = await input.port.verify(p));
     const sampling = samplingOf(task);
-    verdicts.push(await checkReveal({ task: { ...task, ...(sampling ? { sampling } : {}) }, reveal, modelSha256: input.sha256, tolerances: tol }, verify));
+    verdicts.push(
+      await checkReveal(
+        { task: { ...task, ...(sampling ? { sampling } : {}) }, reveal, modelSha256: input.sha256, tolerances: tol },
+        verify,
+      ),
+    );
     scoredByTask.push(scored);
     if (strategy.honest && scored) input.ratios.push(scored.evalMs / (honest[i] as GenerateResult).timings.totalMs);
   }
@@ -155,7 +183,11 @@ async function runStrategy(strategy: Strategy, input: StrategyInput): Promise<{ 
  * needed no re-scoring (shape, length, vocabulary, decoded text) counts at 0 tokens; the others are
  * judged again on their first n re-scored tokens (a failed end claim counts only at full length).
  */
-function tokensNeeded(verdicts: Verdict[], scored: Array<VerifyResult | undefined>, tol: ToleranceEntry): number | undefined {
+function tokensNeeded(
+  verdicts: Verdict[],
+  scored: Array<VerifyResult | undefined>,
+  tol: ToleranceEntry,
+): number | undefined {
   const caughtAt = (i: number, n: number): boolean => {
     const v = verdicts[i];
     const s = scored[i];
@@ -174,7 +206,11 @@ function tokensNeeded(verdicts: Verdict[], scored: Array<VerifyResult | undefine
 }
 
 /** Prompt + output evaluated in batches with nothing read back: the model's own share of the verifier's time. */
-async function bareEvaluationRatios(host: ModelHost, tasks: GenerateParams[], honest: GenerateResult[]): Promise<number[]> {
+async function bareEvaluationRatios(
+  host: ModelHost,
+  tasks: GenerateParams[],
+  honest: GenerateResult[],
+): Promise<number[]> {
   const ratios: number[] = [];
   for (let i = 0; i < Math.min(50, tasks.length); i++) {
     const task = tasks[i] as GenerateParams;
@@ -195,12 +231,18 @@ function sameTokens(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
-async function servedModels(): Promise<{ servedPath: string; servedName: string; impostorPath: string; impostorName: string }> {
+async function servedModels(): Promise<{
+  servedPath: string;
+  servedName: string;
+  impostorPath: string;
+  impostorName: string;
+}> {
   const dir = path.join(os.tmpdir(), "pouw-miner-test-models");
   const envServed = process.env.POUW_TEST_MODEL;
   const envImpostor = process.env.POUW_TEST_MODEL_2;
   const servedPath = envServed ?? (await ensureTinyLlamaModel(dir)).model.path;
-  const impostorPath = envImpostor ?? (await writeTinyLlamaModel(path.join(dir, "pouw-tiny-llama-seed2.gguf"), { seed: 2 })).path;
+  const impostorPath =
+    envImpostor ?? (await writeTinyLlamaModel(path.join(dir, "pouw-tiny-llama-seed2.gguf"), { seed: 2 })).path;
   return {
     servedPath,
     servedName: envServed ? path.basename(envServed) : "project-written tiny llama (set POUW_TEST_MODEL)",

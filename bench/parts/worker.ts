@@ -11,7 +11,12 @@ import type { BenchPart, BenchRow } from "../types.js";
 
 const ROUNDS = 16;
 const CONTEXT = 2048;
-const task: GenerateParams = { prompt: "Once upon a time, in a small village by the sea, there lived", seed: 1, temperature: 0.8, maxTokens: 128 };
+const task: GenerateParams = {
+  prompt: "Once upon a time, in a small village by the sea, there lived",
+  seed: 1,
+  temperature: 0.8,
+  maxTokens: 128,
+};
 
 /**
  * The worker's cost, measured side by side: the same model, settings and generation code run
@@ -61,7 +66,13 @@ export const workerPart: BenchPart = {
       rows.push(
         { metric: "in-process tokens/s", value: median(inTps), unit: "tok/s" },
         { metric: "worker tokens/s", value: median(wTps), unit: "tok/s" },
-        { metric: "worker ÷ in-process tokens/s (median of paired rounds)", value: ratio, unit: "×", goal: "≥ 0.95", pass: ratio >= 0.95 },
+        {
+          metric: "worker ÷ in-process tokens/s (median of paired rounds)",
+          value: ratio,
+          unit: "×",
+          goal: "≥ 0.95",
+          pass: ratio >= 0.95,
+        },
         { metric: "time to first token (in worker)", value: median(wTtft), unit: "ms" },
         { metric: "time to first token (seen by main)", value: median(seenTtft), unit: "ms" },
       );
@@ -152,13 +163,23 @@ async function threadSweep(model: LlamaModel, chosen: number, log: (l: string) =
   try {
     const r = await lib.generate({ ...task, maxTokens: 12 });
     log(`node-llama-cpp default uses ${lib.threads} threads`);
-    rows.push({ metric: `node-llama-cpp default (${lib.threads} threads)`, value: r.timings.tokensPerSecond, unit: "tok/s" });
+    rows.push({
+      metric: `node-llama-cpp default (${lib.threads} threads)`,
+      value: r.timings.tokensPerSecond,
+      unit: "tok/s",
+    });
   } finally {
     await lib.dispose();
   }
   const best = Math.max(...measured.values());
   const chosenTps = measured.get(chosen) ?? 0;
   const ratio = best > 0 ? chosenTps / best : 0;
-  rows.push({ metric: `chosen threads (${chosen}) ÷ best`, value: ratio, unit: "×", goal: "≥ 0.9", pass: ratio >= 0.9 });
+  rows.push({
+    metric: `chosen threads (${chosen}) ÷ best`,
+    value: ratio,
+    unit: "×",
+    goal: "≥ 0.9",
+    pass: ratio >= 0.9,
+  });
   return rows;
 }

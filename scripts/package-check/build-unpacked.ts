@@ -39,11 +39,16 @@ export async function buildUnpacked(log: (text: string) => void = () => {}): Pro
 
   log("building the renderer and the app's bundles");
   await ensureDashboard(runtimeFiles());
-  const bundles = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-electron.ts"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const bundles = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-electron.ts"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (bundles.status !== 0) throw new BuildStepError("npm run build:electron failed");
 
   const config = yaml.load(readFileSync(path.join(root, "electron-builder.yml"), "utf8")) as Record<string, unknown>;
-  const electronVersion = readJson<{ version: string }>(path.join(root, "node_modules", "electron", "package.json")).version;
+  const electronVersion = readJson<{ version: string }>(
+    path.join(root, "node_modules", "electron", "package.json"),
+  ).version;
   const standIn = path.join(out, "stand-in-electron");
   writeStandInRuntime(standIn, electronVersion);
   log(`electron-builder --dir (${key} ${process.arch}, stand-in for Electron ${electronVersion})`);

@@ -99,7 +99,17 @@ class BrowserWindow extends EventEmitter {
     this.emit("closed");
   }
 }
-for (const m of ["show", "hide", "focus", "restore", "close", "setMenu", "setMenuBarVisibility", "setProgressBar", "removeMenu"]) {
+for (const m of [
+  "show",
+  "hide",
+  "focus",
+  "restore",
+  "close",
+  "setMenu",
+  "setMenuBarVisibility",
+  "setProgressBar",
+  "removeMenu",
+]) {
   BrowserWindow.prototype[m] = function () {};
 }
 BrowserWindow.getAllWindows = () => (record.windows ?? []).filter((w) => !w.destroyed);
@@ -108,7 +118,11 @@ BrowserWindow.getAllWindows = () => (record.windows ?? []).filter((w) => !w.dest
 const utilityProcess = {
   fork(modulePath, args, options = {}) {
     if (!fs.existsSync(modulePath)) throw new Error(`utilityProcess.fork: no such module ${modulePath}`);
-    const child = fork(modulePath, args ?? [], { stdio: ["ignore", "pipe", "pipe", "ipc"], env: options.env, serialization: "advanced" });
+    const child = fork(modulePath, args ?? [], {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: options.env,
+      serialization: "advanced",
+    });
     record.children.push({ modulePath, serviceName: options.serviceName, pid: child.pid });
     const proc = new EventEmitter();
     Object.assign(proc, {
@@ -149,7 +163,12 @@ module.exports = {
   ipcMain,
   session: { defaultSession: inert("session.defaultSession") },
   safeStorage: { isEncryptionAvailable: () => false, getSelectedStorageBackend: () => "basic_text" },
-  powerMonitor: Object.assign(new EventEmitter(), { getSystemIdleTime: () => 0, getSystemIdleState: () => "idle", isOnBatteryPower: () => false, onBatteryPower: false }),
+  powerMonitor: Object.assign(new EventEmitter(), {
+    getSystemIdleTime: () => 0,
+    getSystemIdleState: () => "idle",
+    isOnBatteryPower: () => false,
+    onBatteryPower: false,
+  }),
   powerSaveBlocker: { start: () => 1, stop: () => undefined, isStarted: () => false },
   Notification: Object.assign(inert("Notification"), { isSupported: () => false }),
   Tray: inert("Tray"),

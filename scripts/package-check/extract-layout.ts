@@ -42,7 +42,8 @@ export function extractLayout(appOutDir: string, into: string): { resources: str
 }
 
 function installStandIn(dir: string): void {
-  if (existsSync(dir)) throw new Error(`the packaged app ships node_modules/electron (${dir}); Electron's runtime provides that module`);
+  if (existsSync(dir))
+    throw new Error(`the packaged app ships node_modules/electron (${dir}); Electron's runtime provides that module`);
   mkdirSync(dir, { recursive: true });
   const source = path.join(here, "electron-stand-in.cjs");
   copyFileSync(source, path.join(dir, "impl.cjs"));
@@ -53,6 +54,11 @@ function installStandIn(dir: string): void {
   );
   writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "electron", version: "0.0.0-stand-in", exports: { import: "./index.mjs", require: "./impl.cjs" }, main: "impl.cjs" }),
+    JSON.stringify({
+      name: "electron",
+      version: "0.0.0-stand-in",
+      exports: { import: "./index.mjs", require: "./impl.cjs" },
+      main: "impl.cjs",
+    }),
   );
 }

@@ -49,7 +49,10 @@ try {
   const win = standIn.record;
   step("main loaded", { window: win.loaded, preload: win.preloads });
   const hardware = await call("getHardware");
-  step("probe", { gpus: hardware.probe?.gpus?.length ?? hardware.gpus?.length ?? 0, workers: win.children.map((c) => c.modulePath) });
+  step("probe", {
+    gpus: hardware.probe?.gpus?.length ?? hardware.gpus?.length ?? 0,
+    workers: win.children.map((c) => c.modulePath),
+  });
   await call("completeSetupStep", { step: "hardware" });
   const { address } = await call("createWallet", { password: PASSWORD });
   await call("revealRecoveryPhrase", { password: PASSWORD });
@@ -66,8 +69,15 @@ try {
   await call("register", { stakeWei: minStake });
   await call("startMining");
   step("mining");
-  const ended = await until("a task at End", async () => (await snapshot()).tasks.find((t) => t.stage === "End" && t.rewardWei && BigInt(t.rewardWei) > 0n));
-  step("task at End", { id: ended.id, rewardWei: ended.rewardWei, kind: ended.kind, utilityProcesses: win.children.map((c) => c.serviceName) });
+  const ended = await until("a task at End", async () =>
+    (await snapshot()).tasks.find((t) => t.stage === "End" && t.rewardWei && BigInt(t.rewardWei) > 0n),
+  );
+  step("task at End", {
+    id: ended.id,
+    rewardWei: ended.rewardWei,
+    kind: ended.kind,
+    utilityProcesses: win.children.map((c) => c.serviceName),
+  });
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));
 }
@@ -83,8 +93,10 @@ const alive = (pid) => {
   }
 };
 const quitBy = Date.now() + 30_000;
-while (standIn.record.children.some((c) => alive(c.pid)) && Date.now() < quitBy) await new Promise((r) => setTimeout(r, 100));
+while (standIn.record.children.some((c) => alive(c.pid)) && Date.now() < quitBy)
+  await new Promise((r) => setTimeout(r, 100));
 const left = standIn.record.children.filter((c) => alive(c.pid));
-if (left.length > 0) fail(`after quit these utility processes still run: ${left.map((c) => `${c.serviceName} (${c.pid})`).join(", ")}`);
+if (left.length > 0)
+  fail(`after quit these utility processes still run: ${left.map((c) => `${c.serviceName} (${c.pid})`).join(", ")}`);
 step("quit", { ended: standIn.record.children.length });
 process.exit(0);

@@ -19,12 +19,20 @@ export function executableName(platform: NodeJS.Platform): string {
   return platform === "win32" ? "electron.exe" : "electron";
 }
 
-export function writeStandInRuntime(dir: string, version: string, platform: NodeJS.Platform = process.platform): string {
+export function writeStandInRuntime(
+  dir: string,
+  version: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, "resources"), { recursive: true });
   const exe = path.join(dir, executableName(platform));
   const script = Buffer.from("#!/bin/sh\necho 'stand-in for Electron: not a runnable runtime' >&2\nexit 1\n");
-  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL, "ascii"), Buffer.from([1, DEFAULT_WIRE.length]), Buffer.from(DEFAULT_WIRE, "ascii")]);
+  const wire = Buffer.concat([
+    Buffer.from(FUSE_SENTINEL, "ascii"),
+    Buffer.from([1, DEFAULT_WIRE.length]),
+    Buffer.from(DEFAULT_WIRE, "ascii"),
+  ]);
   writeFileSync(exe, Buffer.concat([script, Buffer.from("\n# "), wire, Buffer.from("\n")]));
   chmodSync(exe, 0o755);
   writeFileSync(path.join(dir, "version"), version);

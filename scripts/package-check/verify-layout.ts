@@ -44,12 +44,21 @@ function isMachineCode(archive: string, name: string, entry: AsarEntry): boolean
 
 /** The inference backends each installer must carry (node-llama-cpp's prebuilt packages). */
 export const BACKENDS: Record<string, { os: string; arch: string; packages: string[] }> = {
-  "linux-x64": { os: "linux", arch: "x64", packages: ["linux-x64", "linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"] },
+  "linux-x64": {
+    os: "linux",
+    arch: "x64",
+    packages: ["linux-x64", "linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"],
+  },
   "win32-x64": { os: "win", arch: "x64", packages: ["win-x64", "win-x64-cuda", "win-x64-cuda-ext", "win-x64-vulkan"] },
   "darwin-arm64": { os: "mac", arch: "arm64", packages: ["mac-arm64-metal"] },
 };
 
-export function verifyLayout(appOutDir: string, exe: string, platform = process.platform, arch = process.arch): string[] {
+export function verifyLayout(
+  appOutDir: string,
+  exe: string,
+  platform = process.platform,
+  arch = process.arch,
+): string[] {
   const problems: string[] = [];
   const resources = path.join(appOutDir, "resources");
   const archive = path.join(resources, "app.asar");
@@ -59,17 +68,29 @@ export function verifyLayout(appOutDir: string, exe: string, platform = process.
   const files = resolveRuntimeFiles({ moduleDir: path.join(archive, "dist", "electron"), resourcesPath: resources });
   const rel = (p: string) => path.relative(files.appRoot, p).split(path.sep).join("/");
 
-  for (const p of [files.workerEntry, files.peerEntry, files.networkEntry, files.preload, files.rendererIndex, files.catalogue, files.packageJson, files.icon, ...files.trayImages]) {
+  for (const p of [
+    files.workerEntry,
+    files.peerEntry,
+    files.networkEntry,
+    files.preload,
+    files.rendererIndex,
+    files.catalogue,
+    files.packageJson,
+    files.icon,
+    ...files.trayImages,
+  ]) {
     if (!entries.has(rel(p))) problems.push(`missing in app.asar: ${rel(p)} (${p})`);
   }
   const anvil = `node_modules/${anvilPackage(platform, arch)}/bin/${platform === "win32" ? "anvil.exe" : "anvil"}`;
   if (!existsSync(path.join(unpackedDir, anvil))) problems.push(`missing on disk: app.asar.unpacked/${anvil}`);
-  else if (platform !== "win32" && (statSync(path.join(unpackedDir, anvil)).mode & 0o111) === 0) problems.push(`not executable: app.asar.unpacked/${anvil}`);
+  else if (platform !== "win32" && (statSync(path.join(unpackedDir, anvil)).mode & 0o111) === 0)
+    problems.push(`not executable: app.asar.unpacked/${anvil}`);
 
   for (const [name, e] of entries) {
     if (!isMachineCode(archive, name, e)) continue;
     if (!e.unpacked) problems.push(`executed or loaded natively but inside app.asar: ${name}`);
-    else if (!existsSync(path.join(unpackedDir, name))) problems.push(`marked unpacked but missing on disk: app.asar.unpacked/${name}`);
+    else if (!existsSync(path.join(unpackedDir, name)))
+      problems.push(`marked unpacked but missing on disk: app.asar.unpacked/${name}`);
   }
 
   const backends = BACKENDS[`${platform}-${arch}`];
@@ -78,10 +99,14 @@ export function verifyLayout(appOutDir: string, exe: string, platform = process.
   for (const pkg of backends?.packages ?? []) {
     const dir = path.join(llamaDir, pkg);
     const hasNative = existsSync(dir) && listFiles(dir).some((f) => NATIVE.test(f));
-    if (!hasNative) problems.push(`missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg} (no native library)`);
+    if (!hasNative)
+      problems.push(
+        `missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg} (no native library)`,
+      );
   }
   for (const pkg of shipped) {
-    if (backends && !pkg.startsWith(`${backends.os}-${backends.arch}`)) problems.push(`another platform's backend shipped: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg}`);
+    if (backends && !pkg.startsWith(`${backends.os}-${backends.arch}`))
+      problems.push(`another platform's backend shipped: app.asar.unpacked/node_modules/@node-llama-cpp/${pkg}`);
   }
   if (!existsSync(exe)) problems.push(`missing: the app's executable ${exe}`);
   return problems;

@@ -96,7 +96,10 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilInstance
   } catch (err) {
     await killAndWait(child, exited);
     const detail = stderr.trim().split("\n").pop() ?? "";
-    throw new PouwError("CHAIN_ERROR", `anvil did not start on port ${port}: ${(err as Error).message} ${detail}`.trim());
+    throw new PouwError(
+      "CHAIN_ERROR",
+      `anvil did not start on port ${port}: ${(err as Error).message} ${detail}`.trim(),
+    );
   }
   return {
     rpcUrl,

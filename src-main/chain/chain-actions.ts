@@ -68,12 +68,20 @@ export function wallClockMs(chainSeconds: number, headSeconds: number | undefine
 
 /** `knownModels` are on-chain names this app knows; the chain says which of them are served. */
 export async function readRegistrationView(a: ChainAccount, knownModels: readonly string[]): Promise<RegistrationView> {
-  const [node, minStake, head] = await Promise.all([readNode(a), a.contracts.nodePool.read("minStake"), a.provider.getBlock("latest")]);
+  const [node, minStake, head] = await Promise.all([
+    readNode(a),
+    a.contracts.nodePool.read("minStake"),
+    a.provider.getBlock("latest"),
+  ]);
   const registered = Number(node.role) === nodeRoleIndex("Miner");
   const served = registered
-    ? (await Promise.all(knownModels.map(async (m) => ((await a.contracts.nodePool.read("serves", a.address, modelIdOf(m))) ? m : undefined)))).filter(
-        (m): m is string => m !== undefined,
-      )
+    ? (
+        await Promise.all(
+          knownModels.map(async (m) =>
+            (await a.contracts.nodePool.read("serves", a.address, modelIdOf(m))) ? m : undefined,
+          ),
+        )
+      ).filter((m): m is string => m !== undefined)
     : [];
   return {
     registered,
@@ -81,7 +89,9 @@ export async function readRegistrationView(a: ChainAccount, knownModels: readonl
     minStakeWei: minStake.toString(),
     models: served,
     speed: Number(node.speed),
-    ...(node.unbondAt > 0n ? { unbondingWei: node.stake.toString(), unbondingUntil: wallClockMs(Number(node.unbondAt), head?.timestamp) } : {}),
+    ...(node.unbondAt > 0n
+      ? { unbondingWei: node.stake.toString(), unbondingUntil: wallClockMs(Number(node.unbondAt), head?.timestamp) }
+      : {}),
   };
 }
 
@@ -89,7 +99,11 @@ export async function readRegistrationView(a: ChainAccount, knownModels: readonl
 async function checkUnbondAmount(a: ChainAccount, amountWei: string | undefined): Promise<void> {
   if (amountWei === undefined) return;
   const { stake } = await readNode(a);
-  if (BigInt(amountWei) !== stake) throw new PouwError("INVALID_PARAMS", "unbonding is all or nothing: leave the amount out to unbond the whole stake");
+  if (BigInt(amountWei) !== stake)
+    throw new PouwError(
+      "INVALID_PARAMS",
+      "unbonding is all or nothing: leave the amount out to unbond the whole stake",
+    );
 }
 
 function need(amountWei: string | undefined, action: ChainAction): bigint {
@@ -97,7 +111,12 @@ function need(amountWei: string | undefined, action: ChainAction): bigint {
   return BigInt(amountWei);
 }
 
-async function feeOf(a: ChainAccount, action: ChainAction, amountWei: string | undefined, decl: Declaration): Promise<FeeEstimate> {
+async function feeOf(
+  a: ChainAccount,
+  action: ChainAction,
+  amountWei: string | undefined,
+  decl: Declaration,
+): Promise<FeeEstimate> {
   switch (action) {
     case "register":
       return estimateRegisterMiner(a, { stake: need(amountWei, action), ...decl });
@@ -120,9 +139,16 @@ async function feeOf(a: ChainAccount, action: ChainAction, amountWei: string | u
  * Gas and fee before the user approves. Not enough tokens for a stake is an answer ("affordable:
  * false" and why), not an error: the page shows it next to the button.
  */
-export async function estimateChainAction(a: ChainAccount, action: ChainAction, amountWei: string | undefined, decl: Declaration, to?: string): Promise<GasEstimate> {
+export async function estimateChainAction(
+  a: ChainAccount,
+  action: ChainAction,
+  amountWei: string | undefined,
+  decl: Declaration,
+  to?: string,
+): Promise<GasEstimate> {
   const unaffordable = (err: unknown): GasEstimate => {
-    if (err instanceof PouwError && err.code === "INSUFFICIENT_FUNDS") return { action, gasLimit: "0", feeWei: "0", affordable: false, message: err.message };
+    if (err instanceof PouwError && err.code === "INSUFFICIENT_FUNDS")
+      return { action, gasLimit: "0", feeWei: "0", affordable: false, message: err.message };
     throw err;
   };
   if (action === "withdrawTo") {
@@ -142,15 +168,19 @@ export async function estimateChainAction(a: ChainAccount, action: ChainAction, 
     gasLimit: fee.gas.toString(),
     feeWei: fee.feeWei.toString(),
     affordable,
-    ...(affordable ? {} : { message: `the wallet holds ${balance} wei of the native currency; the fee may be up to ${fee.feeWei}` }),
+    ...(affordable
+      ? {}
+      : { message: `the wallet holds ${balance} wei of the native currency; the fee may be up to ${fee.feeWei}` }),
   };
 }
 
 const last = (receipts: readonly TransactionReceipt[]): string => receipts.at(-1)?.hash ?? "";
 
 export async function registerAction(a: ChainAccount, stakeWei: string, decl: Declaration): Promise<TxResult> {
-  if (decl.models.length === 0) throw new PouwError("SETUP_INCOMPLETE", "choose and download a model before registering");
-  if (await isRegisteredMiner(a)) throw new PouwError("INVALID_PARAMS", "this wallet is already registered as a miner; top up the stake instead");
+  if (decl.models.length === 0)
+    throw new PouwError("SETUP_INCOMPLETE", "choose and download a model before registering");
+  if (await isRegisteredMiner(a))
+    throw new PouwError("INVALID_PARAMS", "this wallet is already registered as a miner; top up the stake instead");
   return { txHash: last(await registerMiner(a, { stake: BigInt(stakeWei), ...decl })), amountWei: stakeWei };
 }
 
@@ -174,6 +204,11 @@ export async function claimAction(a: ChainAccount): Promise<TxResult> {
   return { txHash: receipt.hash, amountWei: amount.toString() };
 }
 
-export function chainAccount(contracts: ProtocolContracts, signer: Account["signer"], address: string, provider: JsonRpcProvider): ChainAccount {
+export function chainAccount(
+  contracts: ProtocolContracts,
+  signer: Account["signer"],
+  address: string,
+  provider: JsonRpcProvider,
+): ChainAccount {
   return { signer, contracts, address, provider };
 }

@@ -56,7 +56,9 @@ export interface CompileResult {
 
 function readSources(): Record<string, { content: string }> {
   const sources: Record<string, { content: string }> = {};
-  for (const file of readdirSync(CONTRACTS_DIR).filter((f) => f.endsWith(".sol")).sort()) {
+  for (const file of readdirSync(CONTRACTS_DIR)
+    .filter((f) => f.endsWith(".sol"))
+    .sort()) {
     sources[file] = { content: readFileSync(path.join(CONTRACTS_DIR, file), "utf8") };
   }
   return sources;
@@ -73,7 +75,9 @@ function hashInputs(sources: Record<string, { content: string }>, solcVersion: s
 /** Compiles contracts/ with solc-js (dev-only: solc is a devDependency) and renders the modules. */
 export async function compileContracts(): Promise<CompileResult> {
   const require = createRequire(import.meta.url);
-  const { default: solc } = (await import("solc")) as { default: { version(): string; compile(input: string, cb: object): string } };
+  const { default: solc } = (await import("solc")) as {
+    default: { version(): string; compile(input: string, cb: object): string };
+  };
   const sources = readSources();
   const input = { language: "Solidity", sources, settings: SETTINGS };
   const findImports = (importPath: string): { contents: string } | { error: string } => {
@@ -86,14 +90,22 @@ export async function compileContracts(): Promise<CompileResult> {
   const output = SolcOutput.parse(JSON.parse(solc.compile(JSON.stringify(input), { import: findImports })));
   const errors = (output.errors ?? []).filter((e) => e.severity === "error");
   if (errors.length > 0) {
-    throw new PouwError("INTERNAL", `solc: ${errors.map((e) => e.formattedMessage.split("\n").slice(0, 2).join(" ")).join("; ")}`);
+    throw new PouwError(
+      "INTERNAL",
+      `solc: ${errors.map((e) => e.formattedMessage.split("\n").slice(0, 2).join(" ")).join("; ")}`,
+    );
   }
   const solcVersion = solc.version();
   const sourceHash = hashInputs(sources, solcVersion);
   const contracts = DEPLOYABLE_CONTRACTS.map((name): CompiledContract => {
     const c = output.contracts?.[`${name}.sol`]?.[name];
     if (!c?.evm) throw new PouwError("INTERNAL", `solc produced no bytecode for ${name}`);
-    return { name, abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedSize: c.evm.deployedBytecode.object.length / 2 };
+    return {
+      name,
+      abi: c.abi,
+      bytecode: `0x${c.evm.bytecode.object}`,
+      deployedSize: c.evm.deployedBytecode.object.length / 2,
+    };
   });
   const warnings = (output.errors ?? []).filter((e) => e.severity !== "error").map((e) => e.formattedMessage);
   return { solcVersion, sourceHash, contracts, warnings, files: renderFiles(contracts, solcVersion, sourceHash) };

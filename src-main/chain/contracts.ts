@@ -1,4 +1,10 @@
-import type { Abi, AbiParameter, AbiParameterToPrimitiveType, ExtractAbiFunction, ExtractAbiFunctionNames } from "abitype";
+import type {
+  Abi,
+  AbiParameter,
+  AbiParameterToPrimitiveType,
+  ExtractAbiFunction,
+  ExtractAbiFunctionNames,
+} from "abitype";
 import { Contract, Interface, type ContractRunner, type InterfaceAbi, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { Deployment } from "../../src-shared/deployment.js";
@@ -29,7 +35,11 @@ export type WriteName<A extends Abi> = ExtractAbiFunctionNames<A, "nonpayable" |
 type BaseType<T extends string> = T extends `${infer B}[${string}` ? B : T;
 
 /** A decoded value as ethers returns it, from abitype's type of that parameter. */
-type EthersValue<T> = T extends number | bigint ? bigint : T extends readonly unknown[] ? { readonly [K in keyof T]: EthersValue<T[K]> } : T;
+type EthersValue<T> = T extends number | bigint
+  ? bigint
+  : T extends readonly unknown[]
+    ? { readonly [K in keyof T]: EthersValue<T[K]> }
+    : T;
 
 /** A decoded struct (or several outputs): ethers' `Result`, positional and by name. */
 export type StructResult<C extends readonly AbiParameter[]> = { readonly [K in keyof C]: OutputOf<C[K]> } & {
@@ -58,8 +68,7 @@ type EthersArg<T, Base extends string> = T extends number | bigint
 
 /** A struct argument: an object with the component names, or an array in their order. */
 type StructArg<C extends readonly AbiParameter[]> =
-  | { readonly [K in keyof C]: ArgOf<C[K]> }
-  | { readonly [P in C[number] as NonNullable<P["name"]>]: ArgOf<P> };
+  { readonly [K in keyof C]: ArgOf<C[K]> } | { readonly [P in C[number] as NonNullable<P["name"]>]: ArgOf<P> };
 
 /** One input parameter as ethers takes it. */
 type ArgOf<P> = P extends { type: string; components: infer C extends readonly AbiParameter[] }
@@ -158,7 +167,9 @@ export function connectProtocol(deployment: Pick<Deployment, "contracts">, runne
 
 // Errors of every contract: a revert can bubble up from a contract other than the one called.
 const allErrors = new Interface(
-  [...PouwTokenAbi, ...NodePoolAbi, ...PouwTasksAbi, ...IncentivePoolAbi].filter((f) => f.type === "error") as InterfaceAbi,
+  [...PouwTokenAbi, ...NodePoolAbi, ...PouwTasksAbi, ...IncentivePoolAbi].filter(
+    (f) => f.type === "error",
+  ) as InterfaceAbi,
 );
 
 /** The custom error name of a reverted call or transaction (e.g. "CommitmentMismatch"). */

@@ -96,7 +96,8 @@ async function deployOne(signer: Signer, abi: readonly unknown[], bytecode: stri
   const tx = contract.deploymentTransaction();
   if (tx && signer.provider) {
     const receipt = await waitForReceipt(signer.provider, tx.hash);
-    if (receipt.status !== 1 || !receipt.contractAddress) throw new PouwError("CHAIN_ERROR", `deploying a contract failed in transaction ${tx.hash}`);
+    if (receipt.status !== 1 || !receipt.contractAddress)
+      throw new PouwError("CHAIN_ERROR", `deploying a contract failed in transaction ${tx.hash}`);
     return receipt.contractAddress;
   }
   await contract.waitForDeployment();
@@ -115,7 +116,12 @@ export async function deployProtocol(signer: Signer, overrides: Partial<DeployPa
   const startBlock = await provider.getBlockNumber();
 
   const token = await deployOne(signer, PouwTokenAbi, PouwTokenBytecode, [holder, p.tokenSupply]);
-  const nodePool = await deployOne(signer, NodePoolAbi, NodePoolBytecode, [token, p.minStake, p.unbondingDelaySeconds, p.slashAmount]);
+  const nodePool = await deployOne(signer, NodePoolAbi, NodePoolBytecode, [
+    token,
+    p.minStake,
+    p.unbondingDelaySeconds,
+    p.slashAmount,
+  ]);
   const incentivePool = await deployOne(signer, IncentivePoolAbi, IncentivePoolBytecode, [
     token,
     nodePool,
@@ -147,7 +153,8 @@ export async function deployProtocol(signer: Signer, overrides: Partial<DeployPa
   if (p.incentiveFunding > 0n) await contracts.token.send("transfer", incentivePool, p.incentiveFunding);
   for (const topic of p.topics) await contracts.incentivePool.send("addTopic", topic);
   for (const m of p.approvedModels) await contracts.incentivePool.send("approveModel", m.modelId, m.sha256);
-  if (p.embeddingModel) await contracts.incentivePool.send("pinEmbeddingModel", p.embeddingModel.modelId, p.embeddingModel.sha256);
+  if (p.embeddingModel)
+    await contracts.incentivePool.send("pinEmbeddingModel", p.embeddingModel.modelId, p.embeddingModel.sha256);
 
   const version = Number(await contracts.tasks.read("version"));
   const network = await provider.getNetwork();

@@ -1,4 +1,11 @@
-import { FetchRequest, JsonRpcProvider, type JsonRpcApiProviderOptions, type JsonRpcPayload, type JsonRpcResult, type Networkish } from "ethers";
+import {
+  FetchRequest,
+  JsonRpcProvider,
+  type JsonRpcApiProviderOptions,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+  type Networkish,
+} from "ethers";
 
 /** How long an endpoint that failed is passed over before it is tried first again. */
 const DOWN_FOR_MS = 30_000;
@@ -26,7 +33,11 @@ export class FailoverJsonRpcProvider extends JsonRpcProvider {
   readonly #lastError: Array<string | undefined>;
   readonly #timeoutMs: number | undefined;
 
-  constructor(urls: readonly string[], network?: Networkish, options?: JsonRpcApiProviderOptions & { timeoutMs?: number }) {
+  constructor(
+    urls: readonly string[],
+    network?: Networkish,
+    options?: JsonRpcApiProviderOptions & { timeoutMs?: number },
+  ) {
     if (urls.length === 0) throw new Error("FailoverJsonRpcProvider needs at least one RPC URL");
     super(urls[0], network, options);
     this.#urls = urls;
@@ -48,7 +59,9 @@ export class FailoverJsonRpcProvider extends JsonRpcProvider {
 
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const now = Date.now();
-    const order = this.#urls.map((_, i) => i).sort((a, b) => Number(this.#downUntil[a]! > now) - Number(this.#downUntil[b]! > now) || a - b);
+    const order = this.#urls
+      .map((_, i) => i)
+      .sort((a, b) => Number(this.#downUntil[a]! > now) - Number(this.#downUntil[b]! > now) || a - b);
     let lastError: unknown;
     for (const i of order) {
       const request = new FetchRequest(this.#urls[i]!);

@@ -52,12 +52,17 @@ export async function revert(provider: JsonRpcProvider, id: string): Promise<voi
  * Polls for a receipt. Used instead of ethers' tx.wait(), which after evm_revert can wait forever
  * for a "new block" that automine never produces when a re-sent transaction has an old hash.
  */
-export async function waitForReceipt(provider: Provider, hash: string, timeoutMs = 60_000): Promise<TransactionReceipt> {
+export async function waitForReceipt(
+  provider: Provider,
+  hash: string,
+  timeoutMs = 60_000,
+): Promise<TransactionReceipt> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
     const receipt = await provider.getTransactionReceipt(hash);
     if (receipt) return receipt;
-    if (Date.now() > deadline) throw new PouwError("TIMEOUT", `transaction ${hash} not mined after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new PouwError("TIMEOUT", `transaction ${hash} not mined after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -28,15 +28,21 @@ export async function readDeploymentFile(file: string): Promise<DeploymentCheck>
  */
 export async function verifyDeployment(deployment: Deployment, provider: Provider): Promise<DeploymentCheck> {
   const chainId = Number((await provider.getNetwork()).chainId);
-  if (deployment.chainId !== chainId) return { ok: false, reason: `the deployment is for chain ${deployment.chainId}, not ${chainId}` };
+  if (deployment.chainId !== chainId)
+    return { ok: false, reason: `the deployment is for chain ${deployment.chainId}, not ${chainId}` };
   if (deployment.sourcesSha256 !== undefined && deployment.sourcesSha256 !== SOURCES_SHA256) {
     return { ok: false, reason: "the contract sources changed since the last deployment" };
   }
   for (const [name, address] of Object.entries(deployment.contracts)) {
-    if ((await provider.getCode(address)) === "0x") return { ok: false, reason: `no contract code at ${name} ${address}` };
+    if ((await provider.getCode(address)) === "0x")
+      return { ok: false, reason: `no contract code at ${name} ${address}` };
   }
   const c = connectProtocol(deployment, provider);
-  const versioned: [string, Versioned][] = [["nodePool", c.nodePool], ["tasks", c.tasks], ["incentivePool", c.incentivePool]];
+  const versioned: [string, Versioned][] = [
+    ["nodePool", c.nodePool],
+    ["tasks", c.tasks],
+    ["incentivePool", c.incentivePool],
+  ];
   for (const [name, contract] of versioned) {
     const onChain = Number(await contract.read("version"));
     if (onChain !== deployment.version) {

@@ -11,24 +11,37 @@ export const SUPPORTED_PROTOCOL_VERSION = 2;
  * every contract is there and speaks our protocol version — so a wrong URL or a stale deployment
  * file is one clear sentence instead of a confusing revert later.
  */
-export async function verifyNetwork(provider: JsonRpcProvider, deployment: Deployment, rpcLabel: string): Promise<{ chainId: number; version: number }> {
+export async function verifyNetwork(
+  provider: JsonRpcProvider,
+  deployment: Deployment,
+  rpcLabel: string,
+): Promise<{ chainId: number; version: number }> {
   let chainId: number;
   try {
     // Asked of the node itself: a provider built with a static network would answer from memory.
     chainId = Number(await provider.send("eth_chainId", []));
   } catch (err) {
     if (isError(err, "TIMEOUT")) {
-      throw new PouwError("CHAIN_ERROR", `cannot reach the network at ${rpcLabel}: it accepts connections but did not answer within ${Math.round(provider._getConnection().timeout / 1000)} s`);
+      throw new PouwError(
+        "CHAIN_ERROR",
+        `cannot reach the network at ${rpcLabel}: it accepts connections but did not answer within ${Math.round(provider._getConnection().timeout / 1000)} s`,
+      );
     }
     throw new PouwError("CHAIN_ERROR", `cannot reach the network at ${rpcLabel}`);
   }
   if (chainId !== deployment.chainId) {
-    throw new PouwError("CHAIN_ERROR", `the RPC at ${rpcLabel} is chain ${chainId}, but the deployment is for chain ${deployment.chainId}`);
+    throw new PouwError(
+      "CHAIN_ERROR",
+      `the RPC at ${rpcLabel} is chain ${chainId}, but the deployment is for chain ${deployment.chainId}`,
+    );
   }
   for (const [name, address] of Object.entries(deployment.contracts)) {
     const code = await provider.getCode(address);
     if (code === "0x") {
-      throw new PouwError("CHAIN_ERROR", `no contract at ${address} (${name}) on chain ${chainId} — is the deployment file for this network?`);
+      throw new PouwError(
+        "CHAIN_ERROR",
+        `no contract at ${address} (${name}) on chain ${chainId} — is the deployment file for this network?`,
+      );
     }
   }
   const contracts = connectProtocol(deployment, provider);

@@ -12,7 +12,12 @@ import type { ChainAccount } from "./chain-actions.js";
  */
 function protocolAddresses(a: ChainAccount): Record<string, string> {
   const c = a.contracts;
-  return { token: c.token.address, "node pool": c.nodePool.address, tasks: c.tasks.address, "incentive pool": c.incentivePool.address };
+  return {
+    token: c.token.address,
+    "node pool": c.nodePool.address,
+    tasks: c.tasks.address,
+    "incentive pool": c.incentivePool.address,
+  };
 }
 
 async function checked(a: ChainAccount, to: string, amountWei: string): Promise<{ to: string; amount: bigint }> {
@@ -21,7 +26,10 @@ async function checked(a: ChainAccount, to: string, amountWei: string): Promise<
   if (amount === 0n) throw new PouwError("INVALID_PARAMS", "enter an amount above zero");
   const balance = await a.contracts.token.read("balanceOf", a.address);
   if (balance < amount) {
-    throw new PouwError("INSUFFICIENT_FUNDS", `not enough POUW: sending ${formatEther(amount)} needs that much in the wallet, which holds ${formatEther(balance)}`);
+    throw new PouwError(
+      "INSUFFICIENT_FUNDS",
+      `not enough POUW: sending ${formatEther(amount)} needs that much in the wallet, which holds ${formatEther(balance)}`,
+    );
   }
   return { to: address, amount };
 }
@@ -36,7 +44,11 @@ export async function estimateWithdrawTo(a: ChainAccount, to: string, amountWei:
     gasLimit: fee.gas.toString(),
     feeWei: fee.feeWei.toString(),
     affordable,
-    ...(affordable ? {} : { message: `the wallet holds ${formatEther(native)} ETH for gas; the fee may be up to ${formatEther(fee.feeWei)}` }),
+    ...(affordable
+      ? {}
+      : {
+          message: `the wallet holds ${formatEther(native)} ETH for gas; the fee may be up to ${formatEther(fee.feeWei)}`,
+        }),
   };
 }
 

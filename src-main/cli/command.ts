@@ -63,7 +63,9 @@ export function numberOpt(
   const n = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${raw}"`);
   if (bounds.integer && !Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
-  if (bounds.min !== undefined && n < bounds.min) throw new UsageError(`--${name} must be at least ${bounds.min}, got ${raw}`);
-  if (bounds.max !== undefined && n > bounds.max) throw new UsageError(`--${name} must be at most ${bounds.max}, got ${raw}`);
+  if (bounds.min !== undefined && n < bounds.min)
+    throw new UsageError(`--${name} must be at least ${bounds.min}, got ${raw}`);
+  if (bounds.max !== undefined && n > bounds.max)
+    throw new UsageError(`--${name} must be at most ${bounds.max}, got ${raw}`);
   return n;
 }

@@ -75,7 +75,7 @@ function parseCommandArgs(spec: CommandSpec, args: string[]) {
     return { values: values as Record<string, string | boolean | string[] | boolean[] | undefined>, positionals };
   } catch (err) {
     // node's parseArgs messages are long and mention internals; keep the first sentence.
-    const msg = err instanceof Error ? err.message.split(". ")[0] ?? err.message : String(err);
+    const msg = err instanceof Error ? (err.message.split(". ")[0] ?? err.message) : String(err);
     throw new UsageError(`${msg.replace(/^Unknown option/, "unknown option")} (see pouw-miner ${spec.name} --help)`);
   }
 }

@@ -26,7 +26,9 @@ export const ACTIVITY_POLL_MS = 5_000;
 const NVIDIA_SMI_TIMEOUT_MS = 4_000;
 
 /** `nvidia-smi pmon`: per-process GPU use; after the tool is found missing it is not asked again. */
-export function nvidiaGpuProcesses(run: (cmd: string, args: string[]) => Promise<string> = execText): () => Promise<GpuProcess[] | undefined> {
+export function nvidiaGpuProcesses(
+  run: (cmd: string, args: string[]) => Promise<string> = execText,
+): () => Promise<GpuProcess[] | undefined> {
   let missing = false;
   return async () => {
     if (missing) return undefined;
@@ -47,7 +49,9 @@ async function systemPrograms(): Promise<string[] | undefined> {
 
 function execText(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: NVIDIA_SMI_TIMEOUT_MS, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(cmd, args, { timeout: NVIDIA_SMI_TIMEOUT_MS, windowsHide: true }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
   });
 }
 

@@ -20,7 +20,9 @@ const WORKING = new Set<AppSnapshot["mining"]["state"]>(["starting", "mining", "
  */
 export function taskInFlight(s: Pick<AppSnapshot, "mining" | "tasks">, nowMs: number): boolean {
   if (!WORKING.has(s.mining.state)) return false;
-  return s.tasks.some((t) => t.stage !== "End" && (t.deadlineAt === undefined || t.deadlineAt + STALE_AFTER_MS > nowMs));
+  return s.tasks.some(
+    (t) => t.stage !== "End" && (t.deadlineAt === undefined || t.deadlineAt + STALE_AFTER_MS > nowMs),
+  );
 }
 
 /**
@@ -28,7 +30,11 @@ export function taskInFlight(s: Pick<AppSnapshot, "mining" | "tasks">, nowMs: nu
  * task in flight and stops when none is left (or at stop). Follows the core's snapshot, then its
  * patches (re-reading the snapshot when one does not follow on), as the notifier does.
  */
-export function keepAwakeWhileBusy(core: Pick<MiningCore, "getSnapshot" | "onPatch">, blocker: SleepBlocker, now: () => number = Date.now): () => void {
+export function keepAwakeWhileBusy(
+  core: Pick<MiningCore, "getSnapshot" | "onPatch">,
+  blocker: SleepBlocker,
+  now: () => number = Date.now,
+): () => void {
   let id: number | undefined;
   const off = followSnapshot(core, (snapshot) => {
     const busy = taskInFlight(snapshot, now());

@@ -29,7 +29,8 @@ export type LoginItemResult = "not-packaged" | "login-item" | "autostart-written
 
 /** `$XDG_CONFIG_HOME/autostart/pouw-miner.desktop`, `~/.config/autostart/…` when the variable is unset or not absolute. */
 export function autostartFile(env: NodeJS.ProcessEnv, homeDir = os.homedir()): string {
-  const configHome = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homeDir, ".config");
+  const configHome =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homeDir, ".config");
   return path.join(configHome, "autostart", AUTOSTART_FILE_NAME);
 }
 
@@ -124,7 +125,9 @@ export function followStartOnLogin(
     if (wanted === applied) return;
     applied = wanted;
     // In order: a quick on-off-on ends with the entry written.
-    queue = queue.then(() => apply(wanted)).catch((err: unknown) => onError(`start on login: ${err instanceof Error ? err.message : String(err)}`));
+    queue = queue
+      .then(() => apply(wanted))
+      .catch((err: unknown) => onError(`start on login: ${err instanceof Error ? err.message : String(err)}`));
   };
   check();
   return core.onPatch(check);

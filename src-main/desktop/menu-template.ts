@@ -14,7 +14,10 @@ const separator: MenuItemConstructorOptions = { type: "separator" };
  * (About, Hide, Quit) first; elsewhere File holds Quit. Edit is there everywhere: on macOS copy and
  * paste in the window's fields work only through the menu's accelerators.
  */
-export function appMenuTemplate(opts: { isPackaged: boolean; platform: NodeJS.Platform }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(opts: {
+  isPackaged: boolean;
+  platform: NodeJS.Platform;
+}): MenuItemConstructorOptions[] {
   const mac = opts.platform === "darwin";
   const dev = opts.isPackaged ? [] : [item("reload"), item("forceReload"), item("toggleDevTools"), separator];
   return [

@@ -92,7 +92,10 @@ export class Notifier {
         this.pending.wei += reward - before.creditedWei;
         this.pending.tasks.add(t.id);
       }
-      next.set(t.id, { watched: before.watched, creditedWei: reward > before.creditedWei ? reward : before.creditedWei });
+      next.set(t.id, {
+        watched: before.watched,
+        creditedWei: reward > before.creditedWei ? reward : before.creditedWei,
+      });
     }
     // Tasks that left the live list never come back as news; forgetting them keeps this bounded.
     this.seen.clear();
@@ -104,10 +107,11 @@ export class Notifier {
     if (this.timer !== undefined) return;
     const wait = this.lastRewardAt + this.interval - Date.now();
     if (wait <= 0) this.flushRewards();
-    else this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flushRewards();
-    }, wait);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flushRewards();
+      }, wait);
   }
 
   private flushRewards(): void {
@@ -144,7 +148,10 @@ export function formatAmount(wei: bigint): string {
  * Follows a core from its current snapshot through its patches (re-reading the snapshot when a
  * patch does not follow on) and hands each state to a Notifier. Returns the stop function.
  */
-export function watchForNotices(core: Pick<MiningCore, "getSnapshot" | "onPatch">, options: NotifierOptions): () => void {
+export function watchForNotices(
+  core: Pick<MiningCore, "getSnapshot" | "onPatch">,
+  options: NotifierOptions,
+): () => void {
   let notifier: Notifier | undefined;
   const off = followSnapshot(core, (snapshot) => {
     if (notifier) notifier.observe(snapshot);

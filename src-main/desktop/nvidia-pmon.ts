@@ -10,7 +10,11 @@ export function parsePmon(output: string): GpuProcess[] {
   const lines = output.split(/\r?\n/);
   const header = lines.find((l) => /^#\s*gpu\b/i.test(l));
   if (!header) return [];
-  const columns = header.replace(/^#\s*/, "").trim().split(/\s+/).map((c) => c.toLowerCase());
+  const columns = header
+    .replace(/^#\s*/, "")
+    .trim()
+    .split(/\s+/)
+    .map((c) => c.toLowerCase());
   const at = (name: string) => columns.indexOf(name);
   const [pidAt, smAt, commandAt] = [at("pid"), at("sm"), at("command")];
   if (pidAt < 0 || commandAt < 0) return [];

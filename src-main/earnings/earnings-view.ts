@@ -33,7 +33,12 @@ const DAY = 86_400;
 const DEFAULT_TASK_TOKENS = 64;
 
 function period(s: EarningsSummary): EarningsPeriod {
-  return { userWei: s.userReward.toString(), backgroundWei: s.backgroundReward.toString(), gasWei: s.gasSpent.toString(), tasks: s.tasks };
+  return {
+    userWei: s.userReward.toString(),
+    backgroundWei: s.backgroundReward.toString(),
+    gasWei: s.gasSpent.toString(),
+    tasks: s.tasks,
+  };
 }
 
 function bucketsView(records: readonly TaskRecord[], from: number, to: number, width: number): EarningsBucket[] {
@@ -51,7 +56,10 @@ export function startOfLocalDay(ms: number): number {
  * Tasks per second this machine can serve: generation speed over the tokens a task takes (the
  * recent tasks' average, else the background budget). Undefined without a benchmark.
  */
-export function capacityTasksPerSecond(tokensPerSecond: number | undefined, records: readonly TaskRecord[]): number | undefined {
+export function capacityTasksPerSecond(
+  tokensPerSecond: number | undefined,
+  records: readonly TaskRecord[],
+): number | undefined {
   if (!tokensPerSecond || tokensPerSecond <= 0) return undefined;
   const sized = records.filter((r) => r.tokens !== undefined && r.tokens > 0);
   const avgTokens = sized.length > 0 ? sized.reduce((n, r) => n + r.tokens!, 0) / sized.length : DEFAULT_TASK_TOKENS;
@@ -87,7 +95,11 @@ export function earningsView(
     // Demand is measured over the part of the week this miner was actually there for.
     const first = Math.min(...records.map((r) => r.states[0]?.at ?? now));
     const recentSeconds = Math.max(HOUR, Math.min(7 * DAY, end - first));
-    view.projectedDailyWei = projectDailyReward({ recent: week, recentSeconds, capacityTasksPerSecond: capacity }).toString();
+    view.projectedDailyWei = projectDailyReward({
+      recent: week,
+      recentSeconds,
+      capacityTasksPerSecond: capacity,
+    }).toString();
   }
   return view;
 }

@@ -39,7 +39,12 @@ export function summarize(records: readonly TaskRecord[], fromSeconds: number, t
 }
 
 /** Fixed-width buckets (hour, day, week) from `fromSeconds` to `toSeconds`, empty ones included. */
-export function bucketize(records: readonly TaskRecord[], fromSeconds: number, toSeconds: number, widthSeconds: number): EarningsBucket[] {
+export function bucketize(
+  records: readonly TaskRecord[],
+  fromSeconds: number,
+  toSeconds: number,
+  widthSeconds: number,
+): EarningsBucket[] {
   const count = Math.max(0, Math.ceil((toSeconds - fromSeconds) / widthSeconds));
   const buckets: EarningsBucket[] = Array.from({ length: count }, (_, i) => ({
     start: fromSeconds + i * widthSeconds,

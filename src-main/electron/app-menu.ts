@@ -8,6 +8,10 @@ export interface MenuApi {
 }
 
 /** Sets the application menu: no DevTools and no reload in a packaged app (src-main/desktop/menu-template.ts). */
-export function installAppMenu(menu: MenuApi, app: { isPackaged: boolean }, platform: NodeJS.Platform = process.platform): void {
+export function installAppMenu(
+  menu: MenuApi,
+  app: { isPackaged: boolean },
+  platform: NodeJS.Platform = process.platform,
+): void {
   menu.setApplicationMenu(menu.buildFromTemplate(appMenuTemplate({ isPackaged: app.isPackaged, platform })));
 }

@@ -13,7 +13,8 @@ import { UpdateStore } from "../update/update-store.js";
 import { Updater } from "../update/updater.js";
 import { withUpdates } from "../update/updating-core.js";
 
-const log = (level: "info" | "warn" | "error", message: string): void => (level === "info" ? console.log : console.warn)(`PoUW Miner update: ${message}`);
+const log = (level: "info" | "warn" | "error", message: string): void =>
+  (level === "info" ? console.log : console.warn)(`PoUW Miner update: ${message}`);
 
 /**
  * Auto-update in the packaged app (docs/electron.md, "Updates"): records this launch around the
@@ -78,7 +79,12 @@ export function holdQuitForUpdate(quitAnyway: () => void): boolean {
   return holdQuit?.(quitAnyway) ?? false;
 }
 
-function startUpdates(core: MainCore, store: UpdateStore, version: string, rollback: RollbackOffer | undefined): MainCore {
+function startUpdates(
+  core: MainCore,
+  store: UpdateStore,
+  version: string,
+  rollback: RollbackOffer | undefined,
+): MainCore {
   const { autoUpdater } = electronUpdater;
   // The Updater starts the download itself right after a check finds a release (so it can keep a
   // verified download and cancel), and installs on the user's click after the drain.
@@ -89,7 +95,11 @@ function startUpdates(core: MainCore, store: UpdateStore, version: string, rollb
   // verifyUpdateCodeSignature stays electron-updater's own: on Windows the installer must be signed
   // by app-update.yml's publisherName; macOS's Squirrel.Mac checks the code signature itself.
   // electron-updater logs its own "error" events through this logger; the promises carry them to the Updater.
-  autoUpdater.logger = { info: () => undefined, warn: (m: unknown) => log("warn", firstLine(String(m))), error: (m: unknown) => log("error", firstLine(String(m))) };
+  autoUpdater.logger = {
+    info: () => undefined,
+    warn: (m: unknown) => log("warn", firstLine(String(m))),
+    error: (m: unknown) => log("error", firstLine(String(m))),
+  };
   const updater = new Updater({
     backend: electronUpdaterBackend(autoUpdater, store, log),
     currentVersion: version,
@@ -127,7 +137,11 @@ function feedOf(file: string): { present: boolean; releaseUrl?: string } {
   const url = field("url");
   const owner = field("owner");
   const repo = field("repo");
-  const releaseUrl = url?.startsWith("https://") ? url : owner && repo ? `https://github.com/${owner}/${repo}/releases` : undefined;
+  const releaseUrl = url?.startsWith("https://")
+    ? url
+    : owner && repo
+      ? `https://github.com/${owner}/${repo}/releases`
+      : undefined;
   return { present: true, ...(releaseUrl ? { releaseUrl } : {}) };
 }
 

@@ -16,7 +16,11 @@ import type { AppOrigin } from "./navigation-guard.js";
  * invokes wait for it — the renderer stays in its loading state meanwhile — and a core that failed
  * to open answers every invoke with that failure, on one line, for the window to show.
  */
-export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindows: () => readonly BrowserWindow[]): () => void {
+export function registerIpc(
+  core: Promise<MainCore>,
+  origin: AppOrigin,
+  ourWindows: () => readonly BrowserWindow[],
+): () => void {
   const isOurs = (event: IpcMainInvokeEvent): boolean =>
     ourWindows().some((win) => !win.isDestroyed() && win.webContents === event.sender);
   const opened = core.then(
@@ -27,17 +31,24 @@ export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindo
   for (const method of invokeMethodNames) {
     ipcMain.handle(ipcChannels.invoke[method], async (event, params: unknown) => {
       if (!isTrustedSender(event.senderFrame, isOurs(event), origin)) {
-        return { ok: false, error: { code: "UNTRUSTED_SENDER", message: `${method}: refused, the sender is not this app's window` } };
+        return {
+          ok: false,
+          error: { code: "UNTRUSTED_SENDER", message: `${method}: refused, the sender is not this app's window` },
+        };
       }
       const c = await opened;
       return c.ok ? dispatchInvoke(c.core, method, params) : { ok: false, error: c.error };
     });
   }
-  const unregisterDialog = registerModelFileDialog((event) => isTrustedSender(event.senderFrame, isOurs(event), origin));
+  const unregisterDialog = registerModelFileDialog((event) =>
+    isTrustedSender(event.senderFrame, isOurs(event), origin),
+  );
   let unsubscribes: Array<() => void> | undefined = [];
   void opened.then((c) => {
     if (!c.ok || !unsubscribes) return;
-    unsubscribes = liveChannelNames.map((channel) => c.core.subscribe(channel, (payload) => push(ourWindows(), channel, payload)));
+    unsubscribes = liveChannelNames.map((channel) =>
+      c.core.subscribe(channel, (payload) => push(ourWindows(), channel, payload)),
+    );
   });
 
   return () => {
@@ -51,7 +62,11 @@ export function registerIpc(core: Promise<MainCore>, origin: AppOrigin, ourWindo
 /** Why the miner is not there, as the window shows it: the same line as the headless dashboard's. */
 export { openFailure };
 
-export function push<C extends PushChannel>(windows: readonly BrowserWindow[], channel: C, payload: PushPayload<C>): void {
+export function push<C extends PushChannel>(
+  windows: readonly BrowserWindow[],
+  channel: C,
+  payload: PushPayload<C>,
+): void {
   for (const win of windows) {
     if (!win.isDestroyed()) win.webContents.send(ipcChannels.push[channel], payload);
   }

@@ -8,7 +8,11 @@ type LoginApp = Pick<App, "isPackaged" | "setLoginItemSettings">;
  * decides: Electron's login item on macOS and Windows, an XDG autostart entry on Linux, nothing
  * from a source checkout). Returns the stop function.
  */
-export function installLoginItem(core: Parameters<typeof followStartOnLogin>[0], app: LoginApp, platform: NodeJS.Platform = process.platform): () => void {
+export function installLoginItem(
+  core: Parameters<typeof followStartOnLogin>[0],
+  app: LoginApp,
+  platform: NodeJS.Platform = process.platform,
+): () => void {
   return followStartOnLogin(
     core,
     (enabled) =>
@@ -24,6 +28,10 @@ export function installLoginItem(core: Parameters<typeof followStartOnLogin>[0],
 }
 
 /** Started at login: stay in the tray with no window (`--hidden`, or macOS's wasOpenedAtLogin). */
-export function launchedHidden(app: Pick<App, "getLoginItemSettings">, argv: readonly string[] = process.argv, platform: NodeJS.Platform = process.platform): boolean {
+export function launchedHidden(
+  app: Pick<App, "getLoginItemSettings">,
+  argv: readonly string[] = process.argv,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   return startedHidden(argv, platform === "darwin" && app.getLoginItemSettings().wasOpenedAtLogin);
 }

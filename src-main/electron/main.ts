@@ -1,5 +1,15 @@
 import path from "node:path";
-import { Menu, Notification, app, powerMonitor, powerSaveBlocker, safeStorage, session, utilityProcess, type BrowserWindow } from "electron";
+import {
+  Menu,
+  Notification,
+  app,
+  powerMonitor,
+  powerSaveBlocker,
+  safeStorage,
+  session,
+  utilityProcess,
+  type BrowserWindow,
+} from "electron";
 import { openAppSession } from "../session/app-session.js";
 import { createMemoryCore } from "../session/memory-core.js";
 import type { MainCore } from "../session/main-core.js";
@@ -29,7 +39,9 @@ holdSecretEnv();
 const files = runtimeFiles();
 // The app's binary runs no Node child of its own (the RunAsNode fuse is off): the worker and the
 // devnet's peer miners run as utility processes.
-setLauncher(relayingLauncher(utilityLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options))));
+setLauncher(
+  relayingLauncher(utilityLauncher((modulePath, args, options) => utilityProcess.fork(modulePath, args, options))),
+);
 const devServerUrl = !app.isPackaged ? process.env.POUW_DEV_SERVER_URL : undefined;
 const origin: AppOrigin = { rendererDir: files.rendererDir, ...(devServerUrl ? { devServerUrl } : {}) };
 
@@ -125,7 +137,10 @@ function start(): void {
       quitHeld = true;
       event.preventDefault();
       mainWindow?.hide();
-      tray.update({ state: "stopping", reason: "Finishing the tasks in flight, then installing the update and quitting…" });
+      tray.update({
+        state: "stopping",
+        reason: "Finishing the tasks in flight, then installing the update and quitting…",
+      });
       return;
     }
     quitting = true;

@@ -9,7 +9,11 @@ import { shellChannels } from "../../src-shared/app-contract.js";
 export function registerModelFileDialog(trusted: (event: IpcMainInvokeEvent) => boolean): () => void {
   ipcMain.handle(shellChannels.chooseModelFile, async (event) => {
     if (!trusted(event)) return null;
-    const options = { title: "Import a GGUF model", properties: ["openFile" as const], filters: [{ name: "GGUF models", extensions: ["gguf"] }] };
+    const options = {
+      title: "Import a GGUF model",
+      properties: ["openFile" as const],
+      filters: [{ name: "GGUF models", extensions: ["gguf"] }],
+    };
     const win = BrowserWindow.fromWebContents(event.sender);
     const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);

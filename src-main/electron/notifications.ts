@@ -17,7 +17,11 @@ export interface NotificationClass {
  * Shows what the notifier (src-main/desktop/notifier.ts) decides as system notifications;
  * clicking one brings the window forward. Returns the stop function.
  */
-export function showNotices(core: Pick<MiningCore, "getSnapshot" | "onPatch">, NotificationImpl: NotificationClass, focus: () => void): () => void {
+export function showNotices(
+  core: Pick<MiningCore, "getSnapshot" | "onPatch">,
+  NotificationImpl: NotificationClass,
+  focus: () => void,
+): () => void {
   if (!NotificationImpl.isSupported()) return () => undefined;
   // A notification that is garbage collected loses its click handler (Windows, macOS): hold each
   // until it is clicked or dismissed.

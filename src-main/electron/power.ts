@@ -35,7 +35,10 @@ export function powerMonitorBatterySource(
  * Keeps the system from suspending while a task is in flight (the screen may still sleep):
  * `prevent-app-suspension` from the first task in flight until none is left. Returns the stop function.
  */
-export function installKeepAwake(core: Pick<MiningCore, "getSnapshot" | "onPatch">, blocker: Pick<PowerSaveBlocker, "start" | "stop">): () => void {
+export function installKeepAwake(
+  core: Pick<MiningCore, "getSnapshot" | "onPatch">,
+  blocker: Pick<PowerSaveBlocker, "start" | "stop">,
+): () => void {
   return keepAwakeWhileBusy(core, {
     start: () => blocker.start("prevent-app-suspension"),
     stop: (id) => {

@@ -9,7 +9,9 @@ import { writeFileAtomic } from "../storage/atomic-file.js";
  * no keychain (safeStorage would fall back to a fixed key on Linux) nothing is remembered.
  */
 export function safeStorageKeeper(
-  safeStorage: Pick<SafeStorage, "isEncryptionAvailable" | "encryptString" | "decryptString"> & { getSelectedStorageBackend?: () => string },
+  safeStorage: Pick<SafeStorage, "isEncryptionAvailable" | "encryptString" | "decryptString"> & {
+    getSelectedStorageBackend?: () => string;
+  },
   file: string,
 ): PasswordKeeper | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;

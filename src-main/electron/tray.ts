@@ -11,9 +11,13 @@ export interface TrayActions {
 }
 
 /** The tray icon mirrors the mining state; its menu offers show, start/stop and quit. */
-export function createTray(resourcesDir: string, actions: TrayActions): { update(status: MiningStatus): void; destroy(): void } {
+export function createTray(
+  resourcesDir: string,
+  actions: TrayActions,
+): { update(status: MiningStatus): void; destroy(): void } {
   // createFromPath picks tray-<state>@2x.png next to the 1x file on HiDPI screens.
-  const icon = (status: MiningStatus) => nativeImage.createFromPath(path.join(resourcesDir, trayIconFile(status.state)));
+  const icon = (status: MiningStatus) =>
+    nativeImage.createFromPath(path.join(resourcesDir, trayIconFile(status.state)));
   const tray = new Tray(icon({ state: "stopped", reason: "" }));
   tray.on("click", actions.show);
 

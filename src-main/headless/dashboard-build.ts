@@ -57,23 +57,45 @@ export async function dashboardIsFresh(files: Files): Promise<boolean> {
 /** Vite's command-line entry, or undefined where Vite is not installed (an install without devDependencies). */
 function viteBin(appRoot: string): string | undefined {
   try {
-    return path.join(path.dirname(createRequire(path.join(appRoot, "package.json")).resolve("vite/package.json")), "bin", "vite.js");
+    return path.join(
+      path.dirname(createRequire(path.join(appRoot, "package.json")).resolve("vite/package.json")),
+      "bin",
+      "vite.js",
+    );
   } catch {
     return undefined;
   }
 }
 
 async function runVite(appRoot: string, bin: string, outDir: string): Promise<void> {
-  const child = spawn(process.execPath, [bin, "build", "--config", "src-renderer/vite.config.ts", "--outDir", outDir, "--emptyOutDir", "--logLevel", "error"], {
-    cwd: appRoot,
-    env: childEnv(),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "build",
+      "--config",
+      "src-renderer/vite.config.ts",
+      "--outDir",
+      outDir,
+      "--emptyOutDir",
+      "--logLevel",
+      "error",
+    ],
+    {
+      cwd: appRoot,
+      env: childEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) {
-    const line = err.trim().split("\n").find((l) => l.trim()) ?? `exit ${code}`;
+    const line =
+      err
+        .trim()
+        .split("\n")
+        .find((l) => l.trim()) ?? `exit ${code}`;
     throw new PouwError("INTERNAL", `building the dashboard failed: ${line}`);
   }
 }
@@ -86,7 +108,10 @@ async function takeLock(lock: string, signal?: AbortSignal): Promise<() => Promi
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
-    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(lock).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
     if (signal?.aborted) throw new PouwError("CANCELLED", "stopped while the dashboard was being built");
     await new Promise((r) => setTimeout(r, 200));
@@ -98,15 +123,24 @@ async function takeLock(lock: string, signal?: AbortSignal): Promise<() => Promi
  * a few seconds). Where nothing can build it (no Vite), a built dashboard is served as it is; with
  * none at all the start fails with what to do.
  */
-export async function ensureDashboard(files: Files, opts: { onBuild?: () => void; signal?: AbortSignal; force?: boolean } = {}): Promise<string> {
+export async function ensureDashboard(
+  files: Files,
+  opts: { onBuild?: () => void; signal?: AbortSignal; force?: boolean } = {},
+): Promise<string> {
   if (files.layout === "packaged" || (!opts.force && (await dashboardIsFresh(files)))) {
     if (existsSync(files.rendererIndex)) return files.rendererDir;
-    throw new PouwError("INTERNAL", `the dashboard is missing from this installation (${files.rendererIndex}): reinstall PoUW Miner`);
+    throw new PouwError(
+      "INTERNAL",
+      `the dashboard is missing from this installation (${files.rendererIndex}): reinstall PoUW Miner`,
+    );
   }
   const bin = viteBin(files.appRoot);
   if (!bin) {
     if (existsSync(files.rendererIndex)) return files.rendererDir;
-    throw new PouwError("INTERNAL", "the dashboard is not built and Vite is not installed to build it: run `npm install`, then `npm run build:renderer`");
+    throw new PouwError(
+      "INTERNAL",
+      "the dashboard is not built and Vite is not installed to build it: run `npm install`, then `npm run build:renderer`",
+    );
   }
   await mkdir(path.dirname(files.rendererDir), { recursive: true });
   const release = await takeLock(`${files.rendererDir}.build-lock`, opts.signal);

@@ -58,7 +58,10 @@ export async function headlessPassword(opts: { passwordFile?: string; env?: Node
   if (opts.passwordFile) return readSecretFile(opts.passwordFile, "password file");
   const fromEnv = secretEnv(PASSWORD_ENV, opts.env);
   if (fromEnv) return fromEnv;
-  throw new PouwError("INVALID_PARAMS", `no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)`);
+  throw new PouwError(
+    "INVALID_PARAMS",
+    `no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)`,
+  );
 }
 
 export function defaultStaticDir(): string | undefined {
@@ -75,15 +78,25 @@ export function defaultStaticDir(): string | undefined {
  */
 export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadless> {
   const dataDir = path.resolve(opts.dataDir);
-  const core = openingCore<AppSession>({ appVersion: opts.appVersion, networkName: opts.network === "devnet" ? "devnet" : path.basename(opts.network.deploymentFile, ".json") }, async (stage) => {
-    // Loaded here, not at the top: the server answers while the session's modules still load.
-    const { openAppSession } = await import("../session/app-session.js");
-    return openAppSession({ ...opts, onStage: (reason) => (stage(reason), opts.onStage?.(reason)) });
-  });
+  const core = openingCore<AppSession>(
+    {
+      appVersion: opts.appVersion,
+      networkName: opts.network === "devnet" ? "devnet" : path.basename(opts.network.deploymentFile, ".json"),
+    },
+    async (stage) => {
+      // Loaded here, not at the top: the server answers while the session's modules still load.
+      const { openAppSession } = await import("../session/app-session.js");
+      return openAppSession({ ...opts, onStage: (reason) => (stage(reason), opts.onStage?.(reason)) });
+    },
+  );
   const staticDir = opts.staticDir ?? defaultStaticDir();
   let server: Awaited<ReturnType<typeof startHeadlessServer>>;
   try {
-    server = await startHeadlessServer({ core, ...(opts.port ? { port: opts.port } : {}), ...(staticDir ? { staticDir } : {}) });
+    server = await startHeadlessServer({
+      core,
+      ...(opts.port ? { port: opts.port } : {}),
+      ...(staticDir ? { staticDir } : {}),
+    });
   } catch (err) {
     await core.close();
     throw err;
@@ -118,7 +131,9 @@ export async function startHeadless(opts: HeadlessOptions): Promise<RunningHeadl
 }
 
 /** Runs until `signal` aborts, then closes everything; `onReady` gets the dashboard URL. */
-export async function runHeadless(opts: HeadlessOptions & { signal: AbortSignal; onReady(ready: HeadlessReady): void }): Promise<void> {
+export async function runHeadless(
+  opts: HeadlessOptions & { signal: AbortSignal; onReady(ready: HeadlessReady): void },
+): Promise<void> {
   const running = await startHeadless(opts);
   try {
     if (!opts.signal.aborted) {

@@ -30,7 +30,8 @@ export interface HeadlessServer {
 
 const MAX_BODY = 1 << 20;
 // The same policy the Electron window enforces (docs/electron.md), plus connecting back to us.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * Serves the dashboard and the app contract over HTTP and a WebSocket, on loopback only: status is
@@ -44,42 +45,68 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   let port = 0;
 
   const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: String(err) } }));
+    void handle(req, res).catch((err: unknown) =>
+      sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: String(err) } }),
+    );
   });
   limitConnections(server, opts.connectionLimits);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req, port)) return sendJson(res, 403, { ok: false, error: { code: "BAD_USAGE", message: "unexpected Host header" } });
+    if (!hostAllowed(req, port))
+      return sendJson(res, 403, { ok: false, error: { code: "BAD_USAGE", message: "unexpected Host header" } });
     const url = parseUrl(req.url, port);
     if (!url) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed request URL" } });
     if (url.pathname === headlessPaths.status && req.method === "GET") {
       return sendJson(res, 200, opts.core.getSnapshot());
     }
     if (url.pathname.startsWith(headlessPaths.invokePrefix)) {
-      if (req.method !== "POST") return sendJson(res, 405, { ok: false, error: { code: "BAD_USAGE", message: "use POST" } });
+      if (req.method !== "POST")
+        return sendJson(res, 405, { ok: false, error: { code: "BAD_USAGE", message: "use POST" } });
       if (!originAllowed(req, port) || !tokenMatches(token, header(req, TOKEN_HEADER))) {
-        return sendJson(res, 401, { ok: false, error: { code: "BAD_USAGE", message: "missing or wrong launch token" } });
+        return sendJson(res, 401, {
+          ok: false,
+          error: { code: "BAD_USAGE", message: "missing or wrong launch token" },
+        });
       }
       const method = decodePathPart(url.pathname.slice(headlessPaths.invokePrefix.length));
-      if (method === undefined) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed %-escape in the method name" } });
+      if (method === undefined)
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: "BAD_USAGE", message: "malformed %-escape in the method name" },
+        });
       const body = await readJson(req);
       if (!body.ok) return sendJson(res, 400, { ok: false, error: { code: "INVALID_PARAMS", message: body.message } });
       const envelope = await dispatchInvoke(opts.core, method, body.value);
       return sendJson(res, envelope.ok ? 200 : httpStatusOf(envelope.error.code), envelope);
     }
-    if (url.pathname.startsWith("/api/")) return sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: `no endpoint ${url.pathname}` } });
+    if (url.pathname.startsWith("/api/"))
+      return sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: `no endpoint ${url.pathname}` } });
     if (statics) {
       // sirv decodes the path itself and throws a URIError on a malformed escape.
-      if (decodePathPart(url.pathname) === undefined) return sendJson(res, 400, { ok: false, error: { code: "BAD_USAGE", message: "malformed %-escape in the path" } });
-      return statics(req, res, () => sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "not found" } }));
+      if (decodePathPart(url.pathname) === undefined)
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: "BAD_USAGE", message: "malformed %-escape in the path" },
+        });
+      return statics(req, res, () =>
+        sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "not found" } }),
+      );
     }
-    sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "the dashboard is not built (npm run build:renderer)" } });
+    sendJson(res, 404, {
+      ok: false,
+      error: { code: "NOT_FOUND", message: "the dashboard is not built (npm run build:renderer)" },
+    });
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on("upgrade", (req, socket, head) => {
     const url = parseUrl(req.url, port);
-    const ok = url !== undefined && url.pathname === headlessPaths.events && hostAllowed(req, port) && originAllowed(req, port) && tokenMatches(token, url.searchParams.get("token"));
+    const ok =
+      url !== undefined &&
+      url.pathname === headlessPaths.events &&
+      hostAllowed(req, port) &&
+      originAllowed(req, port) &&
+      tokenMatches(token, url.searchParams.get("token"));
     if (!ok) {
       socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
       return;
@@ -115,7 +142,9 @@ function streamState(ws: WebSocket, core: MainCore): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
   send({ channel: "snapshot", payload: core.getSnapshot() });
-  const unsubscribes = liveChannelNames.map((channel) => core.subscribe(channel, (payload) => send({ channel, payload } as PushFrame)));
+  const unsubscribes = liveChannelNames.map((channel) =>
+    core.subscribe(channel, (payload) => send({ channel, payload } as PushFrame)),
+  );
   const unsubscribe = () => unsubscribes.forEach((u) => u());
   ws.on("close", unsubscribe);
   ws.on("error", unsubscribe);

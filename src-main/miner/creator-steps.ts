@@ -9,7 +9,16 @@ import { creditedTo } from "./settle-record.js";
 const SEED_TOKENS = 24;
 
 function freshRecord(task: TaskView): TaskRecord {
-  return { taskId: task.id.toString(), slot: CREATOR_SLOT, kind: "background", modelId: task.modelId, priority: 0, states: [], reward: "0", gasSpent: "0" };
+  return {
+    taskId: task.id.toString(),
+    slot: CREATOR_SLOT,
+    kind: "background",
+    modelId: task.modelId,
+    priority: 0,
+    states: [],
+    reward: "0",
+    gasSpent: "0",
+  };
 }
 
 /** The background task's topic travels in its request's spec (PouwTasks.requestBackground). */
@@ -28,18 +37,34 @@ export async function stepCreator(ctx: EngineContext, taskId: bigint): Promise<S
   const id = taskId.toString();
   const task = await readTask(ctx.contracts.tasks, taskId);
   const creator = await ctx.contracts.tasks.read("creatorOf", taskId);
-  const record = (update: (r: TaskRecord) => TaskRecord) => updateRecord(ctx, taskId, CREATOR_SLOT, () => freshRecord(task), update);
+  const record = (update: (r: TaskRecord) => TaskRecord) =>
+    updateRecord(ctx, taskId, CREATOR_SLOT, () => freshRecord(task), update);
   const ours = creator.toLowerCase() === ctx.address.toLowerCase();
   // After its prompt the creator has nothing to send, but its record follows the task to End so the
   // dashboard does not show it stuck at Prepare (and the settled reward is final by then).
-  if (ours && ctx.journal.confirmed(id, "prompt") && task.state !== "Create" && task.state !== "Prepare" && task.state !== "End") return "waiting";
+  if (
+    ours &&
+    ctx.journal.confirmed(id, "prompt") &&
+    task.state !== "Create" &&
+    task.state !== "Prepare" &&
+    task.state !== "End"
+  )
+    return "waiting";
   if (!ours || (task.state !== "Create" && task.state !== "Prepare")) {
     if (ctx.journal.confirmed(id, "seed") || ctx.journal.confirmed(id, "prompt")) {
       const reward = await creditedTo(ctx, taskId, "creator");
       const gasSpent = ctx.journal.gasSpent(id, ["seed", "prompt"]);
-      const settled = { outcome: ctx.journal.confirmed(id, "prompt") ? "Completed" : "TimedOut", reward: reward.toString(), gasSpent: gasSpent.toString() } as const;
+      const settled = {
+        outcome: ctx.journal.confirmed(id, "prompt") ? "Completed" : "TimedOut",
+        reward: reward.toString(),
+        gasSpent: gasSpent.toString(),
+      } as const;
       // The dashboard shows a record's last state: an ended task must say End, not the creator's last step.
-      await record((r) => (task.state === "End" ? withState({ ...r, ...settled }, { state: "End", at: nowSeconds(ctx) }) : { ...r, ...settled }));
+      await record((r) =>
+        task.state === "End"
+          ? withState({ ...r, ...settled }, { state: "End", at: nowSeconds(ctx) })
+          : { ...r, ...settled },
+      );
     }
     await ctx.journal.finish(id, "creator");
     return "finished";
@@ -47,7 +72,12 @@ export async function stepCreator(ctx: EngineContext, taskId: bigint): Promise<S
   if (task.state === "Create") {
     if (ctx.journal.wasLetGo(id, "seed")) return "waiting";
     const topic = await topicOf(ctx, taskId);
-    const gen = await ctx.infer(task, "creator", { prompt: `A story about ${topic}.`, seed: workerSeed(taskId), temperature: 0, maxTokens: SEED_TOKENS });
+    const gen = await ctx.infer(task, "creator", {
+      prompt: `A story about ${topic}.`,
+      seed: workerSeed(taskId),
+      temperature: 0,
+      maxTokens: SEED_TOKENS,
+    });
     const seed = gen.text.trim() || topic;
     if (!(await beforeDeadline(ctx, task))) return letGo(ctx, id, "seed");
     const receipt = await sendAction(ctx, taskId, "seed", "submitSeed", [taskId, outputHashOf(seed), seed]);
@@ -59,7 +89,12 @@ export async function stepCreator(ctx: EngineContext, taskId: bigint): Promise<S
   const prompt = promptFromSeed(await topicOf(ctx, taskId), seedEvent?.seed ?? "");
   if (!(await beforeDeadline(ctx, task))) return letGo(ctx, id, "prompt");
   const receipt = await sendAction(ctx, taskId, "prompt", "submitPrompt", [taskId, outputHashOf(prompt), prompt]);
-  await record((r) => withState({ ...r, promptPreview: preview(prompt) }, { state: "Prepare", at: nowSeconds(ctx), txHash: receipt.hash }));
+  await record((r) =>
+    withState(
+      { ...r, promptPreview: preview(prompt) },
+      { state: "Prepare", at: nowSeconds(ctx), txHash: receipt.hash },
+    ),
+  );
   return "progressed";
 }
 

@@ -45,7 +45,8 @@ export function sendAction<M extends WriteName<TasksAbi>>(
   args: CallArgs<TasksAbi, M>,
 ): Promise<TransactionReceipt> {
   // Checked before anything is journaled, so a later start sends it (if still in time) as if never tried.
-  if (ctx.halted()) return Promise.reject(new PouwError("CANCELLED", `mining was stopped before the ${action} was sent`));
+  if (ctx.halted())
+    return Promise.reject(new PouwError("CANCELLED", `mining was stopped before the ${action} was sent`));
   const data = ctx.contracts.tasks.contract.interface.encodeFunctionData(method, args);
   return ctx.txQueue.send({ taskId: taskId.toString(), action, to: ctx.contracts.tasks.address, data });
 }
@@ -67,7 +68,13 @@ export function nowSeconds(ctx: EngineContext): number {
 }
 
 /** Creates or updates a record and tells the listener when it changed. */
-export async function updateRecord(ctx: EngineContext, taskId: bigint, slot: number, fresh: () => TaskRecord, update: (r: TaskRecord) => TaskRecord): Promise<TaskRecord> {
+export async function updateRecord(
+  ctx: EngineContext,
+  taskId: bigint,
+  slot: number,
+  fresh: () => TaskRecord,
+  update: (r: TaskRecord) => TaskRecord,
+): Promise<TaskRecord> {
   const before = ctx.records.get(taskId.toString(), slot);
   const next = await ctx.records.upsert(taskId.toString(), slot, (prev) => update(prev ?? fresh()));
   if (next !== before) ctx.onChange(next);

@@ -40,14 +40,26 @@ export class EngineJournal {
 
   async recordAssignment(taskId: string, role: Role, slot: number): Promise<void> {
     if (this.assignment(taskId, role)?.slot === slot) return;
-    await this.journal.append({ kind: "confirmed", taskId, action: role === "miner" ? "assigned" : "creator", data: { slot } });
+    await this.journal.append({
+      kind: "confirmed",
+      taskId,
+      action: role === "miner" ? "assigned" : "creator",
+      data: { slot },
+    });
   }
 
   output(taskId: string): SavedOutput | undefined {
     const r = this.find(taskId, "output", "confirmed");
     if (!r) return undefined;
     const d = r.data;
-    return { slot: Number(d.slot), output: String(d.output), salt: String(d.salt), commitment: String(d.commitment), tokens: Number(d.tokens), ms: Number(d.ms) };
+    return {
+      slot: Number(d.slot),
+      output: String(d.output),
+      salt: String(d.salt),
+      commitment: String(d.commitment),
+      tokens: Number(d.tokens),
+      ms: Number(d.ms),
+    };
   }
 
   async recordOutput(taskId: string, out: SavedOutput): Promise<SavedOutput> {
@@ -74,7 +86,9 @@ export class EngineJournal {
   }
 
   wasLetGo(taskId: string, action: string): boolean {
-    return this.journal.all().some((r) => r.taskId === taskId && r.action === action && r.kind === "abandoned" && r.data.letGo === true);
+    return this.journal
+      .all()
+      .some((r) => r.taskId === taskId && r.action === action && r.kind === "abandoned" && r.data.letGo === true);
   }
 
   async letGo(taskId: string, action: string, reason: string): Promise<void> {

@@ -13,7 +13,8 @@ export class InferenceLine {
 
   run<T>(task: Omit<QueuedTask, "modelId">, fn: () => Promise<T>): Promise<T> {
     // A task's steps run one at a time, so a second generation for it is a bug upstream.
-    if (this.queue.has(task.taskId)) return Promise.reject(new Error(`generation for ${task.taskId} is already queued`));
+    if (this.queue.has(task.taskId))
+      return Promise.reject(new Error(`generation for ${task.taskId} is already queued`));
     return new Promise<T>((resolve, reject) => {
       this.jobs.set(task.taskId, () => fn().then(resolve, reject));
       this.queue.add({ ...task, modelId: WORKER });

@@ -3,7 +3,15 @@ import { PouwError } from "../../src-shared/errors.js";
 import type { TaskRecord } from "../../src-shared/task-record.js";
 import { commitmentOf, outputHashOf, readSlot, readTask, type TaskView } from "../chain/task-views.js";
 import { canFinishInTime } from "../scheduler/admission.js";
-import { beforeDeadline, chainNow, nowSeconds, preview, sendAction, updateRecord, type EngineContext } from "./engine-context.js";
+import {
+  beforeDeadline,
+  chainNow,
+  nowSeconds,
+  preview,
+  sendAction,
+  updateRecord,
+  type EngineContext,
+} from "./engine-context.js";
 import type { SavedOutput } from "./engine-journal.js";
 import { workerSeed } from "./inference.js";
 import { withState } from "./records-store.js";
@@ -36,7 +44,8 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
   const id = taskId.toString();
   const task = await readTask(ctx.contracts.tasks, taskId);
   const s = await readSlot(ctx.contracts.tasks, taskId, slot);
-  const record = (update: (r: TaskRecord) => TaskRecord) => updateRecord(ctx, taskId, slot, () => freshRecord(task, slot), update);
+  const record = (update: (r: TaskRecord) => TaskRecord) =>
+    updateRecord(ctx, taskId, slot, () => freshRecord(task, slot), update);
   const ours = s.miner.toLowerCase() === ctx.address.toLowerCase();
   await backfillStates(ctx, id, record);
   if (task.state === "End" || !ours || s.status === "Dropped") {
@@ -47,7 +56,10 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
   if (s.status === "Assigned") {
     if (task.state !== "Start" || ctx.journal.wasLetGo(id, "ack")) return "waiting";
     // Paused (user active, outside the schedule): hold the slot un-acked; ack if the gate opens in time.
-    if (ctx.paused?.() !== undefined) return (await beforeDeadline(ctx, task)) ? "waiting" : letGo(ctx, id, "ack", "mining was paused until its deadline");
+    if (ctx.paused?.() !== undefined)
+      return (await beforeDeadline(ctx, task))
+        ? "waiting"
+        : letGo(ctx, id, "ack", "mining was paused until its deadline");
     const prompt = await ctx.inputs.prompt(taskId, task.background).catch((err: unknown) => {
       if (err instanceof PouwError && err.code === "NOT_FOUND") return undefined;
       throw err;
@@ -58,7 +70,12 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
     if (!verdict.ok) return decline(ctx, task, slot, verdict.reason);
     if (!(await beforeDeadline(ctx, task))) return letGo(ctx, id, "ack");
     const receipt = await sendAction(ctx, taskId, "ack", "ack", [taskId, slot]);
-    await record((r) => withState({ ...r, promptPreview: preview(prompt) }, { state: "Start", at: nowSeconds(ctx), txHash: receipt.hash }));
+    await record((r) =>
+      withState(
+        { ...r, promptPreview: preview(prompt) },
+        { state: "Start", at: nowSeconds(ctx), txHash: receipt.hash },
+      ),
+    );
     return "progressed";
   }
   if (s.status === "Acked") {
@@ -77,7 +94,12 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
     // fsync'd before the precommit is signed); without it the reveal is impossible, so let go.
     if (!out) return letGo(ctx, id, "reveal", "no journaled output for the precommitment");
     if (!(await beforeDeadline(ctx, task))) return letGo(ctx, id, "reveal");
-    const receipt = await sendAction(ctx, taskId, "reveal", "reveal", [taskId, slot, toUtf8Bytes(out.output), out.salt]);
+    const receipt = await sendAction(ctx, taskId, "reveal", "reveal", [
+      taskId,
+      slot,
+      toUtf8Bytes(out.output),
+      out.salt,
+    ]);
     await record((r) => withState(r, { state: "Commit", at: nowSeconds(ctx), txHash: receipt.hash }));
     return "progressed";
   }
@@ -85,14 +107,19 @@ export async function stepMinerSlot(ctx: EngineContext, taskId: bigint, slot: nu
 }
 
 /** States whose transaction the journal saw mined but the record missed (a crash in between). */
-async function backfillStates(ctx: EngineContext, id: string, record: (u: (r: TaskRecord) => TaskRecord) => Promise<TaskRecord>): Promise<void> {
+async function backfillStates(
+  ctx: EngineContext,
+  id: string,
+  record: (u: (r: TaskRecord) => TaskRecord) => Promise<TaskRecord>,
+): Promise<void> {
   const mined: TaskRecord["states"] = [];
   MINER_ACTIONS.forEach((action, i) => {
     const txHash = ctx.journal.confirmedHash(id, action);
     if (txHash) mined.push({ state: STEP_STATES[i]!, at: nowSeconds(ctx), txHash });
   });
   const known = ctx.records.get(id, ctx.journal.assignment(id, "miner")?.slot ?? -1);
-  if (mined.length === 0 || mined.every((m) => known?.states.some((s) => s.state === m.state && s.txHash === m.txHash))) return;
+  if (mined.length === 0 || mined.every((m) => known?.states.some((s) => s.state === m.state && s.txHash === m.txHash)))
+    return;
   await record((r) => mined.reduce(withState, r));
 }
 
@@ -106,12 +133,21 @@ async function decline(ctx: EngineContext, task: TaskView, slot: number, reason:
   return "waiting";
 }
 
-async function letGo(ctx: EngineContext, id: string, action: string, reason = "its deadline passed"): Promise<StepResult> {
+async function letGo(
+  ctx: EngineContext,
+  id: string,
+  action: string,
+  reason = "its deadline passed",
+): Promise<StepResult> {
   await ctx.journal.letGo(id, action, reason);
   return "waiting";
 }
 
-async function admit(ctx: EngineContext, task: TaskView, prompt: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+async function admit(
+  ctx: EngineContext,
+  task: TaskView,
+  prompt: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!ctx.speedProfile) return { ok: true };
   const now = await chainNow(ctx);
   const params = await ctx.contracts.tasks.read("params");
@@ -126,10 +162,16 @@ async function admit(ctx: EngineContext, task: TaskView, prompt: string): Promis
     txSeconds: ctx.txSeconds,
   });
   if (verdict.ok) return { ok: true };
-  return { ok: false, reason: `needs about ${Math.ceil(verdict.needSeconds)} s, the precommit window is ${verdict.haveSeconds} s` };
+  return {
+    ok: false,
+    reason: `needs about ${Math.ceil(verdict.needSeconds)} s, the precommit window is ${verdict.haveSeconds} s`,
+  };
 }
 
-async function generationParams(ctx: EngineContext, task: TaskView): Promise<{ seed: number; temperature: number; maxTokens: number }> {
+async function generationParams(
+  ctx: EngineContext,
+  task: TaskView,
+): Promise<{ seed: number; temperature: number; maxTokens: number }> {
   if (task.background) return { seed: workerSeed(task.id), temperature: 0, maxTokens: ctx.backgroundMaxTokens };
   const req = await ctx.inputs.first("TaskRequested", task.id);
   const spec = req?.spec;
@@ -141,13 +183,35 @@ async function generationParams(ctx: EngineContext, task: TaskView): Promise<{ s
 }
 
 /** Runs the task's inference and journals output + fresh salt BEFORE any precommit is signed. */
-async function answer(ctx: EngineContext, task: TaskView, slot: number, record: (u: (r: TaskRecord) => TaskRecord) => Promise<TaskRecord>): Promise<SavedOutput> {
+async function answer(
+  ctx: EngineContext,
+  task: TaskView,
+  slot: number,
+  record: (u: (r: TaskRecord) => TaskRecord) => Promise<TaskRecord>,
+): Promise<SavedOutput> {
   const prompt = await ctx.inputs.prompt(task.id, task.background);
   const params = await generationParams(ctx, task);
   const result = await ctx.infer(task, "miner", { prompt, ...params });
   const salt = hexlify(randomBytes(32));
-  const commitment = commitmentOf({ tasks: ctx.contracts.tasks.address, taskId: task.id, slot, miner: ctx.address }, outputHashOf(result.text), salt);
-  const saved = await ctx.journal.recordOutput(task.id.toString(), { slot, output: result.text, salt, commitment, tokens: result.tokens, ms: result.ms });
-  await record((r) => ({ ...r, promptPreview: preview(prompt), outputPreview: preview(saved.output), tokens: saved.tokens, inferenceMs: saved.ms }));
+  const commitment = commitmentOf(
+    { tasks: ctx.contracts.tasks.address, taskId: task.id, slot, miner: ctx.address },
+    outputHashOf(result.text),
+    salt,
+  );
+  const saved = await ctx.journal.recordOutput(task.id.toString(), {
+    slot,
+    output: result.text,
+    salt,
+    commitment,
+    tokens: result.tokens,
+    ms: result.ms,
+  });
+  await record((r) => ({
+    ...r,
+    promptPreview: preview(prompt),
+    outputPreview: preview(saved.output),
+    tokens: saved.tokens,
+    inferenceMs: saved.ms,
+  }));
   return saved;
 }

@@ -48,7 +48,11 @@ export class MinerSync {
       ...(opts.onError ? { onError: opts.onError } : {}),
     };
     this.syncs = [
-      new LogSync({ ...common, topics: [eventTopics(MINER_INDEXED_EVENTS), null, zeroPadValue(opts.miner, 32)], cursor: opts.cursors.mine }),
+      new LogSync({
+        ...common,
+        topics: [eventTopics(MINER_INDEXED_EVENTS), null, zeroPadValue(opts.miner, 32)],
+        cursor: opts.cursors.mine,
+      }),
       new LogSync({ ...common, topics: [eventTopics(TASK_WIDE_EVENTS)], cursor: opts.cursors.taskWide }),
     ];
   }

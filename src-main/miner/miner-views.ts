@@ -101,7 +101,10 @@ export class MinerViews {
     this.o.hub.update((s) => ({
       ...s,
       tasks: liveTasks(records, this.deadlines).map((t) => withModelName(t, names)),
-      earnings: earningsView(records, this.baseline, { nowMs: Date.now(), ...(speed !== undefined ? { tokensPerSecond: speed } : {}) }),
+      earnings: earningsView(records, this.baseline, {
+        nowMs: Date.now(),
+        ...(speed !== undefined ? { tokensPerSecond: speed } : {}),
+      }),
     }));
   }
 
@@ -118,7 +121,14 @@ export class MinerViews {
     do {
       this.again = false;
       try {
-        const inFlight = [...new Set(this.o.records().filter((r) => !ended(r)).map((r) => r.taskId))];
+        const inFlight = [
+          ...new Set(
+            this.o
+              .records()
+              .filter((r) => !ended(r))
+              .map((r) => r.taskId),
+          ),
+        ];
         this.deadlines = inFlight.length === 0 ? new Map() : await this.o.deadlines(inFlight.slice(0, MAX_DEADLINES));
       } catch {
         // A deadline is a nicety; the chain being briefly away must not stop the views.
@@ -130,7 +140,10 @@ export class MinerViews {
 }
 
 /** Deadlines of tasks as wall-clock ms: chain time may run ahead of ours (a devnet's advanced clock). */
-export function deadlineReader(provider: JsonRpcProvider, tasks: PouwTasks): (taskIds: readonly string[]) => Promise<Map<string, number>> {
+export function deadlineReader(
+  provider: JsonRpcProvider,
+  tasks: PouwTasks,
+): (taskIds: readonly string[]) => Promise<Map<string, number>> {
   return async (taskIds) => {
     const out = new Map<string, number>();
     const head = await provider.getBlock("latest");

@@ -49,7 +49,12 @@ export class MiningDrain {
   /** Starts draining; when nothing is in flight, mining is stopped before this resolves. */
   async begin(): Promise<void> {
     if (this.run) return;
-    const run: Run = { timer: setInterval(() => void this.check(), this.opts.checkMs ?? 250), boundMs: -Infinity, bounded: new Set(), checking: false };
+    const run: Run = {
+      timer: setInterval(() => void this.check(), this.opts.checkMs ?? 250),
+      boundMs: -Infinity,
+      bounded: new Set(),
+      checking: false,
+    };
     run.timer.unref();
     this.run = run;
     await this.check();
@@ -99,7 +104,11 @@ const FALLBACK_MS = 15 * 60_000;
 const GRACE_SECONDS = 30;
 
 /** The drain's upper bound for these tasks: the latest deadline they can reach, in wall-clock ms. */
-export async function drainBoundMs(chain: { contracts: ProtocolContracts; provider: JsonRpcProvider }, tasks: readonly HeldTask[], nowMs = Date.now()): Promise<number> {
+export async function drainBoundMs(
+  chain: { contracts: ProtocolContracts; provider: JsonRpcProvider },
+  tasks: readonly HeldTask[],
+  nowMs = Date.now(),
+): Promise<number> {
   try {
     const [params, head, views] = await Promise.all([
       chain.contracts.tasks.read("params"),

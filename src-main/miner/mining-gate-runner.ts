@@ -1,5 +1,12 @@
 import type { MiningStatus } from "../../src-shared/app-contract.js";
-import { miningGate, type ActivitySource, type BatterySource, type GateDecision, type GateSettings, type IdleSource } from "../scheduler/mining-gate.js";
+import {
+  miningGate,
+  type ActivitySource,
+  type BatterySource,
+  type GateDecision,
+  type GateSettings,
+  type IdleSource,
+} from "../scheduler/mining-gate.js";
 
 export interface MiningGateRunnerOptions {
   settings: () => GateSettings;
@@ -37,7 +44,14 @@ export class MiningGateRunner {
     const onBattery = this.opts.batterySource?.onBattery() ?? false;
     const activity = this.opts.activitySource;
     const now = (this.opts.now ?? (() => new Date()))();
-    return miningGate(this.opts.settings(), this.opts.idleSource.idleSeconds(), now, onBattery, activity?.current() ?? {}, activity?.ownPids?.() ?? new Set());
+    return miningGate(
+      this.opts.settings(),
+      this.opts.idleSource.idleSeconds(),
+      now,
+      onBattery,
+      activity?.current() ?? {},
+      activity?.ownPids?.() ?? new Set(),
+    );
   }
 
   /** Looks now; tells the listeners when the answer (allowed, or the reason's words) changed. */

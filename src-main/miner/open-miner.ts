@@ -6,7 +6,13 @@ import { connectProtocol } from "../chain/contracts.js";
 import { modelIdOf } from "../chain/task-views.js";
 import { abandonedReason } from "./drain-plan.js";
 import type { Inference } from "./inference.js";
-import { alwaysIdle, type ActivitySource, type BatterySource, type GateDecision, type IdleSource } from "../scheduler/mining-gate.js";
+import {
+  alwaysIdle,
+  type ActivitySource,
+  type BatterySource,
+  type GateDecision,
+  type IdleSource,
+} from "../scheduler/mining-gate.js";
 import type { SettingsStore } from "../settings/store.js";
 import { benchmarksPath } from "../worker-client/benchmark-store.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
@@ -102,7 +108,8 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
   const { hub, settings, network: net } = opts;
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
+    for (const c of cleanups.splice(0).reverse())
+      await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
   };
   try {
     const signer = opts.signer.connect(net.provider);
@@ -155,7 +162,8 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
     const faults = hub instanceof FaultHub ? hub : undefined;
     // A journal write that found the disk full: shown until a record is saved again.
     const noteDiskFull = (code: string) => {
-      if (code === "DISK_FULL" && faults && !faults.fault("disk")) faults.setFault("disk", `disk full: records not saved ${since(Date.now())}`);
+      if (code === "DISK_FULL" && faults && !faults.fault("disk"))
+        faults.setFault("disk", `disk full: records not saved ${since(Date.now())}`);
     };
     const views = new MinerViews({
       hub,
@@ -175,7 +183,9 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       // anvil serves WebSocket on its HTTP port: new heads arrive at once instead of by polling.
       ...(net.devAccounts ? { wsUrl: net.rpcUrl.replace(/^http/, "ws") } : {}),
-      ...(worker ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } } : {}),
+      ...(worker
+        ? { speedProfile: { tokensPerSecond: worker.benchmark.tokensPerSecond, ttftMs: worker.benchmark.ttftMs } }
+        : {}),
       paused: () => stopHold ?? gate.pausedReason() ?? rest?.holdReason(),
       onChange: (record) => {
         // A record was saved: the disk takes writes again.
@@ -200,11 +210,13 @@ export async function openMiner(opts: MinerOptions): Promise<Miner> {
 
     const setMining = (mining: MiningStatus) => hub.update((s) => ({ ...s, mining }));
     const serving = `Serving ${modelName} on ${net.name} as ${signer.address}`;
-    const gated = (decision: GateDecision) => rest?.status(gatedMiningStatus(decision, serving)) ?? gatedMiningStatus(decision, serving);
+    const gated = (decision: GateDecision) =>
+      rest?.status(gatedMiningStatus(decision, serving)) ?? gatedMiningStatus(decision, serving);
     // While the sync runs the gate (and a model loading again) decides the state; "stopped" stays the user's.
     const showGated = () => {
       const { state } = hub.current().mining;
-      if (rt.syncing && (state === "mining" || state === "paused" || state === "starting")) setMining(gated(gate.current()));
+      if (rt.syncing && (state === "mining" || state === "paused" || state === "starting"))
+        setMining(gated(gate.current()));
     };
     gate.listen((decision) => {
       showGated();

@@ -32,7 +32,8 @@ export class RecordsStore {
     }
     if (text !== undefined) {
       const parsed = RecordsFile.safeParse(safeJson(text));
-      if (!parsed.success) throw new PouwError("INTERNAL", `the task history ${filePath} is damaged; move it aside to start a new one`);
+      if (!parsed.success)
+        throw new PouwError("INTERNAL", `the task history ${filePath} is damaged; move it aside to start a new one`);
       for (const r of parsed.data.records) store.records.set(keyOf(r.taskId, r.slot), r);
     }
     return store;
@@ -57,7 +58,10 @@ export class RecordsStore {
       await writeFileAtomic(this.filePath, JSON.stringify({ version: 1, records: this.all() }), { mode: 0o600 });
       return next;
     });
-    this.writing = run.then(() => undefined, () => undefined);
+    this.writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 }
@@ -77,7 +81,9 @@ function safeJson(text: string): unknown {
 export function withState(record: TaskRecord, entry: TaskRecord["states"][number]): TaskRecord {
   const existing = record.states.find((s) => s.state === entry.state);
   if (existing && (existing.txHash || !entry.txHash)) return record;
-  const states = existing ? record.states.map((s) => (s.state === entry.state ? { ...s, txHash: entry.txHash } : s)) : [...record.states, entry];
+  const states = existing
+    ? record.states.map((s) => (s.state === entry.state ? { ...s, txHash: entry.txHash } : s))
+    : [...record.states, entry];
   states.sort((a, b) => taskStateIndex(a.state) - taskStateIndex(b.state));
   return { ...record, states };
 }

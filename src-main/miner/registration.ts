@@ -2,7 +2,15 @@ import type { Abi } from "abitype";
 import { formatEther, type Signer, type TransactionReceipt } from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import { nodeRoleIndex } from "../../src-shared/pouw-states.js";
-import { revertName, type AbiOf, type CallArgs, type NodePool, type ProtocolContracts, type TypedContract, type WriteName } from "../chain/contracts.js";
+import {
+  revertName,
+  type AbiOf,
+  type CallArgs,
+  type NodePool,
+  type ProtocolContracts,
+  type TypedContract,
+  type WriteName,
+} from "../chain/contracts.js";
 import { waitForReceipt } from "../chain/provider.js";
 
 /** What a transaction is expected to cost, for the user to confirm before it is sent. */
@@ -52,7 +60,8 @@ export async function estimate<A extends Abi, M extends WriteName<A>>(
   try {
     gas = await provider(account).estimateGas({ from, to: contract.address, data });
   } catch (err) {
-    if (fallbackGas === undefined) throw new PouwError("CHAIN_ERROR", `${method} would fail: ${revertName(err) ?? firstLine(err)}`, { cause: err });
+    if (fallbackGas === undefined)
+      throw new PouwError("CHAIN_ERROR", `${method} would fail: ${revertName(err) ?? firstLine(err)}`, { cause: err });
     gas = fallbackGas;
     exact = false;
   }
@@ -72,7 +81,10 @@ export async function send<A extends Abi, M extends WriteName<A>>(
   const gasLimit = (est.gas * 12n) / 10n;
   const cost = gasLimit * (await feePerGas(account));
   if (balance < cost) {
-    throw new PouwError("INSUFFICIENT_FUNDS", `not enough ETH for ${method}: it may cost up to ${formatEther(cost)}, the wallet holds ${formatEther(balance)}`);
+    throw new PouwError(
+      "INSUFFICIENT_FUNDS",
+      `not enough ETH for ${method}: it may cost up to ${formatEther(cost)}, the wallet holds ${formatEther(balance)}`,
+    );
   }
   const data = contract.contract.interface.encodeFunctionData(method, args);
   try {
@@ -95,13 +107,21 @@ async function needsApproval(account: Account, amount: bigint): Promise<boolean>
   const { token, nodePool } = account.contracts;
   const balance = await token.read("balanceOf", owner);
   if (balance < amount) {
-    throw new PouwError("INSUFFICIENT_FUNDS", `not enough tokens to stake: it needs ${formatEther(amount)}, the wallet holds ${formatEther(balance)}`);
+    throw new PouwError(
+      "INSUFFICIENT_FUNDS",
+      `not enough tokens to stake: it needs ${formatEther(amount)}, the wallet holds ${formatEther(balance)}`,
+    );
   }
   return (await token.read("allowance", owner, nodePool.address)) < amount;
 }
 
 /** Fees of staking `amount` with `method`: the approve (when needed) plus the staking call. */
-async function estimateStaking<M extends StakingMethod>(account: Account, amount: bigint, method: M, args: CallArgs<NodePoolAbi, M>): Promise<FeeEstimate> {
+async function estimateStaking<M extends StakingMethod>(
+  account: Account,
+  amount: bigint,
+  method: M,
+  args: CallArgs<NodePoolAbi, M>,
+): Promise<FeeEstimate> {
   const { token, nodePool } = account.contracts;
   if (!(await needsApproval(account, amount))) return estimate(account, nodePool, method, args);
   const approve = await estimate(account, token, "approve", [nodePool.address, amount]);
@@ -109,10 +129,16 @@ async function estimateStaking<M extends StakingMethod>(account: Account, amount
   return { gas: approve.gas + call.gas, feeWei: approve.feeWei + call.feeWei, exact: false };
 }
 
-async function stake<M extends StakingMethod>(account: Account, amount: bigint, method: M, args: CallArgs<NodePoolAbi, M>): Promise<TransactionReceipt[]> {
+async function stake<M extends StakingMethod>(
+  account: Account,
+  amount: bigint,
+  method: M,
+  args: CallArgs<NodePoolAbi, M>,
+): Promise<TransactionReceipt[]> {
   const { token, nodePool } = account.contracts;
   const receipts: TransactionReceipt[] = [];
-  if (await needsApproval(account, amount)) receipts.push(await send(account, token, "approve", [nodePool.address, amount]));
+  if (await needsApproval(account, amount))
+    receipts.push(await send(account, token, "approve", [nodePool.address, amount]));
   receipts.push(await send(account, nodePool, method, args));
   return receipts;
 }
@@ -125,9 +151,15 @@ export interface MinerRegistration {
   models: string[];
 }
 
-const registerArgs = (r: MinerRegistration): CallArgs<NodePoolAbi, "register"> => [nodeRoleIndex("Miner"), r.stake, r.speed, r.models];
+const registerArgs = (r: MinerRegistration): CallArgs<NodePoolAbi, "register"> => [
+  nodeRoleIndex("Miner"),
+  r.stake,
+  r.speed,
+  r.models,
+];
 
-export const estimateRegisterMiner = (a: Account, r: MinerRegistration) => estimateStaking(a, r.stake, "register", registerArgs(r));
+export const estimateRegisterMiner = (a: Account, r: MinerRegistration) =>
+  estimateStaking(a, r.stake, "register", registerArgs(r));
 /** Approves the stake if needed, then registers as a miner; returns every receipt. */
 export const registerMiner = (a: Account, r: MinerRegistration) => stake(a, r.stake, "register", registerArgs(r));
 export const estimateAddStake = (a: Account, amount: bigint) => estimateStaking(a, amount, "addStake", [amount]);
@@ -161,7 +193,10 @@ export async function ensureRegistered(opts: {
   const node = await opts.contracts.nodePool.read("getNode", opts.signer.address);
   if (node.stake > 0n) return { justRegistered: false };
   const stake = await minStakeOf(opts.contracts);
-  await registerMiner({ signer: opts.signer, contracts: opts.contracts }, { stake, speed: opts.speed, models: opts.models });
+  await registerMiner(
+    { signer: opts.signer, contracts: opts.contracts },
+    { stake, speed: opts.speed, models: opts.models },
+  );
   opts.onLog?.(`registered ${opts.signer.address} as a miner with a stake of ${formatEther(stake)}`);
   return { justRegistered: true };
 }

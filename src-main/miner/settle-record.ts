@@ -9,7 +9,9 @@ type RecordUpdate = (update: (r: TaskRecord) => TaskRecord) => Promise<TaskRecor
 /** Our credits of one kind on one task, summed from the chain's Credited events. */
 export async function creditedTo(ctx: EngineContext, taskId: bigint, kind: "miner" | "creator"): Promise<bigint> {
   const credits = await ctx.inputs.all("Credited", taskId);
-  return credits.filter((c) => c.kind === kind && c.account.toLowerCase() === ctx.address.toLowerCase()).reduce((sum, c) => sum + c.amount, 0n);
+  return credits
+    .filter((c) => c.kind === kind && c.account.toLowerCase() === ctx.address.toLowerCase())
+    .reduce((sum, c) => sum + c.amount, 0n);
 }
 
 /** Our slot's score in the final PoI result, if the task settled. */
@@ -21,7 +23,13 @@ async function finalScore(ctx: EngineContext, taskId: bigint, slot: number): Pro
 }
 
 /** As the contract judges it: abandoning acked work Failed; an assignment never acked TimedOut. */
-function outcomeOf(task: TaskView, status: SlotStatus, score: number | undefined, threshold: number, acked: boolean): SlotOutcome {
+function outcomeOf(
+  task: TaskView,
+  status: SlotStatus,
+  score: number | undefined,
+  threshold: number,
+  acked: boolean,
+): SlotOutcome {
   if (status === "Dropped") return acked ? "Failed" : "TimedOut";
   if (task.outcome === "Settled" && status === "Revealed") return (score ?? 0) >= threshold ? "Completed" : "Outlier";
   return "Released";
@@ -31,7 +39,13 @@ function outcomeOf(task: TaskView, status: SlotStatus, score: number | undefined
  * Writes the final record of a slot from chain facts only (state, credits, PoI votes) and the gas
  * of the journaled receipts, so it comes out the same however often it runs.
  */
-export async function settleMinerRecord(ctx: EngineContext, task: TaskView, slot: number, status: SlotStatus, record: RecordUpdate): Promise<void> {
+export async function settleMinerRecord(
+  ctx: EngineContext,
+  task: TaskView,
+  slot: number,
+  status: SlotStatus,
+  record: RecordUpdate,
+): Promise<void> {
   const id = task.id.toString();
   const acted = ctx.journal.confirmed(id, "ack") || ctx.journal.output(id) !== undefined;
   // A declined assignment we never acted on leaves no history entry.
@@ -39,7 +53,13 @@ export async function settleMinerRecord(ctx: EngineContext, task: TaskView, slot
   const reward = await creditedTo(ctx, task.id, "miner");
   const score = await finalScore(ctx, task.id, slot);
   const params = await ctx.contracts.tasks.read("params");
-  const outcome = outcomeOf(task, status, score, Number(params.similarityThresholdBps), ctx.journal.confirmed(id, "ack"));
+  const outcome = outcomeOf(
+    task,
+    status,
+    score,
+    Number(params.similarityThresholdBps),
+    ctx.journal.confirmed(id, "ack"),
+  );
   const gasSpent = ctx.journal.gasSpent(id, ["ack", "precommit", "reveal"]);
   await record((r) => ({
     ...withState(r, { state: "End", at: nowSeconds(ctx) }),

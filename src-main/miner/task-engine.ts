@@ -84,8 +84,14 @@ export class TaskEngine {
       ...(opts.paused ? { paused: opts.paused } : {}),
       halted: () => this.halted,
       infer: (task, role, req) =>
-        this.line.run({ taskId: `${task.id}:${role}`, background: task.background, priority: task.priority, deadline: task.deadline }, () =>
-          opts.inference.generate(req),
+        this.line.run(
+          {
+            taskId: `${task.id}:${role}`,
+            background: task.background,
+            priority: task.priority,
+            deadline: task.deadline,
+          },
+          () => opts.inference.generate(req),
         ),
       onChange: (r) => opts.onChange?.(r),
     };
@@ -138,7 +144,9 @@ export class TaskEngine {
   /** Resolves once no task step is running or queued. */
   async idle(): Promise<void> {
     for (;;) {
-      const running = [...this.tracked.values()].map((t) => t.running).filter((p): p is Promise<void> => p !== undefined);
+      const running = [...this.tracked.values()]
+        .map((t) => t.running)
+        .filter((p): p is Promise<void> => p !== undefined);
       if (running.length === 0) return;
       await Promise.all(running);
     }
@@ -161,7 +169,9 @@ export class TaskEngine {
 
   /** Tasks this engine holds and has not finished. */
   active(): Array<{ taskId: string; role: Role; slot: number }> {
-    return [...this.tracked.values()].filter((t) => !t.finished).map((t) => ({ taskId: t.taskId.toString(), role: t.role, slot: t.slot }));
+    return [...this.tracked.values()]
+      .filter((t) => !t.finished)
+      .map((t) => ({ taskId: t.taskId.toString(), role: t.role, slot: t.slot }));
   }
 
   private track(taskId: bigint, role: Role, slot: number): void {
@@ -190,7 +200,10 @@ export class TaskEngine {
       for (let i = 0; i < MAX_STEPS && !t.finished && !this.halted; i++) {
         let result: StepResult;
         try {
-          result = t.role === "miner" ? await stepMinerSlot(this.ctx, t.taskId, t.slot) : await stepCreator(this.ctx, t.taskId);
+          result =
+            t.role === "miner"
+              ? await stepMinerSlot(this.ctx, t.taskId, t.slot)
+              : await stepCreator(this.ctx, t.taskId);
         } catch (err) {
           // A stop cuts a step short on purpose: not an error to report.
           if (!this.halted) this.opts.onError?.(t.taskId.toString(), toErrorShape(err, "CHAIN_ERROR"));

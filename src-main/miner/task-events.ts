@@ -28,7 +28,14 @@ type WithTask<T> = T & { taskId: bigint; meta: LogMeta };
 
 /** Every PouwTasks event, decoded and typed; the one decoder miner and oracle share. */
 export type TaskEvent =
-  | WithTask<{ name: "TaskRequested"; requester: string; modelId: string; background: boolean; spec: TaskSpecView; payment: bigint }>
+  | WithTask<{
+      name: "TaskRequested";
+      requester: string;
+      modelId: string;
+      background: boolean;
+      spec: TaskSpecView;
+      payment: bigint;
+    }>
   | WithTask<{ name: "StateChanged"; from: TaskState; to: TaskState; deadline: number }>
   | WithTask<{ name: "CreatorAssigned"; miner: string; topicIndex: number }>
   | WithTask<{ name: "SeedCreated"; miner: string; seedHash: string; seed: string }>
@@ -83,12 +90,22 @@ export function eventTopics(names: readonly TaskEventName[]): string[] {
 }
 
 /** Events that index the miner as their second topic: a filter on our address finds all of ours. */
-export const MINER_INDEXED_EVENTS: readonly TaskEventName[] = ["CreatorAssigned", "MinerAssigned", "Acked", "Precommitted", "Revealed", "SlotDropped", "Credited"];
+export const MINER_INDEXED_EVENTS: readonly TaskEventName[] = [
+  "CreatorAssigned",
+  "MinerAssigned",
+  "Acked",
+  "Precommitted",
+  "Revealed",
+  "SlotDropped",
+  "Credited",
+];
 /** Task-wide events a miner needs for the tasks it serves (they name no miner). */
 export const TASK_WIDE_EVENTS: readonly TaskEventName[] = ["StateChanged", "PoiFinalized"];
 
 /** Decodes one log of the PouwTasks contract; undefined for a log that is not one of its events. */
-export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" | "index" | "transactionHash">): TaskEvent | undefined {
+export function decodeTaskLog(
+  log: Pick<Log, "topics" | "data" | "blockNumber" | "index" | "transactionHash">,
+): TaskEvent | undefined {
   let parsed;
   try {
     parsed = tasksInterface.parseLog({ topics: [...log.topics], data: log.data });
@@ -101,7 +118,8 @@ export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" |
   const addr = (v: unknown) => getAddress(String(v));
   const num = (v: unknown) => Number(v as bigint);
   const str = (v: unknown) => String(v);
-  if (parsed.name === "Withdrawn") return { name: "Withdrawn", account: addr(a[0]), amount: BigInt(a[1] as bigint), meta };
+  if (parsed.name === "Withdrawn")
+    return { name: "Withdrawn", account: addr(a[0]), amount: BigInt(a[1] as bigint), meta };
   const base = { taskId: BigInt(a[0] as bigint), meta };
   switch (parsed.name as TaskEventName) {
     case "TaskRequested": {
@@ -116,10 +134,24 @@ export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" |
         k: num(s.k),
         priority: num(s.priority),
       };
-      return { name: "TaskRequested", ...base, requester: addr(a[1]), modelId: str(a[2]), background: Boolean(a[3]), spec, payment: BigInt(a[5] as bigint) };
+      return {
+        name: "TaskRequested",
+        ...base,
+        requester: addr(a[1]),
+        modelId: str(a[2]),
+        background: Boolean(a[3]),
+        spec,
+        payment: BigInt(a[5] as bigint),
+      };
     }
     case "StateChanged":
-      return { name: "StateChanged", ...base, from: taskStateName(num(a[1])), to: taskStateName(num(a[2])), deadline: num(a[3]) };
+      return {
+        name: "StateChanged",
+        ...base,
+        from: taskStateName(num(a[1])),
+        to: taskStateName(num(a[2])),
+        deadline: num(a[3]),
+      };
     case "CreatorAssigned":
       return { name: "CreatorAssigned", ...base, miner: addr(a[1]), topicIndex: num(a[2]) };
     case "SeedCreated":
@@ -133,7 +165,15 @@ export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" |
     case "Precommitted":
       return { name: "Precommitted", ...base, miner: addr(a[1]), slot: num(a[2]), commitment: str(a[3]) };
     case "Revealed":
-      return { name: "Revealed", ...base, miner: addr(a[1]), slot: num(a[2]), outputHash: str(a[3]), inline: Boolean(a[4]), data: str(a[5]) };
+      return {
+        name: "Revealed",
+        ...base,
+        miner: addr(a[1]),
+        slot: num(a[2]),
+        outputHash: str(a[3]),
+        inline: Boolean(a[4]),
+        data: str(a[5]),
+      };
     case "SlotDropped":
       return { name: "SlotDropped", ...base, miner: addr(a[1]), slot: num(a[2]), during: taskStateName(num(a[3])) };
     case "SlotReassigned":
@@ -145,11 +185,23 @@ export function decodeTaskLog(log: Pick<Log, "topics" | "data" | "blockNumber" |
     case "DrawScheduled":
       return { name: "DrawScheduled", ...base, drawBlock: num(a[1]) };
     case "PoiSubmitted":
-      return { name: "PoiSubmitted", ...base, oracle: addr(a[1]), resultHash: str(a[2]), scoresBps: (a[3] as readonly bigint[]).map(num) };
+      return {
+        name: "PoiSubmitted",
+        ...base,
+        oracle: addr(a[1]),
+        resultHash: str(a[2]),
+        scoresBps: (a[3] as readonly bigint[]).map(num),
+      };
     case "PoiFinalized":
       return { name: "PoiFinalized", ...base, resultHash: str(a[1]) };
     case "Credited":
-      return { name: "Credited", ...base, account: addr(a[1]), amount: BigInt(a[2] as bigint), kind: CREDIT_KINDS[num(a[3])] ?? "refund" };
+      return {
+        name: "Credited",
+        ...base,
+        account: addr(a[1]),
+        amount: BigInt(a[2] as bigint),
+        kind: CREDIT_KINDS[num(a[3])] ?? "refund",
+      };
     default:
       return undefined;
   }

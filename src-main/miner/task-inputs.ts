@@ -59,6 +59,9 @@ export class TaskInputs {
     const { promptUri, promptHash } = req.spec;
     if (/^0x0{64}$/.test(promptHash) || outputHashOf(promptUri) === promptHash) return promptUri;
     // The spec points elsewhere (a URL); fetching remote prompts is not built yet.
-    throw new PouwError("NOT_FOUND", `task ${taskId} keeps its prompt at ${promptUri.slice(0, 80)}, which this miner cannot fetch yet`);
+    throw new PouwError(
+      "NOT_FOUND",
+      `task ${taskId} keeps its prompt at ${promptUri.slice(0, 80)}, which this miner cannot fetch yet`,
+    );
   }
 }

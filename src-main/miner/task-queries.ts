@@ -64,7 +64,11 @@ export function findTask(records: readonly TaskRecord[], id: string, deadlineAt?
 }
 
 /** What the live list shows: every task still in flight plus the most recent finished ones. */
-export function liveTasks(records: readonly TaskRecord[], deadlines: ReadonlyMap<string, number> = new Map(), recentEnded = 20): TaskSummary[] {
+export function liveTasks(
+  records: readonly TaskRecord[],
+  deadlines: ReadonlyMap<string, number> = new Map(),
+  recentEnded = 20,
+): TaskSummary[] {
   const rows = newestFirst(records.map((r) => summaryOf(r, deadlines.get(r.taskId))));
   const active = rows.filter((t) => t.stage !== "End");
   const ended = rows.filter((t) => t.stage === "End").slice(0, recentEnded);

@@ -35,7 +35,13 @@ export function relayedLauncher(channel: ParentChannel): Launcher {
         }
       });
       const env = opts.env ? definedEnv(opts.env) : undefined;
-      channel.send({ kind: "relay-launch", id, entry, serviceName: opts.serviceName, ...(env ? { env } : {}) } satisfies RelayRequest);
+      channel.send({
+        kind: "relay-launch",
+        id,
+        entry,
+        serviceName: opts.serviceName,
+        ...(env ? { env } : {}),
+      } satisfies RelayRequest);
       return {
         get pid() {
           return pid;
@@ -73,7 +79,11 @@ function registryEntries(): ReadonlySet<string> {
  * ways, and ends them when `child` ends (their parent is this process, so they would not notice).
  * The grandchildren's own requests are served here too (`launcher` is a relaying one), however deep.
  */
-export function serveLaunchRelay(child: LaunchedChild, launcher: Launcher, allowed: ReadonlySet<string> = registryEntries()): void {
+export function serveLaunchRelay(
+  child: LaunchedChild,
+  launcher: Launcher,
+  allowed: ReadonlySet<string> = registryEntries(),
+): void {
   const started = new Map<number, LaunchedChild>();
   const tell = (e: RelayEvent) => child.send(e);
   child.onMessage((raw) => {
@@ -82,11 +92,18 @@ export function serveLaunchRelay(child: LaunchedChild, launcher: Launcher, allow
     const req = r.data;
     if (req.kind === "relay-launch") {
       if (!allowed.has(req.entry)) {
-        tell({ kind: "relay-stderr", id: req.id, line: `refused to start ${req.entry}: not an entry of the runtime registry` });
+        tell({
+          kind: "relay-stderr",
+          id: req.id,
+          line: `refused to start ${req.entry}: not an entry of the runtime registry`,
+        });
         tell({ kind: "relay-exit", id: req.id, code: 1, signal: null });
         return;
       }
-      const grandchild = launcher.launch(req.entry, { serviceName: req.serviceName, ...(req.env ? { env: req.env } : {}) });
+      const grandchild = launcher.launch(req.entry, {
+        serviceName: req.serviceName,
+        ...(req.env ? { env: req.env } : {}),
+      });
       started.set(req.id, grandchild);
       tell({ kind: "relay-launched", id: req.id, pid: grandchild.pid ?? null });
       grandchild.onMessage((message) => tell({ kind: "relay-message", id: req.id, message }));

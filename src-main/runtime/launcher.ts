@@ -38,7 +38,10 @@ export interface Launcher {
 }
 
 /** Splits a child's output streams into lines and hands each line to every handler. */
-export function forwardLines(streams: ReadonlyArray<NodeJS.ReadableStream | null>, handlers: ReadonlyArray<(line: string) => void>): void {
+export function forwardLines(
+  streams: ReadonlyArray<NodeJS.ReadableStream | null>,
+  handlers: ReadonlyArray<(line: string) => void>,
+): void {
   for (const stream of streams) {
     let tail = "";
     stream?.setEncoding("utf8");

@@ -43,7 +43,13 @@ export interface RuntimeFiles {
 
 export const TRAY_STATES = ["idle", "mining", "paused", "error"] as const;
 
-const BUNDLE_DIRS: Record<string, RuntimeLayout> = { cli: "cli-bundle", electron: "app-build", worker: "app-build", peer: "app-build", network: "app-build" };
+const BUNDLE_DIRS: Record<string, RuntimeLayout> = {
+  cli: "cli-bundle",
+  electron: "app-build",
+  worker: "app-build",
+  peer: "app-build",
+  network: "app-build",
+};
 
 export interface ResolveOptions {
   /** The folder of the running module (a bundle's folder, or src-main/runtime from source). */
@@ -56,13 +62,21 @@ export interface ResolveOptions {
 export function detectLayout(opts: ResolveOptions): { layout: RuntimeLayout; appRoot: string } {
   const dir = path.resolve(opts.moduleDir);
   const asarAt = dir.split(path.sep).lastIndexOf("app.asar");
-  if (asarAt > 0) return { layout: "packaged", appRoot: dir.split(path.sep).slice(0, asarAt + 1).join(path.sep) };
+  if (asarAt > 0)
+    return {
+      layout: "packaged",
+      appRoot: dir
+        .split(path.sep)
+        .slice(0, asarAt + 1)
+        .join(path.sep),
+    };
   if (opts.resourcesPath && dir.startsWith(path.join(opts.resourcesPath, "app") + path.sep)) {
     // An unpacked `resources/app` folder (asar: false builds): same layout, nothing to unpack.
     return { layout: "packaged", appRoot: path.join(opts.resourcesPath, "app") };
   }
   const bundle = BUNDLE_DIRS[path.basename(dir)];
-  if (bundle && path.basename(path.dirname(dir)) === "dist") return { layout: bundle, appRoot: path.dirname(path.dirname(dir)) };
+  if (bundle && path.basename(path.dirname(dir)) === "dist")
+    return { layout: bundle, appRoot: path.dirname(path.dirname(dir)) };
   return { layout: "source", appRoot: findPackageRoot(dir) };
 }
 
@@ -84,9 +98,21 @@ export function resolveRuntimeFiles(opts: ResolveOptions): RuntimeFiles {
       peer: at("src-network", "peers", "peer-main.ts"),
       network: at("src-network", "host", "network-host-main.ts"),
     },
-    "cli-bundle": { worker: at("dist", "cli", "worker-main.js"), peer: at("dist", "cli", "peer-main.js"), network: at("dist", "cli", "network-main.js") },
-    "app-build": { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js"), network: at("dist", "network", "main.js") },
-    packaged: { worker: at("dist", "worker", "main.js"), peer: at("dist", "peer", "main.js"), network: at("dist", "network", "main.js") },
+    "cli-bundle": {
+      worker: at("dist", "cli", "worker-main.js"),
+      peer: at("dist", "cli", "peer-main.js"),
+      network: at("dist", "cli", "network-main.js"),
+    },
+    "app-build": {
+      worker: at("dist", "worker", "main.js"),
+      peer: at("dist", "peer", "main.js"),
+      network: at("dist", "network", "main.js"),
+    },
+    packaged: {
+      worker: at("dist", "worker", "main.js"),
+      peer: at("dist", "peer", "main.js"),
+      network: at("dist", "network", "main.js"),
+    },
   };
   const resourcesDir = at("resources");
   return {
@@ -102,7 +128,10 @@ export function resolveRuntimeFiles(opts: ResolveOptions): RuntimeFiles {
     catalogue: at("models", "catalogue.json"),
     packageJson: at("package.json"),
     icon: path.join(resourcesDir, "icon.png"),
-    trayImages: TRAY_STATES.flatMap((s) => [path.join(resourcesDir, `tray-${s}.png`), path.join(resourcesDir, `tray-${s}@2x.png`)]),
+    trayImages: TRAY_STATES.flatMap((s) => [
+      path.join(resourcesDir, `tray-${s}.png`),
+      path.join(resourcesDir, `tray-${s}@2x.png`),
+    ]),
     resourcesDir,
   };
 }
@@ -116,7 +145,11 @@ export function anvilPackage(platform: string = process.platform, arch: string =
  * The anvil binary: resolved as a dependency of the app, then moved out of the archive when
  * packaged, since a binary inside app.asar cannot be executed.
  */
-export function anvilBinary(files: Pick<RuntimeFiles, "appRoot" | "unpackedRoot">, platform: string = process.platform, arch: string = process.arch): string {
+export function anvilBinary(
+  files: Pick<RuntimeFiles, "appRoot" | "unpackedRoot">,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string {
   const pkg = anvilPackage(platform, arch);
   let pkgJson: string;
   try {
@@ -125,7 +158,9 @@ export function anvilBinary(files: Pick<RuntimeFiles, "appRoot" | "unpackedRoot"
     throw new PouwError("CHAIN_ERROR", `anvil is not installed for ${platform}-${arch} (missing ${pkg})`);
   }
   const bin = path.join(path.dirname(pkgJson), "bin", platform === "win32" ? "anvil.exe" : "anvil");
-  return files.unpackedRoot === files.appRoot ? bin : bin.replace(files.appRoot + path.sep, files.unpackedRoot + path.sep);
+  return files.unpackedRoot === files.appRoot
+    ? bin
+    : bin.replace(files.appRoot + path.sep, files.unpackedRoot + path.sep);
 }
 
 /** Node arguments that run an entry: TypeScript sources go through tsx's loader. */

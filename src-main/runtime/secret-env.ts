@@ -14,7 +14,10 @@ const held = new Map<string, string>();
  * itself (esbuild's service, systeminformation's shell commands). `alreadyTaken` are values a
  * launcher (bin/pouw-miner.js) took out before any of our code ran.
  */
-export function holdSecretEnv(env: NodeJS.ProcessEnv = process.env, alreadyTaken: Readonly<Record<string, string>> = {}): void {
+export function holdSecretEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  alreadyTaken: Readonly<Record<string, string>> = {},
+): void {
   for (const [name, value] of Object.entries(alreadyTaken)) if (SECRET_ENV_NAMES.includes(name)) held.set(name, value);
   for (const name of SECRET_ENV_NAMES) {
     const value = env[name];

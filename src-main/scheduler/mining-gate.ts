@@ -38,11 +38,18 @@ export interface ActivitySource {
 export const nothingSeen: ActivitySource = { current: () => ({}) };
 
 export type GateSettings = Pick<Settings, "idleOnly" | "idleMinutes" | "schedule"> &
-  Partial<Pick<Settings, "pauseOnBattery" | "pauseOnFullscreen" | "pauseOnGpuBusy" | "gpuBusyPercent" | "pauseForPrograms">>;
+  Partial<
+    Pick<Settings, "pauseOnBattery" | "pauseOnFullscreen" | "pauseOnGpuBusy" | "gpuBusyPercent" | "pauseForPrograms">
+  >;
 
 export type GateDecision =
   | { allowed: true; reason: string }
-  | { allowed: false; reason: string; code: "USER_ACTIVE" | "OUTSIDE_SCHEDULE" | "ON_BATTERY" | YieldCode; resumesAt?: Date };
+  | {
+      allowed: false;
+      reason: string;
+      code: "USER_ACTIVE" | "OUTSIDE_SCHEDULE" | "ON_BATTERY" | YieldCode;
+      resumesAt?: Date;
+    };
 
 /**
  * Whether mining may run right now, and why not, in words the dashboard shows as they are. Pure,
@@ -58,12 +65,23 @@ export function miningGate(
 ): GateDecision {
   if (!inSchedule(settings.schedule, now)) {
     const resumesAt = nextScheduledStart(settings.schedule, now);
-    const when = resumesAt ? ` — resumes ${resumesAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}` : "";
-    return { allowed: false, code: "OUTSIDE_SCHEDULE", reason: `paused: outside your mining schedule${when}`, ...(resumesAt ? { resumesAt } : {}) };
+    const when = resumesAt
+      ? ` — resumes ${resumesAt.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}`
+      : "";
+    return {
+      allowed: false,
+      code: "OUTSIDE_SCHEDULE",
+      reason: `paused: outside your mining schedule${when}`,
+      ...(resumesAt ? { resumesAt } : {}),
+    };
   }
   // pauseOnBattery is on unless turned off (the schema's default).
   if (onBattery && settings.pauseOnBattery !== false) {
-    return { allowed: false, code: "ON_BATTERY", reason: "paused: on battery power (mining resumes when the computer is plugged in)" };
+    return {
+      allowed: false,
+      code: "ON_BATTERY",
+      reason: "paused: on battery power (mining resumes when the computer is plugged in)",
+    };
   }
   const yielding = yieldReason(settings, activity, ownPids);
   if (yielding) return { allowed: false, code: yielding.code, reason: yielding.reason };

@@ -46,11 +46,19 @@ export function programKey(name: string): string {
  * for it by name), then a fullscreen program, then another process busy on the GPU. `ownPids` are
  * this app's processes (the worker), never a reason to pause.
  */
-export function yieldReason(settings: YieldSettings, seen: ActivitySnapshot, ownPids: ReadonlySet<number> = new Set()): YieldReason | undefined {
+export function yieldReason(
+  settings: YieldSettings,
+  seen: ActivitySnapshot,
+  ownPids: ReadonlySet<number> = new Set(),
+): YieldReason | undefined {
   const listed = new Set((settings.pauseForPrograms ?? []).map(programKey).filter((k) => k !== ""));
   if (listed.size > 0) {
     const running = (seen.runningPrograms ?? []).find((p) => listed.has(programKey(p)));
-    if (running) return { code: "USER_PROGRAM", reason: `paused: ${programKey(running)} is running (on your list of programs to make way for)` };
+    if (running)
+      return {
+        code: "USER_PROGRAM",
+        reason: `paused: ${programKey(running)} is running (on your list of programs to make way for)`,
+      };
   }
   if (settings.pauseOnFullscreen !== false && seen.fullscreenApp) {
     return { code: "FULLSCREEN_APP", reason: `paused: ${seen.fullscreenApp} is running full screen` };
@@ -60,7 +68,11 @@ export function yieldReason(settings: YieldSettings, seen: ActivitySnapshot, own
     const busy = (seen.gpuProcesses ?? [])
       .filter((p) => !ownPids.has(p.pid) && p.gpuPercent !== undefined && p.gpuPercent >= threshold)
       .sort((a, b) => (b.gpuPercent ?? 0) - (a.gpuPercent ?? 0))[0];
-    if (busy) return { code: "GPU_BUSY", reason: `paused: ${programKey(busy.name)} is using the GPU (${Math.round(busy.gpuPercent ?? 0)}%)` };
+    if (busy)
+      return {
+        code: "GPU_BUSY",
+        reason: `paused: ${programKey(busy.name)} is using the GPU (${Math.round(busy.gpuPercent ?? 0)}%)`,
+      };
   }
   return undefined;
 }

@@ -104,7 +104,8 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
   cleanups.push(async () => clearInterval(flushLog));
   const stage = (reason: string) => opts.onStage?.(reason);
   const closeAll = async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log("warn", `while closing: ${toErrorShape(err).message}`));
+    for (const c of cleanups.splice(0).reverse())
+      await c().catch((err: unknown) => log("warn", `while closing: ${toErrorShape(err).message}`));
   };
   try {
     const settings = openSettings({ cwd: opts.dataDir });
@@ -125,17 +126,33 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     });
 
     const progress = await SetupProgress.open(opts.dataDir);
-    const wallet = await WalletActions.open(path.join(opts.dataDir, "wallet"), { ...(opts.scryptN ? { scryptN: opts.scryptN } : {}), ...(opts.keeper ? { keeper: opts.keeper } : {}) });
+    const wallet = await WalletActions.open(path.join(opts.dataDir, "wallet"), {
+      ...(opts.scryptN ? { scryptN: opts.scryptN } : {}),
+      ...(opts.keeper ? { keeper: opts.keeper } : {}),
+    });
     // Unattended: the model loads, and an existing wallet unlocks (scrypt), while the network starts.
-    const fixedModel = opts.password ? (opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path) : undefined;
+    const fixedModel = opts.password
+      ? (opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path)
+      : undefined;
     if (fixedModel && !opts.inference) {
       const { maxThreads, maxGpuLayers } = settings.get();
-      preloadMinerModel(worker, { modelPath: fixedModel, ...(opts.threads ? { threads: opts.threads } : {}), ...(maxThreads !== undefined ? { maxThreads } : {}), ...(maxGpuLayers !== undefined ? { maxGpuLayers } : {}) });
+      preloadMinerModel(worker, {
+        modelPath: fixedModel,
+        ...(opts.threads ? { threads: opts.threads } : {}),
+        ...(maxThreads !== undefined ? { maxThreads } : {}),
+        ...(maxGpuLayers !== undefined ? { maxGpuLayers } : {}),
+      });
     }
     const unlocking = opts.password && wallet.state === "locked" ? wallet.unlock(opts.password) : undefined;
     unlocking?.catch(() => undefined);
     stage(opts.network === "devnet" ? "Starting the local network…" : "Connecting to the network…");
-    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}), ...(opts.signal ? { signal: opts.signal } : {}), onLog: (l) => log(levelOf(l), l) });
+    const net = await openNetwork({
+      dataDir: opts.dataDir,
+      network: opts.network,
+      ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onLog: (l) => log(levelOf(l), l),
+    });
     cleanups.push(() => net.close());
 
     const initial: AppSnapshot = {
@@ -152,7 +169,10 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     // Mining shown as "degraded" with the reason while the chain, the disk or the local network fails.
     const hub = new FaultHub(initial);
     const offDevnet = net.onDevnetHealth((h) => {
-      hub.setFault("devnet", h.state === "restarting" ? `local network restarting ${since(h.since)}: ${h.reason}` : undefined);
+      hub.setFault(
+        "devnet",
+        h.state === "restarting" ? `local network restarting ${since(h.since)}: ${h.reason}` : undefined,
+      );
       if (h.state === "restarting") hub.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
     });
     cleanups.push(async () => void offDevnet());
@@ -229,7 +249,10 @@ export async function openAppSession(opts: AppSessionOptions): Promise<AppSessio
     await state.refresh();
     state.startPolling(opts.pollMs ?? 2_000);
     cleanups.push(async () => state.stopPolling());
-    log("info", `session open on ${net.name} (chain ${net.chainId}); set-up ${state.setupComplete() ? "complete" : "in progress"}`);
+    log(
+      "info",
+      `session open on ${net.name} (chain ${net.chainId}); set-up ${state.setupComplete() ? "complete" : "in progress"}`,
+    );
 
     const actions = sessionActions({
       state,

@@ -64,7 +64,9 @@ export class DevnetSupervisor {
     const since = Date.now();
     this.setHealth({ state: "restarting", reason, since, attempt: 0, restarts });
     this.opts.onLog(`devnet: ${reason}; restarting it`);
-    await this.currentDevnet.stop().catch((err: unknown) => this.opts.onLog(`devnet: while stopping: ${toErrorShape(err).message}`));
+    await this.currentDevnet
+      .stop()
+      .catch((err: unknown) => this.opts.onLog(`devnet: while stopping: ${toErrorShape(err).message}`));
     const first = this.opts.firstBackoffMs ?? 1_000;
     for (let attempt = 1; !this.stopped; attempt++) {
       await this.sleep(Math.min(this.opts.maxBackoffMs ?? 30_000, first * 2 ** (attempt - 1)));
@@ -78,10 +80,18 @@ export class DevnetSupervisor {
         this.currentDevnet = next;
         this.watch(next);
         this.setHealth({ state: "up", restarts: restarts + 1 });
-        this.opts.onLog(`devnet: running again (restart ${restarts + 1}, after ${Math.round((Date.now() - since) / 1000)} s)`);
+        this.opts.onLog(
+          `devnet: running again (restart ${restarts + 1}, after ${Math.round((Date.now() - since) / 1000)} s)`,
+        );
         return;
       } catch (err) {
-        this.setHealth({ state: "restarting", reason: `${reason}; restart ${attempt} failed: ${toErrorShape(err).message}`, since, attempt, restarts });
+        this.setHealth({
+          state: "restarting",
+          reason: `${reason}; restart ${attempt} failed: ${toErrorShape(err).message}`,
+          since,
+          attempt,
+          restarts,
+        });
         this.opts.onLog(`devnet: restart ${attempt} failed: ${toErrorShape(err).message}`);
       }
     }

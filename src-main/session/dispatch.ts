@@ -14,9 +14,15 @@ import type { MainCore, ParsedParams } from "./main-core.js";
  * A MainCore is one as it is (checked where dispatchInvoke passes it to `run`): a method added to the
  * contract fails to compile until the core has it, and no table here lists the methods again.
  */
-type ContractHandlers = { [M in InvokeMethod]: (params: ParsedParams<M>) => InvokeResult<M> | Promise<InvokeResult<M>> };
+type ContractHandlers = {
+  [M in InvokeMethod]: (params: ParsedParams<M>) => InvokeResult<M> | Promise<InvokeResult<M>>;
+};
 
-async function run<M extends InvokeMethod>(core: ContractHandlers, method: M, params: ParsedParams<M>): Promise<InvokeResult<M>> {
+async function run<M extends InvokeMethod>(
+  core: ContractHandlers,
+  method: M,
+  params: ParsedParams<M>,
+): Promise<InvokeResult<M>> {
   return core[method](params);
 }
 
@@ -24,7 +30,11 @@ async function run<M extends InvokeMethod>(core: ContractHandlers, method: M, pa
  * Runs one invoke for any transport (Electron IPC, headless HTTP): checks the method name and params
  * against the contract, calls the core, and turns every failure into `{ ok: false, error }`.
  */
-export async function dispatchInvoke(core: MainCore, method: unknown, rawParams: unknown): Promise<InvokeEnvelope<InvokeMethod>> {
+export async function dispatchInvoke(
+  core: MainCore,
+  method: unknown,
+  rawParams: unknown,
+): Promise<InvokeEnvelope<InvokeMethod>> {
   try {
     if (!isInvokeMethod(method)) throw new PouwError("NOT_FOUND", `unknown method ${JSON.stringify(method)}`);
     const parsed = invokeMethods[method].params.safeParse(rawParams ?? {});

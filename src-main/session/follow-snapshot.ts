@@ -6,7 +6,10 @@ import type { MiningCore } from "./main-core.js";
  * Follows a core's state: `onState` gets the current snapshot, then the snapshot after each patch
  * (re-read whole when a patch does not follow on from the last one). Returns the stop function.
  */
-export function followSnapshot(core: Pick<MiningCore, "getSnapshot" | "onPatch">, onState: (snapshot: AppSnapshot) => void): () => void {
+export function followSnapshot(
+  core: Pick<MiningCore, "getSnapshot" | "onPatch">,
+  onState: (snapshot: AppSnapshot) => void,
+): () => void {
   const copy = new SnapshotCopy();
   copy.take(core.getSnapshot());
   onState(copy.current()!.snapshot);

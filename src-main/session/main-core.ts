@@ -37,7 +37,10 @@ export interface MiningCore {
 }
 
 /** The contract methods beyond MiningCore's, each taking its parsed params. */
-type ActionMethod = Exclude<InvokeMethod, "getSnapshot" | "startMining" | "stopMining" | "getSettings" | "updateSettings" | "listModels">;
+type ActionMethod = Exclude<
+  InvokeMethod,
+  "getSnapshot" | "startMining" | "stopMining" | "getSettings" | "updateSettings" | "listModels"
+>;
 export type CoreActions = { [M in ActionMethod]: (params: ParsedParams<M>) => Promise<InvokeResult<M>> };
 
 /**

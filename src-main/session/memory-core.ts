@@ -23,7 +23,8 @@ export interface MemoryCoreOptions {
 
 const SIMULATED = "Simulated by the in-memory core: no chain or worker is connected yet";
 const NO_CHAIN = "the in-memory preview core has no chain: run the app session (pouw-miner headless) for chain actions";
-const NO_WORKER = "the in-memory preview core has no worker: run the app session (pouw-miner headless) to probe or benchmark";
+const NO_WORKER =
+  "the in-memory preview core has no worker: run the app session (pouw-miner headless) to probe or benchmark";
 
 /**
  * A MainCore with no chain and no worker, for tests and previews: it keeps the snapshot, turns every
@@ -62,7 +63,8 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     if (options.firstRun) hub.update((s) => ({ ...s, setup }));
     return setup;
   };
-  const markDone = (s: SetupState, step: SetupState["done"][number]): SetupState => (s.done.includes(step) ? s : { ...s, done: [...s.done, step] });
+  const markDone = (s: SetupState, step: SetupState["done"][number]): SetupState =>
+    s.done.includes(step) ? s : { ...s, done: [...s.done, step] };
   const unsubscribeSettings = options.settings.onChange((settings) => hub.update((s) => ({ ...s, settings })));
   const needWallet = (password: string) => {
     if (!wallet) throw new PouwError("NOT_FOUND", "no wallet yet — create or import one first");
@@ -120,7 +122,8 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
       return adoptWallet(HDNodeWallet.createRandom(), password, false);
     },
     async importWallet({ source, secret, password }) {
-      if (source !== "mnemonic") throw new PouwError("INVALID_PARAMS", "the in-memory preview core imports only a recovery phrase");
+      if (source !== "mnemonic")
+        throw new PouwError("INVALID_PARAMS", "the in-memory preview core imports only a recovery phrase");
       return adoptWallet(HDNodeWallet.fromPhrase(secret.trim().split(/\s+/).join(" ")), password, true);
     },
     async unlockWallet({ password }) {
@@ -128,7 +131,11 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     },
     async revealRecoveryPhrase({ password }) {
       const w = needWallet(password);
-      if (w.phraseShown) throw new PouwError("INVALID_PARAMS", "the recovery phrase was already shown once; export the keystore instead");
+      if (w.phraseShown)
+        throw new PouwError(
+          "INVALID_PARAMS",
+          "the recovery phrase was already shown once; export the keystore instead",
+        );
       w.phraseShown = true;
       return { words: (w.signer.mnemonic?.phrase ?? "").split(" ") };
     },
@@ -147,7 +154,8 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
     withdrawStake: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     claimRewards: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
     withdrawTo: async () => Promise.reject(new PouwError("CHAIN_ERROR", NO_CHAIN)),
-    importModel: async () => Promise.reject(new PouwError("INVALID_PARAMS", "the preview has no models folder to import into")),
+    importModel: async () =>
+      Promise.reject(new PouwError("INVALID_PARAMS", "the preview has no models folder to import into")),
     async listModels() {
       return models;
     },
@@ -155,7 +163,10 @@ export function createMemoryCore(options: MemoryCoreOptions): MainCore {
       // Only a flag flips: the preview never touches the network or the disk.
       model(id);
       setModels(models.map((m) => (m.id === id ? { ...m, installed: true } : m)));
-      hub.update((s) => ({ ...s, downloads: { ...s.downloads, [id]: { state: "done", progress: { stage: "simulated", fraction: 1 } } } }));
+      hub.update((s) => ({
+        ...s,
+        downloads: { ...s.downloads, [id]: { state: "done", progress: { stage: "simulated", fraction: 1 } } },
+      }));
       return { started: true };
     },
     async cancelDownload({ id }) {

@@ -7,7 +7,12 @@ import { createProvider } from "../chain/provider.js";
 import { readDeploymentFile } from "../chain/verify-deployment.js";
 import { verifyNetwork } from "../chain/verify-network.js";
 import { DevnetSupervisor, type DevnetHealth } from "./devnet-supervisor.js";
-import { portOf, startNetworkHost, type DevnetOptions, type NetworkServicesOptions } from "../../src-network/host/network-host.js";
+import {
+  portOf,
+  startNetworkHost,
+  type DevnetOptions,
+  type NetworkServicesOptions,
+} from "../../src-network/host/network-host.js";
 
 export type NetworkChoice = "devnet" | { deploymentFile: string };
 
@@ -92,7 +97,10 @@ export async function openNetwork(opts: {
     rpcUrl = read.deployment.rpcUrl;
     name = path.basename(file, ".json");
   }
-  const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], { chainId: deployment.chainId, pollingInterval: 250 });
+  const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], {
+    chainId: deployment.chainId,
+    pollingInterval: 250,
+  });
   const close = async () => {
     provider.destroy();
     await supervisor?.stop();
@@ -108,7 +116,8 @@ export async function openNetwork(opts: {
       provider,
       ...(supervisor ? { devAccounts: supervisor.devnet.info.accounts } : {}),
       networkDir,
-      services: () => (supervisor?.devnet.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
+      services: () =>
+        (supervisor?.devnet.services() ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
       devnetHealth: () => supervisor?.health() ?? { state: "up", restarts: 0 },
       onDevnetHealth: (listener) => {
         healthListeners.add(listener);

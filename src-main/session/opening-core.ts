@@ -1,4 +1,9 @@
-import { invokeMethodNames, type AppSnapshot, type InvokeMethod, type PatchMessage } from "../../src-shared/app-contract.js";
+import {
+  invokeMethodNames,
+  type AppSnapshot,
+  type InvokeMethod,
+  type PatchMessage,
+} from "../../src-shared/app-contract.js";
 import { PouwError, toErrorShape, type ErrorShape } from "../../src-shared/errors.js";
 import { defaultSettings, type Settings } from "../../src-shared/settings-schema.js";
 import { SnapshotHub } from "../../src-shared/snapshot-hub.js";
@@ -40,7 +45,10 @@ type Forwarded = Exclude<InvokeMethod, "getSnapshot" | "getSettings">;
  * switch: the real core's snapshot arrives as one patch on top of the placeholder's, and the real
  * core's later patches are taken on by this core's own hub, so a client never sees its copy go backwards.
  */
-export function openingCore<C extends MainCore>(view: OpeningView, open: (stage: (reason: string) => void) => Promise<C>): OpeningCore<C> {
+export function openingCore<C extends MainCore>(
+  view: OpeningView,
+  open: (stage: (reason: string) => void) => Promise<C>,
+): OpeningCore<C> {
   const pushes = new LivePushes();
   const hub = new SnapshotHub(startingSnapshot(view));
   hub.subscribe((p) => pushes.emit("patch", p));
@@ -56,7 +64,9 @@ export function openingCore<C extends MainCore>(view: OpeningView, open: (stage:
       hub.update(() => core.getSnapshot().snapshot);
       real = core;
       for (const channel of liveChannelNames) {
-        core.subscribe(channel, (payload) => (channel === "patch" ? hub.apply((payload as PatchMessage).ops) : pushes.emit(channel, payload as never)));
+        core.subscribe(channel, (payload) =>
+          channel === "patch" ? hub.apply((payload as PatchMessage).ops) : pushes.emit(channel, payload as never),
+        );
       }
     },
     (err: unknown) => {

@@ -3,7 +3,15 @@ import type { HardwareReport } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
 import type { WorkerSupervisor } from "../worker-client/supervisor.js";
 import type { BenchmarkAction } from "../models/benchmark-action.js";
-import { claimAction, estimateChainAction, registerAction, topUpAction, unbondAction, withdrawStakeAction, type Declaration } from "../chain/chain-actions.js";
+import {
+  claimAction,
+  estimateChainAction,
+  registerAction,
+  topUpAction,
+  unbondAction,
+  withdrawStakeAction,
+  type Declaration,
+} from "../chain/chain-actions.js";
 import { withdrawToAction } from "../chain/withdraw-action.js";
 import type { LiveSampler } from "./live-samples.js";
 import type { LogBuffer } from "./log-buffer.js";
@@ -36,9 +44,11 @@ export function sessionActions(deps: {
     await state.refresh();
     return result;
   };
-  const setupView = () => state.hub.current().setup ?? progress.view({ wallet: wallet.state, modelInstalled: false, registered: false });
+  const setupView = () =>
+    state.hub.current().setup ?? progress.view({ wallet: wallet.state, modelInstalled: false, registered: false });
   // Estimating a registration before the benchmark still shows a fee: the speed does not change it.
-  const estimateDeclaration = async (): Promise<Declaration> => state.declaration().catch(() => ({ models: ["0x" + "00".repeat(32)], speed: 1 }));
+  const estimateDeclaration = async (): Promise<Declaration> =>
+    state.declaration().catch(() => ({ models: ["0x" + "00".repeat(32)], speed: 1 }));
 
   const probeReport = async (): Promise<HardwareReport> => {
     const report = hardwareReport(await deps.worker.call("probe", {}), deps.catalogue);
@@ -81,11 +91,13 @@ export function sessionActions(deps: {
       return { address: signer.address };
     },
     async revealRecoveryPhrase({ password }) {
-      if (progress.has("backup")) throw new PouwError("INVALID_PARAMS", "the recovery phrase was already backed up; export the keystore instead");
+      if (progress.has("backup"))
+        throw new PouwError("INVALID_PARAMS", "the recovery phrase was already backed up; export the keystore instead");
       return { words: await wallet.recoveryWords(password) };
     },
     async confirmBackup() {
-      if (wallet.state === "none") throw new PouwError("NOT_FOUND", "there is no wallet yet — create or import one first");
+      if (wallet.state === "none")
+        throw new PouwError("NOT_FOUND", "there is no wallet yet — create or import one first");
       await progress.mark("backup");
       await state.refresh();
       return setupView();
@@ -119,7 +131,11 @@ export function sessionActions(deps: {
 
     async listModels() {
       const report = deps.report();
-      return state.models.list({ active: state.activeModel(), ...(report ? { report } : {}), benchmarks: await state.benchmarks() });
+      return state.models.list({
+        active: state.activeModel(),
+        ...(report ? { report } : {}),
+        benchmarks: await state.benchmarks(),
+      });
     },
     async downloadModel({ id }) {
       return after({ started: state.models.start(id) });
@@ -138,10 +154,14 @@ export function sessionActions(deps: {
     async setActiveModel({ id }) {
       if (!state.models.importedModel(id)) {
         const entry = state.models.entry(id);
-        if (!(await state.models.installed(entry))) throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
+        if (!(await state.models.installed(entry)))
+          throw new PouwError("MODEL_FILE_MISSING", `${entry.name} is not downloaded yet`);
       }
       if (miner.running && state.activeModel()?.id !== id) {
-        throw new PouwError("ALREADY_RUNNING", "the miner is serving another model; changing it takes a restart of the app");
+        throw new PouwError(
+          "ALREADY_RUNNING",
+          "the miner is serving another model; changing it takes a restart of the app",
+        );
       }
       state.settings.update({ activeModelId: id });
       return after({ activeModelId: id });
@@ -150,19 +170,31 @@ export function sessionActions(deps: {
       const own = id ? state.models.importedModel(id) : undefined;
       const target = own ?? (id ? { id, path: state.models.pathOf(state.models.entry(id)) } : state.activeModel());
       if (!target) throw new PouwError("SETUP_INCOMPLETE", "choose a model to benchmark first");
-      if (id && !own && !(await state.models.installed(state.models.entry(id)))) throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
+      if (id && !own && !(await state.models.installed(state.models.entry(id))))
+        throw new PouwError("MODEL_FILE_MISSING", `${id} is not downloaded yet`);
       // While the miner runs, the worker holds its model: only that one can be measured, in place.
       const loaded = miner.running;
       if (loaded && target.id !== state.activeModel()?.id) {
-        throw new PouwError("ALREADY_RUNNING", "the miner is using the worker; benchmark other models before mining starts");
+        throw new PouwError(
+          "ALREADY_RUNNING",
+          "the miner is using the worker; benchmark other models before mining starts",
+        );
       }
       const { maxThreads, maxGpuLayers } = state.settings.get();
       const stored = await bench.run(
-        { path: target.path, loaded, threads: cappedThreads(deps.threads, maxThreads), ...(maxGpuLayers !== undefined ? { gpuLayers: maxGpuLayers } : {}) },
+        {
+          path: target.path,
+          loaded,
+          threads: cappedThreads(deps.threads, maxThreads),
+          ...(maxGpuLayers !== undefined ? { gpuLayers: maxGpuLayers } : {}),
+        },
         state.hub.current().benchmark,
       );
       const result = benchmarkView(target.id, stored);
-      state.hub.update((s) => ({ ...s, benchmark: { running: false, progress: { stage: "done", fraction: 1 }, result } }));
+      state.hub.update((s) => ({
+        ...s,
+        benchmark: { running: false, progress: { stage: "done", fraction: 1 }, result },
+      }));
       // The earnings projection follows the new measurement.
       await miner.benchmarked();
       await progress.mark("benchmark");

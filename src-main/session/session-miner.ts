@@ -117,7 +117,8 @@ export class SessionMiner {
   }
 
   async startMining(): Promise<MiningStatus> {
-    if (!this.deps.state.setupComplete()) throw new PouwError("SETUP_INCOMPLETE", "finish setting up first: wallet, model and registration");
+    if (!this.deps.state.setupComplete())
+      throw new PouwError("SETUP_INCOMPLETE", "finish setting up first: wallet, model and registration");
     this.autoStart = true;
     if (!this.miner) await this.start();
     return this.miner!.startMining();
@@ -131,7 +132,8 @@ export class SessionMiner {
 
   /** A draining stop, leaving one already under way alone (a second stopMining would force it). */
   async drain(): Promise<MiningStatus> {
-    if (this.miner && this.deps.state.hub.current().mining.state === "stopping") return this.deps.state.hub.current().mining;
+    if (this.miner && this.deps.state.hub.current().mining.state === "stopping")
+      return this.deps.state.hub.current().mining;
     return this.stopMining();
   }
 

@@ -1,6 +1,12 @@
 import { readBenchmarks } from "../worker-client/benchmark-store.js";
 import path from "node:path";
-import type { BenchmarkResultView, HardwareReport, LogLevel, RegistrationView, WalletView } from "../../src-shared/app-views.js";
+import type {
+  BenchmarkResultView,
+  HardwareReport,
+  LogLevel,
+  RegistrationView,
+  WalletView,
+} from "../../src-shared/app-views.js";
 import { PouwError, toErrorShape } from "../../src-shared/errors.js";
 import type { StoredBenchmark } from "../../src-shared/worker-contract.js";
 import type { SnapshotHub } from "../../src-shared/snapshot-hub.js";
@@ -10,7 +16,13 @@ import type { OpenedNetwork } from "./open-network.js";
 import { fundOnDevnet } from "../chain/devnet-funding.js";
 import { minStakeOf } from "../miner/registration.js";
 import type { MinerSigner } from "../wallet/open-wallet.js";
-import { chainAccount, readRegistrationView, readWalletView, type ChainAccount, type Declaration } from "../chain/chain-actions.js";
+import {
+  chainAccount,
+  readRegistrationView,
+  readWalletView,
+  type ChainAccount,
+  type Declaration,
+} from "../chain/chain-actions.js";
 import { connectProtocol } from "../chain/contracts.js";
 import { modelNameOf } from "../miner/model-name.js";
 import { benchmarkView, type ActiveModel, type ModelActions } from "../models/model-actions.js";
@@ -128,7 +140,9 @@ export class SessionState {
     for (const b of stored.sort((a, c) => a.at.localeCompare(c.at))) byPath.set(b.modelPath, b);
     const out = new Map<string, BenchmarkResultView>();
     const candidates = [
-      ...this.deps.models.catalogueIds().map((id) => ({ id, path: this.deps.models.pathOf(this.deps.models.entry(id)) })),
+      ...this.deps.models
+        .catalogueIds()
+        .map((id) => ({ id, path: this.deps.models.pathOf(this.deps.models.entry(id)) })),
       ...this.deps.models.importedModels(),
       ...(this.fixedModel ? [this.fixedModel] : []),
     ];
@@ -142,9 +156,14 @@ export class SessionState {
   /** What registering declares: the active model's on-chain id and its benchmarked speed. */
   async declaration(): Promise<Declaration> {
     const active = this.activeModel();
-    if (!active || !(await this.activeInstalled())) throw new PouwError("SETUP_INCOMPLETE", "download and choose a model before registering");
+    if (!active || !(await this.activeInstalled()))
+      throw new PouwError("SETUP_INCOMPLETE", "download and choose a model before registering");
     const bench = (await this.benchmarks()).get(active.id);
-    if (!bench) throw new PouwError("SETUP_INCOMPLETE", "run the benchmark before registering: the speed declared on chain comes from it");
+    if (!bench)
+      throw new PouwError(
+        "SETUP_INCOMPLETE",
+        "run the benchmark before registering: the speed declared on chain comes from it",
+      );
     return { models: [modelIdOf(modelNameOf(active.path))], speed: declaredSpeed(bench) };
   }
 
@@ -154,7 +173,14 @@ export class SessionState {
     if (net.devAccounts) {
       const account = this.account();
       const stake = await minStakeOf(account.contracts);
-      await fundOnDevnet({ provider: net.provider, deployment: net.deployment, devAccounts: net.devAccounts, address: signer.address, tokensNeeded: stake * 2n, onLog: (l) => this.deps.log("info", l) });
+      await fundOnDevnet({
+        provider: net.provider,
+        deployment: net.deployment,
+        devAccounts: net.devAccounts,
+        address: signer.address,
+        tokensNeeded: stake * 2n,
+        onLog: (l) => this.deps.log("info", l),
+      });
     }
     await this.deps.progress.mark("wallet");
     await this.refresh();
@@ -207,7 +233,11 @@ export class SessionState {
     const setup = progress.view({ wallet: wallet.state, modelInstalled, registered: this.registered });
     const address = await wallet.address();
     hub.update((s) => {
-      const next = { ...s, setup, network: { ...s.network, connected, ...(blockNumber !== undefined ? { blockNumber } : {}) } };
+      const next = {
+        ...s,
+        setup,
+        network: { ...s.network, connected, ...(blockNumber !== undefined ? { blockNumber } : {}) },
+      };
       if (address) next.walletAddress = address;
       if (walletView) next.wallet = walletView;
       if (registration) next.registration = registration;
@@ -216,7 +246,12 @@ export class SessionState {
       const report = this.deps.report();
       if (report) {
         const gpu = report.probe.gpus[0];
-        next.hardware = { cpu: report.probe.cpu.brand, logicalCores: report.probe.cpu.logicalCores, memoryBytes: report.probe.memory.totalBytes, ...(gpu ? { gpu: gpu.model } : {}) };
+        next.hardware = {
+          cpu: report.probe.cpu.brand,
+          logicalCores: report.probe.cpu.logicalCores,
+          memoryBytes: report.probe.memory.totalBytes,
+          ...(gpu ? { gpu: gpu.model } : {}),
+        };
       }
       return next;
     });

@@ -33,12 +33,14 @@ export function readDataFolderPointer(defaultDir: string): PointerRead {
     return { problem: `${file} is not JSON` };
   }
   const parsed = Pointer.safeParse(raw);
-  if (!parsed.success || !path.isAbsolute(parsed.data.dataDir)) return { problem: `${file} does not name an absolute folder` };
+  if (!parsed.success || !path.isAbsolute(parsed.data.dataDir))
+    return { problem: `${file} does not name an absolute folder` };
   return { dir: path.normalize(parsed.data.dataDir) };
 }
 
 export function samePath(a: string, b: string, platform = process.platform): boolean {
-  const norm = (p: string) => (platform === "win32" || platform === "darwin" ? path.resolve(p).toLowerCase() : path.resolve(p));
+  const norm = (p: string) =>
+    platform === "win32" || platform === "darwin" ? path.resolve(p).toLowerCase() : path.resolve(p);
   return norm(a) === norm(b);
 }
 

@@ -17,11 +17,16 @@ export interface DataFolderChoice {
   readonly notices: readonly string[];
 }
 
-export function dataFolderChoice(cwd: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): DataFolderChoice {
+export function dataFolderChoice(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): DataFolderChoice {
   const defaultDir = defaultAppDataDir(env, platform);
   const governs = !env.POUW_DATA_DIR && samePath(path.resolve(cwd), appDataDir(env, platform), platform);
   const read = governs ? readDataFolderPointer(defaultDir) : {};
-  const away = (dir: string | undefined) => (dir === undefined || samePath(dir, defaultDir, platform) ? undefined : dir);
+  const away = (dir: string | undefined) =>
+    dir === undefined || samePath(dir, defaultDir, platform) ? undefined : dir;
   let chosen = away(read.dir);
   return {
     notices: read.problem ? [`${read.problem}; using the default data folder`] : [],
@@ -37,7 +42,10 @@ export function dataFolderChoice(cwd: string, env: NodeJS.ProcessEnv = process.e
       try {
         writeDataFolderPointer(defaultDir, next);
       } catch (err) {
-        throw new PouwError("INVALID_PARAMS", `settings not saved: dataDir: cannot record the choice in ${defaultDir} (${(err as Error).message})`);
+        throw new PouwError(
+          "INVALID_PARAMS",
+          `settings not saved: dataDir: cannot record the choice in ${defaultDir} (${(err as Error).message})`,
+        );
       }
       chosen = next;
       return next;

@@ -25,7 +25,7 @@ export const settingsMigrations: readonly SettingsMigration[] = [
   },
   {
     version: 2,
-    description: "`network` as a path string becomes { deploymentFile }; `localhost` becomes \"devnet\"",
+    description: '`network` as a path string becomes { deploymentFile }; `localhost` becomes "devnet"',
     migrate(raw) {
       const next: Record<string, unknown> = { ...raw, schemaVersion: 2 };
       const network = raw.network;
@@ -54,7 +54,15 @@ export const settingsMigrations: readonly SettingsMigration[] = [
       "add `currency` (USD) for the user's own prices (the prices stay unset until typed), and what mining makes way for: " +
       "`pauseOnFullscreen` (on), `pauseOnGpuBusy` (on) at `gpuBusyPercent` (30), `pauseForPrograms` (none)",
     migrate(raw) {
-      return { currency: "USD", pauseOnFullscreen: true, pauseOnGpuBusy: true, gpuBusyPercent: 30, pauseForPrograms: [], ...raw, schemaVersion: 5 };
+      return {
+        currency: "USD",
+        pauseOnFullscreen: true,
+        pauseOnGpuBusy: true,
+        gpuBusyPercent: 30,
+        pauseForPrograms: [],
+        ...raw,
+        schemaVersion: 5,
+      };
     },
   },
 ];

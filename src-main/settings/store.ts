@@ -65,10 +65,12 @@ export function openSettings(options: OpenSettingsOptions): SettingsStore {
     get: () => current,
     update(update) {
       const parsed = SettingsUpdate.safeParse(update);
-      if (!parsed.success) throw new PouwError("INVALID_PARAMS", `settings not saved: ${describeZodError(parsed.error)}`);
+      if (!parsed.success)
+        throw new PouwError("INVALID_PARAMS", `settings not saved: ${describeZodError(parsed.error)}`);
       const next = Settings.safeParse(mergeSettings(current, parsed.data));
       if (!next.success) throw new PouwError("INVALID_PARAMS", `settings not saved: ${describeZodError(next.error)}`);
-      const saved = next.data.dataDir === current.dataDir ? next.data : withDataDir(next.data, folder.choose(next.data.dataDir));
+      const saved =
+        next.data.dataDir === current.dataDir ? next.data : withDataDir(next.data, folder.choose(next.data.dataDir));
       conf.store = saved;
       current = saved;
       for (const listener of listeners) listener(current);

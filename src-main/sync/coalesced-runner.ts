@@ -8,7 +8,10 @@ export interface CoalescedRunner {
   idle(): Promise<void>;
 }
 
-export function coalescedRunner(pass: () => Promise<void>, opts: { keepGoing: () => boolean; onError?: (err: unknown) => void }): CoalescedRunner {
+export function coalescedRunner(
+  pass: () => Promise<void>,
+  opts: { keepGoing: () => boolean; onError?: (err: unknown) => void },
+): CoalescedRunner {
   let running: Promise<void> | undefined;
   let again = false;
   const run = () => {

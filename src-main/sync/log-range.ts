@@ -57,7 +57,8 @@ const RATE = /\b429\b|rate.?limit|too many requests/i;
 export function hintedRange(text: string): number | undefined {
   const pair = /\[\s*0x([0-9a-f]+)\s*,\s*0x([0-9a-f]+)\s*\]/i.exec(text);
   if (pair) return parseInt(pair[2]!, 16) - parseInt(pair[1]!, 16) + 1;
-  const n = /(?:limited to(?: a)?|max(?:imum)?(?: block)? range(?: of| is)?|range (?:limit )?(?:of|is))\s*([\d,]+)/i.exec(text);
+  const n =
+    /(?:limited to(?: a)?|max(?:imum)?(?: block)? range(?: of| is)?|range (?:limit )?(?:of|is))\s*([\d,]+)/i.exec(text);
   if (n) return Number(n[1]!.replace(/,/g, ""));
   return undefined;
 }

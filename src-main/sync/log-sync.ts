@@ -95,7 +95,12 @@ export class LogSync {
       const to = Math.min(safe, from + this.range.size - 1);
       let logs: Log[];
       try {
-        logs = await provider.getLogs({ address: this.opts.addresses, topics: this.opts.topics, fromBlock: from, toBlock: to });
+        logs = await provider.getLogs({
+          address: this.opts.addresses,
+          topics: this.opts.topics,
+          fromBlock: from,
+          toBlock: to,
+        });
       } catch (err) {
         const retry = this.range.limited(err);
         if (!retry) throw err;
@@ -107,7 +112,10 @@ export class LogSync {
       if (logs.length > 0) await this.opts.onLogs(logs);
       const block = await provider.getBlock(to);
       if (!block?.hash) return; // the node moved under us; the next pass retries from here
-      cursor = { block: to, checkpoints: [{ block: to, hash: block.hash }, ...(cursor?.checkpoints ?? [])].slice(0, CHECKPOINTS) };
+      cursor = {
+        block: to,
+        checkpoints: [{ block: to, hash: block.hash }, ...(cursor?.checkpoints ?? [])].slice(0, CHECKPOINTS),
+      };
       await this.opts.cursor.save(cursor);
       from = to + 1;
     }

@@ -50,7 +50,8 @@ export function parseJournal(filePath: string, bytes: Buffer | undefined): Journ
     const expected = contents.records.length;
     const record = decodeLine(line, expected) ?? salvage(line, expected);
     if (record && !isLast) {
-      if (decodeLine(line, expected) === undefined) contents.repairs.push(`line ${i + 1}: dropped a fragment of a failed write`);
+      if (decodeLine(line, expected) === undefined)
+        contents.repairs.push(`line ${i + 1}: dropped a fragment of a failed write`);
       contents.records.push(record);
       offset += lineBytes;
       contents.goodBytes = offset;

@@ -143,5 +143,9 @@ export class Journal {
 function writeError(filePath: string, err: unknown): PouwError {
   const code = (err as NodeJS.ErrnoException).code;
   const what = code === "ENOSPC" ? "the disk is full" : err instanceof Error ? err.message : String(err);
-  return new PouwError(code === "ENOSPC" ? "DISK_FULL" : "INTERNAL", `the task journal ${filePath} could not be written: ${what}`, { cause: err });
+  return new PouwError(
+    code === "ENOSPC" ? "DISK_FULL" : "INTERNAL",
+    `the task journal ${filePath} could not be written: ${what}`,
+    { cause: err },
+  );
 }

@@ -3,8 +3,11 @@ import { isError } from "ethers";
 /** RPC failures worth retrying: the node was unreachable or busy, not the transaction being wrong. */
 export function isTransientRpcError(err: unknown): boolean {
   if (isError(err, "NETWORK_ERROR") || isError(err, "TIMEOUT") || isError(err, "SERVER_ERROR")) return true;
-  const code = (err as { code?: unknown; cause?: { code?: unknown } })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
-  if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"].includes(code)) return true;
+  const code =
+    (err as { code?: unknown; cause?: { code?: unknown } })?.code ??
+    (err as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"].includes(code))
+    return true;
   const message = err instanceof Error ? err.message : String(err);
   return /fetch failed|socket hang up|ECONNREFUSED|ECONNRESET|429|503|502/i.test(message);
 }

@@ -1,4 +1,11 @@
-import { Transaction, formatEther, type JsonRpcProvider, type TransactionReceipt, type Wallet, type HDNodeWallet } from "ethers";
+import {
+  Transaction,
+  formatEther,
+  type JsonRpcProvider,
+  type TransactionReceipt,
+  type Wallet,
+  type HDNodeWallet,
+} from "ethers";
 import { PouwError } from "../../src-shared/errors.js";
 import type { ActionState, Journal } from "./journal.js";
 import { withRpcRetry } from "./rpc-retry.js";
@@ -71,7 +78,8 @@ export class TxQueue {
     return this.exclusive(async () => {
       const pending = this.journal.pending().sort((a, b) => nonceOf(a) - nonceOf(b));
       const out = [];
-      for (const state of pending) out.push({ taskId: state.taskId, action: state.action, ...(await this.finish(state)) });
+      for (const state of pending)
+        out.push({ taskId: state.taskId, action: state.action, ...(await this.finish(state)) });
       return out;
     });
   }
@@ -200,22 +208,41 @@ export class TxQueue {
   }
 
   /** Waits for any attempt of a broadcast action to be mined, bumping fees while it is stuck. */
-  private async settle(state: ActionState, attempts: Attempt[], bumpsSoFar: number): Promise<{ receipt?: TransactionReceipt; abandoned?: string }> {
+  private async settle(
+    state: ActionState,
+    attempts: Attempt[],
+    bumpsSoFar: number,
+  ): Promise<{ receipt?: TransactionReceipt; abandoned?: string }> {
     let current = attempts.at(-1)!;
     let bumps = bumpsSoFar;
     for (;;) {
-      const receipt = await this.waitForAny(attempts.map((a) => a.hash), this.opts.bumpAfterMs ?? 30_000);
+      const receipt = await this.waitForAny(
+        attempts.map((a) => a.hash),
+        this.opts.bumpAfterMs ?? 30_000,
+      );
       if (receipt) return { receipt: await this.confirm(state, receipt) };
       if (bumps >= (this.opts.maxBumps ?? 5)) continue; // keep waiting at the highest fee offered
       const feeData = await withRpcRetry(() => this.provider.getFeeData());
-      const fees = bumpFees(feesOf(current.tx), { maxFeePerGas: feeData.maxFeePerGas ?? undefined, maxPriorityFeePerGas: feeData.maxPriorityFeePerGas ?? undefined }, this.opts.bumpPercent);
+      const fees = bumpFees(
+        feesOf(current.tx),
+        {
+          maxFeePerGas: feeData.maxFeePerGas ?? undefined,
+          maxPriorityFeePerGas: feeData.maxPriorityFeePerGas ?? undefined,
+        },
+        this.opts.bumpPercent,
+      );
       const replacement = current.tx.clone();
       replacement.signature = null;
       replacement.maxFeePerGas = fees.maxFeePerGas;
       replacement.maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
       const raw = await this.signer.signTransaction(replacement);
       const hash = Transaction.from(raw).hash!;
-      await this.journal.append({ kind: "sent", taskId: state.taskId, action: state.action, data: { nonce: replacement.nonce, hash, raw, bump: ++bumps } });
+      await this.journal.append({
+        kind: "sent",
+        taskId: state.taskId,
+        action: state.action,
+        data: { nonce: replacement.nonce, hash, raw, bump: ++bumps },
+      });
       current = { hash, raw, tx: Transaction.from(raw) };
       attempts.push(current);
       await this.broadcast(raw);
@@ -253,7 +280,13 @@ export class TxQueue {
       kind: "confirmed",
       taskId: state.taskId,
       action: state.action,
-      data: { hash: receipt.hash, block: receipt.blockNumber, status: receipt.status, gasUsed: receipt.gasUsed.toString(), gasPrice: receipt.gasPrice.toString() },
+      data: {
+        hash: receipt.hash,
+        block: receipt.blockNumber,
+        status: receipt.status,
+        gasUsed: receipt.gasUsed.toString(),
+        gasPrice: receipt.gasPrice.toString(),
+      },
     });
     return receipt;
   }
@@ -269,7 +302,13 @@ interface Attempt {
 function attemptsOf(state: ActionState, journal: Journal): Attempt[] {
   return journal
     .all()
-    .filter((r) => r.taskId === state.taskId && r.action === state.action && (r.kind === "intent" || r.kind === "sent") && typeof r.data.raw === "string")
+    .filter(
+      (r) =>
+        r.taskId === state.taskId &&
+        r.action === state.action &&
+        (r.kind === "intent" || r.kind === "sent") &&
+        typeof r.data.raw === "string",
+    )
     .map((r) => ({ hash: String(r.data.hash), raw: String(r.data.raw), tx: Transaction.from(String(r.data.raw)) }));
 }
 
@@ -279,7 +318,10 @@ function attemptsOf(state: ActionState, journal: Journal): Attempt[] {
  * and lost them, and then the chain's count is the one to follow (a gap would never be mined).
  */
 function nextJournaledNonce(journal: Journal): number {
-  const journaled = journal.pending().map(nonceOf).filter((n) => n >= 0);
+  const journaled = journal
+    .pending()
+    .map(nonceOf)
+    .filter((n) => n >= 0);
   return journaled.length ? Math.max(...journaled) + 1 : 0;
 }
 

@@ -31,7 +31,11 @@ export interface UpdateBackend {
    * Windows). Resolves to the verified file only; a file that fails verification is deleted and the
    * promise rejects (CHECKSUM_MISMATCH), leaving any earlier verified download as it was.
    */
-  download(release: UpdateRelease, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<string>;
+  download(
+    release: UpdateRelease,
+    onProgress: (progress: DownloadProgress) => void,
+    signal: AbortSignal,
+  ): Promise<string>;
   /**
    * Quits the app and installs the verified file; the app starts again in the new version, unless
    * the user was quitting (`restart: false`).

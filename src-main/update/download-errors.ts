@@ -9,10 +9,16 @@ export function downloadError(err: unknown, version: string, cancelled: boolean)
   if (err instanceof PouwError) return err;
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === "ERR_CHECKSUM_MISMATCH") {
-    return new PouwError("CHECKSUM_MISMATCH", `update ${version} refused: the download does not match the feed's sha512 (corrupt or tampered); nothing was installed`);
+    return new PouwError(
+      "CHECKSUM_MISMATCH",
+      `update ${version} refused: the download does not match the feed's sha512 (corrupt or tampered); nothing was installed`,
+    );
   }
   if (code === "ERR_UPDATER_INVALID_SIGNATURE") {
-    return new PouwError("CHECKSUM_MISMATCH", `update ${version} refused: it is not signed by this app's publisher; nothing was installed`);
+    return new PouwError(
+      "CHECKSUM_MISMATCH",
+      `update ${version} refused: it is not signed by this app's publisher; nothing was installed`,
+    );
   }
   return new PouwError("DOWNLOAD_FAILED", `the download of update ${version} failed: ${messageOf(err)}`);
 }

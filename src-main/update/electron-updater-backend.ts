@@ -81,7 +81,11 @@ export function electronUpdaterBackend(
 }
 
 function releaseOf(info: UpdateInfo): UpdateRelease {
-  const files = (info.files ?? []).map((f) => ({ url: f.url, sha512: f.sha512, ...(f.size !== undefined ? { size: f.size } : {}) }));
+  const files = (info.files ?? []).map((f) => ({
+    url: f.url,
+    sha512: f.sha512,
+    ...(f.size !== undefined ? { size: f.size } : {}),
+  }));
   const first = files[0];
   return {
     version: info.version,

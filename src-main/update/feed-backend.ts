@@ -2,7 +2,13 @@ import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { CancellationToken, HttpExecutor, configureRequestOptions, configureRequestUrl, type DownloadOptions } from "builder-util-runtime";
+import {
+  CancellationToken,
+  HttpExecutor,
+  configureRequestOptions,
+  configureRequestUrl,
+  type DownloadOptions,
+} from "builder-util-runtime";
 // electron-updater's own feed parsing and file choice (these modules load no Electron).
 import { findFile, parseUpdateInfo, resolveFiles } from "electron-updater/out/providers/Provider.js";
 import { getChannelFilename, newUrlFromBase } from "electron-updater/out/util.js";
@@ -82,7 +88,10 @@ export class FeedBackend implements UpdateBackend {
     if (!this.base.pathname.endsWith("/")) this.base.pathname += "/";
     const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(this.base.hostname);
     if (this.base.protocol !== "https:" && !(this.base.protocol === "http:" && loopback)) {
-      throw new PouwError("INVALID_PARAMS", `the update feed must be https (plain http only on this computer): ${o.feedUrl}`);
+      throw new PouwError(
+        "INVALID_PARAMS",
+        `the update feed must be https (plain http only on this computer): ${o.feedUrl}`,
+      );
     }
     const p = o.platform ?? process.platform;
     this.platform = p === "win32" || p === "darwin" ? p : "linux";
@@ -91,7 +100,12 @@ export class FeedBackend implements UpdateBackend {
   /** latest.yml on Windows, latest-mac.yml on macOS, latest-linux.yml (latest-linux-<arch>.yml off x64) on Linux. */
   get channelFile(): string {
     const arch = this.o.arch ?? process.arch;
-    const suffix = this.platform === "darwin" ? "-mac" : this.platform === "win32" ? "" : `-linux${arch === "x64" ? "" : `-${arch}`}`;
+    const suffix =
+      this.platform === "darwin"
+        ? "-mac"
+        : this.platform === "win32"
+          ? ""
+          : `-linux${arch === "x64" ? "" : `-${arch}`}`;
     return getChannelFilename(`latest${suffix}`);
   }
 
@@ -111,7 +125,8 @@ export class FeedBackend implements UpdateBackend {
     try {
       const updateInfo = parseUpdateInfo(raw, channelFile, url);
       const parsed = FeedInfo.safeParse(updateInfo);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      if (!parsed.success)
+        throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       info = parsed.data;
       files = resolveFiles(updateInfo, this.base);
     } catch (err) {
@@ -120,17 +135,26 @@ export class FeedBackend implements UpdateBackend {
     if (!isNewer(info.version, this.o.currentVersion)) return undefined;
     const { ext, not } = INSTALLER[this.platform];
     const chosen = findFile(files, ext, not) ?? files[0];
-    if (!chosen?.info.sha512) throw new PouwError("DOWNLOAD_FAILED", `the update feed's ${channelFile} gives no sha512 for ${info.version}`);
+    if (!chosen?.info.sha512)
+      throw new PouwError("DOWNLOAD_FAILED", `the update feed's ${channelFile} gives no sha512 for ${info.version}`);
     return {
       version: info.version,
       ...(info.releaseDate ? { releaseDate: info.releaseDate } : {}),
-      files: files.map((f) => ({ url: f.url.href, sha512: f.info.sha512, ...(f.info.size !== undefined ? { size: f.info.size } : {}) })),
+      files: files.map((f) => ({
+        url: f.url.href,
+        sha512: f.info.sha512,
+        ...(f.info.size !== undefined ? { size: f.info.size } : {}),
+      })),
       url: chosen.url.href,
       sha512: chosen.info.sha512,
     };
   }
 
-  async download(release: UpdateRelease, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<string> {
+  async download(
+    release: UpdateRelease,
+    onProgress: (progress: DownloadProgress) => void,
+    signal: AbortSignal,
+  ): Promise<string> {
     const url = new URL(release.url);
     const dest = this.o.store.fileFor(release.version, decodeURIComponent(path.posix.basename(url.pathname)));
     if (await hasSha512(dest, release.sha512)) {
@@ -149,7 +173,13 @@ export class FeedBackend implements UpdateBackend {
       await this.executor.download(url, partial, {
         sha512: release.sha512,
         cancellationToken: token,
-        onProgress: (p) => onProgress({ percent: p.percent, bytesPerSecond: p.bytesPerSecond, transferred: p.transferred, total: p.total }),
+        onProgress: (p) =>
+          onProgress({
+            percent: p.percent,
+            bytesPerSecond: p.bytesPerSecond,
+            transferred: p.transferred,
+            total: p.total,
+          }),
       });
       await fs.promises.rename(partial, dest);
       return dest;

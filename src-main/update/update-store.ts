@@ -22,7 +22,8 @@ export class UpdateStore {
 
   /** Where a release's file goes; the version and the file name come from the feed, so both are checked. */
   fileFor(version: string, fileName: string): string {
-    if (!isVersion(version)) throw new PouwError("INVALID_PARAMS", `the update feed names an odd version: ${JSON.stringify(version)}`);
+    if (!isVersion(version))
+      throw new PouwError("INVALID_PARAMS", `the update feed names an odd version: ${JSON.stringify(version)}`);
     const base = path.basename(fileName);
     if (base !== fileName || base === "" || base.startsWith(".") || base.endsWith(PARTIAL)) {
       throw new PouwError("INVALID_PARAMS", `the update feed names an odd file: ${JSON.stringify(fileName)}`);
@@ -77,7 +78,8 @@ export class UpdateStore {
         fs.rmSync(dir, { recursive: true, force: true });
         continue;
       }
-      for (const name of fs.readdirSync(dir)) if (name.endsWith(PARTIAL)) fs.rmSync(path.join(dir, name), { force: true });
+      for (const name of fs.readdirSync(dir))
+        if (name.endsWith(PARTIAL)) fs.rmSync(path.join(dir, name), { force: true });
     }
   }
 }

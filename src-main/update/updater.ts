@@ -53,7 +53,11 @@ export class Updater {
   private quitting = false;
 
   constructor(private readonly o: UpdaterOptions) {
-    this.view = { currentVersion: o.currentVersion, status: { state: "idle" }, ...(o.rollback ? { rollback: o.rollback } : {}) };
+    this.view = {
+      currentVersion: o.currentVersion,
+      status: { state: "idle" },
+      ...(o.rollback ? { rollback: o.rollback } : {}),
+    };
   }
 
   current(): UpdateView {
@@ -149,11 +153,16 @@ export class Updater {
     this.set({ checkedAt: this.now() });
     if (this.stopped) return;
     const ready = this.ready;
-    if (!release) return this.setStatus(ready ? { state: "downloaded", version: ready.release.version } : { state: "up-to-date" });
-    if (ready && !isNewer(release.version, ready.release.version)) return this.setStatus({ state: "downloaded", version: ready.release.version });
+    if (!release)
+      return this.setStatus(ready ? { state: "downloaded", version: ready.release.version } : { state: "up-to-date" });
+    if (ready && !isNewer(release.version, ready.release.version))
+      return this.setStatus({ state: "downloaded", version: ready.release.version });
     if (ready && !this.o.backend.keepsEarlierDownload) {
       // Downloading it would discard the verified one: it comes after the restart.
-      this.log("info", `update ${release.version} is out; it is fetched after restarting into ${ready.release.version}`);
+      this.log(
+        "info",
+        `update ${release.version} is out; it is fetched after restarting into ${ready.release.version}`,
+      );
       return this.setStatus({ state: "available", version: release.version });
     }
     this.startDownload(release);
@@ -269,5 +278,10 @@ export class Updater {
 
 function clampProgress(p: DownloadProgress): DownloadProgress {
   const finite = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
-  return { percent: Math.min(100, finite(p.percent)), bytesPerSecond: finite(p.bytesPerSecond), transferred: finite(p.transferred), total: finite(p.total) };
+  return {
+    percent: Math.min(100, finite(p.percent)),
+    bytesPerSecond: finite(p.bytesPerSecond),
+    transferred: finite(p.transferred),
+    total: finite(p.total),
+  };
 }

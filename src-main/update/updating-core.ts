@@ -20,7 +20,9 @@ export function withUpdates(core: MainCore, updater: Updater): MainCore {
 
   // A patch that replaces the whole document (never from a session, but allowed) keeps `update`.
   const keepUpdate = (op: PatchOp): PatchOp =>
-    op.path === "" && op.op !== "remove" && typeof op.value === "object" && op.value !== null ? { ...op, value: { ...op.value, update: hub.current().update } } : op;
+    op.path === "" && op.op !== "remove" && typeof op.value === "object" && op.value !== null
+      ? { ...op, value: { ...op.value, update: hub.current().update } }
+      : op;
 
   const offs = liveChannelNames.map((channel) =>
     core.subscribe(channel, (payload) => {
@@ -33,7 +35,13 @@ export function withUpdates(core: MainCore, updater: Updater): MainCore {
 
   const forwarded = {} as Record<Forwarded, (params: never) => Promise<unknown>>;
   for (const method of invokeMethodNames) {
-    if (method === "getSnapshot" || method === "getSettings" || method === "checkForUpdate" || method === "installUpdate") continue;
+    if (
+      method === "getSnapshot" ||
+      method === "getSettings" ||
+      method === "checkForUpdate" ||
+      method === "installUpdate"
+    )
+      continue;
     forwarded[method] = (params: never) => (core[method] as (p: never) => Promise<unknown>)(params);
   }
 

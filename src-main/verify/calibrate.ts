@@ -1,5 +1,11 @@
 import type { SeededSampling } from "../../src-shared/seeded-sampling.js";
-import type { GenerateParams, GenerateResult, TokenScore, VerifyParams, VerifyResult } from "../../src-shared/worker-contract.js";
+import type {
+  GenerateParams,
+  GenerateResult,
+  TokenScore,
+  VerifyParams,
+  VerifyResult,
+} from "../../src-shared/worker-contract.js";
 import { CALIBRATION_PROMPTS, PROMPT_OPENERS } from "./calibration-prompts.js";
 import { deriveTolerances, type CalibrationKey, type HonestRun, type ToleranceEntry } from "./tolerances.js";
 
@@ -22,7 +28,12 @@ export interface CalibrationSettings {
 }
 
 /** One honest task: the prompt and seed calibration (and the bench) use for run `i`; 240 distinct prompts before they repeat. */
-export function honestTask(i: number, temperature: number, maxTokens: number, sampler: "native" | "seeded" = "native"): GenerateParams {
+export function honestTask(
+  i: number,
+  temperature: number,
+  maxTokens: number,
+  sampler: "native" | "seeded" = "native",
+): GenerateParams {
   const n = CALIBRATION_PROMPTS.length;
   const opener = PROMPT_OPENERS[Math.floor(i / n) % PROMPT_OPENERS.length] as string;
   const prompt = opener + (CALIBRATION_PROMPTS[i % n] as string);
@@ -32,7 +43,12 @@ export function honestTask(i: number, temperature: number, maxTokens: number, sa
 /** The draws a verifier redoes for a task generated with the seeded sampler. */
 export function samplingOf(task: GenerateParams): SeededSampling | undefined {
   if (task.sampler !== "seeded") return undefined;
-  return { seed: task.seed, temperature: task.temperature, ...(task.topK !== undefined ? { topK: task.topK } : {}), ...(task.topP !== undefined ? { topP: task.topP } : {}) };
+  return {
+    seed: task.seed,
+    temperature: task.temperature,
+    ...(task.topK !== undefined ? { topK: task.topK } : {}),
+    ...(task.topP !== undefined ? { topP: task.topP } : {}),
+  };
 }
 
 /** The scores a verifier gives an output: its tokens, plus the end when the model itself stopped. */
@@ -59,7 +75,12 @@ export async function calibrate(
     const tokenIds = generated.tokenIds ?? [];
     if (tokenIds.length > 0) {
       const sampling = samplingOf(task);
-      const params = { prompt: task.prompt, tokenIds, scoreEnd: generated.finishReason === "eos", ...(sampling ? { sampling } : {}) };
+      const params = {
+        prompt: task.prompt,
+        tokenIds,
+        scoreEnd: generated.finishReason === "eos",
+        ...(sampling ? { sampling } : {}),
+      };
       const verified = await port.verify(params);
       const sequential = await port.verify({ ...params, batch: 1 });
       runs.push({ positions: scoresOf(verified), noise: largestDifference(scoresOf(verified), scoresOf(sequential)) });

@@ -8,7 +8,7 @@ export const CALIBRATION_PROMPTS: readonly string[] = [
   "One day, a boy named Tom went to the park and",
   "Lily had a red ball. She liked to",
   "The sun was shining and the birds were singing. A small dog",
-  "Mom said, \"Do not touch the hot stove.\" But Ben",
+  'Mom said, "Do not touch the hot stove." But Ben',
   "In a big forest, there lived a wise old owl who",
   "Sara wanted to bake a cake for her friend. First, she",
   "The cat saw a mouse under the table and",
@@ -26,7 +26,7 @@ export const CALIBRATION_PROMPTS: readonly string[] = [
   "Sam was scared of the dark, but one night",
   "Grandma made soup and the whole family",
   "A yellow duck swam across the lake to",
-  "The teacher asked the class, \"Who can tell me",
+  'The teacher asked the class, "Who can tell me',
   "Lucy lost her favorite toy. She looked everywhere and",
 ];
 

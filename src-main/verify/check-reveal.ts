@@ -30,11 +30,20 @@ export interface RevealBinding {
  * keccak256(abi.encode(taskId, slot, miner, modelSha256, tokenIds)): what a miner commits before
  * revealing. abi.encode, so the contract can recompute it with the same one line of Solidity.
  */
-export function revealCommitment(binding: RevealBinding, reveal: Pick<TokenReveal, "modelSha256" | "tokenIds">): string {
+export function revealCommitment(
+  binding: RevealBinding,
+  reveal: Pick<TokenReveal, "modelSha256" | "tokenIds">,
+): string {
   return keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["uint256", "uint256", "address", "bytes32", "uint32[]"],
-      [binding.taskId, binding.slot, getAddress(binding.miner), `0x${reveal.modelSha256.toLowerCase()}`, reveal.tokenIds],
+      [
+        binding.taskId,
+        binding.slot,
+        getAddress(binding.miner),
+        `0x${reveal.modelSha256.toLowerCase()}`,
+        reveal.tokenIds,
+      ],
     ),
   );
 }
@@ -72,11 +81,17 @@ export async function checkReveal(input: RevealCheckInput, verify: TokenVerifier
   const parsed = TokenReveal.safeParse(input.reveal);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { status: "fail", reason: `malformed reveal: ${issue ? `${issue.path.join(".") || "reveal"}: ${issue.message}` : "invalid"}` };
+    return {
+      status: "fail",
+      reason: `malformed reveal: ${issue ? `${issue.path.join(".") || "reveal"}: ${issue.message}` : "invalid"}`,
+    };
   }
   const reveal = parsed.data;
   if (reveal.modelSha256.toLowerCase() !== input.modelSha256.toLowerCase()) {
-    return { status: "fail", reason: `revealed model ${reveal.modelSha256.slice(0, 12)}… is not the task's model ${input.modelSha256.slice(0, 12)}…` };
+    return {
+      status: "fail",
+      reason: `revealed model ${reveal.modelSha256.slice(0, 12)}… is not the task's model ${input.modelSha256.slice(0, 12)}…`,
+    };
   }
   if (input.commitment) {
     const binding = input.commitment.binding;
@@ -86,10 +101,16 @@ export async function checkReveal(input: RevealCheckInput, verify: TokenVerifier
     }
   }
   if (reveal.tokenIds.length > input.task.maxTokens) {
-    return { status: "fail", reason: `${reveal.tokenIds.length} tokens revealed but the task allows ${input.task.maxTokens}` };
+    return {
+      status: "fail",
+      reason: `${reveal.tokenIds.length} tokens revealed but the task allows ${input.task.maxTokens}`,
+    };
   }
   if (reveal.finish === "length" && reveal.tokenIds.length < input.task.maxTokens) {
-    return { status: "fail", reason: `the reveal claims to stop at the length limit after ${reveal.tokenIds.length} of ${input.task.maxTokens} tokens` };
+    return {
+      status: "fail",
+      reason: `the reveal claims to stop at the length limit after ${reveal.tokenIds.length} of ${input.task.maxTokens} tokens`,
+    };
   }
   let scored: VerifyResult;
   try {
@@ -102,7 +123,9 @@ export async function checkReveal(input: RevealCheckInput, verify: TokenVerifier
   } catch (err) {
     const code = err instanceof PouwError ? err.code : "INTERNAL";
     const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
-    return MINER_FAULTS.has(code) ? { status: "fail", reason: message } : { status: "error", reason: `the verifier failed: ${message}` };
+    return MINER_FAULTS.has(code)
+      ? { status: "fail", reason: message }
+      : { status: "error", reason: `the verifier failed: ${message}` };
   }
   if (reveal.text !== undefined && reveal.text !== scored.text) {
     return { status: "fail", reason: "the revealed text is not what the revealed tokens decode to" };

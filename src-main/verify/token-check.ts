@@ -50,10 +50,12 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
   const p = (tol.outside + 1) / (tol.tokens + 2);
   const outsideTail = binomialUpperTail(stats.outside, stats.tokens, p);
   const n = stats.tokens;
-  const gapLimit = tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(n) + tol.maxGap / n : null;
+  const gapLimit =
+    tol.gapSd > 0 ? tol.gapMean + (normalQuantileUpper(tol.alpha) * tol.gapSd) / Math.sqrt(n) + tol.maxGap / n : null;
   const tests: VerdictTests = { outsideTail, gapLimit };
   if (tol.sampler === "seeded") {
-    if (stats.sampledChecked < stats.tokens) return { status: "error", reason: "the verifier did not redo the seeded draws" };
+    if (stats.sampledChecked < stats.tokens)
+      return { status: "error", reason: "the verifier did not redo the seeded draws" };
     // Log-probs that move by at most `noise` move each token's share of [0, 1) by at most
     // tanh(noise / T) ≤ noise / T (shares are in token-id order); checked at twice that.
     const drawLimit = (2 * tol.noise) / Math.max(tol.temperature, 1e-9);
@@ -108,7 +110,12 @@ export function judgeTokens(scored: ScoredOutput, tol: ToleranceEntry): Verdict 
   }
   if (scored.end) {
     if (scored.end.rank >= tol.topK && gapOf(scored.end) > Math.max(tol.maxOutsideGap, noiseLimit)) {
-      return { status: "fail", reason: `the output claims to end where the model ranks ending ${scored.end.rank + 1}th`, stats, tests };
+      return {
+        status: "fail",
+        reason: `the output claims to end where the model ranks ending ${scored.end.rank + 1}th`,
+        stats,
+        tests,
+      };
     }
   }
   return { status: "pass", stats, tests };

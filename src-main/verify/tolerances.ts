@@ -86,7 +86,8 @@ export function deriveTolerances(
   settings: { topK: number; alpha: number; at?: Date },
 ): ToleranceEntry {
   const scored = runs.filter((r) => r.positions.length > 0);
-  if (scored.length === 0) throw new PouwError("INVALID_PARAMS", "calibration needs at least one honest run with output tokens");
+  if (scored.length === 0)
+    throw new PouwError("INVALID_PARAMS", "calibration needs at least one honest run with output tokens");
   const perRun = scored.map((r) => tokenStats(r.positions, settings.topK));
   const gaps = scored.flatMap((r) => tokenGaps(r.positions));
   const gapMean = gaps.reduce((a, g) => a + g, 0) / gaps.length;
@@ -141,7 +142,10 @@ export async function readCalibrationFile(filePath: string): Promise<Calibration
   const parsed = CalibrationFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PouwError("INVALID_PARAMS", `${filePath} is not a calibration file: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`);
+    throw new PouwError(
+      "INVALID_PARAMS",
+      `${filePath} is not a calibration file: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`,
+    );
   }
   return parsed.data;
 }

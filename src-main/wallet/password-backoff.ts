@@ -48,7 +48,8 @@ export class PasswordBackoff {
     } catch (err) {
       if (err instanceof PouwError && err.code === "WRONG_PASSWORD") {
         this.failures++;
-        if (this.failures >= this.free) this.blockedUntil = this.now() + Math.min(this.maxMs, 1000 * 2 ** (this.failures - this.free));
+        if (this.failures >= this.free)
+          this.blockedUntil = this.now() + Math.min(this.maxMs, 1000 * 2 ** (this.failures - this.free));
       }
       throw err;
     }

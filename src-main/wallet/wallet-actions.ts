@@ -46,8 +46,15 @@ export class WalletActions {
     this.guesses = new PasswordBackoff(backoff);
   }
 
-  static async open(dir: string, opts: { scryptN?: number; keeper?: PasswordKeeper; backoff?: BackoffOptions } = {}): Promise<WalletActions> {
-    const actions = new WalletActions(new WalletStore(dir, opts.scryptN ? { scryptN: opts.scryptN } : {}), opts.keeper, opts.backoff);
+  static async open(
+    dir: string,
+    opts: { scryptN?: number; keeper?: PasswordKeeper; backoff?: BackoffOptions } = {},
+  ): Promise<WalletActions> {
+    const actions = new WalletActions(
+      new WalletStore(dir, opts.scryptN ? { scryptN: opts.scryptN } : {}),
+      opts.keeper,
+      opts.backoff,
+    );
     actions.hasKeystore = await actions.store.exists();
     return actions;
   }
@@ -73,7 +80,12 @@ export class WalletActions {
     return this.unlock(password);
   }
 
-  async import(source: ImportSource, secret: string, password: string, keystorePassword?: string): Promise<MinerSigner> {
+  async import(
+    source: ImportSource,
+    secret: string,
+    password: string,
+    keystorePassword?: string,
+  ): Promise<MinerSigner> {
     await this.store.import(toImport(source, secret, keystorePassword ?? password), password);
     this.hasKeystore = true;
     return this.unlock(password);
@@ -84,7 +96,11 @@ export class WalletActions {
     if (!this.hasKeystore) throw new PouwError("NOT_FOUND", "there is no wallet yet — create or import one first");
     this.signerValue = await this.guesses.attempt(() => this.store.unlock(password));
     if (remember === true) {
-      if (!this.keeper) throw new PouwError("INVALID_PARAMS", "this computer offers no keychain to remember the password; unlock at each start");
+      if (!this.keeper)
+        throw new PouwError(
+          "INVALID_PARAMS",
+          "this computer offers no keychain to remember the password; unlock at each start",
+        );
       await this.keeper.save(password);
     } else if (remember === false) {
       await this.keeper?.clear();

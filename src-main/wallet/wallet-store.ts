@@ -74,7 +74,10 @@ export class WalletStore {
       if (err instanceof Error && /incorrect password/i.test(err.message)) {
         throw new PouwError("WRONG_PASSWORD", "wrong wallet password");
       }
-      throw new PouwError("INTERNAL", `the wallet keystore could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      throw new PouwError(
+        "INTERNAL",
+        `the wallet keystore could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -109,7 +112,9 @@ export class WalletStore {
     if (wallet instanceof HDNodeWallet && wallet.mnemonic) {
       account.mnemonic = { entropy: wallet.mnemonic.entropy, path: wallet.path ?? undefined, locale: "en" };
     }
-    const json = await encryptKeystoreJson(account, password, { scrypt: { N: this.options.scryptN ?? DEFAULT_SCRYPT_N } });
+    const json = await encryptKeystoreJson(account, password, {
+      scrypt: { N: this.options.scryptN ?? DEFAULT_SCRYPT_N },
+    });
     await writeFileAtomic(this.keystorePath, json, { mode: 0o600, dirMode: 0o700 });
     await this.writeMeta({
       address: wallet.address,
@@ -149,16 +154,19 @@ async function walletFromImport(input: WalletImport): Promise<Wallet | HDNodeWal
     case "privateKey": {
       const key = input.privateKey.trim();
       const hex = key.startsWith("0x") ? key : `0x${key}`;
-      if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new PouwError("INVALID_PARAMS", "a private key is 64 hexadecimal characters");
+      if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+        throw new PouwError("INVALID_PARAMS", "a private key is 64 hexadecimal characters");
       return new Wallet(hex);
     }
     case "mnemonic": {
       const phrase = input.phrase.trim().split(/\s+/).join(" ");
-      if (!Mnemonic.isValidMnemonic(phrase)) throw new PouwError("INVALID_PARAMS", "that recovery phrase is not a valid BIP-39 mnemonic");
+      if (!Mnemonic.isValidMnemonic(phrase))
+        throw new PouwError("INVALID_PARAMS", "that recovery phrase is not a valid BIP-39 mnemonic");
       return HDNodeWallet.fromPhrase(phrase);
     }
     case "keystore": {
-      if (!isKeystoreJson(input.json)) throw new PouwError("INVALID_PARAMS", "that file is not an Ethereum keystore JSON");
+      if (!isKeystoreJson(input.json))
+        throw new PouwError("INVALID_PARAMS", "that file is not an Ethereum keystore JSON");
       try {
         return await Wallet.fromEncryptedJson(input.json, input.keystorePassword);
       } catch {

@@ -43,7 +43,10 @@ export async function saveBenchmark(
 }
 
 /** The newest benchmark for a model file, whatever its settings; undefined when never measured. */
-export async function latestBenchmark(modelPath: string, file = benchmarksPath()): Promise<StoredBenchmark | undefined> {
+export async function latestBenchmark(
+  modelPath: string,
+  file = benchmarksPath(),
+): Promise<StoredBenchmark | undefined> {
   const entries = (await readBenchmarks(file)).filter((e) => e.modelPath === path.resolve(modelPath));
   return entries.sort((a, b) => b.at.localeCompare(a.at))[0];
 }
@@ -56,7 +59,11 @@ function sameSetup(a: StoredBenchmark, b: StoredBenchmark): boolean {
  * How long a task would take on this machine by the stored benchmark, with a safety factor for
  * the noise between a benchmark and a real run (longer prompts, a busier desktop).
  */
-export function estimateTaskMs(bench: Pick<StoredBenchmark, "tokensPerSecond" | "ttftMs">, maxTokens: number, safety = 1.5): number {
+export function estimateTaskMs(
+  bench: Pick<StoredBenchmark, "tokensPerSecond" | "ttftMs">,
+  maxTokens: number,
+  safety = 1.5,
+): number {
   if (!(bench.tokensPerSecond > 0)) return Number.POSITIVE_INFINITY;
   return (bench.ttftMs + (maxTokens / bench.tokensPerSecond) * 1000) * safety;
 }

@@ -42,17 +42,28 @@ export async function loadParamsFromArgs(
     ...(sha256 ? { sha256 } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(contextSize !== undefined ? { contextSize } : {}),
-    ...(gpuRaw === undefined || gpuRaw === "auto" ? {} : { gpuLayers: numberOpt(args, "gpu-layers", { min: 0, integer: true }) ?? 0 }),
+    ...(gpuRaw === undefined || gpuRaw === "auto"
+      ? {}
+      : { gpuLayers: numberOpt(args, "gpu-layers", { min: 0, integer: true }) ?? 0 }),
   };
 }
 
 /** Loads a model in the worker, showing load/verify progress the CLI way. */
-export async function loadModelWithProgress(worker: WorkerSupervisor, params: LoadModelParams, ctx: CliContext): Promise<LoadModelResult> {
+export async function loadModelWithProgress(
+  worker: WorkerSupervisor,
+  params: LoadModelParams,
+  ctx: CliContext,
+): Promise<LoadModelResult> {
   const name = path.basename(params.path);
   try {
     return await worker.call("loadModel", params, {
       signal: ctx.signal,
-      onEvent: (p) => writeProgress(ctx, { ...p }, () => `${p.stage === "verify" ? "verifying" : "loading"} ${name} ${progressBar(p.fraction ?? 0)}`),
+      onEvent: (p) =>
+        writeProgress(
+          ctx,
+          { ...p },
+          () => `${p.stage === "verify" ? "verifying" : "loading"} ${name} ${progressBar(p.fraction ?? 0)}`,
+        ),
     });
   } finally {
     endProgress(ctx);

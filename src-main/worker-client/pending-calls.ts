@@ -67,7 +67,10 @@ export class PendingCalls {
       if (opts.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.send({ kind: "cancel", id });
-          entry.settle({ ok: false, error: new PouwError("TIMEOUT", `${method} did not finish within ${formatMs(opts.timeoutMs ?? 0)}`) });
+          entry.settle({
+            ok: false,
+            error: new PouwError("TIMEOUT", `${method} did not finish within ${formatMs(opts.timeoutMs ?? 0)}`),
+          });
         }, opts.timeoutMs);
       }
       opts.signal?.addEventListener("abort", onAbort, { once: true });

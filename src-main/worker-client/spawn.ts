@@ -13,7 +13,9 @@ export interface WorkerSpawner {
   spawn(): WorkerChild;
 }
 
-export function workerSpawner(opts: { entry?: string; env?: NodeJS.ProcessEnv; launcher?: Launcher } = {}): WorkerSpawner {
+export function workerSpawner(
+  opts: { entry?: string; env?: NodeJS.ProcessEnv; launcher?: Launcher } = {},
+): WorkerSpawner {
   return {
     spawn: () =>
       (opts.launcher ?? currentLauncher()).launch(opts.entry ?? runtimeFiles().workerEntry, {

@@ -84,13 +84,18 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
 
   /** Starts the worker; resolves once it has said it is ready. */
   start(): Promise<void> {
-    if (this.#state === "stopping") return Promise.reject(new PouwError("WORKER_UNAVAILABLE", "the worker is stopping"));
+    if (this.#state === "stopping")
+      return Promise.reject(new PouwError("WORKER_UNAVAILABLE", "the worker is stopping"));
     this.#ready ??= this.#launch();
     return this.#ready;
   }
 
   /** Calls a worker method; waits for a (re)starting worker rather than failing at once. */
-  async call<M extends WorkerMethod>(method: M, params: ParamsOf<M>, opts: CallOptions<EventOf<M>> = {}): Promise<ResultOf<M>> {
+  async call<M extends WorkerMethod>(
+    method: M,
+    params: ParamsOf<M>,
+    opts: CallOptions<EventOf<M>> = {},
+  ): Promise<ResultOf<M>> {
     if (this.#state === "stopped" || this.#state === "stopping") {
       throw new PouwError("WORKER_UNAVAILABLE", "the worker is not running");
     }
@@ -159,7 +164,12 @@ export class WorkerSupervisor extends EventEmitter<SupervisorEvents> {
         if (msg.kind === "ready") {
           if (settled) return;
           if (msg.protocol !== WORKER_PROTOCOL_VERSION) {
-            fail(new PouwError("WORKER_UNAVAILABLE", `the worker speaks protocol ${msg.protocol}, expected ${WORKER_PROTOCOL_VERSION}`));
+            fail(
+              new PouwError(
+                "WORKER_UNAVAILABLE",
+                `the worker speaks protocol ${msg.protocol}, expected ${WORKER_PROTOCOL_VERSION}`,
+              ),
+            );
             child.kill("SIGKILL");
             return;
           }

@@ -40,7 +40,8 @@ export class BackgroundDemand {
   private readonly pending = new Map<string, { taskId: bigint; at: number }>();
 
   constructor(private readonly opts: BackgroundDemandOptions) {
-    if (opts.fromBlock !== undefined) this.models = new ServedModels(opts.contracts.nodePool, opts.fromBlock, [opts.modelId]);
+    if (opts.fromBlock !== undefined)
+      this.models = new ServedModels(opts.contracts.nodePool, opts.fromBlock, [opts.modelId]);
   }
 
   start(): void {
@@ -116,7 +117,10 @@ export class BackgroundDemand {
   }
 }
 
-function backgroundTaskId(contracts: ProtocolContracts, logs: ReadonlyArray<{ topics: readonly string[]; data: string; address: string }>): bigint | undefined {
+function backgroundTaskId(
+  contracts: ProtocolContracts,
+  logs: ReadonlyArray<{ topics: readonly string[]; data: string; address: string }>,
+): bigint | undefined {
   const iface = contracts.incentivePool.contract.interface;
   for (const log of logs) {
     if (log.address.toLowerCase() !== contracts.incentivePool.address.toLowerCase()) continue;

@@ -38,8 +38,15 @@ export async function deployToNetwork(opts: DeployToNetworkOptions): Promise<Dep
     const signer = opts.signer.connect(provider);
     const address = await signer.getAddress();
     const balance = await provider.getBalance(address);
-    if (balance === 0n) throw new PouwError("INSUFFICIENT_FUNDS", `the deployer ${address} has no native coin on chain ${chainId} to pay for gas`);
-    opts.onProgress?.({ stage: "deploy", message: `deploying from ${address} (${formatEther(balance)} to spend) on chain ${chainId}` });
+    if (balance === 0n)
+      throw new PouwError(
+        "INSUFFICIENT_FUNDS",
+        `the deployer ${address} has no native coin on chain ${chainId} to pay for gas`,
+      );
+    opts.onProgress?.({
+      stage: "deploy",
+      message: `deploying from ${address} (${formatEther(balance)} to spend) on chain ${chainId}`,
+    });
     const { deployment } = await deployProtocol(signer, opts.params);
     const check = await verifyDeployment(deployment, provider);
     if (!check.ok) throw new PouwError("CHAIN_ERROR", `the new deployment does not check out: ${check.reason}`);

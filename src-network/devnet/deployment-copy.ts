@@ -21,11 +21,18 @@ export async function writeDeploymentCopy(dataDir: string, text: string): Promis
  * The previous deployment: deployment.json, or its copy when that file is there but damaged
  * (then `warning` says so). A missing file is a first start, not damage.
  */
-export async function readPreviousDeployment(file: string, dataDir: string): Promise<{ previous: DeploymentCheck; warning?: string }> {
+export async function readPreviousDeployment(
+  file: string,
+  dataDir: string,
+): Promise<{ previous: DeploymentCheck; warning?: string }> {
   const previous = await readDeploymentFile(file);
   if (previous.ok || !existsSync(file)) return { previous };
   const copy = await readDeploymentFile(deploymentCopyFile(dataDir));
-  if (copy.ok) return { previous: copy, warning: `${file} is damaged; using the copy from the last good start (${deploymentCopyFile(dataDir)})` };
+  if (copy.ok)
+    return {
+      previous: copy,
+      warning: `${file} is damaged; using the copy from the last good start (${deploymentCopyFile(dataDir)})`,
+    };
   return {
     previous,
     warning: `${file} is damaged and no good copy of it exists: new contracts will be deployed, and a stake on the old ones stays there`,

@@ -80,7 +80,9 @@ export async function startDevnetChain(opts: DevnetOptions, startServices?: Serv
     const ended = await endOrphans(stale.services);
     if (ended.length > 0) report("chain", `stopped ${ended.join(", ")} left running by a devnet that was killed`);
   });
-  const group = new ServiceGroup(1000, (name) => opts.onWarning?.(`${name} exited; the devnet runs on without it (the oracle reassigns its tasks)`));
+  const group = new ServiceGroup(1000, (name) =>
+    opts.onWarning?.(`${name} exited; the devnet runs on without it (the oracle reassigns its tasks)`),
+  );
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= group.stop().finally(() => lock.release()));
   try {
@@ -99,7 +101,13 @@ export async function startDevnetChain(opts: DevnetOptions, startServices?: Serv
     const provider = createProvider(chain.anvil.rpcUrl, { chainId: chain.anvil.chainId });
     let contracts: { deployment: Deployment; deployed: boolean };
     try {
-      const work = ensureContracts(previous, new Wallet(deployerOf(accounts).privateKey, provider), accounts, report, checkAborted);
+      const work = ensureContracts(
+        previous,
+        new Wallet(deployerOf(accounts).privateKey, provider),
+        accounts,
+        report,
+        checkAborted,
+      );
       contracts = await Promise.race([work, interruption(opts.signal, group)]);
     } finally {
       provider.destroy();
@@ -109,11 +117,19 @@ export async function startDevnetChain(opts: DevnetOptions, startServices?: Serv
     const base = { ...deployment, rpcUrl: chain.anvil.rpcUrl, wsUrl: chain.anvil.wsUrl, dataDir, accounts };
     let network = { routerUrl: null as string | null, peers: 0 };
     if (opts.network) {
-      if (!startServices) throw new PouwError("INTERNAL", "network services were asked for without a way to start them (use startDevnet)");
+      if (!startServices)
+        throw new PouwError(
+          "INTERNAL",
+          "network services were asked for without a way to start them (use startDevnet)",
+        );
       const started = startServices(group, base, opts.network, (m) => report("services", m));
       network = await Promise.race([started, interruption(opts.signal, group)]);
       await lock.update(group.records());
-      report("services", `${network.peers} peer miners, oracle${network.routerUrl ? ` and router at ${network.routerUrl}` : ""} running`, 1);
+      report(
+        "services",
+        `${network.peers} peer miners, oracle${network.routerUrl ? ` and router at ${network.routerUrl}` : ""} running`,
+        1,
+      );
     }
     const info = DevnetInfo.parse({ ...base, routerUrl: network.routerUrl, peers: network.peers });
     const text = JSON.stringify(info, null, 2) + "\n";
@@ -167,12 +183,18 @@ async function ensureContracts(
   const { deployment, contracts } = await deployProtocol(deployer);
   report("deploy", `contracts deployed at block ${deployment.deployedAtBlock}`, 1);
   checkAborted();
-  await fundDevAccounts(contracts.token, accounts, (a, i, total) => report("fund", `funded ${a.role} ${a.address}`, i / total));
+  await fundDevAccounts(contracts.token, accounts, (a, i, total) =>
+    report("fund", `funded ${a.role} ${a.address}`, i / total),
+  );
   return { deployment, deployed: true };
 }
 
 // Last run's port can be taken between the check and anvil's bind; then any free port will do.
-async function startChain(dataDir: string, asked: number | undefined, remembered: number | undefined): Promise<ChainService> {
+async function startChain(
+  dataDir: string,
+  asked: number | undefined,
+  remembered: number | undefined,
+): Promise<ChainService> {
   const port = await chooseChainPort(asked, remembered);
   try {
     return await startChainService(dataDir, port);

@@ -31,7 +31,10 @@ export function lockPath(dataDir: string): string {
  * `onStale` cleans up after the dead devnet before its lock is removed, so that whichever of two
  * racing devnets wins the folder, the cleanup has happened (it may run in both; make it idempotent).
  */
-export async function acquireDevnetLock(dataDir: string, onStale?: (stale: LockContent) => Promise<void>): Promise<DevnetLock> {
+export async function acquireDevnetLock(
+  dataDir: string,
+  onStale?: (stale: LockContent) => Promise<void>,
+): Promise<DevnetLock> {
   const file = lockPath(dataDir);
   await mkdir(dataDir, { recursive: true });
   const mine: LockContent = { pid: process.pid, startedAt: new Date().toISOString(), services: [] };
@@ -42,12 +45,18 @@ export async function acquireDevnetLock(dataDir: string, onStale?: (stale: LockC
     const held = parseLock(raw);
     if (held && pidAlive(held.pid)) {
       // PIDs are reused: if that process is not a devnet, deleting the lock is the way out.
-      throw new PouwError("ALREADY_RUNNING", `a devnet is already running on ${dataDir} (pid ${held.pid}); stop it first, use another --data-dir, or delete ${file} if pid ${held.pid} is not a devnet`);
+      throw new PouwError(
+        "ALREADY_RUNNING",
+        `a devnet is already running on ${dataDir} (pid ${held.pid}); stop it first, use another --data-dir, or delete ${file} if pid ${held.pid} is not a devnet`,
+      );
     }
     if (held && onStale) await onStale(held);
     await moveAsideIfUnchanged(file, raw);
   }
-  throw new PouwError("ALREADY_RUNNING", `could not take the devnet lock ${file}: another devnet keeps starting on ${dataDir}`);
+  throw new PouwError(
+    "ALREADY_RUNNING",
+    `could not take the devnet lock ${file}: another devnet keeps starting on ${dataDir}`,
+  );
 }
 
 function parseLock(raw: string): LockContent | undefined {

@@ -26,7 +26,18 @@ export interface NetworkServicesOptions extends NetworkServicesSpec {
 }
 
 /** What the services need to know of the devnet they run around. */
-export type ServicesBase = Pick<DevnetInfo, "rpcUrl" | "wsUrl" | "chainId" | "contracts" | "deployedAtBlock" | "version" | "sourcesSha256" | "dataDir" | "accounts">;
+export type ServicesBase = Pick<
+  DevnetInfo,
+  | "rpcUrl"
+  | "wsUrl"
+  | "chainId"
+  | "contracts"
+  | "deployedAtBlock"
+  | "version"
+  | "sourcesSha256"
+  | "dataDir"
+  | "accounts"
+>;
 
 export interface StartedNetwork {
   routerUrl: string | null;
@@ -57,7 +68,10 @@ export async function startNetworkServices(
   const log = opts.onLog ?? (() => undefined);
   const threads = opts.threads ?? 1;
   const pollMs = opts.pollMs ?? 250;
-  const tiny = opts.modelPath && opts.embeddingModelPath ? undefined : await ensureTinyLlamaModel(path.join(info.dataDir, "models"));
+  const tiny =
+    opts.modelPath && opts.embeddingModelPath
+      ? undefined
+      : await ensureTinyLlamaModel(path.join(info.dataDir, "models"));
   const modelPath = opts.modelPath ?? tiny!.model.path;
   const embeddingModelPath = opts.embeddingModelPath ?? (opts.modelPath ? opts.modelPath : tiny!.meanPool.path);
   const modelName = modelNameOf(modelPath);
@@ -69,13 +83,31 @@ export async function startNetworkServices(
   const oracleAccount = role("oracle")[0];
   if (oracleAccount) {
     report("starting the oracle node");
-    const bg = opts.background === false ? undefined : { modelId, k: opts.background?.k ?? 3, intervalMs: opts.background?.intervalMs ?? BACKGROUND_INTERVAL_MS };
+    const bg =
+      opts.background === false
+        ? undefined
+        : { modelId, k: opts.background?.k ?? 3, intervalMs: opts.background?.intervalMs ?? BACKGROUND_INTERVAL_MS };
     await group.start(() =>
-      startOracleService({ dataDir: info.dataDir, info, privateKey: oracleAccount.privateKey, embeddingModelPath, threads, pollMs, ...(bg ? { background: bg } : {}), onLog: log }),
+      startOracleService({
+        dataDir: info.dataDir,
+        info,
+        privateKey: oracleAccount.privateKey,
+        embeddingModelPath,
+        threads,
+        pollMs,
+        ...(bg ? { background: bg } : {}),
+        onLog: log,
+      }),
     );
   }
 
-  const deployment = { chainId: info.chainId, contracts: info.contracts, version: info.version, deployedAtBlock: info.deployedAtBlock, sourcesSha256: info.sourcesSha256 };
+  const deployment = {
+    chainId: info.chainId,
+    contracts: info.contracts,
+    version: info.version,
+    deployedAtBlock: info.deployedAtBlock,
+    sourcesSha256: info.sourcesSha256,
+  };
   const peers = await peerAccounts(info, deployment, opts.peers ?? 0);
   if (peers.length > 0) report(`starting ${peers.length} peer miners (${modelName})`);
   // A few at a time: twenty workers loading at once on a small machine miss their ready timeout.
@@ -121,7 +153,11 @@ export async function startNetworkServices(
 }
 
 /** Network-paid tasks need their model and the PoI embedding model pinned by the deployer (the pool's owner). */
-async function pinModels(info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "accounts">, files: { served: string; embedding: string }, log: (line: string) => void): Promise<void> {
+async function pinModels(
+  info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "accounts">,
+  files: { served: string; embedding: string },
+  log: (line: string) => void,
+): Promise<void> {
   const provider = createProvider(info.rpcUrl, { chainId: info.chainId });
   try {
     const deployer = new Wallet(deployerOf(info.accounts).privateKey, provider);
@@ -148,7 +184,13 @@ async function peerAccounts(
   try {
     const stake = await minStakeOf(connectProtocol(deployment, provider));
     for (const a of derived) {
-      await fundOnDevnet({ provider, deployment, devAccounts: info.accounts, address: a.address, tokensNeeded: stake * 2n });
+      await fundOnDevnet({
+        provider,
+        deployment,
+        devAccounts: info.accounts,
+        address: a.address,
+        tokensNeeded: stake * 2n,
+      });
     }
   } finally {
     provider.destroy();

@@ -14,7 +14,10 @@ import type { Service } from "./services.js";
 export interface OracleServiceOptions {
   dataDir: string;
   /** The devnet's info, or an operator's deployment file (no WebSocket there unless given). */
-  info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "deployedAtBlock"> & { wsUrl?: string; rpcUrls?: string[] };
+  info: Pick<DevnetInfo, "rpcUrl" | "chainId" | "contracts" | "deployedAtBlock"> & {
+    wsUrl?: string;
+    rpcUrls?: string[];
+  };
   privateKey: string;
   /** The GGUF the oracle embeds outputs with (its own worker process). */
   embeddingModelPath: string;
@@ -31,7 +34,10 @@ export interface OracleServiceOptions {
  * restart resumes), and the background demand sent through its transaction queue.
  */
 export async function startOracleService(opts: OracleServiceOptions): Promise<Service> {
-  const provider = createProvider([opts.info.rpcUrl, ...(opts.info.rpcUrls ?? [])], { chainId: opts.info.chainId, pollingInterval: 100 });
+  const provider = createProvider([opts.info.rpcUrl, ...(opts.info.rpcUrls ?? [])], {
+    chainId: opts.info.chainId,
+    pollingInterval: 100,
+  });
   const signer = new Wallet(opts.privateKey, provider);
   const contracts = connectProtocol(opts.info, signer);
   const worker = new WorkerSupervisor();
@@ -54,17 +60,27 @@ export async function startOracleService(opts: OracleServiceOptions): Promise<Se
       pollMs: opts.pollMs,
       ...(opts.info.wsUrl ? { wsUrl: opts.info.wsUrl } : {}),
       txQueue: { pollMs: 25 },
-      onError: (err, taskId) => opts.onLog(`oracle${taskId === undefined ? "" : ` (task ${taskId})`}: ${toErrorShape(err).message}`),
+      onError: (err, taskId) =>
+        opts.onLog(`oracle${taskId === undefined ? "" : ` (task ${taskId})`}: ${toErrorShape(err).message}`),
     });
     stops.push(() => oracle.close());
     await oracle.node.start();
     if (opts.background) {
       // From the deployment on: any model a miner registers with gets background tasks too.
-      const demand = new BackgroundDemand({ contracts, provider, queue: oracle.queue, fromBlock: opts.info.deployedAtBlock, ...opts.background, onLog: opts.onLog });
+      const demand = new BackgroundDemand({
+        contracts,
+        provider,
+        queue: oracle.queue,
+        fromBlock: opts.info.deployedAtBlock,
+        ...opts.background,
+        onLog: opts.onLog,
+      });
       demand.start();
       stops.push(() => demand.stop());
     }
-    opts.onLog(`oracle ${signer.address} running (embeddings: ${path.basename(opts.embeddingModelPath)}, worker ${worker.pid ?? "?"})`);
+    opts.onLog(
+      `oracle ${signer.address} running (embeddings: ${path.basename(opts.embeddingModelPath)}, worker ${worker.pid ?? "?"})`,
+    );
     // In-process: it ends with the devnet, so there is no PID to record and nothing exits by itself.
     return { name: "oracle", pid: undefined, url: undefined, exited: new Promise(() => undefined), stop };
   } catch (err) {

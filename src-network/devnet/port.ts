@@ -19,7 +19,11 @@ export function isPortFree(port: number): Promise<boolean> {
 export async function chooseChainPort(asked: number | undefined, remembered: number | undefined): Promise<number> {
   if (asked !== undefined) {
     // Checked here because anvil's readiness probe would take another server on the port for it.
-    if (!(await isPortFree(asked))) throw new PouwError("INVALID_PARAMS", `port ${asked} on 127.0.0.1 is already in use; choose another port or leave it out`);
+    if (!(await isPortFree(asked)))
+      throw new PouwError(
+        "INVALID_PARAMS",
+        `port ${asked} on 127.0.0.1 is already in use; choose another port or leave it out`,
+      );
     return asked;
   }
   if (remembered !== undefined && (await isPortFree(remembered))) return remembered;

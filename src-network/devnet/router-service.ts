@@ -20,9 +20,14 @@ export async function createDevnetRouterKey(
   opts: { tasks?: number; limitWei?: bigint; account?: string; label?: string } = {},
 ): Promise<{ key: string; entry: ApiKeyEntry }> {
   const account = opts.account ?? info.accounts.find((a) => a.role === "requester")?.address;
-  if (!account) throw new PouwError("NOT_FOUND", `the devnet in ${info.dataDir} has no requester account to pay for router tasks`);
+  if (!account)
+    throw new PouwError("NOT_FOUND", `the devnet in ${info.dataDir} has no requester account to pay for router tasks`);
   const limitWei = opts.limitWei ?? DEFAULT_ROUTER_LIMITS.payment * BigInt(opts.tasks ?? 1_000);
-  return createApiKey(routerKeysFile(info.dataDir), { account, limitWei, ...(opts.label ? { label: opts.label } : {}) });
+  return createApiKey(routerKeysFile(info.dataDir), {
+    account,
+    limitWei,
+    ...(opts.label ? { label: opts.label } : {}),
+  });
 }
 
 /** The devnet's OpenAI-compatible router, in the devnet's process, paid by the requester accounts. */
@@ -48,5 +53,11 @@ export async function startRouterService(opts: {
     onError: (err) => opts.onLog(`router: ${toErrorShape(err).message}`),
   });
   opts.onLog(`router listening on ${router.url}`);
-  return { name: "router", pid: undefined, url: router.url, exited: new Promise(() => undefined), stop: () => router.close() };
+  return {
+    name: "router",
+    pid: undefined,
+    url: router.url,
+    exited: new Promise(() => undefined),
+    stop: () => router.close(),
+  };
 }

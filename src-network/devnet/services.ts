@@ -72,7 +72,8 @@ export class ServiceGroup {
         errors.push(`${s.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (errors.length > 0) throw new PouwError("INTERNAL", `some devnet services did not stop cleanly (${errors.join("; ")})`);
+    if (errors.length > 0)
+      throw new PouwError("INTERNAL", `some devnet services did not stop cleanly (${errors.join("; ")})`);
   }
 
   #watch(service: Service): void {

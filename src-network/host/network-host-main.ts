@@ -40,7 +40,8 @@ async function start(cmd: Extract<HostCommand, { kind: "start" }>): Promise<void
       ...(cmd.port !== undefined ? { port: cmd.port } : {}),
       ...(cmd.network ? { network: { ...cmd.network, onLog: (line: string) => send({ kind: "log", line }) } } : {}),
       signal: abort.signal,
-      onProgress: (p) => send({ kind: "progress", stage: p.stage, ...(p.message !== undefined ? { message: p.message } : {}) }),
+      onProgress: (p) =>
+        send({ kind: "progress", stage: p.stage, ...(p.message !== undefined ? { message: p.message } : {}) }),
       onWarning: (message) => send({ kind: "warning", message }),
     });
   } catch (err) {

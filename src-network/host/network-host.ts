@@ -1,5 +1,10 @@
 import { PouwError } from "../../src-shared/errors.js";
-import { HostEvent, type HostCommand, type ServiceFailure, type ServiceRecord } from "../../src-shared/network-host-contract.js";
+import {
+  HostEvent,
+  type HostCommand,
+  type ServiceFailure,
+  type ServiceRecord,
+} from "../../src-shared/network-host-contract.js";
 import { currentLauncher, type LaunchedChild } from "../../src-main/runtime/launcher.js";
 import { runtimeFiles } from "../../src-main/runtime/runtime-files.js";
 import { startDevnetChain, type DevnetOptions, type RunningDevnet } from "../devnet/devnet-chain.js";
@@ -26,7 +31,11 @@ export function startNetworkHost(opts: DevnetOptions): Promise<RunningDevnet> {
   return hostHandshake(child, opts, onLog);
 }
 
-function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: string) => void): Promise<RunningDevnet> {
+function hostHandshake(
+  child: LaunchedChild,
+  opts: DevnetOptions,
+  onLog: (line: string) => void,
+): Promise<RunningDevnet> {
   let services: ServiceRecord[] = [];
   let stopping = false;
   let reportFailure: (f: ServiceFailure) => void = () => undefined;
@@ -59,7 +68,10 @@ function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: 
       settle(() => reject(err));
       void stop();
     };
-    const timer = setTimeout(() => giveUp(new PouwError("TIMEOUT", `the network host was not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => giveUp(new PouwError("TIMEOUT", `the network host was not ready after ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
     const cancel = () => giveUp(new PouwError("CANCELLED", "the devnet was stopped before it was ready"));
     if (opts.signal?.aborted) return cancel();
     opts.signal?.addEventListener("abort", cancel, { once: true });
@@ -68,7 +80,8 @@ function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: 
       const parsed = HostEvent.safeParse(raw);
       if (!parsed.success) return; // launch relay traffic (src-main/runtime/launch-relay.ts)
       const e = parsed.data;
-      if (e.kind === "progress") opts.onProgress?.({ stage: e.stage, ...(e.message !== undefined ? { message: e.message } : {}) });
+      if (e.kind === "progress")
+        opts.onProgress?.({ stage: e.stage, ...(e.message !== undefined ? { message: e.message } : {}) });
       else if (e.kind === "warning") opts.onWarning?.(e.message);
       else if (e.kind === "log") onLog(e.line);
       else if (e.kind === "services") services = e.services;
@@ -81,7 +94,9 @@ function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: 
         services = e.services;
         // The host itself leads the list: it is a process of the devnet's like anvil and the peers.
         const host: ServiceRecord = { name: "network host", pid: child.pid ?? null, url: null };
-        settle(() => resolve({ info: e.info, deployed: e.deployed, services: () => [host, ...services], failed, stop }));
+        settle(() =>
+          resolve({ info: e.info, deployed: e.deployed, services: () => [host, ...services], failed, stop }),
+        );
       }
     });
     void exited.then(() => {
@@ -90,6 +105,11 @@ function hostHandshake(child: LaunchedChild, opts: DevnetOptions, onLog: (line: 
     });
     const { network } = opts;
     const spec = network ? (({ onLog: _onLog, ...rest }) => rest)(network) : undefined;
-    tell({ kind: "start", dataDir: opts.dataDir, ...(opts.port !== undefined ? { port: opts.port } : {}), ...(spec ? { network: spec } : {}) });
+    tell({
+      kind: "start",
+      dataDir: opts.dataDir,
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(spec ? { network: spec } : {}),
+    });
   });
 }

@@ -10,7 +10,10 @@ export interface Embedder {
 }
 
 /** Embeddings through the supervised worker process. */
-export function workerEmbedder(supervisor: Pick<WorkerSupervisor, "call">, opts: { timeoutMs?: number } = {}): Embedder {
+export function workerEmbedder(
+  supervisor: Pick<WorkerSupervisor, "call">,
+  opts: { timeoutMs?: number } = {},
+): Embedder {
   return {
     async embed(texts: string[]): Promise<number[][]> {
       const result = await supervisor.call("embed", { texts }, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});

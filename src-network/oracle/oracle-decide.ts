@@ -27,7 +27,9 @@ export function nextStep(t: TaskView, slots: readonly SlotView[], now: number): 
   if (!passed) return { kind: "wait" };
   if (t.state === "Start" || t.state === "Precommit") {
     const waiting = t.state === "Start" ? "Assigned" : "Acked";
-    const stalled = slots.flatMap((s, slot) => (s.status === waiting ? [{ slot, action: `reassign:${slot}:${t.deadline}` }] : []));
+    const stalled = slots.flatMap((s, slot) =>
+      s.status === waiting ? [{ slot, action: `reassign:${slot}:${t.deadline}` }] : [],
+    );
     if (stalled.length > 0) return { kind: "reassign", slots: stalled, advanceAction: advance(t.state) };
   }
   return { kind: "advance", action: advance(t.state) };

@@ -38,7 +38,13 @@ export interface OracleNodeOptions {
 const STEPS_IN_FLIGHT = 32;
 
 /** Events that open, move or close a task: each one only marks the task for a fresh look. */
-const WATCHED: readonly TaskEventName[] = ["TaskRequested", "StateChanged", "MinerAssigned", "Revealed", "PoiFinalized"];
+const WATCHED: readonly TaskEventName[] = [
+  "TaskRequested",
+  "StateChanged",
+  "MinerAssigned",
+  "Revealed",
+  "PoiFinalized",
+];
 
 interface Watched {
   taskId: bigint;
@@ -204,7 +210,10 @@ export class OracleNode {
     if (!block || !this.running) return;
     const now = Date.now();
     const due = [...this.watched.values()].filter(
-      (w) => !w.stepping && (w.retryAt === undefined || now >= w.retryAt) && (w.dirty || w.deadline === undefined || block.timestamp > w.deadline),
+      (w) =>
+        !w.stepping &&
+        (w.retryAt === undefined || now >= w.retryAt) &&
+        (w.dirty || w.deadline === undefined || block.timestamp > w.deadline),
     );
     const room = Math.max(0, STEPS_IN_FLIGHT - this.steps.size);
     this.deferred = due.length > room;
@@ -261,7 +270,10 @@ export class OracleNode {
           await this.send(w, t, `assign:${await this.opts.provider.getBlockNumber()}`, "assign", [w.taskId]);
         } catch (err) {
           // Another draw took the idle miners (or this task) between the check and the send: look again.
-          if ((await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"])) === true) throw err;
+          if (
+            (await this.canCall("assign", [w.taskId], ["NoMinersAvailable", "WrongState", "DeadlinePassed"])) === true
+          )
+            throw err;
           w.dirty = true;
         }
         return false;
@@ -276,7 +288,8 @@ export class OracleNode {
       case "reassign": {
         // One slot per pass: a reassign restarts the deadline, so the next stalled slot waits for it.
         const first = step.slots[0]!;
-        if ((await this.canCall("reassign", [w.taskId, first.slot], ["NoMinersAvailable"])) === true) await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
+        if ((await this.canCall("reassign", [w.taskId, first.slot], ["NoMinersAvailable"])) === true)
+          await this.send(w, t, first.action, "reassign", [w.taskId, first.slot]);
         else await this.send(w, t, step.advanceAction, "advance", [w.taskId]);
         return false;
       }
@@ -287,17 +300,29 @@ export class OracleNode {
     return nextBlockCheck(this.opts.provider, this.opts.address, this.opts.contracts.tasks, method, args, expected);
   }
 
-  private async send(w: Watched, seen: TaskView, action: string, method: "advance" | "assign" | "reassign" | "submitPoi", args: unknown[]): Promise<void> {
+  private async send(
+    w: Watched,
+    seen: TaskView,
+    action: string,
+    method: "advance" | "assign" | "reassign" | "submitPoi",
+    args: unknown[],
+  ): Promise<void> {
     // A confirmed action stays done even if it reverted: the next state gives a new key.
     if (await this.confirmed(w.taskId, action)) return;
     const { tasks } = this.opts.contracts;
     w.dirty = true;
     try {
-      await this.opts.txQueue.send({ taskId: w.taskId.toString(), action, to: tasks.address, data: tasks.contract.interface.encodeFunctionData(method, args) });
+      await this.opts.txQueue.send({
+        taskId: w.taskId.toString(),
+        action,
+        to: tasks.address,
+        data: tasks.contract.interface.encodeFunctionData(method, args),
+      });
     } catch (err) {
       // Another oracle moved the task first: not an error, the next tick decides from the new state.
       const now = await readTask(tasks, w.taskId);
-      if (now.state !== seen.state || now.deadline !== seen.deadline || now.revealsClosed !== seen.revealsClosed) return;
+      if (now.state !== seen.state || now.deadline !== seen.deadline || now.revealsClosed !== seen.revealsClosed)
+        return;
       throw err;
     }
   }
@@ -313,7 +338,9 @@ export class OracleNode {
     const hash = state?.confirmed?.data.hash;
     if (typeof hash !== "string") return false;
     if (await this.opts.provider.getTransactionReceipt(hash)) return true;
-    this.opts.onError?.(new Error(`oracle: ${action} of task ${id} (${hash}) is no longer on chain (rewound?); sending it again`));
+    this.opts.onError?.(
+      new Error(`oracle: ${action} of task ${id} (${hash}) is no longer on chain (rewound?); sending it again`),
+    );
     return false;
   }
 

@@ -13,7 +13,13 @@ export interface RevealedOutputs {
  * gets the same outputs). Hash-only reveals carry a URI, not text: they count as unreadable (null)
  * and score 0 until the oracle can fetch them.
  */
-export async function revealedOutputs(provider: JsonRpcProvider, tasksAddress: string, taskId: bigint, k: number, fromBlock: number): Promise<RevealedOutputs> {
+export async function revealedOutputs(
+  provider: JsonRpcProvider,
+  tasksAddress: string,
+  taskId: bigint,
+  k: number,
+  fromBlock: number,
+): Promise<RevealedOutputs> {
   const logs = await provider.getLogs({
     address: tasksAddress,
     topics: [eventTopics(["Revealed"]), zeroPadValue(toBeHex(taskId), 32)],

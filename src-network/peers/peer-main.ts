@@ -66,13 +66,25 @@ async function run(cfg: PeerStart): Promise<void> {
   // Answers at a URL so that a later devnet finding this process orphaned can tell it is ours.
   const health: Server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ peer: cfg.name, address: signer.address, workerPid: worker.pid ?? null, active: runtime.engine.active().length }));
+    res.end(
+      JSON.stringify({
+        peer: cfg.name,
+        address: signer.address,
+        workerPid: worker.pid ?? null,
+        active: runtime.engine.active().length,
+      }),
+    );
   });
   limitConnections(health);
   await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise((r) => health.close(r)));
   const { port } = health.address() as AddressInfo;
-  send({ kind: "ready", address: signer.address, workerPid: worker.pid ?? null, healthUrl: `http://127.0.0.1:${port}/` });
+  send({
+    kind: "ready",
+    address: signer.address,
+    workerPid: worker.pid ?? null,
+    healthUrl: `http://127.0.0.1:${port}/`,
+  });
 }
 
 channel.onParentGone(() => void end(0));
@@ -84,7 +96,10 @@ channel.onMessage((raw: unknown) => {
   started = true;
   const parsed = PeerStart.safeParse(raw);
   if (!parsed.success) {
-    send({ kind: "failed", error: { code: "INVALID_PARAMS", message: `bad peer start message: ${parsed.error.issues[0]?.message ?? ""}` } });
+    send({
+      kind: "failed",
+      error: { code: "INVALID_PARAMS", message: `bad peer start message: ${parsed.error.issues[0]?.message ?? ""}` },
+    });
     void end(1);
     return;
   }

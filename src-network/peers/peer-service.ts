@@ -24,12 +24,16 @@ export async function startPeerService(start: PeerStart, onLog: (line: string) =
   let ended = false;
   const exited = new Promise<void>((resolve) => child.onExit(() => ((ended = true), resolve())));
   const ready = new Promise<Extract<PeerMessage, { kind: "ready" }>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new PouwError("TIMEOUT", `${start.name} was not ready after ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new PouwError("TIMEOUT", `${start.name} was not ready after ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
     child.onMessage((raw: unknown) => {
       const m = PeerMessage.safeParse(raw);
       if (!m.success) return;
       if (m.data.kind === "log") onLog(`${start.name}: ${m.data.line}`);
-      else if (m.data.kind === "failed") reject(new PouwError(m.data.error.code, `${start.name}: ${m.data.error.message}`));
+      else if (m.data.kind === "failed")
+        reject(new PouwError(m.data.error.code, `${start.name}: ${m.data.error.message}`));
       else if (m.data.kind === "ready") resolve(m.data);
       else return; // launch relay traffic (src-main/runtime/launch-relay.ts)
       clearTimeout(timer);
@@ -48,7 +52,16 @@ export async function startPeerService(start: PeerStart, onLog: (line: string) =
   try {
     child.send(start);
     const r = await ready;
-    return { name: start.name, pid: child.pid, url: r.healthUrl, exited, expendable: true, address: r.address, workerPid: r.workerPid, stop };
+    return {
+      name: start.name,
+      pid: child.pid,
+      url: r.healthUrl,
+      exited,
+      expendable: true,
+      address: r.address,
+      workerPid: r.workerPid,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

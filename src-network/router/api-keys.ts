@@ -38,7 +38,11 @@ export async function readKeys(file: string): Promise<ApiKeyEntry[]> {
   const raw = await readJsonFile(file);
   if (raw === undefined) return [];
   const parsed = KeysFile.safeParse(raw);
-  if (!parsed.success) throw new PouwError("INVALID_PARAMS", `${file} is not a router key file (${parsed.error.issues[0]?.message ?? "bad shape"})`);
+  if (!parsed.success)
+    throw new PouwError(
+      "INVALID_PARAMS",
+      `${file} is not a router key file (${parsed.error.issues[0]?.message ?? "bad shape"})`,
+    );
   return parsed.data.keys;
 }
 
@@ -51,7 +55,10 @@ export async function readSpent(keysFile: string): Promise<Map<string, bigint>> 
 }
 
 /** Creates a key; returns it (the only time it is shown) and its entry. */
-export async function createApiKey(file: string, opts: { account: string; limitWei: bigint; label?: string }): Promise<{ key: string; entry: ApiKeyEntry }> {
+export async function createApiKey(
+  file: string,
+  opts: { account: string; limitWei: bigint; label?: string },
+): Promise<{ key: string; entry: ApiKeyEntry }> {
   if (opts.limitWei <= 0n) throw new PouwError("INVALID_PARAMS", "a key's spending limit must be more than 0");
   const keys = await readKeys(file);
   const key = API_KEY_PREFIX + randomBytes(24).toString("base64url");
@@ -134,7 +141,10 @@ export class ApiKeyStore {
   private reserve(entry: ApiKeyEntry, amount: bigint): SpendHold {
     const held = this.held.get(entry.id) ?? 0n;
     if (this.spentWei(entry.id) + held + amount > BigInt(entry.limitWei)) {
-      throw new PouwError("INSUFFICIENT_FUNDS", `key ${entry.id} has reached its spending limit (${entry.limitWei} wei)`);
+      throw new PouwError(
+        "INSUFFICIENT_FUNDS",
+        `key ${entry.id} has reached its spending limit (${entry.limitWei} wei)`,
+      );
     }
     this.held.set(entry.id, held + amount);
     let settled = false;

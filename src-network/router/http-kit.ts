@@ -19,14 +19,22 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {
-  const e = err instanceof RouterError ? err : routerErrors.internal(err instanceof Error ? err.message.split("\n")[0]! : String(err));
+  const e =
+    err instanceof RouterError
+      ? err
+      : routerErrors.internal(err instanceof Error ? err.message.split("\n")[0]! : String(err));
   if (res.headersSent) {
     // A stream already started: the error travels as one more event, as OpenAI's own streams do.
     if (!res.writableEnded) new SseStream(res).send(e.body()).end();
@@ -43,7 +51,12 @@ export class SseStream {
   constructor(private readonly res: ServerResponse) {}
 
   open(headers: Record<string, string> = {}): this {
-    this.res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", ...headers });
+    this.res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      ...headers,
+    });
     return this;
   }
 

@@ -47,7 +47,14 @@ export interface LoadReport {
 const Answer = z.object({ pouw: PouwReceipt });
 const ModelList = z.object({ data: z.array(z.object({ id: z.string() })) });
 
-const PROMPTS = ["Once upon a time", "The little dog", "Lily went to the park", "Tom had a red ball", "The sun was warm", "A bird sang"];
+const PROMPTS = [
+  "Once upon a time",
+  "The little dog",
+  "Lily went to the park",
+  "Tom had a red ball",
+  "The sun was warm",
+  "A bird sang",
+];
 
 /**
  * Drives the router with `requests` chat completions, `concurrency` at a time, and measures what
@@ -75,7 +82,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       const res = await fetch(`${base}/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", ...auth },
-        body: JSON.stringify({ model, messages: [{ role: "user", content: `${PROMPTS[i % PROMPTS.length]} (${i})` }], max_tokens: opts.maxTokens ?? 16 }),
+        body: JSON.stringify({
+          model,
+          messages: [{ role: "user", content: `${PROMPTS[i % PROMPTS.length]} (${i})` }],
+          max_tokens: opts.maxTokens ?? 16,
+        }),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       const body: unknown = await res.json();
@@ -128,7 +139,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
 
 export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+  const at = (p: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   return { count: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: sorted.at(-1) ?? 0 };
 }
 
@@ -136,7 +148,9 @@ async function firstModel(base: string, headers: Record<string, string>, signal?
   const res = await fetch(`${base}/models`, { headers, ...(signal ? { signal } : {}) });
   if (!res.ok) {
     const err = OpenAiErrorBody.safeParse(await res.json().catch(() => undefined));
-    throw new Error(`the router at ${base} refused to list its models: ${err.success ? err.data.error.message : `HTTP ${res.status}`}`);
+    throw new Error(
+      `the router at ${base} refused to list its models: ${err.success ? err.data.error.message : `HTTP ${res.status}`}`,
+    );
   }
   const first = ModelList.parse(await res.json()).data[0];
   if (!first) throw new Error(`the router at ${base} serves no model`);

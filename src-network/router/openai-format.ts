@@ -13,16 +13,33 @@ export function chatCompletion(model: string, text: string, pouw: PouwReceipt) {
     object: "chat.completion" as const,
     created: created(),
     model,
-    choices: [{ index: 0, message: { role: "assistant" as const, content: text, refusal: null }, logprobs: null, finish_reason: "stop" as const }],
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant" as const, content: text, refusal: null },
+        logprobs: null,
+        finish_reason: "stop" as const,
+      },
+    ],
     pouw,
   };
 }
 
 /** The streamed form: the whole answer is known at once (it is revealed on chain), so two chunks. */
 export function chatCompletionChunks(model: string, text: string, pouw: PouwReceipt) {
-  const base = { id: `chatcmpl-pouw-${pouw.taskId}`, object: "chat.completion.chunk" as const, created: created(), model };
+  const base = {
+    id: `chatcmpl-pouw-${pouw.taskId}`,
+    object: "chat.completion.chunk" as const,
+    created: created(),
+    model,
+  };
   return [
-    { ...base, choices: [{ index: 0, delta: { role: "assistant" as const, content: text }, logprobs: null, finish_reason: null }] },
+    {
+      ...base,
+      choices: [
+        { index: 0, delta: { role: "assistant" as const, content: text }, logprobs: null, finish_reason: null },
+      ],
+    },
     { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" as const }], pouw },
   ];
 }
@@ -47,7 +64,10 @@ export function textCompletionChunks(model: string, text: string, pouw: PouwRece
 }
 
 export function modelList(models: readonly string[]) {
-  return { object: "list" as const, data: models.map((id) => ({ id, object: "model" as const, created: 0, owned_by: "pouw-network" })) };
+  return {
+    object: "list" as const,
+    data: models.map((id) => ({ id, object: "model" as const, created: 0, owned_by: "pouw-network" })),
+  };
 }
 
 /** A chat as one plain-text prompt: the network's models are completion models. */

@@ -11,8 +11,12 @@ import { routerErrors } from "./router-error.js";
  * one the router issued. Checked in that order; throws the matching RouterError.
  */
 export async function admitRequest(req: IncomingMessage, port: number, keys: ApiKeyStore): Promise<ApiKeyGrant> {
-  if (!hostAllowed(req, port)) throw routerErrors.forbidden("unexpected Host header: the router answers only at 127.0.0.1 or localhost");
-  if (!originAllowed(req, port)) throw routerErrors.forbidden(`requests from web pages on other origins are refused (Origin: ${String(req.headers.origin)})`);
+  if (!hostAllowed(req, port))
+    throw routerErrors.forbidden("unexpected Host header: the router answers only at 127.0.0.1 or localhost");
+  if (!originAllowed(req, port))
+    throw routerErrors.forbidden(
+      `requests from web pages on other origins are refused (Origin: ${String(req.headers.origin)})`,
+    );
   if (req.method === "POST") {
     const type = req.headers["content-type"];
     if (type?.split(";")[0]?.trim().toLowerCase() !== "application/json") throw routerErrors.mediaType(type);

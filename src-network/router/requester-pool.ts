@@ -30,16 +30,23 @@ export class RequesterPool {
     private readonly deployment: Pick<Deployment, "contracts">,
   ) {
     const provider = wallets[0]?.provider;
-    if (!provider) throw new PouwError("INVALID_PARAMS", "the router needs at least one requester account, connected to a node");
+    if (!provider)
+      throw new PouwError("INVALID_PARAMS", "the router needs at least one requester account, connected to a node");
     this.provider = provider;
-    this.accounts = wallets.map((w) => ({ address: w.address, c: connectProtocol(deployment, w), tail: Promise.resolve(), queued: 0 }));
+    this.accounts = wallets.map((w) => ({
+      address: w.address,
+      c: connectProtocol(deployment, w),
+      tail: Promise.resolve(),
+      queued: 0,
+    }));
   }
 
   /** Lets the task contract take payments from every account (once per account, ever). */
   async prepare(): Promise<void> {
     for (const a of this.accounts) {
       const allowance = await a.c.token.read("allowance", a.address, this.deployment.contracts.tasks);
-      if (allowance < ALLOWANCE_FLOOR) await this.enqueue(a, () => a.c.token.send("approve", this.deployment.contracts.tasks, MaxUint256));
+      if (allowance < ALLOWANCE_FLOOR)
+        await this.enqueue(a, () => a.c.token.send("approve", this.deployment.contracts.tasks, MaxUint256));
     }
   }
 
@@ -55,7 +62,11 @@ export class RequesterPool {
    * so nobody can see it inside the request and revert. While nobody is idle the task waits in
    * Request and `tryAssign` retries.
    */
-  async request(spec: TaskSpecView, payment: bigint, payer?: string): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
+  async request(
+    spec: TaskSpecView,
+    payment: bigint,
+    payer?: string,
+  ): Promise<{ taskId: bigint; receipt: TransactionReceipt; requester: string }> {
     const a = payer
       ? this.accounts.find((x) => x.address.toLowerCase() === payer.toLowerCase())
       : this.accounts.reduce((best, x) => (x.queued < best.queued ? x : best));
@@ -104,7 +115,11 @@ export class RequesterPool {
       return receipt;
     } catch (err) {
       if (err instanceof PouwError) throw err;
-      throw new PouwError("CHAIN_ERROR", `requestTask failed: ${revertName(err) ?? (err instanceof Error ? err.message.split("\n")[0] : String(err))}`, { cause: err });
+      throw new PouwError(
+        "CHAIN_ERROR",
+        `requestTask failed: ${revertName(err) ?? (err instanceof Error ? err.message.split("\n")[0] : String(err))}`,
+        { cause: err },
+      );
     }
   }
 

@@ -5,7 +5,14 @@ import { ChatCompletionRequest, CompletionRequest, POUW_TASK_ID_HEADER } from ".
 import { limitConnections, type ConnectionLimits } from "../../src-main/http/connection-limits.js";
 import type { ApiKeyGrant, ApiKeyStore } from "./api-keys.js";
 import { readJson, sendError, sendJson, SseStream } from "./http-kit.js";
-import { chatCompletion, chatCompletionChunks, chatPrompt, modelList, textCompletion, textCompletionChunks } from "./openai-format.js";
+import {
+  chatCompletion,
+  chatCompletionChunks,
+  chatPrompt,
+  modelList,
+  textCompletion,
+  textCompletionChunks,
+} from "./openai-format.js";
 import { admitRequest } from "./request-guard.js";
 import { routerErrors } from "./router-error.js";
 import type { InferenceAnswer, InferenceAsk, TaskGateway } from "./task-gateway.js";
@@ -25,20 +32,48 @@ export interface ServeRouterOptions {
  * The OpenAI-compatible HTTP face of a TaskGateway, on 127.0.0.1: chat and text completions
  * (plain or `stream: true`) and the model list, each only for a request request-guard.ts admits.
  */
-export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">, opts: ServeRouterOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function serveRouter(
+  gateway: Pick<TaskGateway, "models" | "infer">,
+  opts: ServeRouterOptions,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const routes: Record<string, Record<string, Handler>> = {
     "/v1/models": { GET: async (_req, res) => sendJson(res, 200, modelList(gateway.models)) },
     "/v1/chat/completions": {
       POST: (req, res, signal, grant) =>
-        complete(req, res, signal, grant, ChatCompletionRequest, (b) => ({ prompt: chatPrompt(b.messages), maxTokens: b.max_completion_tokens ?? b.max_tokens }), chatCompletion, chatCompletionChunks),
+        complete(
+          req,
+          res,
+          signal,
+          grant,
+          ChatCompletionRequest,
+          (b) => ({ prompt: chatPrompt(b.messages), maxTokens: b.max_completion_tokens ?? b.max_tokens }),
+          chatCompletion,
+          chatCompletionChunks,
+        ),
     },
     "/v1/completions": {
       POST: (req, res, signal, grant) =>
-        complete(req, res, signal, grant, CompletionRequest, (b) => ({ prompt: typeof b.prompt === "string" ? b.prompt : b.prompt[0]!, maxTokens: b.max_tokens }), textCompletion, textCompletionChunks),
+        complete(
+          req,
+          res,
+          signal,
+          grant,
+          CompletionRequest,
+          (b) => ({ prompt: typeof b.prompt === "string" ? b.prompt : b.prompt[0]!, maxTokens: b.max_tokens }),
+          textCompletion,
+          textCompletionChunks,
+        ),
     },
   };
 
-  async function complete<S extends z.ZodType<{ model: string; stream?: boolean | null | undefined; temperature?: number | null | undefined; seed?: number | null | undefined }>>(
+  async function complete<
+    S extends z.ZodType<{
+      model: string;
+      stream?: boolean | null | undefined;
+      temperature?: number | null | undefined;
+      seed?: number | null | undefined;
+    }>,
+  >(
     req: IncomingMessage,
     res: ServerResponse,
     signal: AbortSignal,
@@ -52,10 +87,16 @@ export async function serveRouter(gateway: Pick<TaskGateway, "models" | "infer">
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const param = issue?.path.join(".") || null;
-      throw routerErrors.invalid(`invalid request${param ? ` at '${param}'` : ""}: ${issue?.message ?? "bad body"}`, param);
+      throw routerErrors.invalid(
+        `invalid request${param ? ` at '${param}'` : ""}: ${issue?.message ?? "bad body"}`,
+        param,
+      );
     }
     const body = parsed.data;
-    const answer = await gateway.infer({ model: body.model, temperature: body.temperature, seed: body.seed, payer, ...toAsk(body) }, signal);
+    const answer = await gateway.infer(
+      { model: body.model, temperature: body.temperature, seed: body.seed, payer, ...toAsk(body) },
+      signal,
+    );
     const headers = { [POUW_TASK_ID_HEADER]: answer.pouw.taskId };
     if (body.stream) {
       // Headers wait for the answer so that a failure still gets its proper status code.

@@ -84,14 +84,22 @@ export class TaskGateway {
     const modelId = this.modelIds.get(ask.model);
     if (!modelId) throw routerErrors.unknownModel(ask.model, this.models);
     if (ask.payer && !this.opts.requesters.has(ask.payer.account)) {
-      throw routerErrors.forbidden(`key ${ask.payer.id} pays from ${ask.payer.account}, which is not one of this router's paying accounts`);
+      throw routerErrors.forbidden(
+        `key ${ask.payer.id} pays from ${ask.payer.account}, which is not one of this router's paying accounts`,
+      );
     }
     const maxTokens = ask.maxTokens ?? limits.defaultMaxTokens;
     if (maxTokens > limits.maxTokens) {
-      throw routerErrors.tooManyTokens(`max_tokens is ${maxTokens}; this network answers at most ${limits.maxTokens} tokens`, "max_tokens");
+      throw routerErrors.tooManyTokens(
+        `max_tokens is ${maxTokens}; this network answers at most ${limits.maxTokens} tokens`,
+        "max_tokens",
+      );
     }
     if (ask.prompt.length > limits.maxPromptChars) {
-      throw routerErrors.tooManyTokens(`the prompt has ${ask.prompt.length} characters; this network takes at most ${limits.maxPromptChars}`, "messages");
+      throw routerErrors.tooManyTokens(
+        `the prompt has ${ask.prompt.length} characters; this network takes at most ${limits.maxPromptChars}`,
+        "messages",
+      );
     }
     const miners = await this.activeMiners(modelId);
     if (miners === 0) throw routerErrors.noMiners(ask.model);
@@ -107,7 +115,9 @@ export class TaskGateway {
       k,
       priority: limits.priority,
     };
-    const { taskId } = await this.paid(ask.payer, () => this.opts.requesters.request(spec, limits.payment, ask.payer?.account));
+    const { taskId } = await this.paid(ask.payer, () =>
+      this.opts.requesters.request(spec, limits.payment, ask.payer?.account),
+    );
     this.opts.watch.poke();
     const trace = await this.waitForEnd(taskId, started, signal);
     try {
@@ -131,7 +141,9 @@ export class TaskGateway {
     }
     const seen = this.opts.watch.trace(taskId)?.states.at(-1)?.state ?? "Request";
     this.opts.watch.release(taskId);
-    throw routerErrors.deadline(`task ${taskId} did not finish within ${Math.round((Date.now() - started) / 1000)} s (last state seen: ${seen})`);
+    throw routerErrors.deadline(
+      `task ${taskId} did not finish within ${Math.round((Date.now() - started) / 1000)} s (last state seen: ${seen})`,
+    );
   }
 
   /** Runs `request` with the payment held against the key's limit; counted once the task is on chain. */
@@ -168,11 +180,18 @@ export class TaskGateway {
 function answerOf(trace: TaskTrace, k: number, started: number): InferenceAnswer {
   const result = trace.finalized ? trace.poi.get(trace.finalized) : undefined;
   if (!result) {
-    throw routerErrors.deadline(`task ${trace.taskId} ended without a Proof-of-Inference result (deadlines passed; the payment was refunded)`);
+    throw routerErrors.deadline(
+      `task ${trace.taskId} ended without a Proof-of-Inference result (deadlines passed; the payment was refunded)`,
+    );
   }
   let best = -1;
   for (const [slot] of trace.reveals) {
-    if (best < 0 || (result.scoresBps[slot] ?? 0) > (result.scoresBps[best] ?? 0) || ((result.scoresBps[slot] ?? 0) === (result.scoresBps[best] ?? 0) && slot < best)) best = slot;
+    if (
+      best < 0 ||
+      (result.scoresBps[slot] ?? 0) > (result.scoresBps[best] ?? 0) ||
+      ((result.scoresBps[slot] ?? 0) === (result.scoresBps[best] ?? 0) && slot < best)
+    )
+      best = slot;
   }
   if (best < 0) throw routerErrors.deadline(`task ${trace.taskId} ended with no revealed output`);
   return {
@@ -180,7 +199,12 @@ function answerOf(trace: TaskTrace, k: number, started: number): InferenceAnswer
     pouw: {
       taskId: trace.taskId.toString(),
       k,
-      states: trace.states.map((s) => ({ state: s.state, txHash: s.txHash, block: s.block, ms: Math.max(0, s.atMs - started) })),
+      states: trace.states.map((s) => ({
+        state: s.state,
+        txHash: s.txHash,
+        block: s.block,
+        ms: Math.max(0, s.atMs - started),
+      })),
       consensusSlot: best,
       scoresBps: result.scoresBps,
       poiTxHash: result.txHash,

@@ -79,7 +79,11 @@ export class TaskWatch {
   }
 
   /** Resolves with the trace once the task reached End; undefined when `signal` aborts first. */
-  async untilEnd(taskId: bigint, signal: AbortSignal, onChange?: (t: TaskTrace | undefined) => void): Promise<TaskTrace | undefined> {
+  async untilEnd(
+    taskId: bigint,
+    signal: AbortSignal,
+    onChange?: (t: TaskTrace | undefined) => void,
+  ): Promise<TaskTrace | undefined> {
     const key = taskId.toString();
     for (;;) {
       const t = this.traces.get(key);
@@ -130,7 +134,8 @@ export class TaskWatch {
         add(ev.to);
         if (ev.to === "End") t.ended = true;
       } else if (ev.name === "Revealed" && ev.inline) t.reveals.set(ev.slot, safeUtf8(ev.data));
-      else if (ev.name === "PoiSubmitted") t.poi.set(ev.resultHash, { scoresBps: ev.scoresBps, txHash: ev.meta.txHash });
+      else if (ev.name === "PoiSubmitted")
+        t.poi.set(ev.resultHash, { scoresBps: ev.scoresBps, txHash: ev.meta.txHash });
       else if (ev.name === "PoiFinalized") t.finalized = ev.resultHash;
     }
     for (const key of touched) for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
@@ -141,7 +146,8 @@ export class TaskWatch {
   private prune(now: number): void {
     if (now - this.lastPrune < 30_000) return;
     this.lastPrune = now;
-    for (const [key, t] of this.traces) if (!this.waiters.has(key) && now - t.touchedAt > FORGET_AFTER_MS) this.traces.delete(key);
+    for (const [key, t] of this.traces)
+      if (!this.waiters.has(key) && now - t.touchedAt > FORGET_AFTER_MS) this.traces.delete(key);
   }
 }
 

@@ -30,7 +30,15 @@ export async function sha256File(
         lastReport = now;
         const seconds = Math.max(0.001, (now - started) / 1000);
         const speed = bytes / seconds;
-        opts.onProgress({ stage: "verify", bytes, totalBytes: size, fraction: size > 0 ? bytes / size : 1, speed, unit: "bytes", etaSeconds: speed > 0 ? (size - bytes) / speed : undefined });
+        opts.onProgress({
+          stage: "verify",
+          bytes,
+          totalBytes: size,
+          fraction: size > 0 ? bytes / size : 1,
+          speed,
+          unit: "bytes",
+          etaSeconds: speed > 0 ? (size - bytes) / speed : undefined,
+        });
       }
     }
   } catch (err) {
@@ -39,4 +47,3 @@ export async function sha256File(
   }
   return { sha256: hash.digest("hex"), bytes };
 }
-

@@ -17,7 +17,10 @@ export async function probeHardware(opts: { llama?: Llama; timeoutMs?: number } 
  * is listed in `errors` and its part falls back to node:os (CPU, memory, OS) or is left out (GPU,
  * temperatures) — the probe as a whole always resolves.
  */
-export async function probeHardwareFrom(sources: ProbeSources, opts: { timeoutMs?: number } = {}): Promise<HardwareProbe> {
+export async function probeHardwareFrom(
+  sources: ProbeSources,
+  opts: { timeoutMs?: number } = {},
+): Promise<HardwareProbe> {
   const ms = opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
   const names = ["graphics", "cpu", "mem", "cpuTemperature", "osInfo", "llama"] as const;
   const settled = await Promise.allSettled(names.map((n) => withTimeout<unknown>(sources[n](), ms, n)));
@@ -25,7 +28,10 @@ export async function probeHardwareFrom(sources: ProbeSources, opts: { timeoutMs
   const value = <K extends (typeof names)[number]>(name: K): Awaited<ReturnType<ProbeSources[K]>> | undefined => {
     const r = settled[names.indexOf(name)];
     if (r?.status === "fulfilled") return r.value as Awaited<ReturnType<ProbeSources[K]>>;
-    errors.push({ source: name, message: firstLine(r?.reason instanceof Error ? r.reason.message : String(r?.reason)) });
+    errors.push({
+      source: name,
+      message: firstLine(r?.reason instanceof Error ? r.reason.message : String(r?.reason)),
+    });
     return undefined;
   };
 
@@ -50,11 +56,14 @@ export async function probeHardwareFrom(sources: ProbeSources, opts: { timeoutMs
       brand: cpu ? [cpu.manufacturer, cpu.brand].filter(Boolean).join(" ") : (os.cpus()[0]?.model ?? "unknown CPU"),
       // Without a real count assume hyper-threading: under-counting cores costs a little speed,
       // over-counting them costs ~700x on small machines.
-      physicalCores: cpu?.physicalCores && cpu.physicalCores > 0 ? cpu.physicalCores : Math.max(1, Math.floor(logical / 2)),
+      physicalCores:
+        cpu?.physicalCores && cpu.physicalCores > 0 ? cpu.physicalCores : Math.max(1, Math.floor(logical / 2)),
       logicalCores: logical,
       speedGHz: cpu?.speed && cpu.speed > 0 ? cpu.speed : undefined,
     },
-    memory: mem ? { totalBytes: mem.total, freeBytes: mem.available } : { totalBytes: os.totalmem(), freeBytes: os.freemem() },
+    memory: mem
+      ? { totalBytes: mem.total, freeBytes: mem.available }
+      : { totalBytes: os.totalmem(), freeBytes: os.freemem() },
     temperatures: cpuTemp !== undefined || gpuTemp !== undefined ? { cpuC: cpuTemp, gpuC: gpuTemp } : undefined,
     os: osInfo
       ? { platform: osInfo.platform, arch: osInfo.arch, release: osInfo.release }
@@ -64,7 +73,10 @@ export async function probeHardwareFrom(sources: ProbeSources, opts: { timeoutMs
 }
 
 /** systeminformation lists every adapter (including virtual ones); node-llama-cpp names the ones it drives. */
-function mergeGpus(controllers: NonNullable<Awaited<ReturnType<ProbeSources["graphics"]>>>["controllers"], llama: LlamaReading | undefined): GpuInfo[] {
+function mergeGpus(
+  controllers: NonNullable<Awaited<ReturnType<ProbeSources["graphics"]>>>["controllers"],
+  llama: LlamaReading | undefined,
+): GpuInfo[] {
   const driven = llama && llama.gpu !== false ? llama.deviceNames : [];
   const gpus: GpuInfo[] = controllers.map((c) => {
     const model = c.model ?? "unknown GPU";

@@ -29,7 +29,9 @@ export interface HardwareSampler {
   readonly graphicsCalls: number;
 }
 
-export function createHardwareSampler(opts: { sources?: Partial<SamplerSources>; graphicsEvery?: number } = {}): HardwareSampler {
+export function createHardwareSampler(
+  opts: { sources?: Partial<SamplerSources>; graphicsEvery?: number } = {},
+): HardwareSampler {
   const src: SamplerSources = { ...defaultSources, ...opts.sources };
   const every = Math.max(1, Math.floor(opts.graphicsEvery ?? 3));
   let count = 0;
@@ -54,7 +56,10 @@ export function createHardwareSampler(opts: { sources?: Partial<SamplerSources>;
       if (mem.status === "rejected") throw mem.reason;
       if (graphics.status === "fulfilled" && graphics.value) gpu = gpuFigures(graphics.value);
       else if (graphics.status === "rejected") gpu = {};
-      const cpuTemp = temp.status === "fulfilled" && typeof temp.value.main === "number" && Number.isFinite(temp.value.main) ? temp.value.main : undefined;
+      const cpuTemp =
+        temp.status === "fulfilled" && typeof temp.value.main === "number" && Number.isFinite(temp.value.main)
+          ? temp.value.main
+          : undefined;
       return HardwareSample.parse({
         at: Date.now(),
         cpuPercent: clampPercent(load.value.currentLoad),
@@ -78,7 +83,9 @@ interface GpuFigures {
 
 /** Figures of the busiest controller that reports any (the one doing the inference). */
 function gpuFigures(reading: GraphicsReading): GpuFigures {
-  const reporting = reading.controllers.filter((c) => typeof c.utilizationGpu === "number" || typeof c.memoryUsed === "number");
+  const reporting = reading.controllers.filter(
+    (c) => typeof c.utilizationGpu === "number" || typeof c.memoryUsed === "number",
+  );
   const busiest = reporting.sort((a, b) => (b.utilizationGpu ?? 0) - (a.utilizationGpu ?? 0))[0];
   if (!busiest) return {};
   return {

@@ -37,7 +37,9 @@ describe("the dashboard served by pouw-miner headless, in Chromium", () => {
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain("Stopped by you");
     await status.getByRole("button", { name: "Start mining" }).click();
     await expect.poll(async () => (await s.status()).mining.state, { timeout: 10_000 }).toBe("mining");
-    await expect.poll(() => status.getByRole("button", { name: "Stop mining" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => status.getByRole("button", { name: "Stop mining" }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     expect(s.watch.problems()).toEqual([]);
   });
 

@@ -49,7 +49,10 @@ describe("first run survives a reload and a restart of the miner", () => {
     await s.page.goto(s.miner.ready.dashboardUrl);
     await flow.unlock(PASSWORD);
     await flow.expectStep("Choose a model");
-    expect((await s.status()).setup).toMatchObject({ wallet: "unlocked", done: expect.arrayContaining(["hardware", "wallet", "backup"]) });
+    expect((await s.status()).setup).toMatchObject({
+      wallet: "unlocked",
+      done: expect.arrayContaining(["hardware", "wallet", "backup"]),
+    });
     expect(s.watch.problems()).toEqual([]);
   });
 });

@@ -90,7 +90,9 @@ describe("first run in the browser, on the embedded devnet", () => {
     await table.waitFor({ state: "visible", timeout: 15_000 });
     const ended = (await s.status()).tasks.find((t) => t.stage === "End")!;
     await table.getByRole("link", { name: ended.id, exact: true }).first().click();
-    await s.page.getByRole("heading", { name: `Task ${ended.id}`, exact: true }).waitFor({ state: "visible", timeout: 15_000 });
+    await s.page
+      .getByRole("heading", { name: `Task ${ended.id}`, exact: true })
+      .waitFor({ state: "visible", timeout: 15_000 });
     expect(s.page.url()).toContain("#/tasks/");
     await screenshot(s.page, "page-task-detail");
 
@@ -100,7 +102,10 @@ describe("first run in the browser, on the embedded devnet", () => {
     expect(await s.page.getByRole("button", { name: `Download ${TINY_CATALOGUE_NAME}` }).count()).toBe(0);
     await visit("Wallet", "Wallet", "page-wallet");
     await s.page.getByRole("button", { name: "Copy address" }).waitFor({ state: "visible" });
-    await s.page.getByText((await s.status()).walletAddress!).first().waitFor({ state: "visible" });
+    await s.page
+      .getByText((await s.status()).walletAddress!)
+      .first()
+      .waitFor({ state: "visible" });
     await visit("Settings", "Settings", "page-settings");
     await s.page.getByRole("button", { name: "Save settings" }).waitFor({ state: "visible" });
     await visit("Logs", "Logs", "page-logs");

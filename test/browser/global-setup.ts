@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 export default function setup(): void {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   try {
-    execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "build:renderer"], { cwd: root, stdio: "pipe" });
+    execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "build:renderer"], {
+      cwd: root,
+      stdio: "pipe",
+    });
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`npm run build:renderer failed:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`);

@@ -39,7 +39,13 @@ const devnet = (): DevnetView => {
 /** The balances the dashboard shows, as bigints. */
 function balances(s: AppSnapshot = snap()) {
   const w = s.wallet!;
-  return { native: BigInt(w.nativeWei), token: BigInt(w.tokenWei), stake: BigInt(w.stakeWei), claimable: BigInt(w.claimableWei), registered: BigInt(s.registration!.stakeWei) };
+  return {
+    native: BigInt(w.nativeWei),
+    token: BigInt(w.tokenWei),
+    stake: BigInt(w.stakeWei),
+    claimable: BigInt(w.claimableWei),
+    registered: BigInt(s.registration!.stakeWei),
+  };
 }
 
 /** Gas paid by the wallet in the blocks after `fromBlock` (receipt fees, exact to the wei). */
@@ -69,7 +75,11 @@ async function withNative<T>(wei: bigint, run: () => Promise<T>): Promise<T> {
 }
 
 /** `action` fails with INSUFFICIENT_FUNDS on one line matching `why`, and sends nothing. */
-async function refusedForFunds(method: "topUpStake" | "claimRewards" | "unbond" | "withdrawStake", params: unknown, why: RegExp): Promise<void> {
+async function refusedForFunds(
+  method: "topUpStake" | "claimRewards" | "unbond" | "withdrawStake",
+  params: unknown,
+  why: RegExp,
+): Promise<void> {
   const nonce = await chain().getTransactionCount(address());
   const error = await fails(method, params);
   expect(error).toMatchObject({ code: "INSUFFICIENT_FUNDS", message: expect.stringMatching(why) });
@@ -112,19 +122,39 @@ describe("the app session's chain actions on the devnet", () => {
     expect(gas).toBeGreaterThan(0n);
     expect(gas).toBeLessThanOrEqual(BigInt(estimate.feeWei));
     // Read at once: the action answers only after the snapshot shows its effect.
-    expect(balances()).toEqual({ ...before, token: before.token - amount, stake: before.stake + amount, registered: before.registered + amount, native: before.native - gas });
+    expect(balances()).toEqual({
+      ...before,
+      token: before.token - amount,
+      stake: before.stake + amount,
+      registered: before.registered + amount,
+      native: before.native - gas,
+    });
   });
 
   it("refuses a top-up the wallet cannot pay: INSUFFICIENT_FUNDS naming what is missing, nothing sent", async () => {
     const before = balances();
     const tooMuch = (before.token + 1n).toString();
-    expect(await call("estimateAction", { action: "topUp", amountWei: tooMuch })).toMatchObject({ affordable: false, message: expect.stringMatching(/not enough tokens/) });
-    await refusedForFunds("topUpStake", { amountWei: tooMuch }, /^not enough tokens to stake: it needs [\d.]+, the wallet holds [\d.]+$/);
+    expect(await call("estimateAction", { action: "topUp", amountWei: tooMuch })).toMatchObject({
+      affordable: false,
+      message: expect.stringMatching(/not enough tokens/),
+    });
+    await refusedForFunds(
+      "topUpStake",
+      { amountWei: tooMuch },
+      /^not enough tokens to stake: it needs [\d.]+, the wallet holds [\d.]+$/,
+    );
 
     await withNative(1_000n, async () => {
       const estimate = await call("estimateAction", { action: "topUp", amountWei: "1" });
-      expect(estimate).toMatchObject({ affordable: false, message: expect.stringMatching(/holds 1000 wei of the native currency; the fee may be up to \d+/) });
-      await refusedForFunds("topUpStake", { amountWei: "1" }, /^not enough ETH for approve: it may cost up to [\d.]+, the wallet holds 0\.000000000000001$/);
+      expect(estimate).toMatchObject({
+        affordable: false,
+        message: expect.stringMatching(/holds 1000 wei of the native currency; the fee may be up to \d+/),
+      });
+      await refusedForFunds(
+        "topUpStake",
+        { amountWei: "1" },
+        /^not enough ETH for approve: it may cost up to [\d.]+, the wallet holds 0\.000000000000001$/,
+      );
     });
     expect(balances()).toEqual(before);
   });
@@ -140,7 +170,11 @@ describe("the app session's chain actions on the devnet", () => {
 
     await withNative(1_000n, async () => {
       expect(await call("estimateAction", { action: "claim" })).toMatchObject({ action: "claim", affordable: false });
-      await refusedForFunds("claimRewards", {}, /^not enough ETH for withdraw: it may cost up to [\d.]+, the wallet holds [\d.]+$/);
+      await refusedForFunds(
+        "claimRewards",
+        {},
+        /^not enough ETH for withdraw: it may cost up to [\d.]+, the wallet holds [\d.]+$/,
+      );
     });
     expect(balances().claimable).toBe(reward);
 
@@ -152,13 +186,19 @@ describe("the app session's chain actions on the devnet", () => {
     const gas = await gasPaidSince(from);
     expect(gas).toBeLessThanOrEqual(BigInt(estimate.feeWei));
     expect(balances()).toEqual({ ...before, claimable: 0n, token: before.token + reward, native: before.native - gas });
-    expect(await fails("claimRewards")).toMatchObject({ code: "NOT_FOUND", message: "there are no rewards to withdraw" });
+    expect(await fails("claimRewards")).toMatchObject({
+      code: "NOT_FOUND",
+      message: "there are no rewards to withdraw",
+    });
   });
 
   it("unbonds the whole stake, finishes the task in flight first, refuses to withdraw before the delay, and after it returns the stake", async () => {
     const stake = balances().registered;
     const half = (stake / 2n).toString();
-    expect(await fails("estimateAction", { action: "unbond", amountWei: half })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(/all or nothing/) });
+    expect(await fails("estimateAction", { action: "unbond", amountWei: half })).toMatchObject({
+      code: "INVALID_PARAMS",
+      message: expect.stringMatching(/all or nothing/),
+    });
     const nonce = await chain().getTransactionCount(address());
     expect(await fails("unbond", { amountWei: half })).toMatchObject({ code: "INVALID_PARAMS" });
     expect(await chain().getTransactionCount(address())).toBe(nonce);
@@ -171,7 +211,11 @@ describe("the app session's chain actions on the devnet", () => {
     // A task in flight when the unbond is asked: answered and revealed, its PoI still to come.
     const protocol = connectProtocol(harness().session.network.deployment, chain());
     const taskId = await requestTask(devnet(), harness().session.modelId()!);
-    await waitFor("this miner's reveal", async () => (await readSlots(protocol.tasks, taskId, 1))[0]?.status === "Revealed", 30_000);
+    await waitFor(
+      "this miner's reveal",
+      async () => (await readSlots(protocol.tasks, taskId, 1))[0]?.status === "Revealed",
+      30_000,
+    );
     await call("completeSetupStep", { step: "hardware" });
 
     const delay = Number(await protocol.nodePool.read("unbondingDelay"));
@@ -186,20 +230,32 @@ describe("the app session's chain actions on the devnet", () => {
     await scoreWhenRevealed(devnet(), taskId, address());
     await waitFor("the stop once the task ended", () => snap().mining.state === "stopped", 20_000);
     expect(snap().mining.reason).toBe("Stopped by you");
-    expect(BigInt(snap().tasks.find((t) => t.id === `${taskId}#0` && t.stage === "End")?.rewardWei ?? "0")).toBeGreaterThan(0n);
+    expect(
+      BigInt(snap().tasks.find((t) => t.id === `${taskId}#0` && t.stage === "End")?.rewardWei ?? "0"),
+    ).toBeGreaterThan(0n);
     const unbonding = snap().registration!;
     expect(unbonding.unbondingWei).toBe(stake.toString());
     // Wall-clock time, like every time in the snapshot.
     expect(Math.abs(unbonding.unbondingUntil! - (Date.now() + delay * 1000))).toBeLessThan(60_000);
 
     const nonceBonded = await chain().getTransactionCount(address());
-    expect(await fails("estimateAction", { action: "withdrawStake" })).toMatchObject({ code: "CHAIN_ERROR", message: expect.stringMatching(/StillBonded/) });
-    expect(await fails("withdrawStake")).toMatchObject({ code: "CHAIN_ERROR", message: expect.stringMatching(/StillBonded/) });
+    expect(await fails("estimateAction", { action: "withdrawStake" })).toMatchObject({
+      code: "CHAIN_ERROR",
+      message: expect.stringMatching(/StillBonded/),
+    });
+    expect(await fails("withdrawStake")).toMatchObject({
+      code: "CHAIN_ERROR",
+      message: expect.stringMatching(/StillBonded/),
+    });
     expect(await chain().getTransactionCount(address())).toBe(nonceBonded);
 
     await increaseTime(chain(), delay + 1);
     // The chain now runs a week ahead of the wall clock: the stake is withdrawable *now*.
-    await waitFor("the view to say the stake can be withdrawn", () => (snap().registration?.unbondingUntil ?? Infinity) <= Date.now(), 5_000);
+    await waitFor(
+      "the view to say the stake can be withdrawn",
+      () => (snap().registration?.unbondingUntil ?? Infinity) <= Date.now(),
+      5_000,
+    );
     const estimate = await call("estimateAction", { action: "withdrawStake" });
     expect(estimate).toMatchObject({ action: "withdrawStake", affordable: true });
     const unbonded = balances();
@@ -207,7 +263,13 @@ describe("the app session's chain actions on the devnet", () => {
     expect(await call("withdrawStake")).toMatchObject({ amountWei: stake.toString() });
     const gas = await gasPaidSince(fromWithdraw);
     expect(gas).toBeLessThanOrEqual(BigInt(estimate.feeWei));
-    expect(balances()).toEqual({ ...unbonded, token: unbonded.token + stake, stake: 0n, registered: 0n, native: unbonded.native - gas });
+    expect(balances()).toEqual({
+      ...unbonded,
+      token: unbonded.token + stake,
+      stake: 0n,
+      registered: 0n,
+      native: unbonded.native - gas,
+    });
     expect(snap().registration).toMatchObject({ registered: false, stakeWei: "0" });
     expect(snap().registration?.unbondingWei).toBeUndefined();
   });
@@ -242,7 +304,10 @@ describe("the app session's model downloads", () => {
 
   it("refuses to delete the active model; deletes another one, which then lists as not installed", async () => {
     const active = harness().catalogue.id;
-    expect(await fails("deleteModel", { id: active })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(/active model/) });
+    expect(await fails("deleteModel", { id: active })).toMatchObject({
+      code: "INVALID_PARAMS",
+      message: expect.stringMatching(/active model/),
+    });
     expect(await installed(active)).toBe(true);
 
     expect(await call("deleteModel", { id: BIG.id })).toEqual({ deleted: true });

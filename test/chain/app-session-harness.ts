@@ -28,7 +28,11 @@ export interface SessionHarness {
   close(): Promise<void>;
 }
 
-export async function openSessionHarness(opts: { prefix: string; knobs?: FileServerKnobs; extraModels?: readonly ExtraModel[] }): Promise<SessionHarness> {
+export async function openSessionHarness(opts: {
+  prefix: string;
+  knobs?: FileServerKnobs;
+  extraModels?: readonly ExtraModel[];
+}): Promise<SessionHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), opts.prefix));
   let catalogue: TinyCatalogue | undefined;
   let session: AppSession | undefined;

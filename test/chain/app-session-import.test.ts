@@ -22,13 +22,22 @@ describe("importing a model into the app session", () => {
   it("refuses a path that is not a GGUF, and an empty one, in one line", async () => {
     const missing = await harness().fails("importModel", { path: path.join(harness().dir, "nothing-here.gguf") });
     expect(missing.message).not.toContain("\n");
-    expect(await harness().fails("importModel", { path: "  " })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(/enter the path of a \.gguf file/) });
+    expect(await harness().fails("importModel", { path: "  " })).toMatchObject({
+      code: "INVALID_PARAMS",
+      message: expect.stringMatching(/enter the path of a \.gguf file/),
+    });
   });
 
   it("imports, lists with its fit, becomes the active model and is benchmarked", async () => {
     const src = await writeTinyLlamaModel(path.join(harness().dir, "mine", "My-Own-Llama.gguf"));
     const row = await harness().call("importModel", { path: src.path });
-    expect(row).toMatchObject({ id: "My-Own-Llama", installed: true, active: false, fit: expect.any(String), sizeBytes: src.bytes });
+    expect(row).toMatchObject({
+      id: "My-Own-Llama",
+      installed: true,
+      active: false,
+      fit: expect.any(String),
+      sizeBytes: src.bytes,
+    });
     const listed = await harness().call("listModels");
     expect(listed.find((m) => m.id === "My-Own-Llama")).toMatchObject({ installed: true });
 
@@ -37,6 +46,9 @@ describe("importing a model into the app session", () => {
     const result = await harness().call("runBenchmark", {});
     expect(result).toMatchObject({ modelId: "My-Own-Llama" });
     expect(result.tokensPerSecond).toBeGreaterThan(0);
-    expect((await harness().call("listModels")).find((m) => m.id === "My-Own-Llama")).toMatchObject({ active: true, expectedSpeed: { source: "measured" } });
+    expect((await harness().call("listModels")).find((m) => m.id === "My-Own-Llama")).toMatchObject({
+      active: true,
+      expectedSpeed: { source: "measured" },
+    });
   });
 });

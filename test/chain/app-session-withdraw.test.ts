@@ -26,7 +26,8 @@ beforeAll(async () => {
   await h.call("createWallet", { password: PASSWORD });
   await h.call("confirmBackup");
   // The devnet funds a new wallet with tokens; wait until the snapshot shows them.
-  for (let i = 0; i < 100 && !(harness().snap().wallet && tokenWei() > 0n); i++) await h.call("completeSetupStep", { step: "hardware" });
+  for (let i = 0; i < 100 && !(harness().snap().wallet && tokenWei() > 0n); i++)
+    await h.call("completeSetupStep", { step: "hardware" });
   expect(tokenWei()).toBeGreaterThan(0n);
 });
 
@@ -39,7 +40,9 @@ describe("withdrawing POUW to an external address", () => {
   it("refuses a bad checksum, the protocol's contracts and the wallet itself before any fee, sending nothing", async () => {
     const nonce = await chain().getTransactionCount(address());
     const dest = Wallet.createRandom().address;
-    const broken = dest.slice(0, 2) + [...dest.slice(2)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
+    const broken =
+      dest.slice(0, 2) +
+      [...dest.slice(2)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
     const cases: [string, RegExp][] = [
       [broken, /checksum/],
       [token().address, /protocol's token contract/],
@@ -48,8 +51,14 @@ describe("withdrawing POUW to an external address", () => {
     ];
     for (const [to, why] of cases) {
       if (to === broken && broken.toLowerCase() === broken) continue; // an address with no letters has no checksum to break
-      expect(await harness().fails("estimateAction", { action: "withdrawTo", amountWei: "1", to })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(why) });
-      expect(await harness().fails("withdrawTo", { to, amountWei: "1" })).toMatchObject({ code: "INVALID_PARAMS", message: expect.stringMatching(why) });
+      expect(await harness().fails("estimateAction", { action: "withdrawTo", amountWei: "1", to })).toMatchObject({
+        code: "INVALID_PARAMS",
+        message: expect.stringMatching(why),
+      });
+      expect(await harness().fails("withdrawTo", { to, amountWei: "1" })).toMatchObject({
+        code: "INVALID_PARAMS",
+        message: expect.stringMatching(why),
+      });
     }
     expect(await chain().getTransactionCount(address())).toBe(nonce);
   });
@@ -58,7 +67,11 @@ describe("withdrawing POUW to an external address", () => {
     const dest = Wallet.createRandom().address;
     const before = tokenWei();
     const amount = before / 3n;
-    const estimate = await harness().call("estimateAction", { action: "withdrawTo", amountWei: amount.toString(), to: dest.toLowerCase() });
+    const estimate = await harness().call("estimateAction", {
+      action: "withdrawTo",
+      amountWei: amount.toString(),
+      to: dest.toLowerCase(),
+    });
     expect(estimate).toMatchObject({ action: "withdrawTo", affordable: true });
     expect(BigInt(estimate.feeWei)).toBeGreaterThan(0n);
     const tx = await harness().call("withdrawTo", { to: dest.toLowerCase(), amountWei: amount.toString() });
@@ -71,12 +84,18 @@ describe("withdrawing POUW to an external address", () => {
   it("answers a shortfall as unaffordable in the estimate and INSUFFICIENT_FUNDS on sending, with nothing sent", async () => {
     const dest = Wallet.createRandom().address;
     const tooMuch = (tokenWei() + 1n).toString();
-    expect(await harness().call("estimateAction", { action: "withdrawTo", amountWei: tooMuch, to: dest })).toMatchObject({
+    expect(
+      await harness().call("estimateAction", { action: "withdrawTo", amountWei: tooMuch, to: dest }),
+    ).toMatchObject({
       affordable: false,
-      message: expect.stringMatching(/^not enough POUW: sending [\d.]+ needs that much in the wallet, which holds [\d.]+$/),
+      message: expect.stringMatching(
+        /^not enough POUW: sending [\d.]+ needs that much in the wallet, which holds [\d.]+$/,
+      ),
     });
     const nonce = await chain().getTransactionCount(address());
-    expect(await harness().fails("withdrawTo", { to: dest, amountWei: tooMuch })).toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    expect(await harness().fails("withdrawTo", { to: dest, amountWei: tooMuch })).toMatchObject({
+      code: "INSUFFICIENT_FUNDS",
+    });
     expect(await chain().getTransactionCount(address())).toBe(nonce);
   });
 });

@@ -44,7 +44,9 @@ describe("the app session's first run on the devnet", () => {
     expect(snap().walletAddress).toBe(address);
     expect(BigInt(snap().wallet!.nativeWei)).toBeGreaterThan(0n);
     expect(BigInt(snap().wallet!.tokenWei)).toBeGreaterThanOrEqual(BigInt(snap().registration!.minStakeWei));
-    expect(await fails("revealRecoveryPhrase", { password: "not the password" })).toMatchObject({ code: "WRONG_PASSWORD" });
+    expect(await fails("revealRecoveryPhrase", { password: "not the password" })).toMatchObject({
+      code: "WRONG_PASSWORD",
+    });
     const { words } = await call("revealRecoveryPhrase", { password: PASSWORD });
     expect(words).toHaveLength(12);
     expect((await call("confirmBackup")).done).toEqual(["hardware", "wallet", "backup"]);
@@ -59,23 +61,31 @@ describe("the app session's first run on the devnet", () => {
     expect(await call("downloadModel", { id: harness().catalogue.id })).toEqual({ started: false });
     await waitFor("the download to finish", () => snap().downloads?.[harness().catalogue.id]?.state === "done", 20_000);
     const progress = harness()
-      .patches
-      .slice(seen)
+      .patches.slice(seen)
       .flatMap((p) => p.ops)
       .filter((op) => op.path.startsWith(`/downloads/${harness().catalogue.id}`));
     expect(progress.length).toBeGreaterThan(1);
     // The patches rebuild the snapshot exactly, download progress included.
-    const rebuilt = harness().patches.slice(seen).reduce((doc, p) => applyPatch(doc, p.ops), from.snapshot);
+    const rebuilt = harness()
+      .patches.slice(seen)
+      .reduce((doc, p) => applyPatch(doc, p.ops), from.snapshot);
     expect(rebuilt).toEqual(snap());
     const listed = await call("listModels");
-    expect(listed).toEqual([expect.objectContaining({ id: harness().catalogue.id, installed: true, active: false, fit: expect.any(String) })]);
-    expect(await call("setActiveModel", { id: harness().catalogue.id })).toEqual({ activeModelId: harness().catalogue.id });
+    expect(listed).toEqual([
+      expect.objectContaining({ id: harness().catalogue.id, installed: true, active: false, fit: expect.any(String) }),
+    ]);
+    expect(await call("setActiveModel", { id: harness().catalogue.id })).toEqual({
+      activeModelId: harness().catalogue.id,
+    });
     expect(snap().activeModelId).toBe(harness().catalogue.id);
     expect(snap().setup?.done).toContain("model");
   });
 
   it("refuses to register before the benchmark, then benchmarks the model in the worker", async () => {
-    expect(await fails("register", { stakeWei: snap().registration!.minStakeWei })).toMatchObject({ code: "SETUP_INCOMPLETE", message: expect.stringMatching(/benchmark/) });
+    expect(await fails("register", { stakeWei: snap().registration!.minStakeWei })).toMatchObject({
+      code: "SETUP_INCOMPLETE",
+      message: expect.stringMatching(/benchmark/),
+    });
     const result = await call("runBenchmark", {});
     expect(result).toMatchObject({ modelId: harness().catalogue.id, threads: 1 });
     expect(result.tokensPerSecond).toBeGreaterThan(0);
@@ -89,7 +99,10 @@ describe("the app session's first run on the devnet", () => {
     const estimate = await call("estimateAction", { action: "register", amountWei: minStake });
     expect(estimate).toMatchObject({ action: "register", affordable: true });
     expect(BigInt(estimate.feeWei)).toBeGreaterThan(0n);
-    const tooMuch = await call("estimateAction", { action: "register", amountWei: (BigInt(snap().wallet!.tokenWei) + 1n).toString() });
+    const tooMuch = await call("estimateAction", {
+      action: "register",
+      amountWei: (BigInt(snap().wallet!.tokenWei) + 1n).toString(),
+    });
     expect(tooMuch).toMatchObject({ affordable: false, message: expect.stringMatching(/not enough tokens/) });
 
     const tx = await call("register", { stakeWei: minStake });
@@ -101,7 +114,11 @@ describe("the app session's first run on the devnet", () => {
     const net = harness().session.network;
     const provider = createProvider(net.rpcUrl, { chainId: net.chainId });
     try {
-      const taskId = await requestAndScoreTask({ deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider }, harness().session.modelId()!, harness().session.address()!);
+      const taskId = await requestAndScoreTask(
+        { deployment: net.deployment, devAccounts: net.devAccounts ?? [], provider },
+        harness().session.modelId()!,
+        harness().session.address()!,
+      );
       const id = `${taskId}#0`;
       await waitFor("the task to reach End", () => snap().tasks.some((t) => t.id === id && t.stage === "End"), 30_000);
       const live = snap().tasks.find((t) => t.id === id)!;
@@ -122,7 +139,11 @@ describe("the app session's first run on the devnet", () => {
       const detail = await call("getTask", { id });
       expect(detail).toMatchObject({ id, outcome: "Completed", rewardWei: live.rewardWei, poiScoreBps: 9_500 });
       expect(BigInt(detail.gasSpentWei)).toBeGreaterThan(0n);
-      await waitFor("the claimable reward in the wallet view", () => snap().wallet?.claimableWei === live.rewardWei, 5_000);
+      await waitFor(
+        "the claimable reward in the wallet view",
+        () => snap().wallet?.claimableWei === live.rewardWei,
+        5_000,
+      );
     } finally {
       provider.destroy();
     }
@@ -134,7 +155,11 @@ describe("the app session's first run on the devnet", () => {
   it("after a restart resumes locked; a wrong password loses nothing; unlocking mines again", async () => {
     const before = snap();
     await harness().restart();
-    expect(snap().setup).toEqual({ done: ["hardware", "wallet", "backup", "model", "benchmark", "register"], complete: false, wallet: "locked" });
+    expect(snap().setup).toEqual({
+      done: ["hardware", "wallet", "backup", "model", "benchmark", "register"],
+      complete: false,
+      wallet: "locked",
+    });
     expect(snap().walletAddress).toBe(before.walletAddress);
     expect(await fails("unlockWallet", { password: "wrong password" })).toMatchObject({ code: "WRONG_PASSWORD" });
     expect(snap().setup?.wallet).toBe("locked");

@@ -36,17 +36,25 @@ describe("reveal attacks", () => {
   it("rejects a reveal that does not match the precommit", async () => {
     const { taskId, runs } = await toCommit(2);
     const r = runs[0]!;
-    await expect(r.node.c.tasks.send("reveal", taskId, r.slot, bytes("something else"), r.salt)).rejects.toThrow(/CommitmentMismatch/);
-    await expect(r.node.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), hexlify(randomBytes(32)))).rejects.toThrow(/CommitmentMismatch/);
+    await expect(r.node.c.tasks.send("reveal", taskId, r.slot, bytes("something else"), r.salt)).rejects.toThrow(
+      /CommitmentMismatch/,
+    );
+    await expect(
+      r.node.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), hexlify(randomBytes(32))),
+    ).rejects.toThrow(/CommitmentMismatch/);
   });
 
   it("rejects a reveal by an address not assigned to the slot", async () => {
     const { taskId, runs } = await toCommit(2);
     const outsider = chain.miners.find((m) => !runs.some((r) => r.node.address === m.address))!;
     const r = runs[0]!;
-    await expect(outsider.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), r.salt)).rejects.toThrow(/NotAssigned/);
+    await expect(outsider.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), r.salt)).rejects.toThrow(
+      /NotAssigned/,
+    );
     // Another assigned miner cannot act on someone else's slot either.
-    await expect(runs[1]!.node.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), r.salt)).rejects.toThrow(/NotAssigned/);
+    await expect(runs[1]!.node.c.tasks.send("reveal", taskId, r.slot, bytes(r.output), r.salt)).rejects.toThrow(
+      /NotAssigned/,
+    );
   });
 
   it("rejects a miner copying another's revealed output without its own precommit", async () => {
@@ -61,9 +69,13 @@ describe("reveal attacks", () => {
     await increaseTime(chain.provider, DEFAULT_DEPLOY_PARAMS.windows.precommit + 1);
     await chain.oracles[0]!.c.tasks.send("advance", taskId);
     await revealAll(taskId, [honest]);
-    await expect(copier.node.c.tasks.send("reveal", taskId, copier.slot, bytes(honest.output), honest.salt)).rejects.toThrow(/CommitmentMismatch/);
+    await expect(
+      copier.node.c.tasks.send("reveal", taskId, copier.slot, bytes(honest.output), honest.salt),
+    ).rejects.toThrow(/CommitmentMismatch/);
     // The lazy miner never precommitted: its slot is dropped and reveals are refused.
-    await expect(lazy.node.c.tasks.send("reveal", taskId, lazy.slot, bytes(honest.output), honest.salt)).rejects.toThrow(/BadSlotStatus/);
+    await expect(
+      lazy.node.c.tasks.send("reveal", taskId, lazy.slot, bytes(honest.output), honest.salt),
+    ).rejects.toThrow(/BadSlotStatus/);
   });
 
   it("rejects a second reveal of the same slot", async () => {

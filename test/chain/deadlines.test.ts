@@ -67,7 +67,9 @@ describe("Start deadline", () => {
     expect(t.live).toBe(2);
     expect((await readSlots(tasks(), taskId, 3))[runs[2]!.slot]!.status).toBe("Dropped");
     // The dropped miner can no longer act on its slot.
-    await expect(runs[2]!.node.c.tasks.send("precommit", taskId, runs[2]!.slot, MODEL)).rejects.toThrow(/BadSlotStatus/);
+    await expect(runs[2]!.node.c.tasks.send("precommit", taskId, runs[2]!.slot, MODEL)).rejects.toThrow(
+      /BadSlotStatus/,
+    );
 
     const live = runs.slice(0, 2);
     await precommitAll(taskId, live);
@@ -192,7 +194,9 @@ describe("Incentive pool epochs", () => {
     const now = (await chain.provider.getBlock("latest"))!.timestamp;
     await increaseTime(chain.provider, p.epochLengthSeconds - (now % p.epochLengthSeconds) + 1);
     for (let i = 0; i < perEpoch; i++) await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3);
-    await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3)).rejects.toThrow(/EpochBudgetExhausted/);
+    await expect(oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3)).rejects.toThrow(
+      /EpochBudgetExhausted/,
+    );
     await increaseTime(chain.provider, p.epochLengthSeconds);
     await oracle().c.incentivePool.send("requestBackgroundTask", MODEL, 3);
   });

@@ -60,12 +60,15 @@ describe("pouw-miner devnet (CLI)", () => {
     const ready = await readyLine(cli);
     expect(ready.peers).toBe(2);
     expect(stderr).toBe("");
-    for (const key of ["rpcUrl", "wsUrl", "chainId", "contracts", "routerUrl", "dataDir", "accounts"]) expect(ready).toHaveProperty(key);
+    for (const key of ["rpcUrl", "wsUrl", "chainId", "contracts", "routerUrl", "dataDir", "accounts"])
+      expect(ready).toHaveProperty(key);
     const info = DevnetInfo.parse(ready);
     expect(DevnetInfo.parse(JSON.parse(await readFile(path.join(dataDir, "deployment.json"), "utf8")))).toEqual(info);
     expect(info.routerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const pid = anvilPid(ready.services);
-    const peers = ServiceList.parse(ready.services).filter((s) => s.name.startsWith("peer-")).map((s) => s.pid!);
+    const peers = ServiceList.parse(ready.services)
+      .filter((s) => s.name.startsWith("peer-"))
+      .map((s) => s.pid!);
     expect(peers).toHaveLength(2);
     for (const p of [pid, ...peers]) expect(isGone(p)).toBe(false);
 
@@ -111,7 +114,10 @@ describe("pouw-miner devnet (CLI)", () => {
 });
 
 function spawnDevnetCli(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   return child;
 }
@@ -149,7 +155,10 @@ async function endChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exit = exited(child);
   process.kill(child.pid, "SIGTERM");
-  const timer = setTimeout(() => child.pid !== undefined && !isGone(child.pid) && process.kill(child.pid, "SIGKILL"), 5000);
+  const timer = setTimeout(
+    () => child.pid !== undefined && !isGone(child.pid) && process.kill(child.pid, "SIGKILL"),
+    5000,
+  );
   await exit;
   clearTimeout(timer);
 }

@@ -24,7 +24,9 @@ describe("a damaged devnet deployment.json", () => {
     try {
       expect(again.deployed).toBe(false);
       expect(again.info.contracts).toEqual(contracts);
-      expect(warnings).toEqual([expect.stringMatching(/deployment\.json is damaged; using the copy from the last good start/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/deployment\.json is damaged; using the copy from the last good start/),
+      ]);
       expect(JSON.parse(await readFile(deploymentFile(dir), "utf8"))).toMatchObject({ contracts });
     } finally {
       await again.stop();
@@ -38,7 +40,11 @@ describe("a damaged devnet deployment.json", () => {
     const again = await startDevnet({ dataDir: dir, onWarning: (w) => warnings.push(w) });
     try {
       expect(again.deployed).toBe(true);
-      expect(warnings).toEqual([expect.stringMatching(/damaged and no good copy of it exists: new contracts will be deployed, and a stake on the old ones stays there/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /damaged and no good copy of it exists: new contracts will be deployed, and a stake on the old ones stays there/,
+        ),
+      ]);
     } finally {
       await again.stop();
     }

@@ -63,7 +63,14 @@ describe("pouw-miner devnet deploy", () => {
   it("fails with one line, never echoing the key, when the key file is not a key", async () => {
     const bad = path.join(dir, "bad.key");
     await writeFile(bad, "not-a-secret-key-but-close\n");
-    const { code, stderr } = await deploy("--rpc-url", anvil.rpcUrl, "--key-file", bad, "--out", path.join(dir, "x.json"));
+    const { code, stderr } = await deploy(
+      "--rpc-url",
+      anvil.rpcUrl,
+      "--key-file",
+      bad,
+      "--out",
+      path.join(dir, "x.json"),
+    );
     expect(code).toBe(1);
     expect(stderr.text.trim().split("\n")).toHaveLength(1);
     expect(stderr.text).toContain("does not hold a valid private key");
@@ -73,14 +80,28 @@ describe("pouw-miner devnet deploy", () => {
   it("refuses a deployer with nothing to pay gas with", async () => {
     const poor = path.join(dir, "poor.key");
     await writeFile(poor, Wallet.createRandom().privateKey);
-    const { code, stdout } = await deploy("--rpc-url", anvil.rpcUrl, "--key-file", poor, "--out", path.join(dir, "poor.json"));
+    const { code, stdout } = await deploy(
+      "--rpc-url",
+      anvil.rpcUrl,
+      "--key-file",
+      poor,
+      "--out",
+      path.join(dir, "poor.json"),
+    );
     expect(code).toBe(1);
     expect(stdout.jsonLines.at(-1)).toMatchObject({ type: "error", error: { code: "INSUFFICIENT_FUNDS" } });
   });
 
   it("says so when nothing answers at the RPC URL", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const { code, stderr } = await deploy("--rpc-url", url, "--key-file", keyFile, "--out", path.join(dir, "none.json"));
+    const { code, stderr } = await deploy(
+      "--rpc-url",
+      url,
+      "--key-file",
+      keyFile,
+      "--out",
+      path.join(dir, "none.json"),
+    );
     expect(code).toBe(1);
     expect(stderr.text).toContain(`no JSON-RPC server answers at ${url}`);
   });

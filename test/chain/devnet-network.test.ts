@@ -33,7 +33,17 @@ const serviceLogs: string[] = [];
 const Health = z.object({ address: z.string(), workerPid: z.number().int().nullable() });
 
 async function start(network: NetworkServicesOptions): Promise<RunningDevnet> {
-  devnet = await startDevnet({ dataDir, network: { peers: 3, pollMs: 100, router: { limits: { k: 2, timeoutMs: 40_000 } }, onLog: (l) => serviceLogs.push(l), ...network }, onWarning: (w) => warnings.push(w) });
+  devnet = await startDevnet({
+    dataDir,
+    network: {
+      peers: 3,
+      pollMs: 100,
+      router: { limits: { k: 2, timeoutMs: 40_000 } },
+      onLog: (l) => serviceLogs.push(l),
+      ...network,
+    },
+    onWarning: (w) => warnings.push(w),
+  });
   provider = createProvider(devnet.info.rpcUrl, { chainId: devnet.info.chainId });
   return devnet;
 }
@@ -46,7 +56,9 @@ async function stop(): Promise<void> {
 }
 
 /** Each live peer's process, worker and account, read from its health URL. */
-async function peers(d: RunningDevnet): Promise<Array<{ name: string; pid: number; workerPid: number; address: string }>> {
+async function peers(
+  d: RunningDevnet,
+): Promise<Array<{ name: string; pid: number; workerPid: number; address: string }>> {
   const out = [];
   for (const s of d.services().filter((x) => x.name.startsWith("peer-") && pidAlive(x.pid!))) {
     const h = Health.parse(await (await fetch(s.url!)).json());
@@ -91,8 +103,14 @@ describe("the devnet's network", () => {
     expect(models).toHaveLength(1);
     modelName = models[0]!;
 
-    const { data, response } = await (await client(d))
-      .chat.completions.create({ model: modelName, messages: [{ role: "user", content: "Once upon a time there was a cat" }], max_tokens: 16 })
+    const { data, response } = await (
+      await client(d)
+    ).chat.completions
+      .create({
+        model: modelName,
+        messages: [{ role: "user", content: "Once upon a time there was a cat" }],
+        max_tokens: 16,
+      })
       .withResponse();
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
     const pouw = PouwReceipt.parse((data as unknown as { pouw: unknown }).pouw);
@@ -106,17 +124,28 @@ describe("the devnet's network", () => {
     const c = connectProtocol(devnet!.info, provider!);
     const topic = c.incentivePool.contract.interface.getEvent("BackgroundRequested")!.topicHash;
     let settled: bigint | undefined;
-    await waitFor("a settled background task", async () => {
-      const logs = await provider!.getLogs({ address: c.incentivePool.address, topics: [topic], fromBlock: devnet!.info.deployedAtBlock });
-      for (const log of logs) {
-        const id = BigInt(log.topics[1]!);
-        if ((await readTask(c.tasks, id)).outcome === "Settled") settled = id;
-      }
-      return settled !== undefined;
-    }, 60_000);
+    await waitFor(
+      "a settled background task",
+      async () => {
+        const logs = await provider!.getLogs({
+          address: c.incentivePool.address,
+          topics: [topic],
+          fromBlock: devnet!.info.deployedAtBlock,
+        });
+        for (const log of logs) {
+          const id = BigInt(log.topics[1]!);
+          if ((await readTask(c.tasks, id)).outcome === "Settled") settled = id;
+        }
+        return settled !== undefined;
+      },
+      60_000,
+    );
     const t = await readTask(c.tasks, settled!);
     expect(t.background).toBe(true);
-    requesterBalance = await c.token.read("balanceOf", devnet!.info.accounts.find((a) => a.role === "requester")!.address);
+    requesterBalance = await c.token.read(
+      "balanceOf",
+      devnet!.info.accounts.find((a) => a.role === "requester")!.address,
+    );
   });
 
   it("restarts on the same folder: deployment reused, balances kept, peers not registered twice", async () => {
@@ -128,7 +157,9 @@ describe("the devnet's network", () => {
     expect(d.deployed).toBe(false);
     expect(d.info.contracts).toEqual(before.contracts);
     const c = connectProtocol(d.info, provider!);
-    expect(await c.token.read("balanceOf", d.info.accounts.find((a) => a.role === "requester")!.address)).toBe(requesterBalance);
+    expect(await c.token.read("balanceOf", d.info.accounts.find((a) => a.role === "requester")!.address)).toBe(
+      requesterBalance,
+    );
     const miners = await c.nodePool.read("modelMiners", modelIdOf(modelName));
     expect(miners).toHaveLength(3);
   });
@@ -137,7 +168,11 @@ describe("the devnet's network", () => {
     const d = devnet!;
     const c = connectProtocol(d.info, provider!);
     // Tasks of the first run (background ones) may still hold miners; a replacement must be idle.
-    await waitFor("every peer idle", async () => (await minerCensus(c.nodePool, modelIdOf(modelName))).idle === 3, 60_000);
+    await waitFor(
+      "every peer idle",
+      async () => (await minerCensus(c.nodePool, modelIdOf(modelName))).idle === 3,
+      60_000,
+    );
     const [victim] = await peers(d);
     // Make the victim the near-certain pick: selection is weighted by stake.
     const key = d.info.accounts.find((a) => a.address === victim!.address)!.privateKey;
@@ -147,19 +182,34 @@ describe("the devnet's network", () => {
     process.kill(victim!.pid, "SIGKILL");
     await waitFor("the victim's worker to follow its peer", async () => !pidAlive(victim!.workerPid), 15_000);
 
-    const answer = (await client(d)).chat.completions.create({ model: modelName, messages: [{ role: "user", content: "A dog ran" }], max_tokens: 8 });
+    const answer = (await client(d)).chat.completions.create({
+      model: modelName,
+      messages: [{ role: "user", content: "A dog ran" }],
+      max_tokens: 8,
+    });
     // The victim was assigned and will never ack; once the live peer has acked, move the chain
     // past the Start deadline (earlier, the live peer's ack would be late too).
-    await waitFor("the task assigned to the killed peer, the other slot acked", async () => {
-      const count = await c.tasks.read("taskCount");
-      const slots = await Promise.all([0, 1].map((i) => readSlot(c.tasks, count, i)));
-      return slots.some((s) => s.miner === victim!.address) && slots.some((s) => s.miner !== victim!.address && s.status === "Acked");
-    }, 20_000);
+    await waitFor(
+      "the task assigned to the killed peer, the other slot acked",
+      async () => {
+        const count = await c.tasks.read("taskCount");
+        const slots = await Promise.all([0, 1].map((i) => readSlot(c.tasks, count, i)));
+        return (
+          slots.some((s) => s.miner === victim!.address) &&
+          slots.some((s) => s.miner !== victim!.address && s.status === "Acked")
+        );
+      },
+      20_000,
+    );
     await increaseTime(provider!, 61);
     const res = await answer;
     expect(res.choices[0]?.message.content?.length).toBeGreaterThan(0);
     const pouw = PouwReceipt.parse((res as unknown as { pouw: unknown }).pouw);
-    const logs = await provider!.getLogs({ address: d.info.contracts.tasks, topics: [null, taskTopic(pouw.taskId)], fromBlock: 0 });
+    const logs = await provider!.getLogs({
+      address: d.info.contracts.tasks,
+      topics: [null, taskTopic(pouw.taskId)],
+      fromBlock: 0,
+    });
     const events = logs.map((l) => decodeTaskLog(l));
     expect(events.map((e) => e?.name)).toContain("SlotReassigned");
     expect(events.find((e) => e?.name === "SlotReassigned")).toMatchObject({ oldMiner: victim!.address });

@@ -15,7 +15,8 @@ function fake(name: string, log: string[], opts: { exited?: Promise<unknown>; fa
   };
 }
 
-const settled = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<"pending">((r) => setTimeout(() => r("pending"), ms))]);
+const settled = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<"pending">((r) => setTimeout(() => r("pending"), ms))]);
 
 describe("devnet service group", () => {
   it("stops services last-started first, once, and refuses new ones after", async () => {
@@ -35,7 +36,9 @@ describe("devnet service group", () => {
     await group.start(async () => fake("oracle", log, { failStop: true }));
     const err = await group.stop().catch((e: unknown) => e as Error);
     expect(log).toEqual(["oracle", "chain"]);
-    expect((err as Error).message).toMatch(/^some devnet services did not stop cleanly \(oracle: oracle would not stop\)$/);
+    expect((err as Error).message).toMatch(
+      /^some devnet services did not stop cleanly \(oracle: oracle would not stop\)$/,
+    );
   });
 
   it("carries on without an expendable service (a peer miner) that ends, and says so", async () => {

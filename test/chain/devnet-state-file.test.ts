@@ -33,7 +33,9 @@ describe("devnet chain state file", () => {
   it("puts the good copy back over a torn state and keeps the torn one for inspection", async () => {
     await writeFile(goodCopyOf(state), GOOD);
     await writeFile(state, GOOD.slice(0, 20));
-    expect(await prepareStateFile(state)).toMatch(/^the chain state was damaged \(moved to .*\); restored the copy from the previous start$/);
+    expect(await prepareStateFile(state)).toMatch(
+      /^the chain state was damaged \(moved to .*\); restored the copy from the previous start$/,
+    );
     expect(await readFile(state, "utf8")).toBe(GOOD);
     const damaged = (await readdir(dir)).filter((f) => f.startsWith("state.json.damaged-"));
     expect(damaged).toHaveLength(1);
@@ -41,7 +43,7 @@ describe("devnet chain state file", () => {
   });
 
   it("starts a new chain when a torn state has no good copy", async () => {
-    await writeFile(state, "{\"accounts\":");
+    await writeFile(state, '{"accounts":');
     expect(await prepareStateFile(state)).toMatch(/no good copy; starting a new chain$/);
     expect(existsSync(state)).toBe(false);
   });

@@ -16,7 +16,8 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "pouw-takeover-"));
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  for (const c of children.splice(0))
+    if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -13,7 +13,10 @@ export interface DevnetView {
   provider: JsonRpcProvider;
 }
 
-export function devAccount(net: DevnetView, role: DevAccountRole): { address: string; wallet: Wallet; c: ProtocolContracts } {
+export function devAccount(
+  net: DevnetView,
+  role: DevAccountRole,
+): { address: string; wallet: Wallet; c: ProtocolContracts } {
   const account = net.devAccounts.find((a) => a.role === role);
   if (!account) throw new Error(`the devnet has no ${role} account`);
   const wallet = new Wallet(account.privateKey, net.provider);
@@ -25,7 +28,16 @@ export async function requestTask(net: DevnetView, modelId: string, prompt = "On
   const requester = devAccount(net, "requester");
   const payment = parseEther("10");
   await requester.c.token.send("approve", net.deployment.contracts.tasks, payment);
-  const spec = { modelId, promptHash: outputHashOf(prompt), promptUri: prompt, maxTokens: 32, temperatureMilli: 0, seed: 42, k: 1, priority: 2 };
+  const spec = {
+    modelId,
+    promptHash: outputHashOf(prompt),
+    promptUri: prompt,
+    maxTokens: 32,
+    temperatureMilli: 0,
+    seed: 42,
+    k: 1,
+    priority: 2,
+  };
   await requester.c.tasks.send("requestTask", spec, payment);
   const taskId = await requester.c.tasks.read("taskCount");
   // The draw, a block later (the request's own block hash seeds it); a running oracle may beat us to
@@ -37,7 +49,12 @@ export async function requestTask(net: DevnetView, modelId: string, prompt = "On
 }
 
 /** The oracle dev account (registered on first use) scores a task once its reveals are in. */
-export async function scoreWhenRevealed(net: DevnetView, taskId: bigint, miner: string, timeoutMs = 40_000): Promise<void> {
+export async function scoreWhenRevealed(
+  net: DevnetView,
+  taskId: bigint,
+  miner: string,
+  timeoutMs = 40_000,
+): Promise<void> {
   const oracle = devAccount(net, "oracle");
   if (!(await oracle.c.nodePool.read("isActiveOracle", oracle.address))) {
     const minStake = await oracle.c.nodePool.read("minStake");
@@ -65,7 +82,11 @@ export async function requestAndScoreTask(net: DevnetView, modelId: string, mine
  * Every transaction `from` sent since `fromBlock`, decoded against the tasks contract: one entry
  * per (method, taskId) with how often it was sent — what "never sent twice" is checked with.
  */
-export async function taskCallsFrom(net: DevnetView, from: string, fromBlock: number): Promise<{ total: number; calls: Map<string, number> }> {
+export async function taskCallsFrom(
+  net: DevnetView,
+  from: string,
+  fromBlock: number,
+): Promise<{ total: number; calls: Map<string, number> }> {
   const iface = connectProtocol(net.deployment, net.provider).tasks.contract.interface;
   const head = await net.provider.getBlockNumber();
   const calls = new Map<string, number>();

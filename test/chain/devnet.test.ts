@@ -117,12 +117,16 @@ describe("devnet", () => {
     const state = await readFile(chainStateFile(dataDir), "utf8");
     await writeFile(chainStateFile(dataDir), state.slice(0, state.length / 2));
     const third = await devnet();
-    expect(third.progress.some((p) => /damaged .*restored the copy from the previous start/.test(p.message ?? ""))).toBe(true);
+    expect(
+      third.progress.some((p) => /damaged .*restored the copy from the previous start/.test(p.message ?? "")),
+    ).toBe(true);
     expect(third.deployed).toBe(false);
     const p3 = createProvider(third.info.rpcUrl, { chainId: third.info.chainId });
     try {
       const c = connectProtocol(third.info, p3);
-      expect(await c.token.read("balanceOf", account(third.info, "spare").address)).toBe(DEV_TOKEN_GRANT + parseEther("123"));
+      expect(await c.token.read("balanceOf", account(third.info, "spare").address)).toBe(
+        DEV_TOKEN_GRANT + parseEther("123"),
+      );
     } finally {
       p3.destroy();
     }
@@ -166,7 +170,8 @@ describe("devnet", () => {
       dataDir,
       signal: stopper.signal,
       onProgress: (p) => {
-        if (/^anvil listening/.test(p.message ?? "")) anvil = LockPids.parse(JSON.parse(readFileSync(lockPath(dataDir), "utf8"))).services[0]?.pid;
+        if (/^anvil listening/.test(p.message ?? ""))
+          anvil = LockPids.parse(JSON.parse(readFileSync(lockPath(dataDir), "utf8"))).services[0]?.pid;
         if (/^deploying the contracts/.test(p.message ?? "")) stopper.abort();
       },
     });
@@ -178,9 +183,15 @@ describe("devnet", () => {
 
   it("takes over a lock left by a dead process", async () => {
     const deadPid = await exitedPid();
-    await writeFile(lockPath(dataDir), JSON.stringify({ pid: deadPid, startedAt: new Date().toISOString(), services: [] }));
+    await writeFile(
+      lockPath(dataDir),
+      JSON.stringify({ pid: deadPid, startedAt: new Date().toISOString(), services: [] }),
+    );
     const d = await devnet();
-    const lock = JSON.parse(await readFile(lockPath(dataDir), "utf8")) as { pid: number; services: Array<{ pid: number }> };
+    const lock = JSON.parse(await readFile(lockPath(dataDir), "utf8")) as {
+      pid: number;
+      services: Array<{ pid: number }>;
+    };
     expect(lock.pid).toBe(process.pid);
     expect(lock.services.map((s) => s.pid)).toEqual([chainPid(d)]);
   });
@@ -215,7 +226,9 @@ describe("devnet", () => {
     const p2 = createProvider(second.info.rpcUrl, { chainId: second.info.chainId });
     try {
       const c = connectProtocol(second.info, p2);
-      expect(await c.token.read("balanceOf", account(second.info, "spare", 1).address)).toBe(DEV_TOKEN_GRANT + parseEther("7"));
+      expect(await c.token.read("balanceOf", account(second.info, "spare", 1).address)).toBe(
+        DEV_TOKEN_GRANT + parseEther("7"),
+      );
     } finally {
       p2.destroy();
     }

@@ -33,7 +33,10 @@ beforeAll(async () => {
   provider = createProvider(devnet.info.rpcUrl, { chainId: devnet.info.chainId });
   net = { deployment: devnet.info, devAccounts: devnet.info.accounts, provider };
   const dataDir = path.join(root, "miner");
-  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import({ kind: "privateKey", privateKey: Wallet.createRandom().privateKey }, PASSWORD);
+  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import(
+    { kind: "privateKey", privateKey: Wallet.createRandom().privateKey },
+    PASSWORD,
+  );
   const spare = devAccount(net, "spare");
   await (await spare.wallet.sendTransaction({ to: address, value: parseEther("1") })).wait();
   await spare.c.token.send("transfer", address, await spare.c.nodePool.read("minStake"));
@@ -72,7 +75,11 @@ describe("a full disk under the miner's journal", () => {
     disk.freeBytes = undefined;
     await scoreWhenRevealed(net, taskId, core!.address);
     await waitFor("mining again", () => mining().state === "mining", 30_000);
-    await waitFor(`task ${taskId} to reach End`, () => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 30_000);
+    await waitFor(
+      `task ${taskId} to reach End`,
+      () => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"),
+      30_000,
+    );
 
     const { calls } = await taskCallsFrom(net, core!.address, devnet.info.deployedAtBlock);
     const perTask = [...calls.entries()].filter(([key]) => /^(ack|precommit|reveal):/.test(key));

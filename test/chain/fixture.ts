@@ -72,7 +72,10 @@ async function setUp(
     return { wallet, address: wallet.address, c: undefined as unknown as ProtocolContracts };
   };
   const owner = nodeAt(0);
-  const pins = { approvedModels: [{ modelId: MODEL, sha256: MODEL_SHA256 }], embeddingModel: { modelId: EMBEDDING_MODEL, sha256: EMBEDDING_SHA256 } };
+  const pins = {
+    approvedModels: [{ modelId: MODEL, sha256: MODEL_SHA256 }],
+    embeddingModel: { modelId: EMBEDDING_MODEL, sha256: EMBEDDING_SHA256 },
+  };
   const { deployment } = await deployProtocol(owner.wallet, { ...pins, ...params });
   const bind = (n: Node): Node => ({ ...n, c: connectProtocol(deployment, n.wallet) });
   const ownerNode = bind(owner);
@@ -94,7 +97,17 @@ async function setUp(
   }
   const holders = [ownerNode, ...miners, ...oracles, ...requesters].map((n) => n.address);
   holders.push(...Object.values(deployment.contracts));
-  return { anvil, provider, deployment, owner: ownerNode, miners, oracles, requesters, holders, stop: () => anvil.stop() };
+  return {
+    anvil,
+    provider,
+    deployment,
+    owner: ownerNode,
+    miners,
+    oracles,
+    requesters,
+    holders,
+    stop: () => anvil.stop(),
+  };
 }
 
 export function nodeOf(chain: Chain, address: string): Node {
@@ -168,13 +181,22 @@ export interface MinerRun {
 }
 
 /** Reads the task's slots and returns each assigned miner with an output to give. */
-export async function assignedMiners(chain: Chain, taskId: bigint, outputFor: (slot: number) => string): Promise<MinerRun[]> {
+export async function assignedMiners(
+  chain: Chain,
+  taskId: bigint,
+  outputFor: (slot: number) => string,
+): Promise<MinerRun[]> {
   const t = await readTask(chain.owner.c.tasks, taskId);
   const slots = await readSlots(chain.owner.c.tasks, taskId, t.k);
   return slots
     .map((s, slot) => ({ s, slot }))
     .filter(({ s }) => s.status !== "Dropped" && s.status !== "Empty")
-    .map(({ s, slot }) => ({ node: nodeOf(chain, s.miner), slot, output: outputFor(slot), salt: hexlify(randomBytes(32)) }));
+    .map(({ s, slot }) => ({
+      node: nodeOf(chain, s.miner),
+      slot,
+      output: outputFor(slot),
+      salt: hexlify(randomBytes(32)),
+    }));
 }
 
 export async function ackAll(taskId: bigint, runs: MinerRun[]): Promise<TransactionReceipt[]> {
@@ -199,7 +221,8 @@ export async function precommitAll(taskId: bigint, runs: MinerRun[]): Promise<Tr
 
 export async function revealAll(taskId: bigint, runs: MinerRun[]): Promise<TransactionReceipt[]> {
   const out: TransactionReceipt[] = [];
-  for (const r of runs) out.push(await r.node.c.tasks.send("reveal", taskId, r.slot, new TextEncoder().encode(r.output), r.salt));
+  for (const r of runs)
+    out.push(await r.node.c.tasks.send("reveal", taskId, r.slot, new TextEncoder().encode(r.output), r.salt));
   return out;
 }
 

@@ -32,7 +32,10 @@ async function status(m: HeadlessProcess): Promise<AppSnapshot> {
 
 describe("the embedded devnet's anvil killed under a headless miner", () => {
   it("shows mining degraded while the devnet restarts, mines again within 30 s, and is paid for the next task, each action sent once", async () => {
-    miner = await launchHeadlessProcess({ args: ["--data-dir", path.join(dir, "data"), "--threads", "1", "--chain-only"], env: { [PASSWORD_ENV]: "correct horse battery" } });
+    miner = await launchHeadlessProcess({
+      args: ["--data-dir", path.join(dir, "data"), "--threads", "1", "--chain-only"],
+      env: { [PASSWORD_ENV]: "correct horse battery" },
+    });
     const m = miner;
     expect((await status(m)).mining.state).toBe("mining");
     const token = new URL(m.ready.dashboardUrl).hash.replace(/^#token=/, "");
@@ -45,11 +48,19 @@ describe("the embedded devnet's anvil killed under a headless miner", () => {
     // registration (made before the ready line), or the restored chain would not know the miner.
     const readyAt = Date.now();
     const stateFile = chainStateFile(path.join(dir, "data", "devnet"));
-    await waitFor("anvil to save its state after the miner registered", async () => ((await stat(stateFile).catch(() => undefined))?.mtimeMs ?? 0) > readyAt, 20_000);
+    await waitFor(
+      "anvil to save its state after the miner registered",
+      async () => ((await stat(stateFile).catch(() => undefined))?.mtimeMs ?? 0) > readyAt,
+      20_000,
+    );
     const chain = m.ready.processes!.find((p) => p.name === "chain")!;
     process.kill(chain.pid, "SIGKILL");
     const killedAt = performance.now();
-    await waitFor("the miner to show the devnet restarting", () => frames.some((f) => f.includes('"degraded"') && f.includes("local network restarting")), 20_000);
+    await waitFor(
+      "the miner to show the devnet restarting",
+      () => frames.some((f) => f.includes('"degraded"') && f.includes("local network restarting")),
+      20_000,
+    );
     await waitFor("mining again", async () => (await status(m)).mining.state === "mining", 30_000);
     expect(performance.now() - killedAt).toBeLessThan(30_000);
     ws.close();
@@ -60,9 +71,18 @@ describe("the embedded devnet's anvil killed under a headless miner", () => {
       const net: DevnetView = { deployment: info, devAccounts: info.accounts, provider };
       const taskId = await requestTask(net, m.ready.modelId!);
       await scoreWhenRevealed(net, taskId, m.ready.address!);
-      await waitFor(`task ${taskId} to reach End with a reward`, async () => (await status(m)).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End" && BigInt(t.rewardWei ?? "0") > 0n), 30_000);
+      await waitFor(
+        `task ${taskId} to reach End with a reward`,
+        async () =>
+          (await status(m)).tasks.some(
+            (t) => t.id === `${taskId}#0` && t.stage === "End" && BigInt(t.rewardWei ?? "0") > 0n,
+          ),
+        30_000,
+      );
       const { calls } = await taskCallsFrom(net, m.ready.address!, info.deployedAtBlock);
-      expect([...calls.entries()].filter(([key]) => key.endsWith(`:${taskId}`)).map(([key, n]) => [key.split(":")[0], n])).toEqual([
+      expect(
+        [...calls.entries()].filter(([key]) => key.endsWith(`:${taskId}`)).map(([key, n]) => [key.split(":")[0], n]),
+      ).toEqual([
         ["ack", 1],
         ["precommit", 1],
         ["reveal", 1],

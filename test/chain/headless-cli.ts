@@ -35,10 +35,17 @@ export interface HeadlessCli {
 export async function launchHeadless(args: string[], extraEnv: Record<string, string> = {}): Promise<HeadlessCli> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env[PASSWORD_ENV];
-  const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--json", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--json", ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const lines = createInterface({ input: child.stdout! });
   // Progress lines (the dashboard URL while the miner starts, each start-up step) come first.
   const resultLine = new Promise<string>((resolve) => {
@@ -59,6 +66,8 @@ export async function launchHeadless(args: string[], extraEnv: Record<string, st
     ready,
     stderr: () => stderr,
     exited,
-    status: async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${ready.port}${headlessPaths.status}`)).json()).snapshot,
+    status: async () =>
+      SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${ready.port}${headlessPaths.status}`)).json())
+        .snapshot,
   };
 }

@@ -79,7 +79,11 @@ describe("the miner core on the embedded devnet", () => {
     const taskId = await requestAndScoreTask(net, core!.modelId, core!.address);
     const tasks = connectProtocol(net.deployment, provider).tasks;
 
-    await waitFor("the task to reach End in the snapshot", () => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);
+    await waitFor(
+      "the task to reach End in the snapshot",
+      () => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"),
+      20_000,
+    );
     const { rev, snapshot } = core!.getSnapshot();
     expect(BigInt(snapshot.earnings.totalWei)).toBeGreaterThan(0n);
     expect(snapshot.earnings.sessionWei).toBe(snapshot.earnings.totalWei);
@@ -116,7 +120,15 @@ describe("the miner core on the embedded devnet", () => {
     const { address, network } = core!;
     const before = core!.getSnapshot().snapshot;
 
-    core = await createMinerCore({ dataDir, network: "devnet", devnetServices: false, password: "correct horse battery", appVersion: "0.0.0-test", inference, pollMs: 100 });
+    core = await createMinerCore({
+      dataDir,
+      network: "devnet",
+      devnetServices: false,
+      password: "correct horse battery",
+      appVersion: "0.0.0-test",
+      inference,
+      pollMs: 100,
+    });
     expect(core.address).toBe(address);
     expect(core.network.deployment).toEqual(network.deployment);
     const { snapshot } = core.getSnapshot();
@@ -151,18 +163,32 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
   it("refuses a first launch with no password, in one line, exit 1", async () => {
     const env = { ...process.env };
     delete env[PASSWORD_ENV];
-    const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--data-dir", cliDir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--data-dir", cliDir], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = (await once(child, "exit")) as [number | null];
     expect(code).toBe(1);
-    expect(stderr).toBe(`pouw-miner: no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)\n`);
+    expect(stderr).toBe(
+      `pouw-miner: no wallet password: pass --password-file FILE or set ${PASSWORD_ENV} (the first launch creates the wallet with it)\n`,
+    );
   });
 
   it("mines a task with the worker, serves the status, and stops everything on SIGINT", async () => {
     const passwordFile = path.join(cliDir, "password");
     await writeFile(passwordFile, "correct horse battery\n", { mode: 0o600 });
-    cli = await launchHeadless(["--data-dir", cliDir, "--password-file", passwordFile, "--threads", "1", "--chain-only"]);
+    cli = await launchHeadless([
+      "--data-dir",
+      cliDir,
+      "--password-file",
+      passwordFile,
+      "--threads",
+      "1",
+      "--chain-only",
+    ]);
     const { ready, status } = cli;
     leftover = ready.processes.map((p) => p.pid);
     expect(ready.processes.map((p) => p.name).sort()).toEqual(["chain", "worker"]);
@@ -178,8 +204,16 @@ describe("pouw-miner headless (CLI, real worker on the tiny model)", () => {
       expect(stored?.tokensPerSecond).toBeGreaterThan(0);
       const node = await connectProtocol(info, chainProvider).nodePool.read("getNode", ready.address);
       expect(Number(node.speed)).toBe(declaredSpeed(stored!));
-      const taskId = await requestAndScoreTask({ deployment: info, devAccounts: info.accounts, provider: chainProvider }, ready.modelId, ready.address);
-      await waitFor("the task to reach End on the status page", async () => (await status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 20_000);
+      const taskId = await requestAndScoreTask(
+        { deployment: info, devAccounts: info.accounts, provider: chainProvider },
+        ready.modelId,
+        ready.address,
+      );
+      await waitFor(
+        "the task to reach End on the status page",
+        async () => (await status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"),
+        20_000,
+      );
       expect(BigInt((await status()).earnings.totalWei)).toBeGreaterThan(0n);
     } finally {
       chainProvider.destroy();

@@ -19,7 +19,15 @@ import { waitFor } from "./miner-harness.js";
 // deadline: the task still reaches End, every (task, action) transaction exists exactly once, and
 // the reward is in the miner's records and owed on chain. The crash is the test-only
 // POUW_TEST_CRASH_AT hook (src-main/tx/test-crash.ts): SIGKILL right after that journal record.
-const CRASH_POINTS = ["assigned:confirmed", "ack:intent", "ack:confirmed", "output:confirmed", "precommit:intent", "precommit:confirmed", "reveal:confirmed"];
+const CRASH_POINTS = [
+  "assigned:confirmed",
+  "ack:intent",
+  "ack:confirmed",
+  "output:confirmed",
+  "precommit:intent",
+  "precommit:confirmed",
+  "reveal:confirmed",
+];
 
 const password = "correct horse battery";
 let root: string;
@@ -38,18 +46,31 @@ beforeAll(async () => {
 
   // The miner's wallet exists before the first launch (a cheap scrypt cost), funded by a dev account.
   const dataDir = path.join(root, "miner");
-  ({ address: miner } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import({ kind: "privateKey", privateKey: Wallet.createRandom().privateKey }, password));
+  ({ address: miner } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import(
+    { kind: "privateKey", privateKey: Wallet.createRandom().privateKey },
+    password,
+  ));
   const spare = devAccount(net, "spare");
   await (await spare.wallet.sendTransaction({ to: miner, value: parseEther("1") })).wait();
   await spare.c.token.send("transfer", miner, await spare.c.nodePool.read("minStake"));
   const passwordFile = path.join(root, "password");
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-  args = ["--network", deploymentFile(path.join(root, "chain")), "--data-dir", dataDir, "--password-file", passwordFile, "--threads", "1"];
+  args = [
+    "--network",
+    deploymentFile(path.join(root, "chain")),
+    "--data-dir",
+    dataDir,
+    "--password-file",
+    passwordFile,
+    "--threads",
+    "1",
+  ];
 }, 60_000);
 
 afterAll(async () => {
   for (const cli of launched) {
-    for (const pid of [cli.child.pid, ...cli.ready.processes.map((p) => p.pid)]) if (pid !== undefined && pidAlive(pid)) process.kill(pid, "SIGKILL");
+    for (const pid of [cli.child.pid, ...cli.ready.processes.map((p) => p.pid)])
+      if (pid !== undefined && pidAlive(pid)) process.kill(pid, "SIGKILL");
   }
   provider?.destroy();
   await devnet?.stop();
@@ -62,7 +83,8 @@ async function launch(env: Record<string, string> = {}): Promise<HeadlessCli> {
   return cli;
 }
 
-const networkDir = () => path.join(root, "miner", "networks", `${devnet.info.chainId}-${devnet.info.contracts.tasks.toLowerCase()}`);
+const networkDir = () =>
+  path.join(root, "miner", "networks", `${devnet.info.chainId}-${devnet.info.contracts.tasks.toLowerCase()}`);
 
 async function lastJournalRecord(): Promise<{ action: string; kind: string; taskId: string }> {
   const lines = (await readFile(path.join(networkDir(), "journal.jsonl"), "utf8")).trim().split("\n");
@@ -70,46 +92,67 @@ async function lastJournalRecord(): Promise<{ action: string; kind: string; task
 }
 
 async function readRecords(): Promise<Array<{ taskId: string; reward: string }>> {
-  return (JSON.parse(await readFile(path.join(networkDir(), "records.json"), "utf8")) as { records: Array<{ taskId: string; reward: string }> }).records;
+  return (
+    JSON.parse(await readFile(path.join(networkDir(), "records.json"), "utf8")) as {
+      records: Array<{ taskId: string; reward: string }>;
+    }
+  ).records;
 }
 
 describe("kill -9 of pouw-miner headless at each point of a task", () => {
   const modelId = modelIdOf(TINY_LLAMA_FILE.replace(/\.gguf$/, ""));
   const fromBlock = () => devnet.info.deployedAtBlock;
 
-  it.each(CRASH_POINTS)("dies right after journaling %s, and the restarted miner finishes the task once", async (point) => {
-    const doomed = await launch({ [CRASH_AT_ENV]: point });
-    expect(doomed.ready.address).toBe(miner);
-    expect(doomed.ready.modelId).toBe(modelId);
-    const taskId = await requestTask(net, modelId);
+  it.each(CRASH_POINTS)(
+    "dies right after journaling %s, and the restarted miner finishes the task once",
+    async (point) => {
+      const doomed = await launch({ [CRASH_AT_ENV]: point });
+      expect(doomed.ready.address).toBe(miner);
+      expect(doomed.ready.modelId).toBe(modelId);
+      const taskId = await requestTask(net, modelId);
 
-    const end = await doomed.exited;
-    expect(end.signal).toBe("SIGKILL");
-    const [action, kind] = point.split(":");
-    expect(await lastJournalRecord()).toMatchObject({ taskId: taskId.toString(), action, kind });
-    // The worker notices its parent is gone and ends too.
-    await waitFor("the killed miner's worker to end", () => !doomed.ready.processes.some((p) => pidAlive(p.pid)), 10_000);
+      const end = await doomed.exited;
+      expect(end.signal).toBe("SIGKILL");
+      const [action, kind] = point.split(":");
+      expect(await lastJournalRecord()).toMatchObject({ taskId: taskId.toString(), action, kind });
+      // The worker notices its parent is gone and ends too.
+      await waitFor(
+        "the killed miner's worker to end",
+        () => !doomed.ready.processes.some((p) => pidAlive(p.pid)),
+        10_000,
+      );
 
-    const restarted = await launch();
-    await scoreWhenRevealed(net, taskId, miner);
-    await waitFor(`task ${taskId} to reach End after the restart`, async () => (await restarted.status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"), 30_000);
+      const restarted = await launch();
+      await scoreWhenRevealed(net, taskId, miner);
+      await waitFor(
+        `task ${taskId} to reach End after the restart`,
+        async () => (await restarted.status()).tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End"),
+        30_000,
+      );
 
-    const { calls, total } = await taskCallsFrom(net, miner, fromBlock());
-    for (const method of ["ack", "precommit", "reveal"]) expect(calls.get(`${method}:${taskId}`), `${method} of task ${taskId}`).toBe(1);
-    // Nothing else was sent either: every transaction of the account is one of the counted ones.
-    expect(await provider.getTransactionCount(miner, "latest")).toBe(total);
+      const { calls, total } = await taskCallsFrom(net, miner, fromBlock());
+      for (const method of ["ack", "precommit", "reveal"])
+        expect(calls.get(`${method}:${taskId}`), `${method} of task ${taskId}`).toBe(1);
+      // Nothing else was sent either: every transaction of the account is one of the counted ones.
+      expect(await provider.getTransactionCount(miner, "latest")).toBe(total);
 
-    const owed = await connectProtocol(net.deployment, provider).tasks.read("owed", miner);
-    await waitFor("the reward in the earnings", async () => BigInt((await restarted.status()).earnings.totalWei) === owed, 10_000);
+      const owed = await connectProtocol(net.deployment, provider).tasks.read("owed", miner);
+      await waitFor(
+        "the reward in the earnings",
+        async () => BigInt((await restarted.status()).earnings.totalWei) === owed,
+        10_000,
+      );
 
-    const stop = restarted.exited;
-    process.kill(restarted.child.pid!, "SIGINT");
-    expect((await stop).code).toBe(0);
-    // The durable record of this task carries its reward, and all records sum to what is owed.
-    const records = await readRecords();
-    expect(BigInt(records.find((r) => r.taskId === taskId.toString())?.reward ?? "0")).toBeGreaterThan(0n);
-    expect(records.reduce((sum, r) => sum + BigInt(r.reward), 0n)).toBe(owed);
-  }, 120_000);
+      const stop = restarted.exited;
+      process.kill(restarted.child.pid!, "SIGINT");
+      expect((await stop).code).toBe(0);
+      // The durable record of this task carries its reward, and all records sum to what is owed.
+      const records = await readRecords();
+      expect(BigInt(records.find((r) => r.taskId === taskId.toString())?.reward ?? "0")).toBeGreaterThan(0n);
+      expect(records.reduce((sum, r) => sum + BigInt(r.reward), 0n)).toBe(owed);
+    },
+    120_000,
+  );
 
   it("sent nothing twice over all the crashes: one ack, precommit and reveal per task", async () => {
     const { calls, total } = await taskCallsFrom(net, miner, fromBlock());

@@ -35,24 +35,42 @@ async function status(m: HeadlessProcess): Promise<AppSnapshot> {
   return SnapshotMessage.parse(await res.json()).snapshot;
 }
 
-const paidEnd = (s: AppSnapshot): TaskSummary | undefined => s.tasks.find((t) => t.stage === "End" && BigInt(t.rewardWei ?? "0") > 0n);
+const paidEnd = (s: AppSnapshot): TaskSummary | undefined =>
+  s.tasks.find((t) => t.stage === "End" && BigInt(t.rewardWei ?? "0") > 0n);
 
 describe("pouw-miner headless on a fresh embedded devnet, default services", () => {
   it("runs oracle, peers and router beside the miner, and a task of its own reaches End with a reward unasked", async () => {
     const t0 = performance.now();
-    miner = await launchHeadlessProcess({ args: ["--data-dir", path.join(dir, "data"), "--threads", "1"], env: { [PASSWORD_ENV]: "correct horse battery" } });
+    miner = await launchHeadlessProcess({
+      args: ["--data-dir", path.join(dir, "data"), "--threads", "1"],
+      env: { [PASSWORD_ENV]: "correct horse battery" },
+    });
     const { ready } = miner;
-    expect((ready.processes ?? []).map((p) => p.name).sort()).toEqual(["chain", "network host", "peer-1", "peer-2", "worker"]);
+    expect((ready.processes ?? []).map((p) => p.name).sort()).toEqual([
+      "chain",
+      "network host",
+      "peer-1",
+      "peer-2",
+      "worker",
+    ]);
 
     let ended: TaskSummary | undefined;
-    await waitFor("a task of this miner to reach End with a reward", async () => (ended = paidEnd(await status(miner!))) !== undefined, 90_000);
-    console.log(`headless-services: task ${ended!.id} seen at End ${((performance.now() - t0) / 1000).toFixed(1)} s after the spawn (ready after ${(miner.startMs / 1000).toFixed(1)} s)`);
+    await waitFor(
+      "a task of this miner to reach End with a reward",
+      async () => (ended = paidEnd(await status(miner!))) !== undefined,
+      90_000,
+    );
+    console.log(
+      `headless-services: task ${ended!.id} seen at End ${((performance.now() - t0) / 1000).toFixed(1)} s after the spawn (ready after ${(miner.startMs / 1000).toFixed(1)} s)`,
+    );
     expect(ended!.kind).toBe("background");
 
     // On chain: the incentive pool asked for it (not this test), and the reward is owed to the miner.
     const provider = createProvider(ready.rpcUrl!, { chainId: ready.chainId! });
     try {
-      const deployment = DevnetInfo.parse(JSON.parse(await readFile(deploymentFile(path.join(dir, "data", "devnet")), "utf8")));
+      const deployment = DevnetInfo.parse(
+        JSON.parse(await readFile(deploymentFile(path.join(dir, "data", "devnet")), "utf8")),
+      );
       expect(deployment.peers).toBe(2);
       expect(deployment.routerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       const c = connectProtocol(deployment, provider);
@@ -75,12 +93,19 @@ describe("pouw-miner headless on a fresh embedded devnet, default services", () 
   });
 
   it("takes --peers and --chain-only for the embedded devnet only, with a one-line usage error otherwise", () => {
-    const run = (args: string[]) => spawnSync(process.execPath, ["bin/pouw-miner.js", "headless", ...args], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, [PASSWORD_ENV]: "x" } });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["bin/pouw-miner.js", "headless", ...args], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        env: { ...process.env, [PASSWORD_ENV]: "x" },
+      });
     const both = run(["--chain-only", "--peers", "1", "--data-dir", path.join(dir, "usage")]);
     expect(both.stderr).toBe("pouw-miner: --peers does not apply with --chain-only\n");
     expect(both.status).toBe(2);
     const remote = run(["--network", path.join(dir, "elsewhere.json"), "--peers", "1"]);
-    expect(remote.stderr).toBe("pouw-miner: --peers and --chain-only only apply to the embedded devnet (--network devnet)\n");
+    expect(remote.stderr).toBe(
+      "pouw-miner: --peers and --chain-only only apply to the embedded devnet (--network devnet)\n",
+    );
     expect(remote.status).toBe(2);
   });
 });

@@ -32,7 +32,15 @@ afterAll(async () => {
 describe("the miner core on a network from a deployment file", () => {
   it("refuses to register an unfunded wallet, starts nothing, and mines once the wallet is funded", async () => {
     const dataDir = path.join(root, "miner");
-    const options = { dataDir, network: { deploymentFile: deploymentFile(path.join(root, "chain")) }, password, appVersion: "0.0.0-test", inference: new FakeInference(), pollMs: 100, scryptN: 2 ** 10 };
+    const options = {
+      dataDir,
+      network: { deploymentFile: deploymentFile(path.join(root, "chain")) },
+      password,
+      appVersion: "0.0.0-test",
+      inference: new FakeInference(),
+      pollMs: 100,
+      scryptN: 2 ** 10,
+    };
 
     const failed = await createMinerCore(options).then(
       () => undefined,

@@ -43,7 +43,11 @@ async function answerAndSettle(taskId: bigint, runs: MinerRun[]): Promise<void> 
   const t = await readTask(chain.owner.c.tasks, taskId);
   expect(t.revealsClosed).toBe(true);
   const oracle = chain.oracles[0]!;
-  await oracle.c.tasks.send("submitPoi", taskId, runs.map(() => 9500));
+  await oracle.c.tasks.send(
+    "submitPoi",
+    taskId,
+    runs.map(() => 9500),
+  );
   const ended = await readTask(chain.owner.c.tasks, taskId);
   expect(ended.state).toBe("End");
   expect(ended.outcome).toBe("Settled");
@@ -67,7 +71,9 @@ describe.each([1, 3, 5])("user task with k = %i", (k) => {
     expect(new Set(runs.map((r) => r.node.address)).size).toBe(k);
     await answerAndSettle(taskId, runs);
 
-    const gains = await Promise.all(runs.map(async (r) => (await owedTo(r.node.address)) - (before.get(r.node.address) ?? 0n)));
+    const gains = await Promise.all(
+      runs.map(async (r) => (await owedTo(r.node.address)) - (before.get(r.node.address) ?? 0n)),
+    );
     for (const g of gains) expect(g).toBeGreaterThan(0n);
     // Precommit order is the speed rank: with equal similarity, earlier means strictly more.
     for (let i = 1; i < gains.length; i++) expect(gains[i - 1]!).toBeGreaterThan(gains[i]!);
@@ -127,7 +133,8 @@ describe("reward formula", () => {
     await revealAll(taskId, runs);
     const oracle = chain.oracles[0]!;
     const before = new Map<string, bigint>();
-    for (const a of [...runs.map((r) => r.node.address), requester.address, oracle.address]) before.set(a, await owedTo(a));
+    for (const a of [...runs.map((r) => r.node.address), requester.address, oracle.address])
+      before.set(a, await owedTo(a));
     await oracle.c.tasks.send("submitPoi", taskId, [9500, 9000, 6000]);
     const gain = async (a: string) => (await owedTo(a)) - before.get(a)!;
     expect(await gain(oracle.address)).toBe(parseEther("0.5"));
@@ -144,7 +151,9 @@ describe("background requests", () => {
     // More miners than exist: the task waits in Request, counting as open demand.
     const taskId = await requestUserTask(chain, requester, { k: 16 });
     expect(await stateOf(taskId)).toBe("Request");
-    await expect(chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 3)).rejects.toThrow(/DemandNotLow/);
+    await expect(chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 3)).rejects.toThrow(
+      /DemandNotLow/,
+    );
   });
 
   it("exposes the version and enum order on chain", async () => {

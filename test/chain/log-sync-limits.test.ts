@@ -21,7 +21,10 @@ beforeAll(async () => {
   anvil = await startAnvil();
   direct = createProvider(anvil.rpcUrl, { chainId: anvil.chainId });
   const owner = new Wallet(anvil.accounts[0]!.privateKey, direct);
-  token = (await new ContractFactory(PouwTokenAbi, PouwTokenBytecode, owner).deploy(owner.address, 10n ** 24n)) as Contract;
+  token = (await new ContractFactory(PouwTokenAbi, PouwTokenBytecode, owner).deploy(
+    owner.address,
+    10n ** 24n,
+  )) as Contract;
   await token.waitForDeployment();
   startBlock = (await direct.getBlockNumber()) + 1;
   proxy = await startRpcLimitsProxy(anvil.rpcUrl, limits);
@@ -73,10 +76,14 @@ describe("LogSync against a provider's limits", () => {
       limits.maxLogs = undefined;
       limits.rateLimitEvery = undefined;
       const more: bigint[] = [];
-      await waitFor("the range to grow back to 64 blocks", async () => {
-        more.push(...(await transfers(1)));
-        return sync.rangeSize === 64;
-      }, 60_000);
+      await waitFor(
+        "the range to grow back to 64 blocks",
+        async () => {
+          more.push(...(await transfers(1)));
+          return sync.rangeSize === 64;
+        },
+        60_000,
+      );
       await waitFor("the new events to arrive", async () => seen.length === sent.length + more.length, 10_000);
       expect(seen).toEqual([...sent, ...more]);
     } finally {

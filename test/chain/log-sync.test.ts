@@ -32,7 +32,7 @@ let amount = 1n;
 /** A transfer with a unique amount, so each log is recognisable. */
 async function transfer(): Promise<bigint> {
   const value = amount++;
-  await (await (token.getFunction("transfer"))(anvil.accounts[1]!.address, value)).wait();
+  await (await token.getFunction("transfer")(anvil.accounts[1]!.address, value)).wait();
   return value;
 }
 

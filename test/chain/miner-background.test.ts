@@ -47,7 +47,10 @@ describe("background task", () => {
     expect(answered.kind).toBe("background");
     expect(answered.outcome).toBe("Completed");
     expect(BigInt(answered.reward)).toBeGreaterThan(0n);
-    await waitFor("the creator's record", () => creator.records.get(taskId.toString(), CREATOR_SLOT)?.outcome !== undefined);
+    await waitFor(
+      "the creator's record",
+      () => creator.records.get(taskId.toString(), CREATOR_SLOT)?.outcome !== undefined,
+    );
     const created = creator.records.get(taskId.toString(), CREATOR_SLOT)!;
     expect(created.states.map((s) => s.state)).toEqual(["Create", "Prepare", "End"]);
     expect(created.outcome).toBe("Completed");
@@ -85,7 +88,9 @@ describe("registration", () => {
   it("refuses with INSUFFICIENT_FUNDS when the wallet lacks the stake", async () => {
     const who = chain.requesters[0]!;
     const account = { signer: who.wallet, contracts: who.c };
-    const err = await registerMiner(account, { stake: parseEther("1000000"), speed: 1, models: [MODEL] }).catch((e: unknown) => e);
+    const err = await registerMiner(account, { stake: parseEther("1000000"), speed: 1, models: [MODEL] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PouwError);
     expect((err as PouwError).code).toBe("INSUFFICIENT_FUNDS");
   });
@@ -98,7 +103,10 @@ describe("reassignment", () => {
     for (const r of env.rigs) await r.sync.stop();
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     const [stalled] = await readSlots(tasks, taskId, 1);
-    const [other, third] = chain.miners.filter((m) => m.address !== stalled!.miner) as [Chain["miners"][0], Chain["miners"][0]];
+    const [other, third] = chain.miners.filter((m) => m.address !== stalled!.miner) as [
+      Chain["miners"][0],
+      Chain["miners"][0],
+    ];
     // The third miner leaves, so the draw can only pick `other`.
     await third.c.nodePool.send("requestUnbond");
     const rig = await startRig(chain, other, path.join(env.dir, "reassigned"));

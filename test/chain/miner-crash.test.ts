@@ -59,15 +59,22 @@ describe("crash safety", () => {
     const slot = await readSlot(tasks, taskId, 0);
     expect(slot.status).toBe("Revealed");
     const scope = { tasks: tasks.address, taskId, slot: 0, miner: miner.address };
-    expect(slot.commitment).toBe(commitmentOf(scope, outputHashOf(String(journaled.data.output)), String(journaled.data.salt)));
+    expect(slot.commitment).toBe(
+      commitmentOf(scope, outputHashOf(String(journaled.data.output)), String(journaled.data.salt)),
+    );
     expect(inference.calls).toBe(0);
     // ack, precommit, reveal: nothing sent twice across the crash.
     expect((await chain.provider.getTransactionCount(miner.address, "latest")) - nonceBefore).toBe(3);
-    const confirmedPrecommits = second.journal.all().filter((r) => r.taskId === taskId.toString() && r.action === "precommit" && r.kind === "confirmed");
+    const confirmedPrecommits = second.journal
+      .all()
+      .filter((r) => r.taskId === taskId.toString() && r.action === "precommit" && r.kind === "confirmed");
     expect(confirmedPrecommits).toHaveLength(1);
 
     await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [9_000]);
-    await waitFor("the reward in the record", () => BigInt(second.records.get(taskId.toString(), 0)?.reward ?? "0") > 0n);
+    await waitFor(
+      "the reward in the record",
+      () => BigInt(second.records.get(taskId.toString(), 0)?.reward ?? "0") > 0n,
+    );
     const record = second.records.get(taskId.toString(), 0)!;
     expect(record.outcome).toBe("Completed");
     expect(record.states.map((s) => s.state)).toEqual(["Start", "Precommit", "Commit", "End"]);
@@ -81,11 +88,15 @@ describe("admission", () => {
   it("an assignment the benchmark says cannot finish before the precommit deadline is declined (free), not acked", async () => {
     const miner = chain.miners[0]!;
     const tasks = chain.owner.c.tasks;
-    const slow = await startRig(chain, miner, path.join(dir, "slow"), { speedProfile: { tokensPerSecond: 0.05, ttftMs: 500 } });
+    const slow = await startRig(chain, miner, path.join(dir, "slow"), {
+      speedProfile: { tokensPerSecond: 0.05, ttftMs: 500 },
+    });
     env.rigs.push(slow);
     const nonce = await chain.provider.getTransactionCount(miner.address, "latest");
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
-    await waitFor("the decision", () => slow.journal.all().some((r) => r.taskId === taskId.toString() && r.kind === "abandoned" && r.action === "ack"));
+    await waitFor("the decision", () =>
+      slow.journal.all().some((r) => r.taskId === taskId.toString() && r.kind === "abandoned" && r.action === "ack"),
+    );
     await slow.engine.idle();
     // Later events and pokes do not change its mind.
     await increaseTime(chain.provider, 5);
@@ -110,7 +121,9 @@ describe("admission", () => {
     const stakeBefore = (await miner.c.nodePool.read("getNode", miner.address)).stake;
     await addStake(account, parseEther("5"));
     expect((await miner.c.nodePool.read("getNode", miner.address)).stake).toBe(stakeBefore + parseEther("5"));
-    const fast = await startRig(chain, miner, path.join(dir, "fast"), { speedProfile: { tokensPerSecond: 1_000, ttftMs: 50 } });
+    const fast = await startRig(chain, miner, path.join(dir, "fast"), {
+      speedProfile: { tokensPerSecond: 1_000, ttftMs: 50 },
+    });
     env.rigs.push(fast);
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     await waitFor("the reveal", async () => (await readTask(chain.owner.c.tasks, taskId)).revealsClosed);
@@ -125,14 +138,20 @@ describe("deadlines", () => {
   it("an answer ready only after the precommit deadline is let go: no transaction that would revert is sent", async () => {
     const miner = chain.miners[0]!;
     const tasks = chain.owner.c.tasks;
-    const late = await startRig(chain, miner, path.join(dir, "late"), { inference: new FakeInference({ delayMs: 1_500 }) });
+    const late = await startRig(chain, miner, path.join(dir, "late"), {
+      inference: new FakeInference({ delayMs: 1_500 }),
+    });
     env.rigs.push(late);
     const nonce = await chain.provider.getTransactionCount(miner.address, "latest");
     const taskId = await requestUserTask(chain, chain.requesters[0]!, { k: 1 });
     await waitFor("the ack", async () => (await readSlot(tasks, taskId, 0)).status === "Acked");
     // While the model is still answering, the precommit window (300 s) runs out.
     await increaseTime(chain.provider, 301);
-    await waitFor("the decision", () => late.journal.all().some((r) => r.taskId === taskId.toString() && r.action === "precommit" && r.kind === "abandoned"));
+    await waitFor("the decision", () =>
+      late.journal
+        .all()
+        .some((r) => r.taskId === taskId.toString() && r.action === "precommit" && r.kind === "abandoned"),
+    );
     await late.engine.idle();
     expect(late.inference.calls).toBe(1);
     expect((await readSlot(tasks, taskId, 0)).status).toBe("Acked");

@@ -24,7 +24,11 @@ async function settle(taskId: bigint): Promise<string[]> {
   const t = await readTask(tasks, taskId);
   const slots = await readSlots(tasks, taskId, t.k);
   expect(slots.every((s) => s.status === "Revealed")).toBe(true);
-  await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, slots.map(() => 9_500));
+  await chain.oracles[0]!.c.tasks.send(
+    "submitPoi",
+    taskId,
+    slots.map(() => 9_500),
+  );
   expect((await readTask(tasks, taskId)).state).toBe("End");
   const miners = slots.map((s) => s.miner);
   // Settled means: End recorded with its outcome, and the listener has seen that final version
@@ -34,7 +38,11 @@ async function settle(taskId: bigint): Promise<string[]> {
       const rig = rigOf(m);
       const record = rig.records.get(taskId.toString(), slot);
       const last = rig.changes.filter((c) => c.taskId === taskId.toString() && c.slot === slot).at(-1);
-      return record?.outcome !== undefined && record.states.some((s) => s.state === "End") && JSON.stringify(last) === JSON.stringify(record);
+      return (
+        record?.outcome !== undefined &&
+        record.states.some((s) => s.state === "End") &&
+        JSON.stringify(last) === JSON.stringify(record)
+      );
     }),
   );
   return miners;
@@ -78,7 +86,11 @@ describe("idempotency", () => {
   it("replaying every past log twice into a restarted engine sends nothing and changes no record", async () => {
     const rig = env.rigs[0]!;
     await rig.engine.idle();
-    const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
+    const logs = await chain.provider.getLogs({
+      address: chain.deployment.contracts.tasks,
+      fromBlock: chain.deployment.deployedAtBlock,
+      toBlock: "latest",
+    });
     expect(logs.length).toBeGreaterThan(10);
     const nonce = await nonceOf(rig.node.address);
     const recordsBefore = await readFile(rig.records.filePath, "utf8");
@@ -114,7 +126,11 @@ describe("duplicate events mid-task", () => {
     // Bypasses the engines' duplicate filter: every event is handled as if delivered anew.
     const hammer = (async () => {
       while (!stop) {
-        const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
+        const logs = await chain.provider.getLogs({
+          address: chain.deployment.contracts.tasks,
+          fromBlock: chain.deployment.deployedAtBlock,
+          toBlock: "latest",
+        });
         const events = logs.map(decodeTaskLog).filter((e) => e !== undefined);
         for (const r of env.rigs) for (const e of events) await r.engine.handleEvent(e);
         await new Promise((res) => setTimeout(res, 20));
@@ -127,7 +143,8 @@ describe("duplicate events mid-task", () => {
       await hammer;
     }
     for (const [i, m] of chain.miners.entries()) expect((await nonceOf(m.address)) - noncesBefore[i]!).toBe(3);
-    for (const r of env.rigs) expect(r.journal.all().filter((j) => j.taskId === taskId.toString() && j.action === "output")).toHaveLength(1);
+    for (const r of env.rigs)
+      expect(r.journal.all().filter((j) => j.taskId === taskId.toString() && j.action === "output")).toHaveLength(1);
     for (const r of env.rigs) expect(r.errors).toEqual([]);
   });
 });
@@ -137,16 +154,30 @@ describe("prompts this miner cannot read", () => {
     const requester = chain.requesters[0]!;
     const payment = parseEther("1");
     await requester.c.token.send("approve", chain.deployment.contracts.tasks, payment);
-    const spec = { modelId: MODEL, promptHash: outputHashOf("the real prompt"), promptUri: "https://example.invalid/p.txt", maxTokens: 8, temperatureMilli: 0, seed: 1, k: 1, priority: 0 };
+    const spec = {
+      modelId: MODEL,
+      promptHash: outputHashOf("the real prompt"),
+      promptUri: "https://example.invalid/p.txt",
+      maxTokens: 8,
+      temperatureMilli: 0,
+      seed: 1,
+      k: 1,
+      priority: 0,
+    };
     await requester.c.tasks.send("requestTask", spec, payment);
     const taskId = await chain.owner.c.tasks.read("taskCount");
     await drawTask(requester, taskId);
     const [slot] = await readSlots(chain.owner.c.tasks, taskId, 1);
     const rig = rigOf(slot!.miner);
     const before = await chain.owner.c.nodePool.read("getNode", rig.node.address);
-    await waitFor("the decline", async () => (await readSlots(chain.owner.c.tasks, taskId, 1))[0]!.status === "Dropped");
+    await waitFor(
+      "the decline",
+      async () => (await readSlots(chain.owner.c.tasks, taskId, 1))[0]!.status === "Dropped",
+    );
     await rig.engine.idle();
-    expect(rig.journal.all().some((r) => r.taskId === taskId.toString() && r.action === "ack" && r.kind === "abandoned")).toBe(true);
+    expect(
+      rig.journal.all().some((r) => r.taskId === taskId.toString() && r.action === "ack" && r.kind === "abandoned"),
+    ).toBe(true);
     const after = await chain.owner.c.nodePool.read("getNode", rig.node.address);
     expect([after.stake, after.timedOut, after.busy]).toEqual([before.stake, before.timedOut, false]);
     // The only slot declined: the requester is refunded in full.

@@ -79,7 +79,11 @@ export async function stopRig(rig: MinerRig): Promise<void> {
   await rig.journal.close();
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -108,7 +112,10 @@ export function useMinerChain(opts: ChainOptions & { rigPerMiner: boolean }): Mi
   beforeAll(async () => {
     env.chain = await startChain(opts);
     env.dir = await mkdtemp(path.join(os.tmpdir(), "pouw-miner-"));
-    if (opts.rigPerMiner) env.rigs.push(...(await Promise.all(env.chain.miners.map((m, i) => startRig(env.chain, m, path.join(env.dir, `m${i}`))))));
+    if (opts.rigPerMiner)
+      env.rigs.push(
+        ...(await Promise.all(env.chain.miners.map((m, i) => startRig(env.chain, m, path.join(env.dir, `m${i}`))))),
+      );
   });
   afterAll(async () => {
     for (const r of env.rigs) await stopRig(r).catch(() => undefined);

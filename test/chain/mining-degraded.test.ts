@@ -24,12 +24,18 @@ beforeAll(async () => {
   devnet = await startDevnet({ dataDir: path.join(root, "chain") });
   const rpc = new URL(devnet.info.rpcUrl);
   proxy = await startTcpProxy({ host: rpc.hostname, port: Number(rpc.port) });
-  const deployment = JSON.parse(await readFile(deploymentFile(path.join(root, "chain")), "utf8")) as Record<string, unknown>;
+  const deployment = JSON.parse(await readFile(deploymentFile(path.join(root, "chain")), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const viaProxy = path.join(root, "via-proxy.json");
   await writeFile(viaProxy, JSON.stringify({ ...deployment, rpcUrl: proxy.url }));
 
   const dataDir = path.join(root, "miner");
-  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import({ kind: "privateKey", privateKey: Wallet.createRandom().privateKey }, password);
+  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import(
+    { kind: "privateKey", privateKey: Wallet.createRandom().privateKey },
+    password,
+  );
   const provider = createProvider(devnet.info.rpcUrl, { chainId: devnet.info.chainId });
   try {
     const spare = new Wallet(devnet.info.accounts.find((a) => a.role === "spare")!.privateKey, provider);
@@ -39,7 +45,15 @@ beforeAll(async () => {
   } finally {
     provider.destroy();
   }
-  core = await createMinerCore({ dataDir, network: { deploymentFile: viaProxy }, password, appVersion: "0.0.0-test", inference: new FakeInference(), pollMs: 100, scryptN: 2 ** 10 });
+  core = await createMinerCore({
+    dataDir,
+    network: { deploymentFile: viaProxy },
+    password,
+    appVersion: "0.0.0-test",
+    inference: new FakeInference(),
+    pollMs: 100,
+    scryptN: 2 ** 10,
+  });
 }, 60_000);
 
 afterAll(async () => {

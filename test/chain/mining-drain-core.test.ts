@@ -60,7 +60,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const outputJournaled = (taskId: bigint) =>
   readdirSync(env!.dataDir, { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith("journal.jsonl"))
-    .some((f) => readFileSync(path.join(env!.dataDir, f), "utf8").split("\n").some((l) => l.includes('"action":"output"') && l.includes(`"taskId":"${taskId}"`)));
+    .some((f) =>
+      readFileSync(path.join(env!.dataDir, f), "utf8")
+        .split("\n")
+        .some((l) => l.includes('"action":"output"') && l.includes(`"taskId":"${taskId}"`)),
+    );
 const reputation = async () => {
   const r = await connectProtocol(net.deployment, provider).nodePool.read("reputation", core.address);
   return { completed: Number(r.completed), failed: Number(r.failed), timedOut: Number(r.timedOut) };
@@ -105,7 +109,9 @@ describe("stopping the miner with a task in flight", () => {
     expect(BigInt(r.reward)).toBeGreaterThan(0n);
     expect(r.outcome).toBe("Completed");
     const { calls } = await taskCallsFrom(net, core.address, from);
-    expect([calls.get(`ack:${taskId}`), calls.get(`precommit:${taskId}`), calls.get(`reveal:${taskId}`)]).toEqual([1, 1, 1]);
+    expect([calls.get(`ack:${taskId}`), calls.get(`precommit:${taskId}`), calls.get(`reveal:${taskId}`)]).toEqual([
+      1, 1, 1,
+    ]);
     expect(await reputation()).toEqual({ ...before, completed: before.completed + 1 });
   });
 
@@ -141,7 +147,10 @@ describe("stopping the miner with a task in flight", () => {
   it("force stops at once: the task in flight is left where it is, and a start before its deadline takes it up again", async () => {
     const from = await provider.getBlockNumber();
     const { taskId, release } = await taskInFlight();
-    expect(await core.stopMining({ force: true })).toEqual({ state: "stopped", reason: "Stopped by you: 1 task in flight was abandoned" });
+    expect(await core.stopMining({ force: true })).toEqual({
+      state: "stopped",
+      reason: "Stopped by you: 1 task in flight was abandoned",
+    });
     // The generation under way finishes (its output is journaled), but nothing more is sent.
     release();
     await waitFor(`task ${taskId}'s output in the journal`, () => outputJournaled(taskId), 20_000);
@@ -163,7 +172,10 @@ describe("stopping the miner with a task in flight", () => {
     const before = await reputation();
     const { taskId, release } = await taskInFlight();
     expect((await core.stopMining()).state).toBe("stopping");
-    expect(await core.stopMining()).toEqual({ state: "stopped", reason: "Stopped by you: 1 task in flight was abandoned" });
+    expect(await core.stopMining()).toEqual({
+      state: "stopped",
+      reason: "Stopped by you: 1 task in flight was abandoned",
+    });
     release();
     await advancePastDeadline(taskId);
     expect(await reputation()).toEqual({ ...before, failed: before.failed + 1 });

@@ -42,7 +42,8 @@ afterAll(async () => {
 });
 
 const mining = () => core.getSnapshot().snapshot.mining;
-const slotStatus = async (taskId: bigint) => (await readSlots(connectProtocol(net.deployment, provider).tasks, taskId, 1))[0]?.status;
+const slotStatus = async (taskId: bigint) =>
+  (await readSlots(connectProtocol(net.deployment, provider).tasks, taskId, 1))[0]?.status;
 const journaled = async (taskId: bigint) =>
   (await readFile(path.join(core.network.networkDir, "journal.jsonl"), "utf8"))
     .trim()
@@ -51,19 +52,27 @@ const journaled = async (taskId: bigint) =>
     .map((l) => JSON.parse(l) as { taskId: string; action: string })
     .filter((r) => r.taskId === taskId.toString())
     .map((r) => r.action);
-const ended = (taskId: bigint) => core.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End");
+const ended = (taskId: bigint) =>
+  core.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End");
 
 describe("the mining gate in the miner core", () => {
   it("pauses with the reason when idle-only mode is turned on while the user is active", async () => {
     expect(mining().state).toBe("mining");
     await core.updateSettings({ idleOnly: true, idleMinutes: 1 });
-    expect(mining()).toEqual({ state: "paused", reason: "paused: you are using this computer (mining starts after 1 min idle)" });
+    expect(mining()).toEqual({
+      state: "paused",
+      reason: "paused: you are using this computer (mining starts after 1 min idle)",
+    });
   });
 
   it("holds a new assignment un-acked while paused, and acks and finishes it once the user is away", async () => {
     const taskId = await requestTask(net, core.modelId);
     // The assignment is seen (and journaled) but not answered while paused.
-    await waitFor("the engine to journal the assignment", async () => (await journaled(taskId)).includes("assigned"), 5_000);
+    await waitFor(
+      "the engine to journal the assignment",
+      async () => (await journaled(taskId)).includes("assigned"),
+      5_000,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await journaled(taskId)).toEqual(["assigned"]);
     expect(await slotStatus(taskId)).toBe("Assigned");

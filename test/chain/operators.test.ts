@@ -92,7 +92,11 @@ async function fundedWallet(dir: string, tokens: bigint): Promise<string> {
 describe("operators on separate data folders and processes, from one deployment file", () => {
   it("an oracle, a router and a miner started from the deployment file settle a router request", async () => {
     const file = deploymentFile(path.join(root, "chain"));
-    const dirs = { oracle: path.join(root, "oracle"), router: path.join(root, "router"), miner: path.join(root, "miner") };
+    const dirs = {
+      oracle: path.join(root, "oracle"),
+      router: path.join(root, "router"),
+      miner: path.join(root, "miner"),
+    };
     const oracleAddress = await fundedWallet(dirs.oracle, parseEther("200"));
     await fundedWallet(dirs.router, parseEther("200"));
     await fundedWallet(dirs.miner, parseEther("200"));
@@ -106,10 +110,14 @@ describe("operators on separate data folders and processes, from one deployment 
       env: { [PASSWORD_ENV]: password },
     });
     // The router answers only requests with one of its keys, each paid by its wallet up to a limit.
-    const created = spawnSync(process.execPath, ["bin/pouw-miner.js", "router", "keys", "create", "--data-dir", dirs.router, "--limit", "50", "--json"], {
-      cwd: repoRoot,
-      encoding: "utf8",
-    });
+    const created = spawnSync(
+      process.execPath,
+      ["bin/pouw-miner.js", "router", "keys", "create", "--data-dir", dirs.router, "--limit", "50", "--json"],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+      },
+    );
     expect(created.status, created.stderr).toBe(0);
     const apiKey = String((JSON.parse(created.stdout.trim().split("\n").pop()!) as { key: string }).key);
     const router = await startOperator("router", ["--network", file, "--data-dir", dirs.router, "--models", modelName]);
@@ -119,7 +127,11 @@ describe("operators on separate data folders and processes, from one deployment 
     const res = await fetch(`${url}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 8 }),
+      body: JSON.stringify({
+        model: modelName,
+        messages: [{ role: "user", content: "Once upon a time" }],
+        max_tokens: 8,
+      }),
     });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { choices: Array<{ message: { content: string } }>; pouw: { taskId: string } };
@@ -139,10 +151,21 @@ describe("operators on separate data folders and processes, from one deployment 
   }, 240_000);
 
   it("refuses to start without a wallet in its data folder, in one line", async () => {
-    const run = spawn(process.execPath, ["bin/pouw-miner.js", "oracle", "--network", deploymentFile(path.join(root, "chain")), "--data-dir", path.join(root, "nobody")], {
-      cwd: repoRoot,
-      env: { ...process.env, [PASSWORD_ENV]: password },
-    });
+    const run = spawn(
+      process.execPath,
+      [
+        "bin/pouw-miner.js",
+        "oracle",
+        "--network",
+        deploymentFile(path.join(root, "chain")),
+        "--data-dir",
+        path.join(root, "nobody"),
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, [PASSWORD_ENV]: password },
+      },
+    );
     let stderr = "";
     run.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = (await once(run, "exit")) as [number];

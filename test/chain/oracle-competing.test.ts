@@ -38,8 +38,14 @@ afterAll(async () => {
 });
 
 async function eventsOf(taskId: bigint): Promise<TaskEvent[]> {
-  const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
-  return logs.map(decodeTaskLog).filter((e): e is TaskEvent => e !== undefined && e.name !== "Withdrawn" && e.taskId === taskId);
+  const logs = await chain.provider.getLogs({
+    address: chain.deployment.contracts.tasks,
+    fromBlock: chain.deployment.deployedAtBlock,
+    toBlock: "latest",
+  });
+  return logs
+    .map(decodeTaskLog)
+    .filter((e): e is TaskEvent => e !== undefined && e.name !== "Withdrawn" && e.taskId === taskId);
 }
 
 describe("two oracles", () => {

@@ -26,11 +26,21 @@ afterAll(async () => {
 });
 
 async function taskEvents(taskId: bigint): Promise<TaskEvent[]> {
-  const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
-  return logs.map(decodeTaskLog).filter((e): e is TaskEvent => e !== undefined && e.name !== "Withdrawn" && e.taskId === taskId);
+  const logs = await chain.provider.getLogs({
+    address: chain.deployment.contracts.tasks,
+    fromBlock: chain.deployment.deployedAtBlock,
+    toBlock: "latest",
+  });
+  return logs
+    .map(decodeTaskLog)
+    .filter((e): e is TaskEvent => e !== undefined && e.name !== "Withdrawn" && e.taskId === taskId);
 }
 
-const intents = (taskId: bigint) => oracle.journal.all().filter((r) => r.taskId === taskId.toString() && r.kind === "intent").map((r) => r.action);
+const intents = (taskId: bigint) =>
+  oracle.journal
+    .all()
+    .filter((r) => r.taskId === taskId.toString() && r.kind === "intent")
+    .map((r) => r.action);
 
 describe("deadlines", () => {
   it("a miner that never acks is replaced by an idle one after the Start deadline, and the task ends", async () => {
@@ -41,13 +51,20 @@ describe("deadlines", () => {
     for (const [i, m] of chain.miners.entries()) {
       if (m.address !== stalled) env.rigs.push(await startRig(chain, m, path.join(env.dir, `m${i}`)));
     }
-    await waitFor("the other two acks", async () => (await readSlots(chain.owner.c.tasks, taskId, 3)).filter((s) => s.status === "Acked").length === 2);
+    await waitFor(
+      "the other two acks",
+      async () => (await readSlots(chain.owner.c.tasks, taskId, 3)).filter((s) => s.status === "Acked").length === 2,
+    );
     // Before the deadline the oracle must not touch the task.
     await new Promise((r) => setTimeout(r, 300));
     expect(intents(taskId)).toEqual([]);
 
     await increaseTime(chain.provider, DEFAULT_DEPLOY_PARAMS.windows.start + 1);
-    await waitFor(`task ${taskId} to end`, async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End", 40_000);
+    await waitFor(
+      `task ${taskId} to end`,
+      async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End",
+      40_000,
+    );
 
     const events = await taskEvents(taskId);
     const reassigned = events.find((e) => e.name === "SlotReassigned");
@@ -65,13 +82,22 @@ describe("deadlines", () => {
     const slots = await readSlots(chain.owner.c.tasks, taskId, 4);
     const stalledSlot = slots.findIndex((s) => s.miner === stalled);
     expect(stalledSlot).toBeGreaterThanOrEqual(0);
-    await waitFor("the other three acks", async () => (await readSlots(chain.owner.c.tasks, taskId, 4)).filter((s) => s.status === "Acked").length === 3);
+    await waitFor(
+      "the other three acks",
+      async () => (await readSlots(chain.owner.c.tasks, taskId, 4)).filter((s) => s.status === "Acked").length === 3,
+    );
 
     await increaseTime(chain.provider, DEFAULT_DEPLOY_PARAMS.windows.start + 1);
-    await waitFor(`task ${taskId} to end`, async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End", 40_000);
+    await waitFor(
+      `task ${taskId} to end`,
+      async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End",
+      40_000,
+    );
 
     const events = await taskEvents(taskId);
-    expect(events.filter((e) => e.name === "SlotDropped")).toMatchObject([{ miner: stalled, slot: stalledSlot, during: "Start" }]);
+    expect(events.filter((e) => e.name === "SlotDropped")).toMatchObject([
+      { miner: stalled, slot: stalledSlot, during: "Start" },
+    ]);
     expect(events.some((e) => e.name === "SlotReassigned")).toBe(false);
     const poi = events.find((e) => e.name === "PoiSubmitted");
     expect(poi?.name === "PoiSubmitted" && poi.scoresBps[stalledSlot]).toBe(0);

@@ -22,7 +22,13 @@ const task = (state: TaskState, deadline: number, revealsClosed = false): TaskVi
   deadline,
   modelId: "0x00",
 });
-const slots = (...statuses: SlotStatus[]): SlotView[] => statuses.map((status) => ({ miner: "0x0000000000000000000000000000000000000002", status, rank: 0, commitment: "0x01" }));
+const slots = (...statuses: SlotStatus[]): SlotView[] =>
+  statuses.map((status) => ({
+    miner: "0x0000000000000000000000000000000000000002",
+    status,
+    rank: 0,
+    commitment: "0x01",
+  }));
 
 describe("nextStep", () => {
   it("waits until the latest block is past the deadline (the contract's strict >)", () => {

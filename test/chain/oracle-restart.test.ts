@@ -44,8 +44,14 @@ const oracleNonce = () => chain.provider.getTransactionCount(chain.oracles[0]!.a
 const stateOf = async (taskId: bigint) => (await readTask(chain.owner.c.tasks, taskId)).state;
 
 async function poiSubmissions(): Promise<bigint[]> {
-  const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
-  return logs.map(decodeTaskLog).flatMap((e) => (e?.name === "PoiSubmitted" && e.oracle === chain.oracles[0]!.address ? [e.taskId] : []));
+  const logs = await chain.provider.getLogs({
+    address: chain.deployment.contracts.tasks,
+    fromBlock: chain.deployment.deployedAtBlock,
+    toBlock: "latest",
+  });
+  return logs
+    .map(decodeTaskLog)
+    .flatMap((e) => (e?.name === "PoiSubmitted" && e.oracle === chain.oracles[0]!.address ? [e.taskId] : []));
 }
 
 describe("oracle restart", () => {
@@ -60,7 +66,10 @@ describe("oracle restart", () => {
     await waitFor("the node to watch the pending task", () => first.node.openTasks().includes(pending));
     await first.close();
     current = undefined;
-    await waitFor(`reveals of task ${pending}`, async () => (await readTask(chain.owner.c.tasks, pending)).revealsClosed);
+    await waitFor(
+      `reveals of task ${pending}`,
+      async () => (await readTask(chain.owner.c.tasks, pending)).revealsClosed,
+    );
     expect(await stateOf(pending)).toBe("Commit");
     expect(await oracleNonce()).toBe(nonceBefore + 1);
 
@@ -73,7 +82,11 @@ describe("oracle restart", () => {
 
     // Every past event delivered again, twice, to the running node: nothing is sent.
     const embedCalls = embedder.calls;
-    const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
+    const logs = await chain.provider.getLogs({
+      address: chain.deployment.contracts.tasks,
+      fromBlock: chain.deployment.deployedAtBlock,
+      toBlock: "latest",
+    });
     await second.node.handleLogs(logs);
     await second.node.wake();
     await second.node.handleLogs(logs);
@@ -101,9 +114,12 @@ describe("oracle restart", () => {
     await waitFor(`task ${waiting} to be refunded`, async () => (await stateOf(waiting)) === "End");
     expect((await readTask(chain.owner.c.tasks, waiting)).outcome).toBe("Refunded");
     expect(await oracleNonce()).toBe(nonceBefore + 1);
-    expect(again.journal.all().filter((r) => r.taskId === waiting.toString() && r.kind === "intent").map((r) => r.action)).toEqual([
-      expect.stringMatching(/^advance:Request:\d+$/),
-    ]);
+    expect(
+      again.journal
+        .all()
+        .filter((r) => r.taskId === waiting.toString() && r.kind === "intent")
+        .map((r) => r.action),
+    ).toEqual([expect.stringMatching(/^advance:Request:\d+$/)]);
     expect(oracleErrors).toEqual([]);
   });
 });

@@ -54,8 +54,13 @@ describe("oracle after a chain rewind", () => {
     expect((await readTask(chain.owner.c.tasks, taskId)).state).toBe("Commit");
 
     await startOracle();
-    await waitFor(`task ${taskId} to end again`, async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End");
+    await waitFor(
+      `task ${taskId} to end again`,
+      async () => (await readTask(chain.owner.c.tasks, taskId)).state === "End",
+    );
     expect((await readTask(chain.owner.c.tasks, taskId)).outcome).toBe("Settled");
-    expect(oracleErrors.map(String)).toContainEqual(expect.stringMatching(/no longer on chain \(rewound\?\); sending it again/));
+    expect(oracleErrors.map(String)).toContainEqual(
+      expect.stringMatching(/no longer on chain \(rewound\?\); sending it again/),
+    );
   });
 });

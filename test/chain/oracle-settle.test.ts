@@ -14,7 +14,9 @@ class SwitchableInference extends FakeInference {
   unrelated = false;
   override async generate(req: InferenceRequest, signal?: AbortSignal): Promise<InferenceResult> {
     const r = await super.generate(req, signal);
-    return this.unrelated ? { ...r, text: "Quantum chromodynamics explains why gluons confine quarks inside protons." } : r;
+    return this.unrelated
+      ? { ...r, text: "Quantum chromodynamics explains why gluons confine quarks inside protons." }
+      : r;
   }
 }
 
@@ -35,8 +37,15 @@ afterAll(async () => {
   await oracle?.close();
 });
 
-async function eventsOf<N extends "Credited" | "PoiSubmitted">(name: N, taskId: bigint): Promise<Array<TaskEventOf<N>>> {
-  const logs = await chain.provider.getLogs({ address: chain.deployment.contracts.tasks, fromBlock: chain.deployment.deployedAtBlock, toBlock: "latest" });
+async function eventsOf<N extends "Credited" | "PoiSubmitted">(
+  name: N,
+  taskId: bigint,
+): Promise<Array<TaskEventOf<N>>> {
+  const logs = await chain.provider.getLogs({
+    address: chain.deployment.contracts.tasks,
+    fromBlock: chain.deployment.deployedAtBlock,
+    toBlock: "latest",
+  });
   return logs.map(decodeTaskLog).filter((e): e is TaskEventOf<N> => e?.name === name && e.taskId === taskId);
 }
 
@@ -69,7 +78,9 @@ describe("oracle node settles tasks on its own", () => {
     }
     expect(credited.some((c) => c.kind === "oracle" && c.account === chain.oracles[0]!.address)).toBe(true);
     // Besides perhaps the draw (the requester usually sends it first), the oracle sent one transaction: its PoI.
-    const intents = oracle.journal.all().filter((r) => r.taskId === taskId.toString() && r.kind === "intent" && !r.action.startsWith("assign:"));
+    const intents = oracle.journal
+      .all()
+      .filter((r) => r.taskId === taskId.toString() && r.kind === "intent" && !r.action.startsWith("assign:"));
     expect(intents.map((r) => r.action)).toEqual(["poi"]);
     expect(oracleErrors).toEqual([]);
   });

@@ -37,7 +37,17 @@ describe("random action sequences", () => {
         }
       }),
       // One honest sequence always runs too, so the coverage check below never depends on luck.
-      { numRuns: RUNS, examples: [[[{ kind: "request", k: 1, tokens: 5, requester: 0 }, ...Array.from({ length: 6 }, () => ({ kind: "drive" as const, task: 0 }))]]] },
+      {
+        numRuns: RUNS,
+        examples: [
+          [
+            [
+              { kind: "request", k: 1, tokens: 5, requester: 0 },
+              ...Array.from({ length: 6 }, () => ({ kind: "drive" as const, task: 0 })),
+            ],
+          ],
+        ],
+      },
     );
     // The generator must reach real transitions, not only rejected calls.
     expect(successes).toBeGreaterThan(RUNS);

@@ -5,7 +5,15 @@ import { taskStateIndex, type TaskState } from "../../src-shared/pouw-states.js"
 import { increaseTime } from "../../src-main/chain/provider.js";
 import { revertName } from "../../src-main/chain/contracts.js";
 import { commitmentOf, outputHashOf, readSlots, readTask } from "../../src-main/chain/task-views.js";
-import { drawTask, nodeOf, requestBackgroundTask, requestUserTask, tasksBalanceMatches, totalHeld, type Chain } from "./fixture.js";
+import {
+  drawTask,
+  nodeOf,
+  requestBackgroundTask,
+  requestUserTask,
+  tasksBalanceMatches,
+  totalHeld,
+  type Chain,
+} from "./fixture.js";
 
 /** One random step against the protocol; indexes are resolved modulo what exists at that moment. */
 export type Action =
@@ -29,25 +37,60 @@ export type Action =
 const MAX_SCORE = 10_000;
 const idx = fc.nat({ max: 31 });
 // Mostly similar outputs (above the 80% threshold), sometimes outliers.
-const score = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 8_000, max: MAX_SCORE }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: MAX_SCORE }) });
+const score = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 8_000, max: MAX_SCORE }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: MAX_SCORE }) },
+);
 const rarely = fc.nat({ max: 6 }).map((n) => n === 0);
 export const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("request" as const), k: fc.integer({ min: 1, max: 3 }), tokens: fc.integer({ min: 1, max: 20 }), requester: idx }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 2, max: 4 }), oracle: idx }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("request" as const),
+      k: fc.integer({ min: 1, max: 3 }),
+      tokens: fc.integer({ min: 1, max: 20 }),
+      requester: idx,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("background" as const), k: fc.integer({ min: 2, max: 4 }), oracle: idx }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("ack" as const), task: idx, slot: idx, wrongActor: rarely }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("precommit" as const), task: idx, slot: idx, wrongActor: rarely }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("poi" as const), task: idx, oracle: idx, scores: fc.array(score, { minLength: 3, maxLength: 3 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("precommit" as const), task: idx, slot: idx, wrongActor: rarely }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("reveal" as const), task: idx, slot: idx, tamper: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("poi" as const),
+      task: idx,
+      oracle: idx,
+      scores: fc.array(score, { minLength: 3, maxLength: 3 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), task: idx, oracle: idx }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("keeper" as const), task: idx, who: idx }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("decline" as const), task: idx, slot: idx, wrongActor: rarely }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("decline" as const), task: idx, slot: idx, wrongActor: rarely }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reassign" as const), task: idx, slot: idx, oracle: idx }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), who: idx }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("drive" as const), task: idx }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("warp" as const), seconds: fc.constantFrom(30, 90, 400, 700) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("warp" as const), seconds: fc.constantFrom(30, 90, 400, 700) }),
+  },
 );
 
-const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+const pick = <T>(list: readonly T[], i: number): T | undefined =>
+  list.length === 0 ? undefined : list[i % list.length];
 const enc = (s: string) => new TextEncoder().encode(s);
 
 /** Runs actions in order; reverts are expected outcomes, anything else is a test failure. */
@@ -106,9 +149,16 @@ export class ProtocolModel {
       return void (await pick(c.oracles, a.oracle)!.c.tasks.send("submitPoi", taskId, scores));
     }
     if (a.kind === "advance") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("advance", taskId));
-    if (a.kind === "keeper") return void (await pick([...c.requesters, ...c.miners], a.who)!.c.tasks.send("advance", taskId));
+    if (a.kind === "keeper")
+      return void (await pick([...c.requesters, ...c.miners], a.who)!.c.tasks.send("advance", taskId));
     const slots = await readSlots(c.owner.c.tasks, taskId, t.k);
-    const waitingFor = { ack: "Assigned", decline: "Assigned", precommit: "Acked", reveal: "Precommitted", reassign: "" }[a.kind];
+    const waitingFor = {
+      ack: "Assigned",
+      decline: "Assigned",
+      precommit: "Acked",
+      reveal: "Precommitted",
+      reassign: "",
+    }[a.kind];
     const waiting = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.status === waitingFor);
     const slot = pick(waiting, a.slot)?.i ?? a.slot % Math.max(t.k, 1);
     if (a.kind === "reassign") return void (await pick(c.oracles, a.oracle)!.c.tasks.send("reassign", taskId, slot));
@@ -122,7 +172,12 @@ export class ProtocolModel {
     const salt = this.salt(taskId, slot, miner);
     if (a.kind === "ack" || a.kind === "decline") return void (await actor.c.tasks.send(a.kind, taskId, slot));
     if (a.kind === "precommit") {
-      return void (await actor.c.tasks.send("precommit", taskId, slot, commitmentOf({ tasks: actor.c.tasks.address, taskId, slot, miner: actor.address }, outputHashOf(out), salt)));
+      return void (await actor.c.tasks.send(
+        "precommit",
+        taskId,
+        slot,
+        commitmentOf({ tasks: actor.c.tasks.address, taskId, slot, miner: actor.address }, outputHashOf(out), salt),
+      ));
     }
     await honest.c.tasks.send("reveal", taskId, slot, enc(a.tamper ? `${out}!` : out), salt);
   }
@@ -141,7 +196,9 @@ export class ProtocolModel {
     if (!kind) return;
     // Slot 0 of the waiting ones each time: the list shrinks as each slot acts.
     for (let i = 0; i < k; i++) {
-      await this.exec(kind === "reveal" ? { kind, task, slot: 0, tamper: false } : { kind, task, slot: 0, wrongActor: false });
+      await this.exec(
+        kind === "reveal" ? { kind, task, slot: 0, tamper: false } : { kind, task, slot: 0, wrongActor: false },
+      );
     }
   }
 
@@ -162,7 +219,8 @@ export class ProtocolModel {
     for (const id of this.taskIds) {
       const now = (await readTask(this.chain.owner.c.tasks, id)).state;
       const before = this.states.get(id) ?? "Request";
-      if (taskStateIndex(now) < taskStateIndex(before)) throw new Error(`task ${id} went back from ${before} to ${now}`);
+      if (taskStateIndex(now) < taskStateIndex(before))
+        throw new Error(`task ${id} went back from ${before} to ${now}`);
       this.states.set(id, now);
       this.reached.add(now);
     }
@@ -179,7 +237,8 @@ export class ProtocolModel {
       const credited = logs.reduce((s, l) => s + BigInt(l.args.getValue("amount") as bigint), 0n);
       const t = await readTask(c.owner.c.tasks, id);
       const paid = this.payments.get(id) ?? 0n;
-      if (credited + t.escrow !== paid) throw new Error(`task ${id}: credited ${credited} + escrow ${t.escrow} != payment ${paid}`);
+      if (credited + t.escrow !== paid)
+        throw new Error(`task ${id}: credited ${credited} + escrow ${t.escrow} != payment ${paid}`);
       if (t.state === "End" && t.escrow !== 0n) throw new Error(`task ${id} ended holding escrow`);
     }
   }

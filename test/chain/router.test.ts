@@ -60,7 +60,11 @@ const client = () => new OpenAI({ baseURL: router.url, apiKey, maxRetries: 0 });
 describe("router (OpenAI-compatible)", () => {
   it("answers a chat completion through every state of a user task, with its task id and transactions", async () => {
     const { data, response } = await client()
-      .chat.completions.create({ model: "stories260K", messages: [{ role: "user", content: "Tell me about the park" }], max_tokens: 16 })
+      .chat.completions.create({
+        model: "stories260K",
+        messages: [{ role: "user", content: "Tell me about the park" }],
+        max_tokens: 16,
+      })
       .withResponse();
     const text = data.choices[0]?.message.content ?? "";
     expect(text.length).toBeGreaterThan(0);
@@ -78,7 +82,12 @@ describe("router (OpenAI-compatible)", () => {
   });
 
   it("streams a chat completion (SSE) and lists its models", async () => {
-    const stream = await client().chat.completions.create({ model: "stories260K", messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 12, stream: true });
+    const stream = await client().chat.completions.create({
+      model: "stories260K",
+      messages: [{ role: "user", content: "Once upon a time" }],
+      max_tokens: 12,
+      stream: true,
+    });
     let text = "";
     let pouw: unknown;
     for await (const chunk of stream) {
@@ -96,7 +105,12 @@ describe("router (OpenAI-compatible)", () => {
   it("serves plain completions, streamed too", async () => {
     const res = await client().completions.create({ model: "stories260K", prompt: "The cat", max_tokens: 8 });
     expect(res.choices[0]?.text.length).toBeGreaterThan(0);
-    const stream = await client().completions.create({ model: "stories260K", prompt: "The dog", max_tokens: 8, stream: true });
+    const stream = await client().completions.create({
+      model: "stories260K",
+      prompt: "The dog",
+      max_tokens: 8,
+      stream: true,
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
     expect(text.length).toBeGreaterThan(0);
@@ -104,23 +118,38 @@ describe("router (OpenAI-compatible)", () => {
 
   it("answers errors OpenAI-style with proper status codes", async () => {
     const post = async (body: string) => {
-      const res = await fetch(`${router.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body });
+      const res = await fetch(`${router.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body,
+      });
       return { status: res.status, body: OpenAiErrorBody.parse(await res.json()) };
     };
-    const chat = (model: string, extra: object = {}) => JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra });
+    const chat = (model: string, extra: object = {}) =>
+      JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra });
 
     const unknown = await post(chat("gpt-4"));
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("model_not_found");
-    await expect(client().chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(
+      client().chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hi" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
 
     const tooMany = await post(chat("stories260K", { max_tokens: 100_000 }));
-    expect(tooMany).toMatchObject({ status: 400, body: { error: { code: "context_length_exceeded", param: "max_tokens" } } });
-    const longPrompt = await post(JSON.stringify({ model: "stories260K", messages: [{ role: "user", content: "word ".repeat(2_000) }] }));
+    expect(tooMany).toMatchObject({
+      status: 400,
+      body: { error: { code: "context_length_exceeded", param: "max_tokens" } },
+    });
+    const longPrompt = await post(
+      JSON.stringify({ model: "stories260K", messages: [{ role: "user", content: "word ".repeat(2_000) }] }),
+    );
     expect(longPrompt).toMatchObject({ status: 400, body: { error: { code: "context_length_exceeded" } } });
 
     const badJson = await post("{not json");
-    expect(badJson).toMatchObject({ status: 400, body: { error: { code: "invalid_json", type: "invalid_request_error" } } });
+    expect(badJson).toMatchObject({
+      status: 400,
+      body: { error: { code: "invalid_json", type: "invalid_request_error" } },
+    });
     const badShape = await post(JSON.stringify({ model: "stories260K" }));
     expect(badShape).toMatchObject({ status: 400, body: { error: { param: "messages" } } });
 
@@ -137,13 +166,36 @@ describe("router (OpenAI-compatible)", () => {
     expect(report.tasksPerSecond).toBeGreaterThan(0);
     for (const state of EVERY_STATE) expect(report.stateMs[state as "End"]?.count).toBe(6);
     expect(report.stateMs.End!.p50).toBeGreaterThanOrEqual(report.stateMs.Start!.p50);
-    const refused = await runLoad({ routerUrl: router.url, apiKey, requests: 2, concurrency: 2, model: "nobody-serves-this" });
+    const refused = await runLoad({
+      routerUrl: router.url,
+      apiKey,
+      requests: 2,
+      concurrency: 2,
+      model: "nobody-serves-this",
+    });
     expect(refused).toMatchObject({ ok: 0, failed: 2, failures: { no_miners_available: 2 } });
 
-    const cli = spawn(process.execPath, ["bin/pouw-miner.js", "devnet", "load", "--router-url", router.url, "--api-key", apiKey, "--requests", "2", "--concurrency", "2", "--json"], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const cli = spawn(
+      process.execPath,
+      [
+        "bin/pouw-miner.js",
+        "devnet",
+        "load",
+        "--router-url",
+        router.url,
+        "--api-key",
+        apiKey,
+        "--requests",
+        "2",
+        "--concurrency",
+        "2",
+        "--json",
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     cli.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -185,12 +237,21 @@ describe("router (OpenAI-compatible)", () => {
 });
 
 /** A POST with exactly these headers (fetch will not send a foreign Host). */
-function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; code: string | null }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; code: string | null }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: "POST", headers }, (res) => {
       let text = "";
       res.on("data", (d: Buffer) => (text += d.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, code: OpenAiErrorBody.safeParse(JSON.parse(text || "{}")).data?.error.code ?? null }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          code: OpenAiErrorBody.safeParse(JSON.parse(text || "{}")).data?.error.code ?? null,
+        }),
+      );
     });
     req.on("error", reject);
     req.end(body);
@@ -198,10 +259,19 @@ function rawPost(url: string, headers: Record<string, string>, body: string): Pr
 }
 
 describe("router against hostile neighbours", () => {
-  const chatBody = JSON.stringify({ model: "stories260K", messages: [{ role: "user", content: "spend it all" }], max_tokens: 4 });
+  const chatBody = JSON.stringify({
+    model: "stories260K",
+    messages: [{ role: "user", content: "spend it all" }],
+    max_tokens: 4,
+  });
   const ledger = async () => ({
     tasks: await chain.owner.c.tasks.read("taskCount"),
-    balances: await Promise.all(chain.requesters.map(async (r) => [await chain.owner.c.token.read("balanceOf", r.address), await chain.provider.getBalance(r.address)])),
+    balances: await Promise.all(
+      chain.requesters.map(async (r) => [
+        await chain.owner.c.token.read("balanceOf", r.address),
+        await chain.provider.getBalance(r.address),
+      ]),
+    ),
   });
 
   it("creates no task and spends nothing for a cross-origin text/plain POST, a foreign Host or Origin, or a missing, unknown or revoked key", async () => {
@@ -213,11 +283,35 @@ describe("router against hostile neighbours", () => {
     const attempts: [Record<string, string>, number, string][] = [
       // What a web page on another site can send without a preflight.
       [{ "content-type": "text/plain", origin: "http://evil.example" }, 403, "forbidden"],
-      [{ "content-type": "text/plain;charset=UTF-8", authorization: `Bearer ${apiKey}` }, 415, "unsupported_media_type"],
-      [{ "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${apiKey}` }, 415, "unsupported_media_type"],
-      [{ "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: "http://evil.example" }, 403, "forbidden"],
-      [{ "content-type": "application/json", authorization: `Bearer ${apiKey}`, host: "evil.example" }, 403, "forbidden"],
-      [{ "content-type": "application/json", authorization: `Bearer ${apiKey}`, host: `rebound.example:${host.split(":")[1]}` }, 403, "forbidden"],
+      [
+        { "content-type": "text/plain;charset=UTF-8", authorization: `Bearer ${apiKey}` },
+        415,
+        "unsupported_media_type",
+      ],
+      [
+        { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${apiKey}` },
+        415,
+        "unsupported_media_type",
+      ],
+      [
+        { "content-type": "application/json", authorization: `Bearer ${apiKey}`, origin: "http://evil.example" },
+        403,
+        "forbidden",
+      ],
+      [
+        { "content-type": "application/json", authorization: `Bearer ${apiKey}`, host: "evil.example" },
+        403,
+        "forbidden",
+      ],
+      [
+        {
+          "content-type": "application/json",
+          authorization: `Bearer ${apiKey}`,
+          host: `rebound.example:${host.split(":")[1]}`,
+        },
+        403,
+        "forbidden",
+      ],
       [{ "content-type": "application/json" }, 401, "invalid_api_key"],
       [{ "content-type": "application/json", authorization: "Bearer pouw-sk-not-a-key" }, 401, "invalid_api_key"],
       [{ "content-type": "application/json", authorization: `Bearer ${revoked.key}` }, 401, "invalid_api_key"],
@@ -237,7 +331,9 @@ describe("router against hostile neighbours", () => {
     expect((await chain.owner.c.tasks.read("getTask", taskId)).requester).toBe(payer.address);
 
     const before = await ledger();
-    await expect(limited.completions.create({ model: "stories260K", prompt: "The toad", max_tokens: 4 })).rejects.toMatchObject({ status: 429, code: "insufficient_quota" });
+    await expect(
+      limited.completions.create({ model: "stories260K", prompt: "The toad", max_tokens: 4 }),
+    ).rejects.toMatchObject({ status: 429, code: "insufficient_quota" });
     expect(await ledger()).toEqual(before);
   });
 });

@@ -12,7 +12,12 @@ import { startTcpBlackHole } from "./tcp-proxy.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-const deployment = { chainId: 31337, version: 1, deployedAtBlock: 1, contracts: { token: ADDRESS, nodePool: ADDRESS, tasks: ADDRESS, incentivePool: ADDRESS } };
+const deployment = {
+  chainId: 31337,
+  version: 1,
+  deployedAtBlock: 1,
+  contracts: { token: ADDRESS, nodePool: ADDRESS, tasks: ADDRESS, incentivePool: ADDRESS },
+};
 
 let hole: Awaited<ReturnType<typeof startTcpBlackHole>>;
 let dir: string;
@@ -45,11 +50,24 @@ describe("an RPC that accepts connections and never answers", () => {
     await writeFile(file, JSON.stringify({ ...deployment, rpcUrl: hole.url }));
     const env = { ...process.env };
     delete env[PASSWORD_ENV]; // set-up mode: no wallet to create, straight to the network
-    const child = spawn(process.execPath, ["bin/pouw-miner.js", "headless", "--network", file, "--data-dir", path.join(dir, "data"), "--setup-in-browser", "--json"], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/pouw-miner.js",
+        "headless",
+        "--network",
+        file,
+        "--data-dir",
+        path.join(dir, "data"),
+        "--setup-in-browser",
+        "--json",
+      ],
+      {
+        cwd: repoRoot,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     let connectingAt: number | undefined;
@@ -59,11 +77,16 @@ describe("an RPC that accepts connections and never answers", () => {
       if (msg.reason?.startsWith("Connecting to the network")) connectingAt = performance.now();
       last = msg;
     }
-    const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
+    const code = await new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve),
+    );
     const failedAt = performance.now();
     expect(connectingAt, stderr).toBeDefined();
     expect(code).toBe(1);
-    expect(last).toMatchObject({ type: "error", error: { message: expect.stringMatching(/cannot reach the network at .* did not answer within 10 s/) } });
+    expect(last).toMatchObject({
+      type: "error",
+      error: { message: expect.stringMatching(/cannot reach the network at .* did not answer within 10 s/) },
+    });
     expect(failedAt - connectingAt!).toBeLessThan(15_000);
   }, 120_000);
 });

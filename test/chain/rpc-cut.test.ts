@@ -36,17 +36,31 @@ beforeAll(async () => {
   const rpc = new URL(devnet.info.rpcUrl);
   proxy = await startTcpProxy({ host: rpc.hostname, port: Number(rpc.port) });
 
-  const deployment = JSON.parse(await readFile(deploymentFile(path.join(root, "chain")), "utf8")) as Record<string, unknown>;
+  const deployment = JSON.parse(await readFile(deploymentFile(path.join(root, "chain")), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const viaProxy = path.join(root, "via-proxy.json");
   await writeFile(viaProxy, JSON.stringify({ ...deployment, rpcUrl: proxy.url }));
 
   const dataDir = path.join(root, "miner");
-  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import({ kind: "privateKey", privateKey: Wallet.createRandom().privateKey }, password);
+  const { address } = await new WalletStore(path.join(dataDir, "wallet"), { scryptN: 2 ** 10 }).import(
+    { kind: "privateKey", privateKey: Wallet.createRandom().privateKey },
+    password,
+  );
   const spare = devAccount(net, "spare");
   await (await spare.wallet.sendTransaction({ to: address, value: parseEther("1") })).wait();
   await spare.c.token.send("transfer", address, await spare.c.nodePool.read("minStake"));
 
-  core = await createMinerCore({ dataDir, network: { deploymentFile: viaProxy }, password, appVersion: "0.0.0-test", inference, pollMs: 100, onLog: (l) => logs.push(l) });
+  core = await createMinerCore({
+    dataDir,
+    network: { deploymentFile: viaProxy },
+    password,
+    appVersion: "0.0.0-test",
+    inference,
+    pollMs: 100,
+    onLog: (l) => logs.push(l),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -58,15 +72,21 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-const slotStatus = async (taskId: bigint) => (await readSlots(connectProtocol(net.deployment, provider).tasks, taskId, 1))[0]?.status;
-const ended = (taskId: bigint) => core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End");
+const slotStatus = async (taskId: bigint) =>
+  (await readSlots(connectProtocol(net.deployment, provider).tasks, taskId, 1))[0]?.status;
+const ended = (taskId: bigint) =>
+  core!.getSnapshot().snapshot.tasks.some((t) => t.id === `${taskId}#0` && t.stage === "End");
 
 describe("RPC connection cut and restored during mining", () => {
   it("answers a task assigned while the miner was cut off, once the connection is back", async () => {
     expect(core!.getSnapshot().snapshot.mining.state).toBe("mining");
     await proxy.cut();
     const taskId = await requestTask(net, core!.modelId);
-    await waitFor("the snapshot to show the node unreachable", () => !core!.getSnapshot().snapshot.network.connected, 10_000);
+    await waitFor(
+      "the snapshot to show the node unreachable",
+      () => !core!.getSnapshot().snapshot.network.connected,
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await slotStatus(taskId)).toBe("Assigned");
     expect(inference.calls).toBe(0);

@@ -40,7 +40,9 @@ describe("RPC failover", () => {
 
       // A revert is an answer, not a failure: no endpoint is marked down for it.
       const before = failover.health().map((h) => h.failures);
-      await expect(provider.call({ to: anvil.accounts[1]!.address, data: "0x12345678", from: anvil.accounts[0]!.address })).resolves.toBe("0x");
+      await expect(
+        provider.call({ to: anvil.accounts[1]!.address, data: "0x12345678", from: anvil.accounts[0]!.address }),
+      ).resolves.toBe("0x");
       await expect(provider.send("eth_noSuchMethod", [])).rejects.toThrow();
       expect(failover.health().map((h) => h.failures)).toEqual(before);
     } finally {

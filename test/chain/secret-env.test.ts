@@ -29,7 +29,10 @@ describe.runIf(hasProc)("the wallet password and the children's environment", ()
   });
 
   it("does not reach any child of `pouw-miner headless` (anvil, the worker), read from /proc", async () => {
-    const miner = await launchHeadlessProcess({ args: ["--data-dir", path.join(dir, "data"), "--threads", "1", "--chain-only"], env: { [PASSWORD_ENV]: SECRET } });
+    const miner = await launchHeadlessProcess({
+      args: ["--data-dir", path.join(dir, "data"), "--threads", "1", "--chain-only"],
+      env: { [PASSWORD_ENV]: SECRET },
+    });
     try {
       const pid = miner.child.pid!;
       // The miner itself was given the password (and used it: its wallet is unlocked)…

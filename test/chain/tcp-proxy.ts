@@ -35,7 +35,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
   await listen(0);
   const port = (server.address() as net.AddressInfo).port;
-  const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  const stopListening = () =>
+    new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   const dropAll = () => {
     for (const s of sockets) s.destroy();
   };
@@ -60,7 +61,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
  * A loopback "node" that accepts every connection and never answers a byte: what a hung RPC (or a
  * firewall that swallows replies) looks like from the client's side.
  */
-export async function startTcpBlackHole(): Promise<{ port: number; url: string; accepted(): number; close(): Promise<void> }> {
+export async function startTcpBlackHole(): Promise<{
+  port: number;
+  url: string;
+  accepted(): number;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;
   const server = net.createServer((s) => {

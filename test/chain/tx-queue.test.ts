@@ -33,7 +33,13 @@ beforeEach(async () => {
   journalPath = path.join(dir, `${wallet.address}.jsonl`);
 });
 
-const transfer = (taskId: string, action = "pay") => ({ taskId, action, to: anvil.accounts[5]!.address, data: "0x", value: 1000n });
+const transfer = (taskId: string, action = "pay") => ({
+  taskId,
+  action,
+  to: anvil.accounts[5]!.address,
+  data: "0x",
+  value: 1000n,
+});
 
 describe("TxQueue", () => {
   it("sends concurrent requests with consecutive nonces, each once", async () => {
@@ -54,8 +60,14 @@ describe("TxQueue", () => {
     // Simulate the crash: journal an intent the way the queue does, but never broadcast it.
     const journal = await Journal.open(journalPath);
     const tx = Transaction.from({
-      type: 2, chainId: anvil.chainId, nonce: 0, to: anvil.accounts[5]!.address, value: 1000n, gasLimit: 21000n,
-      maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n,
+      type: 2,
+      chainId: anvil.chainId,
+      nonce: 0,
+      to: anvil.accounts[5]!.address,
+      value: 1000n,
+      gasLimit: 21000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 10n ** 9n,
     });
     const raw = await wallet.signTransaction(tx);
     const hash = Transaction.from(raw).hash!;
@@ -113,7 +125,10 @@ describe("TxQueue", () => {
     const poor = new Wallet(Wallet.createRandom().privateKey, provider);
     const journal = await Journal.open(path.join(dir, "poor.jsonl"));
     const q = new TxQueue(poor, provider, journal);
-    await expect(q.send(transfer("6"))).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS", message: expect.stringMatching(/not enough ETH for pay/) });
+    await expect(q.send(transfer("6"))).rejects.toMatchObject({
+      code: "INSUFFICIENT_FUNDS",
+      message: expect.stringMatching(/not enough ETH for pay/),
+    });
     expect(journal.all()).toEqual([]);
     await journal.close();
   });
@@ -140,7 +155,10 @@ describe("TxQueue, pipelined", () => {
     const sending = ["1", "2", "3", "4"].map((id) => q.send(transfer(id)));
     // The same action asked for while it is in flight joins it instead of paying twice.
     const again = q.send(transfer("2"));
-    await waitFor("four transactions in the pool", async () => (await provider.getTransactionCount(wallet.address, "pending")) === 4);
+    await waitFor(
+      "four transactions in the pool",
+      async () => (await provider.getTransactionCount(wallet.address, "pending")) === 4,
+    );
     expect(await provider.getTransactionCount(wallet.address, "latest")).toBe(0);
 
     await provider.send("evm_mine", []);
@@ -148,7 +166,13 @@ describe("TxQueue, pipelined", () => {
     expect((await again).hash).toBe(receipts[1]!.hash);
     const nonces = await Promise.all(receipts.map(async (r) => (await provider.getTransaction(r.hash))!.nonce));
     expect(nonces.sort()).toEqual([0, 1, 2, 3]);
-    expect(journal.all().filter((r) => r.kind === "intent").map((r) => r.taskId).sort()).toEqual(["1", "2", "3", "4"]);
+    expect(
+      journal
+        .all()
+        .filter((r) => r.kind === "intent")
+        .map((r) => r.taskId)
+        .sort(),
+    ).toEqual(["1", "2", "3", "4"]);
     expect(journal.pending()).toEqual([]);
 
     // Asked again once confirmed: the receipt, no new transaction.
@@ -160,11 +184,22 @@ describe("TxQueue, pipelined", () => {
   it("takes nonces after one journaled by a previous run, and finishes that one first", async () => {
     // A previous run journaled nonce 0 and died before broadcasting it.
     const tx = Transaction.from({
-      type: 2, chainId: anvil.chainId, nonce: 0, to: anvil.accounts[5]!.address, value: 1000n, gasLimit: 21000n,
-      maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n,
+      type: 2,
+      chainId: anvil.chainId,
+      nonce: 0,
+      to: anvil.accounts[5]!.address,
+      value: 1000n,
+      gasLimit: 21000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 10n ** 9n,
     });
     const raw = await wallet.signTransaction(tx);
-    await journal.append({ kind: "intent", taskId: "9", action: "pay", data: { nonce: 0, hash: Transaction.from(raw).hash!, raw } });
+    await journal.append({
+      kind: "intent",
+      taskId: "9",
+      action: "pay",
+      data: { nonce: 0, hash: Transaction.from(raw).hash!, raw },
+    });
     const q = new TxQueue(wallet, provider, journal, { pollMs: 20, pipeline: true });
     const fresh = q.send(transfer("10"));
     const left = q.send(transfer("9"));

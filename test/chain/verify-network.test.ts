@@ -21,7 +21,10 @@ afterAll(async () => {
 
 describe("verifyNetwork", () => {
   it("accepts the deployment it was made for", async () => {
-    await expect(verifyNetwork(provider, deployment, anvil.rpcUrl)).resolves.toEqual({ chainId: anvil.chainId, version: 2 });
+    await expect(verifyNetwork(provider, deployment, anvil.rpcUrl)).resolves.toEqual({
+      chainId: anvil.chainId,
+      version: 2,
+    });
   });
 
   it("names a wrong chain id", async () => {
@@ -32,19 +35,25 @@ describe("verifyNetwork", () => {
 
   it("names a contract address with no code", async () => {
     const empty = Wallet.createRandom().address;
-    await expect(verifyNetwork(provider, { ...deployment, contracts: { ...deployment.contracts, nodePool: empty } }, "rpc")).rejects.toMatchObject({
+    await expect(
+      verifyNetwork(provider, { ...deployment, contracts: { ...deployment.contracts, nodePool: empty } }, "rpc"),
+    ).rejects.toMatchObject({
       message: expect.stringContaining(`no contract at ${empty} (nodePool)`),
     });
   });
 
   it("says when an address holds some other contract", async () => {
     const notPouw = { ...deployment, contracts: { ...deployment.contracts, tasks: deployment.contracts.token } };
-    await expect(verifyNetwork(provider, notPouw, "rpc")).rejects.toMatchObject({ message: expect.stringContaining("is not a PoUW contract") });
+    await expect(verifyNetwork(provider, notPouw, "rpc")).rejects.toMatchObject({
+      message: expect.stringContaining("is not a PoUW contract"),
+    });
   });
 
   it("says when the network cannot be reached", async () => {
     const dead = createProvider("http://127.0.0.1:9", { chainId: 31337 });
-    await expect(verifyNetwork(dead, deployment, "http://127.0.0.1:9")).rejects.toMatchObject({ message: expect.stringContaining("cannot reach") });
+    await expect(verifyNetwork(dead, deployment, "http://127.0.0.1:9")).rejects.toMatchObject({
+      message: expect.stringContaining("cannot reach"),
+    });
     dead.destroy();
   });
 });

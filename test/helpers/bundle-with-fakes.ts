@@ -18,7 +18,9 @@ export async function importWithFakes<T>(entry: string, outfile: string, fakes: 
     // As scripts/build-electron.ts: dependencies stay external (native binaries, node-llama-cpp).
     packages: "external",
     logLevel: "error",
-    banner: { js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __pouwCreateRequire } from 'node:module'; const require = __pouwCreateRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: "fakes",

@@ -73,7 +73,10 @@ export async function launchHeadlessProcess(opts: LaunchOptions = {}): Promise<H
   const group = child.pid!;
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const stop: HeadlessProcess["stop"] = async (timeoutMs = 30_000) => {
     if (child.exitCode === null && child.signalCode === null) process.kill(group, "SIGINT");
     const timer = new Promise<"timeout">((r) => setTimeout(r, timeoutMs, "timeout").unref());
@@ -81,23 +84,40 @@ export async function launchHeadlessProcess(opts: LaunchOptions = {}): Promise<H
     if (result === "timeout") process.kill(group, "SIGKILL");
     const leftovers = await killGroup(group);
     const final = result === "timeout" ? await exited : result;
-    return { ...final, leftovers: result === "timeout" ? ["headless (did not exit in time)", ...leftovers] : leftovers };
+    return {
+      ...final,
+      leftovers: result === "timeout" ? ["headless (did not exit in time)", ...leftovers] : leftovers,
+    };
   };
 
   let ready: ReadyLine | undefined;
   let listening: { at: number; url: string } | undefined;
   try {
-    ready = await readReadyLine(child, exited, () => stderr, opts.readyTimeoutMs ?? 150_000, (url) => {
-      if (listening) return;
-      listening = { at: performance.now() - t0, url };
-      opts.onListening?.(url);
-    });
+    ready = await readReadyLine(
+      child,
+      exited,
+      () => stderr,
+      opts.readyTimeoutMs ?? 150_000,
+      (url) => {
+        if (listening) return;
+        listening = { at: performance.now() - t0, url };
+        opts.onListening?.(url);
+      },
+    );
   } catch (err) {
     await stop(5_000);
     throw err;
   }
   const startMs = performance.now() - t0;
-  return { child, ready, startMs, listeningMs: listening?.at ?? startMs, listeningUrl: listening?.url ?? ready.dashboardUrl, stderr: () => stderr, stop };
+  return {
+    child,
+    ready,
+    startMs,
+    listeningMs: listening?.at ?? startMs,
+    listeningUrl: listening?.url ?? ready.dashboardUrl,
+    stderr: () => stderr,
+    stop,
+  };
 }
 
 async function readReadyLine(
@@ -122,13 +142,19 @@ async function readReadyLine(
         if (parsed.success) resolve(parsed.data);
         else reject(new Error(`unexpected ready line ${line}: ${parsed.error.message}`));
       } else if (type === "error") reject(new Error(`pouw-miner headless failed: ${line}`));
-      else if (type === "progress" && (json as { stage?: unknown }).stage === "listening") onListening(String((json as { dashboardUrl?: unknown }).dashboardUrl));
+      else if (type === "progress" && (json as { stage?: unknown }).stage === "listening")
+        onListening(String((json as { dashboardUrl?: unknown }).dashboardUrl));
     });
   });
-  const early = exited.then((e) => Promise.reject(new Error(`pouw-miner headless exited (${e.code ?? e.signal}) before it was ready: ${stderr()}`)));
+  const early = exited.then((e) =>
+    Promise.reject(new Error(`pouw-miner headless exited (${e.code ?? e.signal}) before it was ready: ${stderr()}`)),
+  );
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`pouw-miner headless not ready after ${timeoutMs} ms: ${stderr()}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`pouw-miner headless not ready after ${timeoutMs} ms: ${stderr()}`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([ready, early, late]);

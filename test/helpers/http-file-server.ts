@@ -37,7 +37,10 @@ export interface FileServer {
 
 const SLICE = 64 * 1024;
 
-export async function startFileServer(files: Record<string, Buffer>, initial: FileServerKnobs = {}): Promise<FileServer> {
+export async function startFileServer(
+  files: Record<string, Buffer>,
+  initial: FileServerKnobs = {},
+): Promise<FileServer> {
   let knobs: FileServerKnobs = { ...initial };
   let cutsLeft = knobs.cutTimes ?? 1;
   const requests: ServedRequest[] = [];
@@ -45,7 +48,13 @@ export async function startFileServer(files: Record<string, Buffer>, initial: Fi
 
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? "/").split("?")[0]!.replace(/^\//, ""));
-    const record: ServedRequest = { method: req.method ?? "GET", path: name, range: req.headers.range, status: 200, bytesSent: 0 };
+    const record: ServedRequest = {
+      method: req.method ?? "GET",
+      path: name,
+      range: req.headers.range,
+      status: 200,
+      bytesSent: 0,
+    };
     requests.push(record);
     const file = files[name];
     if (!file) {
@@ -100,7 +109,13 @@ export async function startFileServer(files: Record<string, Buffer>, initial: Fi
   };
 }
 
-async function stream(res: http.ServerResponse, data: Buffer, record: ServedRequest, cutAt: number | undefined, bytesPerSecond: number | undefined): Promise<void> {
+async function stream(
+  res: http.ServerResponse,
+  data: Buffer,
+  record: ServedRequest,
+  cutAt: number | undefined,
+  bytesPerSecond: number | undefined,
+): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     if (res.destroyed) return;

@@ -6,14 +6,32 @@ import type { TaskRecord } from "../../src-shared/task-record.js";
 import { connectProtocol } from "../../src-main/chain/contracts.js";
 import { openSettings } from "../../src-main/settings/store.js";
 import { FaultHub } from "../../src-main/session/fault-hub.js";
-import { openNetwork, type DevnetServicesChoice, type NetworkChoice, type OpenedNetwork } from "../../src-main/session/open-network.js";
+import {
+  openNetwork,
+  type DevnetServicesChoice,
+  type NetworkChoice,
+  type OpenedNetwork,
+} from "../../src-main/session/open-network.js";
 import { fundOnDevnet } from "../../src-main/chain/devnet-funding.js";
 import { minStakeOf } from "../../src-main/miner/registration.js";
 import { openOrCreateWallet, requirePassword } from "../../src-main/wallet/open-wallet.js";
 import { openMiner, type MinerOptions } from "../../src-main/miner/open-miner.js";
 import type { MiningCore } from "../../src-main/session/main-core.js";
 
-export interface MinerCoreOptions extends Pick<MinerOptions, "inference" | "onLog" | "threads" | "speed" | "idleSource" | "batterySource" | "now" | "gateIntervalMs" | "pollMs" | "autoStart" | "journalFiles"> {
+export interface MinerCoreOptions extends Pick<
+  MinerOptions,
+  | "inference"
+  | "onLog"
+  | "threads"
+  | "speed"
+  | "idleSource"
+  | "batterySource"
+  | "now"
+  | "gateIntervalMs"
+  | "pollMs"
+  | "autoStart"
+  | "journalFiles"
+> {
   dataDir: string;
   network: NetworkChoice;
   /** What runs around the embedded devnet's chain; default APP_DEVNET_SERVICES, false: the chain alone. */
@@ -52,18 +70,36 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
   const log = opts.onLog ?? (() => undefined);
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
+    for (const c of cleanups.splice(0).reverse())
+      await c().catch((err: unknown) => log(`while closing: ${toErrorShape(err).message}`));
   };
   try {
     const settings = openSettings({ cwd: opts.dataDir });
-    const net = await openNetwork({ dataDir: opts.dataDir, network: opts.network, ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}), ...(opts.signal ? { signal: opts.signal } : {}), onLog: log });
+    const net = await openNetwork({
+      dataDir: opts.dataDir,
+      network: opts.network,
+      ...(opts.devnetServices !== undefined ? { devnetServices: opts.devnetServices } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onLog: log,
+    });
     cleanups.push(() => net.close());
 
-    const { signer, created } = await openOrCreateWallet(path.join(opts.dataDir, "wallet"), requirePassword(opts.password), { ...(opts.scryptN ? { scryptN: opts.scryptN } : {}) });
+    const { signer, created } = await openOrCreateWallet(
+      path.join(opts.dataDir, "wallet"),
+      requirePassword(opts.password),
+      { ...(opts.scryptN ? { scryptN: opts.scryptN } : {}) },
+    );
     if (created) log(`created wallet ${signer.address}`);
     if (net.devAccounts) {
       const stake = await minStakeOf(connectProtocol(net.deployment, signer.connect(net.provider)));
-      await fundOnDevnet({ provider: net.provider, deployment: net.deployment, devAccounts: net.devAccounts, address: signer.address, tokensNeeded: stake * 2n, onLog: log });
+      await fundOnDevnet({
+        provider: net.provider,
+        deployment: net.deployment,
+        devAccounts: net.devAccounts,
+        address: signer.address,
+        tokensNeeded: stake * 2n,
+        onLog: log,
+      });
     }
     const modelPath = opts.modelPath ?? (await ensureTinyLlamaModel(path.join(opts.dataDir, "models"))).model.path;
 
@@ -96,8 +132,32 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
     statusTimer.unref();
     cleanups.push(async () => clearInterval(statusTimer));
 
-    const { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart, journalFiles } = opts;
-    const tuning = { inference, onLog, threads, speed, idleSource, batterySource, now, gateIntervalMs, pollMs, autoStart, journalFiles };
+    const {
+      inference,
+      onLog,
+      threads,
+      speed,
+      idleSource,
+      batterySource,
+      now,
+      gateIntervalMs,
+      pollMs,
+      autoStart,
+      journalFiles,
+    } = opts;
+    const tuning = {
+      inference,
+      onLog,
+      threads,
+      speed,
+      idleSource,
+      batterySource,
+      now,
+      gateIntervalMs,
+      pollMs,
+      autoStart,
+      journalFiles,
+    };
     const miner = await openMiner({ ...tuning, hub, network: net, signer, settings, dataDir: opts.dataDir, modelPath });
     cleanups.push(() => miner.close());
 
@@ -117,7 +177,9 @@ export async function createMinerCore(opts: MinerCoreOptions): Promise<MinerCore
       stopMining: (params) => miner.stopMining(params),
       getSettings: () => settings.get(),
       updateSettings: async (update) => settings.update(update),
-      listModels: async (): Promise<ModelListEntry[]> => [{ id: miner.modelId, name: miner.modelName, installed: true, active: true }],
+      listModels: async (): Promise<ModelListEntry[]> => [
+        { id: miner.modelId, name: miner.modelName, installed: true, active: true },
+      ],
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

@@ -24,7 +24,8 @@ interface RpcRequest {
   params?: unknown[];
 }
 
-const hexToNumber = (v: unknown, fallback: number) => (typeof v === "string" && v.startsWith("0x") ? parseInt(v, 16) : fallback);
+const hexToNumber = (v: unknown, fallback: number) =>
+  typeof v === "string" && v.startsWith("0x") ? parseInt(v, 16) : fallback;
 
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -48,19 +49,31 @@ export async function startRpcLimitsProxy(upstream: string, limits: ProviderLimi
   const server: Server = createServer((req, res) => {
     void (async () => {
       const text = await body(req);
-      const reply = (status: number, payload: string) => res.writeHead(status, { "content-type": "application/json" }).end(payload);
+      const reply = (status: number, payload: string) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(payload);
       if (limits.rateLimitEvery && ++requests % limits.rateLimitEvery === 0) {
         refused.rate++;
-        return reply(429, JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: 429, message: "Too Many Requests" } }));
+        return reply(
+          429,
+          JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: 429, message: "Too Many Requests" } }),
+        );
       }
       const call = JSON.parse(text) as RpcRequest | RpcRequest[];
       if (Array.isArray(call) || call.method !== "eth_getLogs") return reply(200, await forward(text));
       const filter = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
-      const head = parseInt(((JSON.parse(await forward(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "eth_blockNumber" }))) as { result: string }).result), 16);
+      const head = parseInt(
+        (
+          JSON.parse(await forward(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "eth_blockNumber" }))) as {
+            result: string;
+          }
+        ).result,
+        16,
+      );
       const from = hexToNumber(filter.fromBlock, head);
       const to = hexToNumber(filter.toBlock, head);
       getLogsRanges.push([from, to]);
-      const error = (code: number, message: string) => reply(200, JSON.stringify({ jsonrpc: "2.0", id: call.id, error: { code, message } }));
+      const error = (code: number, message: string) =>
+        reply(200, JSON.stringify({ jsonrpc: "2.0", id: call.id, error: { code, message } }));
       if (limits.maxBlockRange && to - from + 1 > limits.maxBlockRange) {
         refused.range++;
         return error(-32614, `eth_getLogs is limited to a ${limits.maxBlockRange} range`);

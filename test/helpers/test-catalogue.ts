@@ -28,9 +28,16 @@ export interface TinyCatalogue {
  * the first run's download step fetches in tests (no internet, no real model). The same file is
  * the catalogue's Proof-of-Inference model, which the schema requires exactly one of.
  */
-export async function serveTinyCatalogue(dir: string, knobs: FileServerKnobs = {}, extra: readonly ExtraModel[] = []): Promise<TinyCatalogue> {
+export async function serveTinyCatalogue(
+  dir: string,
+  knobs: FileServerKnobs = {},
+  extra: readonly ExtraModel[] = [],
+): Promise<TinyCatalogue> {
   const bytes = buildTinyLlamaModel();
-  const server = await startFileServer({ [TINY_LLAMA_FILE]: bytes, ...Object.fromEntries(extra.map((m) => [`${m.id}.gguf`, m.bytes])) }, knobs);
+  const server = await startFileServer(
+    { [TINY_LLAMA_FILE]: bytes, ...Object.fromEntries(extra.map((m) => [`${m.id}.gguf`, m.bytes])) },
+    knobs,
+  );
   const cataloguePath = path.join(dir, "catalogue.json");
   const entry = {
     id: TINY_CATALOGUE_ID,

@@ -39,7 +39,10 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 function resultLine(stdout: string): Record<string, unknown> {
-  const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const results = lines.filter((l) => l.type === "result");
   expect(results).toHaveLength(1);
   expect(lines.at(-1)?.type).toBe("result");
@@ -48,11 +51,28 @@ function resultLine(stdout: string): Record<string, unknown> {
 
 describe("pouw-miner CLI with the worker", () => {
   it("infer --json prints one result with text and timings, the same on every run", async () => {
-    const args = ["infer", "--model", model, "--prompt", "Once upon a time", "--seed", "9", "--temperature", "0.7", "--max-tokens", "24", "--json"];
+    const args = [
+      "infer",
+      "--model",
+      model,
+      "--prompt",
+      "Once upon a time",
+      "--seed",
+      "9",
+      "--temperature",
+      "0.7",
+      "--max-tokens",
+      "24",
+      "--json",
+    ];
     const a = await cli(...args);
     expect(a.code, a.stderr).toBe(0);
     const ra = resultLine(a.stdout);
-    expect(ra).toMatchObject({ tokens: 24, finishReason: "length", timings: { ttftMs: expect.any(Number), tokensPerSecond: expect.any(Number) } });
+    expect(ra).toMatchObject({
+      tokens: 24,
+      finishReason: "length",
+      timings: { ttftMs: expect.any(Number), tokensPerSecond: expect.any(Number) },
+    });
     expect(typeof ra.text).toBe("string");
     // Without --json the text itself is what stdout carries — the same text, from another process.
     const human = await cli(...args.slice(0, -1));
@@ -79,7 +99,10 @@ describe("pouw-miner CLI with the worker", () => {
       expect(lines[0]).toMatch(pattern);
     }
     const json = await cli("infer", "--model", notGguf, "--prompt", "x", "--json");
-    expect(JSON.parse(json.stdout.trim().split("\n").at(-1) as string)).toMatchObject({ type: "error", error: { code: "MODEL_FILE_INVALID" } });
+    expect(JSON.parse(json.stdout.trim().split("\n").at(-1) as string)).toMatchObject({
+      type: "error",
+      error: { code: "MODEL_FILE_INVALID" },
+    });
   });
 
   it("embed --json returns one unit vector per text", async () => {
@@ -103,14 +126,41 @@ describe("pouw-miner CLI with the worker", () => {
 
   it("verify calibrate --json measures honest runs and adds one entry per model, backend and sampler to the file", async () => {
     const out = path.join(dataDir, "tolerances.json");
-    const base = ["verify", "calibrate", "--model", model, "--runs", "3", "--max-tokens", "16", "--threads", "1", "--out", out, "--json"];
+    const base = [
+      "verify",
+      "calibrate",
+      "--model",
+      model,
+      "--runs",
+      "3",
+      "--max-tokens",
+      "16",
+      "--threads",
+      "1",
+      "--out",
+      out,
+      "--json",
+    ];
     const greedy = await cli(...base);
     expect(greedy.code, greedy.stderr).toBe(0);
-    expect(resultLine(greedy.stdout)).toMatchObject({ modelFile: path.basename(model), quantization: "F32", backend: "cpu", temperature: 0, sampler: "native", runs: 3, tokens: 48, topK: 1, out });
+    expect(resultLine(greedy.stdout)).toMatchObject({
+      modelFile: path.basename(model),
+      quantization: "F32",
+      backend: "cpu",
+      temperature: 0,
+      sampler: "native",
+      runs: 3,
+      tokens: 48,
+      topK: 1,
+      out,
+    });
     const seeded = await cli(...base.slice(0, -1), "--temperature", "0.8", "--sampler", "seeded", "--json");
     expect(seeded.code, seeded.stderr).toBe(0);
     const file = CalibrationFile.parse(JSON.parse(await readFile(out, "utf8")));
-    expect(file.entries.map((e) => [e.temperature, e.sampler])).toEqual([[0, "native"], [0.8, "seeded"]]);
+    expect(file.entries.map((e) => [e.temperature, e.sampler])).toEqual([
+      [0, "native"],
+      [0.8, "seeded"],
+    ]);
     const bad = await cli("verify", "calibrate", "--model", model, "--sampler", "magic");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sampler must be native or seeded/);

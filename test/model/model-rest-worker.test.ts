@@ -18,7 +18,12 @@ const world = { resting: true };
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "pouw-model-rest-"));
   supervisor = new WorkerSupervisor();
-  miner = await startModelWorker({ modelPath: await tinyModelPath(), threads: 1, benchmarkFile: path.join(dir, "benchmarks.json"), supervisor });
+  miner = await startModelWorker({
+    modelPath: await tinyModelPath(),
+    threads: 1,
+    benchmarkFile: path.join(dir, "benchmarks.json"),
+    supervisor,
+  });
 }, 120_000);
 afterAll(async () => {
   await supervisor?.stop();
@@ -44,7 +49,11 @@ describe("ModelRest with the real worker", () => {
       load: miner.reload,
       checkMs: 20,
       // Real timers for the looks, a clock the test moves for the minutes.
-      clock: { now: () => now, setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+      clock: {
+        now: () => now,
+        setInterval: (fn, ms) => setInterval(fn, ms),
+        clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+      },
     });
     const inference = rest.wrap(miner.inference);
     const modelPath = await tinyModelPath();

@@ -86,7 +86,10 @@ describe("worker process (tiny model)", () => {
       [() => worker.call("loadModel", { path: notGguf }), "MODEL_FILE_INVALID"],
       [() => worker.call("loadModel", { path: truncated }), "MODEL_FILE_INVALID"],
       [() => worker.call("loadModel", { path: huge }), "MODEL_TOO_LARGE"],
-      [() => worker.call("loadModel", { path: modelPath, contextSize: 64, sha256: "0".repeat(64) }), "CHECKSUM_MISMATCH"],
+      [
+        () => worker.call("loadModel", { path: modelPath, contextSize: 64, sha256: "0".repeat(64) }),
+        "CHECKSUM_MISMATCH",
+      ],
       [() => worker.call("generate", { ...gen, temperature: -1 }), "INVALID_PARAMS"],
     ];
     for (const [call, code] of cases) {
@@ -110,7 +113,11 @@ describe("worker process (tiny model)", () => {
 
   it("cancels a generation and serves the next one", async () => {
     const controller = new AbortController();
-    const long = worker.call("generate", { ...gen, maxTokens: 2000 }, { signal: controller.signal, onEvent: () => controller.abort() });
+    const long = worker.call(
+      "generate",
+      { ...gen, maxTokens: 2000 },
+      { signal: controller.signal, onEvent: () => controller.abort() },
+    );
     await expect(long).rejects.toMatchObject({ code: "CANCELLED" });
     expect((await worker.call("generate", gen)).tokens).toBe(40);
   });
@@ -131,13 +138,17 @@ describe("worker process (tiny model)", () => {
     const oldPid = worker.pid as number;
     const restarted = new Promise<{ pid: number }>((resolve) => worker.once("restarted", resolve));
     let killed = false;
-    const doomed = worker.call("generate", { ...gen, maxTokens: 2000 }, {
-      onEvent: () => {
-        if (killed) return;
-        killed = true;
-        process.kill(oldPid, "SIGKILL");
+    const doomed = worker.call(
+      "generate",
+      { ...gen, maxTokens: 2000 },
+      {
+        onEvent: () => {
+          if (killed) return;
+          killed = true;
+          process.kill(oldPid, "SIGKILL");
+        },
       },
-    });
+    );
     const err = (await doomed.catch((e: unknown) => e)) as PouwError;
     expect(err.code).toBe("WORKER_CRASHED");
     expect(err.message).toMatch(/killed by SIGKILL.*generate did not finish/);

@@ -7,7 +7,8 @@ import { entryExecArgv, runtimeFiles } from "../../src-main/runtime/runtime-file
 // validation and its parent-loss rules are what is tested. No model needed.
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGKILL");
+  for (const c of children.splice(0))
+    if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGKILL");
 });
 
 function startWorker(env: Record<string, string> = {}) {
@@ -43,16 +44,37 @@ describe("worker protocol (raw IPC)", () => {
     const ready = await w.next((m) => m.kind === "ready");
     expect(ready).toMatchObject({ kind: "ready", protocol: 1, pid: w.child.pid });
 
-    w.send({ kind: "request", id: 1, method: "generate", params: { prompt: "hi", seed: 1, temperature: 0, maxTokens: 0 } });
-    w.send({ kind: "request", id: 2, method: "generate", params: { prompt: "hi", seed: 1, temperature: 0, maxTokens: 4 } });
+    w.send({
+      kind: "request",
+      id: 1,
+      method: "generate",
+      params: { prompt: "hi", seed: 1, temperature: 0, maxTokens: 0 },
+    });
+    w.send({
+      kind: "request",
+      id: 2,
+      method: "generate",
+      params: { prompt: "hi", seed: 1, temperature: 0, maxTokens: 4 },
+    });
     w.send({ kind: "request", id: 3, method: "mine-bitcoin", params: {} });
     w.send({ hello: "world" });
     w.send({ kind: "request", id: 4, method: "status", params: {} });
 
-    expect(await w.next((m) => m.kind === "response" && m.id === 1)).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS", message: expect.stringMatching(/maxTokens/) } });
-    expect(await w.next((m) => m.kind === "response" && m.id === 2)).toMatchObject({ ok: false, error: { code: "NO_MODEL_LOADED" } });
-    expect(await w.next((m) => m.kind === "response" && m.id === 3)).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
-    expect(await w.next((m) => m.kind === "fault")).toMatchObject({ error: { code: "INVALID_PARAMS", message: expect.stringMatching(/malformed message/) } });
+    expect(await w.next((m) => m.kind === "response" && m.id === 1)).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_PARAMS", message: expect.stringMatching(/maxTokens/) },
+    });
+    expect(await w.next((m) => m.kind === "response" && m.id === 2)).toMatchObject({
+      ok: false,
+      error: { code: "NO_MODEL_LOADED" },
+    });
+    expect(await w.next((m) => m.kind === "response" && m.id === 3)).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_PARAMS" },
+    });
+    expect(await w.next((m) => m.kind === "fault")).toMatchObject({
+      error: { code: "INVALID_PARAMS", message: expect.stringMatching(/malformed message/) },
+    });
     const status = await w.next((m) => m.kind === "response" && m.id === 4);
     expect(status).toMatchObject({ ok: true, result: { pid: w.child.pid, model: null } });
     expect(await w.next((m) => m.kind === "heartbeat")).toMatchObject({ kind: "heartbeat" });

@@ -19,7 +19,14 @@ async function workerWithModel(): Promise<WorkerSupervisor> {
   return w;
 }
 
-const task = { prompt: "Once upon a time, there was a little", seed: 1234, temperature: 0.8, topP: 0.95, topK: 40, maxTokens: 60 };
+const task = {
+  prompt: "Once upon a time, there was a little",
+  seed: 1234,
+  temperature: 0.8,
+  topP: 0.95,
+  topK: 40,
+  maxTokens: 60,
+};
 
 describe.skipIf(!modelPath)("worker with a real model (POUW_TEST_MODEL)", () => {
   it("writes coherent English, identically from two separate worker processes", async () => {

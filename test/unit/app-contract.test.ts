@@ -43,7 +43,10 @@ describe("app contract", () => {
     expect(AppSnapshot.parse(snapshot())).toEqual(snapshot());
     expect(AppSnapshot.safeParse({ ...snapshot(), mining: { state: "sleeping", reason: "" } }).success).toBe(false);
     expect(AppSnapshot.safeParse({ ...snapshot(), walletAddress: "0x123" }).success).toBe(false);
-    expect(AppSnapshot.safeParse({ ...snapshot(), earnings: { totalWei: "1.5", sessionWei: "0", tasksCompleted: 0 } }).success).toBe(false);
+    expect(
+      AppSnapshot.safeParse({ ...snapshot(), earnings: { totalWei: "1.5", sessionWei: "0", tasksCompleted: 0 } })
+        .success,
+    ).toBe(false);
     expect(AppSnapshot.safeParse({ ...snapshot(), extra: 1 }).success).toBe(false);
   });
 
@@ -55,7 +58,10 @@ describe("app contract", () => {
   });
 
   it("unwraps envelopes, turning errors back into PouwError with their code", () => {
-    expect(unwrapEnvelope<"stopMining">({ ok: true, result: { state: "stopped", reason: "x" } })).toEqual({ state: "stopped", reason: "x" });
+    expect(unwrapEnvelope<"stopMining">({ ok: true, result: { state: "stopped", reason: "x" } })).toEqual({
+      state: "stopped",
+      reason: "x",
+    });
     let caught: unknown;
     try {
       unwrapEnvelope<"stopMining">({ ok: false, error: { code: "CHAIN_ERROR", message: "rpc down" } });

@@ -6,16 +6,26 @@ describe("while you were away", () => {
   const seen = { at: 1_000_000, totalWei: "100", tasksCompleted: 2 };
 
   it("sums what was earned since the dashboard was last seen", () => {
-    expect(awaySummary(seen, { at: 1_000_000 + 3_600_000, totalWei: "250", tasksCompleted: 5 })).toEqual({ awayMs: 3_600_000, earnedWei: "150", tasks: 3 });
+    expect(awaySummary(seen, { at: 1_000_000 + 3_600_000, totalWei: "250", tasksCompleted: 5 })).toEqual({
+      awayMs: 3_600_000,
+      earnedWei: "150",
+      tasks: 3,
+    });
   });
 
   it("says nothing after a short glance away or without a mark", () => {
     expect(awaySummary(seen, { at: seen.at + MIN_AWAY_MS - 1, totalWei: "250", tasksCompleted: 5 })).toBeUndefined();
-    expect(awaySummary(undefined, { at: seen.at + MIN_AWAY_MS * 10, totalWei: "250", tasksCompleted: 5 })).toBeUndefined();
+    expect(
+      awaySummary(undefined, { at: seen.at + MIN_AWAY_MS * 10, totalWei: "250", tasksCompleted: 5 }),
+    ).toBeUndefined();
   });
 
   it("never reports a loss as earnings (another wallet, a reset history)", () => {
-    expect(awaySummary(seen, { at: seen.at + MIN_AWAY_MS, totalWei: "0", tasksCompleted: 0 })).toEqual({ awayMs: MIN_AWAY_MS, earnedWei: "0", tasks: 0 });
+    expect(awaySummary(seen, { at: seen.at + MIN_AWAY_MS, totalWei: "0", tasksCompleted: 0 })).toEqual({
+      awayMs: MIN_AWAY_MS,
+      earnedWei: "0",
+      tasks: 0,
+    });
   });
 
   it("reads back only a well-formed mark", () => {

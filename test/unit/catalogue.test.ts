@@ -27,7 +27,14 @@ function entry(over: Partial<CatalogueEntry> = {}): CatalogueEntry {
     ...over,
   };
 }
-const poi = entry({ id: "e", file: "e.gguf", hfUri: "hf:u/r/e.gguf", embeddings: true, role: "embedding", proofOfInference: true });
+const poi = entry({
+  id: "e",
+  file: "e.gguf",
+  hfUri: "hf:u/r/e.gguf",
+  embeddings: true,
+  role: "embedding",
+  proofOfInference: true,
+});
 
 function problem(json: unknown): string {
   try {
@@ -91,7 +98,9 @@ describe("parseCatalogue", () => {
   });
 
   it("rejects duplicate ids and anything but one embedding Proof-of-Inference model", () => {
-    expect(problem({ version: 1, models: [entry(), entry({ file: "n.gguf", hfUri: "hf:u/r/n.gguf" }), poi] })).toMatch(/duplicate id/);
+    expect(problem({ version: 1, models: [entry(), entry({ file: "n.gguf", hfUri: "hf:u/r/n.gguf" }), poi] })).toMatch(
+      /duplicate id/,
+    );
     expect(problem({ version: 1, models: [entry()] })).toMatch(/Proof-of-Inference/);
     expect(problem({ version: 1, models: [entry({ proofOfInference: true })] })).toMatch(/embeddings/);
   });
@@ -100,7 +109,10 @@ describe("parseCatalogue", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pouw-cat-"));
     const file = path.join(dir, "catalogue.json");
     await fs.writeFile(file, "{ not json");
-    await expect(loadCatalogue(file)).rejects.toMatchObject({ code: "CATALOGUE_INVALID", message: expect.stringContaining(file) });
+    await expect(loadCatalogue(file)).rejects.toMatchObject({
+      code: "CATALOGUE_INVALID",
+      message: expect.stringContaining(file),
+    });
     await expect(loadCatalogue(path.join(dir, "absent.json"))).rejects.toMatchObject({ code: "CATALOGUE_INVALID" });
     await fs.rm(dir, { recursive: true, force: true });
   });

@@ -19,7 +19,10 @@ const source = (file: string) => readFileSync(path.join(packageRoot, "contracts"
 function solidityEnum(src: string, name: string): string[] {
   const m = new RegExp(`enum\\s+${name}\\s*\\{([^}]*)\\}`).exec(src);
   if (!m?.[1]) throw new Error(`enum ${name} not found`);
-  return m[1].split(",").map((s) => s.trim()).filter(Boolean);
+  return m[1]
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Every internalType in an ABI, searched recursively through tuple components. */
@@ -50,7 +53,8 @@ describe("PoUW enums in TypeScript", () => {
 
   it("are the enums the generated ABIs use", () => {
     const tasks = internalTypes(PouwTasksAbi);
-    for (const e of ["enum TaskBase.State", "enum TaskBase.Outcome", "enum TaskBase.SlotStatus"]) expect(tasks).toContain(e);
+    for (const e of ["enum TaskBase.State", "enum TaskBase.Outcome", "enum TaskBase.SlotStatus"])
+      expect(tasks).toContain(e);
     expect(internalTypes(NodePoolAbi)).toContain("enum PouwTypes.Role");
   });
 

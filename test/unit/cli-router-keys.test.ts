@@ -18,7 +18,11 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function keys(...args: string[]) {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await runCli(["router", "keys", ...args, "--file", file, "--json"], { stdout, stderr, signal: undefined });
+  const code = await runCli(["router", "keys", ...args, "--file", file, "--json"], {
+    stdout,
+    stderr,
+    signal: undefined,
+  });
   return { code, out: stdout.jsonLines.at(-1), stderr: stderr.text };
 }
 
@@ -27,7 +31,12 @@ describe("pouw-miner router keys", () => {
     const created = await keys("create", "--account", PAYER, "--limit", "2.5", "--label", "my app");
     expect(created.code).toBe(0);
     const key = String(created.out?.key);
-    expect(created.out).toMatchObject({ type: "result", account: PAYER, limit: "2.5", id: expect.stringMatching(/^key-/) });
+    expect(created.out).toMatchObject({
+      type: "result",
+      account: PAYER,
+      limit: "2.5",
+      id: expect.stringMatching(/^key-/),
+    });
     const text = await readFile(file, "utf8");
     expect(text).not.toContain(key);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -45,7 +54,9 @@ describe("pouw-miner router keys", () => {
     const regrant = await again.authenticate(key);
     expect(() => regrant!.reserve(10n ** 18n)).toThrow(/spending limit/);
     const listed = await keys("list");
-    expect(listed.out).toMatchObject({ keys: [{ id: created.out?.id, spent: "2.0", limit: "2.5", label: "my app", revoked: false }] });
+    expect(listed.out).toMatchObject({
+      keys: [{ id: created.out?.id, spent: "2.0", limit: "2.5", label: "my app", revoked: false }],
+    });
 
     expect((await keys("revoke", String(created.out?.id))).code).toBe(0);
     expect(await again.authenticate(key)).toBeUndefined();

@@ -16,7 +16,11 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function wallet(...args: string[]) {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await runCli(["wallet", ...args, "--data-dir", path.join(dir, "data"), "--json"], { stdout, stderr, signal: undefined });
+  const code = await runCli(["wallet", ...args, "--data-dir", path.join(dir, "data"), "--json"], {
+    stdout,
+    stderr,
+    signal: undefined,
+  });
   return { code, out: stdout.jsonLines.at(-1), stderr: stderr.text };
 }
 

@@ -5,7 +5,20 @@ import { runCli } from "../../src-main/cli/main.js";
 import { commands } from "../../src-main/cli/commands/index.js";
 import { Capture } from "../helpers/capture.js";
 
-const SUBCOMMANDS = ["probe", "models", "download", "infer", "embed", "bench", "devnet", "headless", "oracle", "router", "wallet", "verify"];
+const SUBCOMMANDS = [
+  "probe",
+  "models",
+  "download",
+  "infer",
+  "embed",
+  "bench",
+  "devnet",
+  "headless",
+  "oracle",
+  "router",
+  "wallet",
+  "verify",
+];
 
 async function cli(...argv: string[]) {
   const stdout = new Capture();
@@ -52,11 +65,15 @@ describe("pouw-miner CLI", () => {
   it("reports errors as a JSON line with --json", async () => {
     const { code, stdout } = await cli("wallet", "--bogus", "--json");
     expect(code).toBe(2);
-    expect(stdout.jsonLines).toEqual([{ type: "error", error: { code: "BAD_USAGE", message: expect.stringContaining("--bogus") } }]);
+    expect(stdout.jsonLines).toEqual([
+      { type: "error", error: { code: "BAD_USAGE", message: expect.stringContaining("--bogus") } },
+    ]);
   });
 
   it("runs as a real executable through the package bin", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["bin/pouw-miner.js", "--help"], { timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ["bin/pouw-miner.js", "--help"], {
+      timeout: 30_000,
+    });
     expect(stdout).toContain("Commands:");
   });
 });

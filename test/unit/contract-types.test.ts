@@ -19,7 +19,11 @@ function answering(answer: (data: string) => string): ContractRunner {
 
 const tasksIface = new Interface(PouwTasksAbi);
 const node = [10n ** 18n, 1n, true, false, 42n, 0n, 3n, 1n, 0n, 2n];
-const nodePool = new TypedContract(ADDR, NodePoolAbi, answering(() => new Interface(NodePoolAbi).encodeFunctionResult("getNode", [node])));
+const nodePool = new TypedContract(
+  ADDR,
+  NodePoolAbi,
+  answering(() => new Interface(NodePoolAbi).encodeFunctionResult("getNode", [node])),
+);
 
 describe("TypedContract.read is typed from the ABI", () => {
   it("a struct output: ethers' Result, named fields and positions, every uint a bigint", async () => {
@@ -38,15 +42,21 @@ describe("TypedContract.read is typed from the ABI", () => {
   });
 
   it("single outputs come unwrapped: bigint, address, bool, address[], a fixed uint40[7] inside a struct", async () => {
-    const params = tasksIface.encodeFunctionResult("params", [[[1n, 2n, 3n, 4n, 5n, 6n, 7n], 8n, 10n, 9n, 1000n, 100n, 200n, 8000n, 5000n, 2n, 16384n]]);
-    const tasks = new TypedContract(ADDR, PouwTasksAbi, answering((data) => {
-      const name = tasksIface.parseTransaction({ data })?.name;
-      if (name === "creatorOf") return tasksIface.encodeFunctionResult(name, [OTHER]);
-      if (name === "poiVotes") return tasksIface.encodeFunctionResult(name, [[ADDR, OTHER]]);
-      if (name === "isBackground") return tasksIface.encodeFunctionResult(name, [true]);
-      if (name === "owed") return tasksIface.encodeFunctionResult(name, [5n]);
-      return params;
-    }));
+    const params = tasksIface.encodeFunctionResult("params", [
+      [[1n, 2n, 3n, 4n, 5n, 6n, 7n], 8n, 10n, 9n, 1000n, 100n, 200n, 8000n, 5000n, 2n, 16384n],
+    ]);
+    const tasks = new TypedContract(
+      ADDR,
+      PouwTasksAbi,
+      answering((data) => {
+        const name = tasksIface.parseTransaction({ data })?.name;
+        if (name === "creatorOf") return tasksIface.encodeFunctionResult(name, [OTHER]);
+        if (name === "poiVotes") return tasksIface.encodeFunctionResult(name, [[ADDR, OTHER]]);
+        if (name === "isBackground") return tasksIface.encodeFunctionResult(name, [true]);
+        if (name === "owed") return tasksIface.encodeFunctionResult(name, [5n]);
+        return params;
+      }),
+    );
     const owed = tasks.read("owed", ADDR);
     expectTypeOf(owed).resolves.toEqualTypeOf<bigint>();
     expect(await owed).toBe(5n);
@@ -67,15 +77,24 @@ describe("TypedContract.read is typed from the ABI", () => {
   });
 
   it("a wrong method, a wrong argument or an asserted result type does not compile", () => {
-    const token = new TypedContract(ADDR, PouwTokenAbi, answering(() => "0x"));
+    const token = new TypedContract(
+      ADDR,
+      PouwTokenAbi,
+      answering(() => "0x"),
+    );
     // Never called: these lines are here for the type checker.
     const misuse = () => {
       // @ts-expect-error no such function in the ABI
       void nodePool.read("getNodes", ADDR);
       // @ts-expect-error register changes state: it is sent, not read
       void nodePool.read("register", 1, 1n, 1, []);
+      const tasks = new TypedContract(
+        ADDR,
+        PouwTasksAbi,
+        answering(() => "0x"),
+      );
       // @ts-expect-error getTask takes a uint256, not a string
-      void new TypedContract(ADDR, PouwTasksAbi, answering(() => "0x")).read("getTask", "1");
+      void tasks.read("getTask", "1");
       // @ts-expect-error getNode takes an address
       void nodePool.read("getNode");
       // @ts-expect-error an address is a string, not bytes
@@ -97,7 +116,11 @@ describe("TypedContract.read is typed from the ABI", () => {
     const use = () => {
       void token.send("transfer", ADDR, 1);
       void token.send("approve", OTHER, 10n ** 18n);
-      void new TypedContract(ADDR, PouwTasksAbi, answering(() => "0x")).send("reveal", 1n, 0, new Uint8Array([1]), MODEL);
+      void new TypedContract(
+        ADDR,
+        PouwTasksAbi,
+        answering(() => "0x"),
+      ).send("reveal", 1n, 0, new Uint8Array([1]), MODEL);
       void nodePool.send("register", 1, 10n ** 18n, 12, [MODEL]);
     };
     expectTypeOf(misuse).toBeFunction();

@@ -60,10 +60,14 @@ describe("data folder pointer", () => {
   });
 
   it("checks a chosen folder: absolute, created, writable", () => {
-    expect(refusal(() => checkDataFolder("data/pouw"))).toBe('settings not saved: dataDir: use an absolute path, not "data/pouw"');
+    expect(refusal(() => checkDataFolder("data/pouw"))).toBe(
+      'settings not saved: dataDir: use an absolute path, not "data/pouw"',
+    );
     const file = path.join(tmp, "a-file");
     fs.writeFileSync(file, "");
-    expect(refusal(() => checkDataFolder(path.join(file, "sub")))).toMatch(/^settings not saved: dataDir: .*a-file\/sub is not a writable folder \(ENOTDIR\)$/);
+    expect(refusal(() => checkDataFolder(path.join(file, "sub")))).toMatch(
+      /^settings not saved: dataDir: .*a-file\/sub is not a writable folder \(ENOTDIR\)$/,
+    );
     const fresh = path.join(tmp, "new", "deep");
     expect(checkDataFolder(`  ${fresh}/  `)).toBe(fresh);
     expect(fs.readdirSync(fresh)).toEqual([]);
@@ -99,7 +103,9 @@ describe("the dataDir setting", () => {
   it("refuses a bad folder in one line and changes nothing", () => {
     const store = open(defaultDir);
     const before = fs.readFileSync(store.path, "utf8");
-    expect(refusal(() => store.update({ dataDir: "relative" }))).toMatch(/^settings not saved: dataDir: use an absolute path/);
+    expect(refusal(() => store.update({ dataDir: "relative" }))).toMatch(
+      /^settings not saved: dataDir: use an absolute path/,
+    );
     expect(refusal(() => store.update({ dataDir: path.join(store.path, "sub") }))).toMatch(/is not a writable folder/);
     expect(fs.readFileSync(store.path, "utf8")).toBe(before);
     expect(fs.existsSync(path.join(defaultDir, POINTER_FILE))).toBe(false);
@@ -112,7 +118,9 @@ describe("the dataDir setting", () => {
     fs.writeFileSync(path.join(elsewhere, "settings.json"), JSON.stringify({ schemaVersion: 3, dataDir: "/stale" }));
     for (const store of [open(elsewhere), open(elsewhere, { ...env, POUW_DATA_DIR: elsewhere })]) {
       expect(store.get()).not.toHaveProperty("dataDir");
-      expect(refusal(() => store.update({ dataDir: path.join(tmp, "y") }))).toMatch(/set by POUW_DATA_DIR or --data-dir/);
+      expect(refusal(() => store.update({ dataDir: path.join(tmp, "y") }))).toMatch(
+        /set by POUW_DATA_DIR or --data-dir/,
+      );
       expect(store.update({ idleMinutes: 9 }).idleMinutes).toBe(9);
     }
     expect(fs.existsSync(path.join(defaultDir, POINTER_FILE))).toBe(false);

@@ -60,15 +60,22 @@ describe("start on login, Linux (XDG autostart)", () => {
   });
 
   it("runs the AppImage's real path, not the executable inside its temporary mount", async () => {
-    const host = linuxHost({ execPath: "/tmp/.mount_PoUWabc/pouw-miner", env: { XDG_CONFIG_HOME: path.join(tmp, "config"), APPIMAGE: "/home/ann/Apps/PoUW-Miner-0.1.0.AppImage" } });
+    const host = linuxHost({
+      execPath: "/tmp/.mount_PoUWabc/pouw-miner",
+      env: { XDG_CONFIG_HOME: path.join(tmp, "config"), APPIMAGE: "/home/ann/Apps/PoUW-Miner-0.1.0.AppImage" },
+    });
     await applyStartOnLogin(true, host);
-    expect(fs.readFileSync(entryFile(), "utf8")).toContain("\nExec=/home/ann/Apps/PoUW-Miner-0.1.0.AppImage --hidden\n");
+    expect(fs.readFileSync(entryFile(), "utf8")).toContain(
+      "\nExec=/home/ann/Apps/PoUW-Miner-0.1.0.AppImage --hidden\n",
+    );
   });
 
   it("defaults to ~/.config/autostart when XDG_CONFIG_HOME is unset or relative", async () => {
     const home = path.join(tmp, "home");
     expect(autostartFile({}, home)).toBe(path.join(home, ".config", "autostart", "pouw-miner.desktop"));
-    expect(autostartFile({ XDG_CONFIG_HOME: "relative/cfg" }, home)).toBe(path.join(home, ".config", "autostart", "pouw-miner.desktop"));
+    expect(autostartFile({ XDG_CONFIG_HOME: "relative/cfg" }, home)).toBe(
+      path.join(home, ".config", "autostart", "pouw-miner.desktop"),
+    );
     await applyStartOnLogin(true, linuxHost({ env: {} }));
     expect(fs.existsSync(path.join(home, ".config", "autostart", "pouw-miner.desktop"))).toBe(true);
   });
@@ -103,7 +110,10 @@ describe("start on login, macOS and Windows (Electron's login item)", () => {
     const win = linuxHost({ platform: "win32" });
     expect(await applyStartOnLogin(true, win)).toBe("login-item");
     await applyStartOnLogin(false, win);
-    expect(win.setLoginItem.mock.calls).toEqual([[{ openAtLogin: true, args: ["--hidden"] }], [{ openAtLogin: false, args: ["--hidden"] }]]);
+    expect(win.setLoginItem.mock.calls).toEqual([
+      [{ openAtLogin: true, args: ["--hidden"] }],
+      [{ openAtLogin: false, args: ["--hidden"] }],
+    ]);
     const mac = linuxHost({ platform: "darwin" });
     await applyStartOnLogin(true, mac);
     expect(mac.setLoginItem.mock.calls).toEqual([[{ openAtLogin: true }]]);
@@ -121,7 +131,10 @@ describe("followStartOnLogin", () => {
   it("applies the setting at once and on each change, in order, never twice for the same value", async () => {
     let startOnLogin = false;
     const listeners: Array<() => void> = [];
-    const core = { getSettings: () => ({ startOnLogin }), onPatch: (l: () => void) => (listeners.push(l), () => void listeners.splice(listeners.indexOf(l), 1)) };
+    const core = {
+      getSettings: () => ({ startOnLogin }),
+      onPatch: (l: () => void) => (listeners.push(l), () => void listeners.splice(listeners.indexOf(l), 1)),
+    };
     const applied: boolean[] = [];
     const errors: string[] = [];
     const stop = followStartOnLogin(

@@ -3,7 +3,8 @@ import { DEV_ONLY_ROLES, appMenuTemplate, rolesOf } from "../../src-main/desktop
 import { installAppMenu } from "../../src-main/electron/app-menu.js";
 
 const platforms = ["darwin", "win32", "linux"] as const;
-const devOnly = (roles: string[]) => roles.filter((r) => (DEV_ONLY_ROLES as readonly string[]).includes(r) || /devtools|reload/i.test(r));
+const devOnly = (roles: string[]) =>
+  roles.filter((r) => (DEV_ONLY_ROLES as readonly string[]).includes(r) || /devtools|reload/i.test(r));
 
 describe("application menu", () => {
   it("a packaged app has no DevTools and no reload anywhere in its menu, on every platform", () => {
@@ -16,7 +17,11 @@ describe("application menu", () => {
 
   it("a development build has DevTools, reload and force reload", () => {
     for (const platform of platforms) {
-      expect(devOnly(rolesOf(appMenuTemplate({ isPackaged: false, platform })))).toEqual(["reload", "forceReload", "toggleDevTools"]);
+      expect(devOnly(rolesOf(appMenuTemplate({ isPackaged: false, platform })))).toEqual([
+        "reload",
+        "forceReload",
+        "toggleDevTools",
+      ]);
     }
   });
 

@@ -11,7 +11,16 @@ import { alwaysIdle } from "../../src-main/scheduler/mining-gate.js";
 
 const NOW = 1_000_000_000;
 const snapshot = appSnapshot;
-const task = (id: string, stage: TaskState, deadlineAt?: number): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: "0", ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
+const task = (id: string, stage: TaskState, deadlineAt?: number): TaskSummary => ({
+  id,
+  stage,
+  modelId: "0x01",
+  updatedAt: 1,
+  kind: "user",
+  states: [],
+  rewardWei: "0",
+  ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+});
 
 /** A fake powerSaveBlocker: which ids are started now, and every call. */
 function fakeBlocker() {
@@ -39,7 +48,10 @@ describe("keep awake while a task is in flight", () => {
   it("starts the blocker with the first task in flight and stops it when none is left", () => {
     const hub = new SnapshotHub(snapshot({ tasks: [task("1#0", "End")] }));
     const blocker = fakeBlocker();
-    const stop = installKeepAwake({ getSnapshot: () => hub.message(), onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l) }, blocker);
+    const stop = installKeepAwake(
+      { getSnapshot: () => hub.message(), onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l) },
+      blocker,
+    );
     expect(blocker.calls).toEqual([]);
     hub.update((s) => ({ ...s, tasks: [task("2#0", "Start"), ...s.tasks] }));
     hub.update((s) => ({ ...s, tasks: [task("3#1", "Precommit"), ...s.tasks] }));
@@ -60,7 +72,10 @@ describe("keep awake while a task is in flight", () => {
     let message = { rev: 4, snapshot: snapshot({ tasks: [task("1#0", "Commit")] }) };
     const listeners: Array<(p: PatchMessage) => void> = [];
     const blocker = fakeBlocker();
-    keepAwakeWhileBusy({ getSnapshot: () => message, onPatch: (l) => (listeners.push(l), () => undefined) }, { start: () => blocker.start("prevent-app-suspension"), stop: blocker.stop });
+    keepAwakeWhileBusy(
+      { getSnapshot: () => message, onPatch: (l) => (listeners.push(l), () => undefined) },
+      { start: () => blocker.start("prevent-app-suspension"), stop: blocker.stop },
+    );
     expect(blocker.active.size).toBe(1);
     // rev 6 after 4: a patch was missed, so the whole snapshot is read again.
     message = { rev: 6, snapshot: snapshot({ tasks: [task("1#0", "End")] }) };
@@ -71,8 +86,10 @@ describe("keep awake while a task is in flight", () => {
   it("counts tasks only while the miner works, and not a record whose deadline passed long ago", () => {
     const live = [task("1#0", "Precommit", NOW + 10_000)];
     expect(taskInFlight(snapshot({ tasks: live }), NOW)).toBe(true);
-    for (const state of ["paused", "stopping", "starting"] as const) expect(taskInFlight(snapshot({ mining: { state, reason: "" }, tasks: live }), NOW)).toBe(true);
-    for (const state of ["stopped", "error"] as const) expect(taskInFlight(snapshot({ mining: { state, reason: "" }, tasks: live }), NOW)).toBe(false);
+    for (const state of ["paused", "stopping", "starting"] as const)
+      expect(taskInFlight(snapshot({ mining: { state, reason: "" }, tasks: live }), NOW)).toBe(true);
+    for (const state of ["stopped", "error"] as const)
+      expect(taskInFlight(snapshot({ mining: { state, reason: "" }, tasks: live }), NOW)).toBe(false);
     expect(taskInFlight(snapshot({ tasks: [task("1#0", "Start", NOW - STALE_AFTER_MS - 1)] }), NOW)).toBe(false);
     expect(taskInFlight(snapshot({ tasks: [task("1#0", "Start", NOW - 60_000)] }), NOW)).toBe(true);
     expect(taskInFlight(snapshot({ tasks: [task("1#0", "Start")] }), NOW)).toBe(true);

@@ -40,7 +40,13 @@ function entry(id: string, file: string, over: Partial<CatalogueEntry> = {}): Ca
 }
 
 beforeAll(async () => {
-  server = await startFileServer({ "tiny.gguf": tiny, "bad.gguf": tiny, "huge.gguf": tiny, "emb.gguf": tiny, "big.gguf": big });
+  server = await startFileServer({
+    "tiny.gguf": tiny,
+    "bad.gguf": tiny,
+    "huge.gguf": tiny,
+    "emb.gguf": tiny,
+    "big.gguf": big,
+  });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "pouw-dlcli-"));
   modelsDir = path.join(dir, "models");
   const catalogue = {
@@ -92,8 +98,17 @@ describe("pouw-miner download", () => {
   it("--json prints progress lines and ends with one result line", async () => {
     const { code, stdout } = await cli(["tiny", "--json"]);
     expect(code).toBe(0);
-    const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.at(-1)).toMatchObject({ type: "result", id: "tiny", sha256: sha(tiny), bytes: tiny.length, alreadyPresent: false });
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({
+      type: "result",
+      id: "tiny",
+      sha256: sha(tiny),
+      bytes: tiny.length,
+      alreadyPresent: false,
+    });
     expect(lines.slice(0, -1).every((l) => l.type === "progress" && l.id === "tiny")).toBe(true);
     expect(lines.some((l) => l.stage === "verify")).toBe(true);
     expect(await fs.readFile(path.join(modelsDir, "tiny.gguf"))).toEqual(tiny);
@@ -132,8 +147,14 @@ describe("pouw-miner download", () => {
       if (event.type === "progress" && (event.bytes ?? 0) > 9 * MiB) controller.abort();
     });
     expect(first.code).toBe(1);
-    const last = JSON.parse(first.stdout.trim().split("\n").at(-1)!) as { type: string; error: { code: string; message: string } };
-    expect(last).toMatchObject({ type: "error", error: { code: "CANCELLED", message: expect.stringMatching(/resume/) } });
+    const last = JSON.parse(first.stdout.trim().split("\n").at(-1)!) as {
+      type: string;
+      error: { code: string; message: string };
+    };
+    expect(last).toMatchObject({
+      type: "error",
+      error: { code: "CANCELLED", message: expect.stringMatching(/resume/) },
+    });
 
     server.setKnobs({});
     const second = await cli(["big"]);

@@ -69,8 +69,17 @@ describe("downloadModel", () => {
       { uri: server.url(NAME), fileName: NAME, sha256: sha, sizeBytes: body.length },
       { modelsDir, onProgress: (p) => events.push(p) },
     );
-    expect(result).toMatchObject({ path: path.join(modelsDir, NAME), sha256: sha, bytes: body.length, alreadyPresent: false });
-    expect(createHash("sha256").update(await fs.readFile(result.path)).digest("hex")).toBe(sha);
+    expect(result).toMatchObject({
+      path: path.join(modelsDir, NAME),
+      sha256: sha,
+      bytes: body.length,
+      alreadyPresent: false,
+    });
+    expect(
+      createHash("sha256")
+        .update(await fs.readFile(result.path))
+        .digest("hex"),
+    ).toBe(sha);
     const downloads = events.filter((e) => e.stage === "download");
     expect(downloads.length).toBeGreaterThan(0);
     expect(downloads.at(-1)).toMatchObject({ bytes: body.length, totalBytes: body.length, fraction: 1, unit: "bytes" });
@@ -105,7 +114,11 @@ describe("downloadModel", () => {
     const err = await catchError(
       downloadModel(
         { uri: server.url(NAME), fileName: NAME, sha256: sha },
-        { modelsDir, signal: controller.signal, onProgress: (p) => p.stage === "download" && (p.bytes ?? 0) > 9 * MiB && controller.abort() },
+        {
+          modelsDir,
+          signal: controller.signal,
+          onProgress: (p) => p.stage === "download" && (p.bytes ?? 0) > 9 * MiB && controller.abort(),
+        },
       ),
     );
     expect(err.code).toBe("CANCELLED");
@@ -157,7 +170,9 @@ describe("downloadModel", () => {
     const url = gone.url(NAME);
     await gone.close();
     const started = Date.now();
-    const err = await catchError(downloadModel({ uri: url, fileName: NAME }, { modelsDir, signal: AbortSignal.timeout(300) }));
+    const err = await catchError(
+      downloadModel({ uri: url, fileName: NAME }, { modelsDir, signal: AbortSignal.timeout(300) }),
+    );
     expect(err.code).toBe("CANCELLED");
     expect(Date.now() - started).toBeLessThan(3000);
   });
@@ -179,7 +194,9 @@ describe("downloadModel", () => {
 
   it("fails with DOWNLOAD_FAILED on a missing file", async () => {
     const modelsDir = await freshDir();
-    const err = await catchError(downloadModel({ uri: server.url("absent.gguf"), fileName: "absent.gguf" }, { modelsDir }));
+    const err = await catchError(
+      downloadModel({ uri: server.url("absent.gguf"), fileName: "absent.gguf" }, { modelsDir }),
+    );
     expect(err.code).toBe("DOWNLOAD_FAILED");
     expect(err.message).not.toContain("\n");
   });

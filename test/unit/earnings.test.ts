@@ -3,13 +3,35 @@ import { bucketize, projectDailyReward, summarize } from "../../src-main/earning
 import { TaskRecord } from "../../src-shared/task-record.js";
 
 const rec = (taskId: string, at: number, kind: "user" | "background", reward: string, gasSpent = "10") =>
-  TaskRecord.parse({ taskId, slot: 0, kind, modelId: "m", priority: 0, states: [{ state: "Request", at: at - 5 }, { state: "End", at }], reward, gasSpent });
+  TaskRecord.parse({
+    taskId,
+    slot: 0,
+    kind,
+    modelId: "m",
+    priority: 0,
+    states: [
+      { state: "Request", at: at - 5 },
+      { state: "End", at },
+    ],
+    reward,
+    gasSpent,
+  });
 
 describe("earnings", () => {
-  const records = [rec("1", 100, "user", "1000"), rec("2", 3_700, "background", "300"), rec("3", 7_300, "user", "5"), rec("4", 99_999, "user", "7")];
+  const records = [
+    rec("1", 100, "user", "1000"),
+    rec("2", 3_700, "background", "300"),
+    rec("3", 7_300, "user", "5"),
+    rec("4", 99_999, "user", "7"),
+  ];
 
   it("sums user and network rewards separately, with gas, in a time range", () => {
-    expect(summarize(records, 0, 7_200)).toEqual({ userReward: 1000n, backgroundReward: 300n, gasSpent: 20n, tasks: 2 });
+    expect(summarize(records, 0, 7_200)).toEqual({
+      userReward: 1000n,
+      backgroundReward: 300n,
+      gasSpent: 20n,
+      tasks: 2,
+    });
     expect(summarize(records, 7_200, 7_300).tasks).toBe(0); // end is exclusive
   });
 
@@ -25,7 +47,9 @@ describe("earnings", () => {
     expect(projectDailyReward({ recent, recentSeconds: 3_600, capacityTasksPerSecond: 1 })).toBe(2_400n);
     // capacity 1 task per hour = 24/day → 24 × 10
     expect(projectDailyReward({ recent, recentSeconds: 3_600, capacityTasksPerSecond: 1 / 3_600 })).toBe(240n);
-    expect(projectDailyReward({ recent: { ...recent, tasks: 0 }, recentSeconds: 3_600, capacityTasksPerSecond: 1 })).toBe(0n);
+    expect(
+      projectDailyReward({ recent: { ...recent, tasks: 0 }, recentSeconds: 3_600, capacityTasksPerSecond: 1 }),
+    ).toBe(0n);
   });
 
   it("rejects amounts that are not whole wei", () => {

@@ -57,15 +57,30 @@ describe("electron-builder.yml", () => {
 
   it("ships the build, the catalogue and the runtime icons, and unpacks native code", () => {
     expect(config.files).toEqual(
-      expect.arrayContaining(["dist/electron/**", "dist/worker/**", "dist/peer/**", "dist/network/**", "dist/renderer/**", "package.json", "models/catalogue.json", "models/README.md", "resources/tray-*.png"]),
+      expect.arrayContaining([
+        "dist/electron/**",
+        "dist/worker/**",
+        "dist/peer/**",
+        "dist/network/**",
+        "dist/renderer/**",
+        "package.json",
+        "models/catalogue.json",
+        "models/README.md",
+        "resources/tray-*.png",
+      ]),
     );
     expect(config.asarUnpack).toEqual(
-      expect.arrayContaining(["node_modules/node-llama-cpp/**", "node_modules/@node-llama-cpp/**", "node_modules/@foundry-rs/**"]),
+      expect.arrayContaining([
+        "node_modules/node-llama-cpp/**",
+        "node_modules/@node-llama-cpp/**",
+        "node_modules/@foundry-rs/**",
+      ]),
     );
   });
 
   it("points at real PNG icons of the right sizes", () => {
-    for (const icon of [config.win.icon, config.mac.icon, config.linux.icon]) expect(pngSize(icon)).toEqual({ width: 512, height: 512 });
+    for (const icon of [config.win.icon, config.mac.icon, config.linux.icon])
+      expect(pngSize(icon)).toEqual({ width: 512, height: 512 });
     for (const state of ["idle", "mining", "paused", "error"]) {
       expect(pngSize(`resources/tray-${state}.png`)).toEqual({ width: 16, height: 16 });
       expect(pngSize(`resources/tray-${state}@2x.png`)).toEqual({ width: 32, height: 32 });
@@ -79,6 +94,8 @@ describe("electron-builder.yml", () => {
     const { DebugLogger } = require("builder-util") as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(builder.validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     const broken = { ...config, linux: { ...config.linux, notAnOption: true } };
-    await expect(builder.validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/Invalid configuration/);
+    await expect(builder.validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(
+      /Invalid configuration/,
+    );
   });
 });

@@ -38,7 +38,10 @@ const initial: AppSnapshot = {
   earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
   settings: defaultSettings(),
 };
-const coreOf = (hub: SnapshotHub) => ({ getSnapshot: () => hub.message(), onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l) });
+const coreOf = (hub: SnapshotHub) => ({
+  getSnapshot: () => hub.message(),
+  onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l),
+});
 
 describe("Electron notifications adapter", () => {
   it("shows the notifier's notices; a click focuses the window", () => {
@@ -48,7 +51,20 @@ describe("Electron notifications adapter", () => {
     const stop = showNotices(coreOf(hub), FakeNotification, focus);
     expect(made).toHaveLength(0);
     hub.update((s) => ({ ...s, mining: { state: "error", reason: "Could not start mining: worker crashed" } }));
-    hub.update((s) => ({ ...s, tasks: [{ id: "1#0", stage: "End", modelId: "0x01", updatedAt: 2, kind: "user", states: [], rewardWei: (3n * 10n ** 18n).toString() }] }));
+    hub.update((s) => ({
+      ...s,
+      tasks: [
+        {
+          id: "1#0",
+          stage: "End",
+          modelId: "0x01",
+          updatedAt: 2,
+          kind: "user",
+          states: [],
+          rewardWei: (3n * 10n ** 18n).toString(),
+        },
+      ],
+    }));
     expect(made.map((n) => [n.options, n.shown])).toEqual([
       [{ title: "Mining error", body: "Could not start mining: worker crashed", silent: false }, true],
       [{ title: "Reward credited", body: "A task earned 3 POUW", silent: true }, true],

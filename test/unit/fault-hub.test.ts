@@ -24,7 +24,10 @@ describe("FaultHub: the mining state tells the truth", () => {
     // Still failing a minute later: the reason keeps the time it began.
     hub.chainReached(false, new Date(2026, 11, 3, 12, 4).getTime());
     hub.setFault("disk", "disk full: records not saved since 12:04");
-    expect(hub.message().snapshot.mining).toEqual({ state: "degraded", reason: "chain unreachable since 12:03; disk full: records not saved since 12:04" });
+    expect(hub.message().snapshot.mining).toEqual({
+      state: "degraded",
+      reason: "chain unreachable since 12:03; disk full: records not saved since 12:04",
+    });
 
     // The gate pausing and resuming goes on underneath.
     hub.update((s) => ({ ...s, mining: { state: "paused", reason: "on battery" } }));
@@ -35,7 +38,9 @@ describe("FaultHub: the mining state tells the truth", () => {
     hub.setFault("disk", undefined);
     expect(hub.message().snapshot.mining).toEqual({ state: "paused", reason: "on battery" });
     // Every change reached the clients as a patch of the shown state.
-    expect(patches.some((p) => p.ops.some((op) => op.path.startsWith("/mining") && JSON.stringify(op).includes("degraded")))).toBe(true);
+    expect(
+      patches.some((p) => p.ops.some((op) => op.path.startsWith("/mining") && JSON.stringify(op).includes("degraded"))),
+    ).toBe(true);
   });
 
   it("leaves a stopped or failed miner as it is: nothing is claimed to be working", () => {

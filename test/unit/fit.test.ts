@@ -8,7 +8,12 @@ import { loadCatalogue } from "../../src-main/models/catalogue-file.js";
 const GiB = 1024 ** 3;
 const shipped = (await loadCatalogue()).models;
 
-function probe(opts: { ramFree: number; vramFree?: number; cores?: number; backend?: HardwareProbe["backend"] }): HardwareProbe {
+function probe(opts: {
+  ramFree: number;
+  vramFree?: number;
+  cores?: number;
+  backend?: HardwareProbe["backend"];
+}): HardwareProbe {
   const gpu = opts.vramFree !== undefined;
   return {
     gpus: gpu ? [{ vendor: "NVIDIA", model: "Test GPU", vramBytes: opts.vramFree, backend: "cuda" }] : [],
@@ -109,11 +114,20 @@ describe("fitModels recommendation", () => {
         fc.option(fc.double({ min: 0.1, max: 96, noNaN: true }), { nil: undefined }),
         fc.integer({ min: 1, max: 64 }),
         (ramGiB, vramGiB, cores) => {
-          const p = probe({ ramFree: ramGiB * GiB, vramFree: vramGiB === undefined ? undefined : vramGiB * GiB, cores });
+          const p = probe({
+            ramFree: ramGiB * GiB,
+            vramFree: vramGiB === undefined ? undefined : vramGiB * GiB,
+            cores,
+          });
           const report = fitModels(p, shipped);
           expect(report.results).toHaveLength(shipped.length);
           if (report.recommended === undefined) {
-            expect(report.results.filter((r) => r.fit !== "too-large").map((r) => shipped.find((m) => m.id === r.id)!).some((m) => roleOf(m) === "chat")).toBe(false);
+            expect(
+              report.results
+                .filter((r) => r.fit !== "too-large")
+                .map((r) => shipped.find((m) => m.id === r.id)!)
+                .some((m) => roleOf(m) === "chat"),
+            ).toBe(false);
             return;
           }
           const chosen = shipped.find((m) => m.id === report.recommended)!;

@@ -5,11 +5,17 @@ import type { GgufValue } from "../../src-shared/node/gguf/reader.js";
 import { tinyMeanPoolModelPath, tinyModelPath } from "../helpers/tiny-model.js";
 
 const realModel = process.env.POUW_TEST_MODEL;
-if (!realModel) console.warn("gguf-reader-crosscheck: POUW_TEST_MODEL is unset, so the real-model cross-check is skipped");
+if (!realModel)
+  console.warn("gguf-reader-crosscheck: POUW_TEST_MODEL is unset, so the real-model cross-check is skipped");
 
 /** Looks a dotted key up in node-llama-cpp's nested metadata object. */
 function nested(metadata: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), metadata);
+  return key
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      metadata,
+    );
 }
 
 const comparable = (value: GgufValue | unknown): unknown =>

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readGgufHeader } from "../../src-shared/node/gguf/reader.js";
-import { TINY_LLAMA_FILE, TINY_LLAMA_MEANPOOL_FILE, ensureTinyLlamaModel, writeTinyLlamaModel } from "../../src-shared/node/gguf/tiny-llama.js";
+import {
+  TINY_LLAMA_FILE,
+  TINY_LLAMA_MEANPOOL_FILE,
+  ensureTinyLlamaModel,
+  writeTinyLlamaModel,
+} from "../../src-shared/node/gguf/tiny-llama.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -14,7 +19,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const fileHash = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+const fileHash = async (file: string) =>
+  createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
 
 describe("writeTinyLlamaModel", () => {
   it("writes a small llama GGUF quickly, with the facts the reader reports", async () => {
@@ -40,7 +48,17 @@ describe("writeTinyLlamaModel", () => {
     });
     const names = header.tensors.map((t) => t.name);
     expect(names.slice(0, 3)).toEqual(["token_embd.weight", "output_norm.weight", "output.weight"]);
-    for (const part of ["attn_q", "attn_k", "attn_v", "attn_output", "attn_norm", "ffn_gate", "ffn_down", "ffn_up", "ffn_norm"]) {
+    for (const part of [
+      "attn_q",
+      "attn_k",
+      "attn_v",
+      "attn_output",
+      "attn_norm",
+      "ffn_gate",
+      "ffn_down",
+      "ffn_up",
+      "ffn_norm",
+    ]) {
       expect(names).toContain(`blk.1.${part}.weight`);
     }
     expect(header.tensors.find((t) => t.name === "blk.0.attn_k.weight")?.dims).toEqual([64, 32]);

@@ -47,7 +47,10 @@ const sample: GgufDocument = {
 };
 
 async function rejection(promise: Promise<unknown>): Promise<PouwError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(PouwError);
   return err as PouwError;
 }
@@ -93,7 +96,9 @@ describe("GGUF writer → reader", () => {
       alignment: 32,
       fileBytes: bytes.length,
     });
-    expect(header.tensors.map(({ name, dims, typeName, offset, bytes: size }) => ({ name, dims, typeName, offset, size }))).toEqual([
+    expect(
+      header.tensors.map(({ name, dims, typeName, offset, bytes: size }) => ({ name, dims, typeName, offset, size })),
+    ).toEqual([
       { name: "a.weight", dims: [3], typeName: "F32", offset: 0, size: 12 },
       { name: "b.weight", dims: [8, 2], typeName: "F32", offset: 32, size: 64 },
     ]);
@@ -101,7 +106,9 @@ describe("GGUF writer → reader", () => {
     expect(header.totalDataBytes).toBe(96);
     for (const [i, info] of header.tensors.entries()) {
       const start = header.dataOffset + info.offset;
-      const stored = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + (info.bytes ?? 0)));
+      const stored = new Float32Array(
+        bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + (info.bytes ?? 0)),
+      );
       expect(Array.from(stored)).toEqual(Array.from(sample.tensors[i]!.data));
     }
     expect(readGgufHeaderFromBuffer(bytes)).toEqual(header);
@@ -109,18 +116,22 @@ describe("GGUF writer → reader", () => {
 
   it("round-trips arbitrary string arrays and int32 arrays", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "grapheme" })), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), (strings, ints) => {
-        const bytes = encodeGguf({
-          metadata: [
-            ["s", { type: "array", itemType: "string", value: strings }],
-            ["i", { type: "array", itemType: "int32", value: ints }],
-          ],
-          tensors: [],
-        });
-        const header = readGgufHeaderFromBuffer(bytes);
-        expect(header.metadata["s"]).toEqual(strings);
-        expect(header.metadata["i"]).toEqual(ints);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: "grapheme" })),
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+        (strings, ints) => {
+          const bytes = encodeGguf({
+            metadata: [
+              ["s", { type: "array", itemType: "string", value: strings }],
+              ["i", { type: "array", itemType: "int32", value: ints }],
+            ],
+            tensors: [],
+          });
+          const header = readGgufHeaderFromBuffer(bytes);
+          expect(header.metadata["s"]).toEqual(strings);
+          expect(header.metadata["i"]).toEqual(ints);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -139,7 +150,9 @@ describe("GGUF writer → reader", () => {
   });
 
   it("rejects tensor data that does not match its dimensions", () => {
-    expect(() => encodeGguf({ metadata: [], tensors: [{ name: "x", dims: [4], data: new Float32Array(3) }] })).toThrow(/dims hold 4 values but data has 3/);
+    expect(() => encodeGguf({ metadata: [], tensors: [{ name: "x", dims: [4], data: new Float32Array(3) }] })).toThrow(
+      /dims hold 4 values but data has 3/,
+    );
   });
 });
 
@@ -152,7 +165,10 @@ describe("readGgufHeader validation", () => {
   });
 
   it("rejects a file that is not GGUF, including an empty one", async () => {
-    for (const [name, content] of [["notes.txt", "hello, I am not a model\n"], ["empty.gguf", ""]] as const) {
+    for (const [name, content] of [
+      ["notes.txt", "hello, I am not a model\n"],
+      ["empty.gguf", ""],
+    ] as const) {
       const file = join(dir, name);
       await writeFile(file, content);
       const err = await rejection(readGgufHeader(file));
@@ -184,18 +200,24 @@ describe("readGgufHeader validation", () => {
     const bytes = encodeGguf(sample);
     const v1 = Buffer.from(bytes);
     v1.writeUInt32LE(1, 4);
-    expect(() => readGgufHeaderFromBuffer(v1, "v1.gguf")).toThrow("v1.gguf uses GGUF version 1; supported versions are 2, 3");
+    expect(() => readGgufHeaderFromBuffer(v1, "v1.gguf")).toThrow(
+      "v1.gguf uses GGUF version 1; supported versions are 2, 3",
+    );
     const huge = Buffer.from(bytes);
     huge.writeBigUInt64LE(2n ** 60n, 16);
     expect(() => readGgufHeaderFromBuffer(huge, "huge.gguf")).toThrow(/^huge.gguf has an impossible metadata count/);
     const oddAlignment = encodeGguf({ metadata: [["general.alignment", { type: "uint32", value: 24 }]], tensors: [] });
-    expect(() => readGgufHeaderFromBuffer(oddAlignment, "odd.gguf")).toThrow("odd.gguf has an invalid general.alignment (24)");
+    expect(() => readGgufHeaderFromBuffer(oddAlignment, "odd.gguf")).toThrow(
+      "odd.gguf has an invalid general.alignment (24)",
+    );
   });
 
   it("reads a multi-GiB file without reading its tensor data", async () => {
     // A tensor declared as 2^30 floats (4 GiB) in a sparse file: more than readFile could ever load.
     const file = join(dir, "huge-sparse.gguf");
-    const header = Buffer.from(encodeGguf({ metadata: [], tensors: [{ name: "big", dims: [1], data: new Float32Array(1) }] }));
+    const header = Buffer.from(
+      encodeGguf({ metadata: [], tensors: [{ name: "big", dims: [1], data: new Float32Array(1) }] }),
+    );
     const dimAt = header.indexOf("big") + 3 + 4;
     header.writeBigUInt64LE(2n ** 30n, dimAt);
     const dataOffset = header.length - 4; // the one float is the last thing written

@@ -11,7 +11,13 @@ function sources(over: Partial<ProbeSources> = {}): ProbeSources {
   return {
     graphics: async () => ({
       controllers: [
-        { vendor: "NVIDIA", model: "NVIDIA GeForce RTX 4070", vram: 12282, driverVersion: "550.54", temperatureGpu: 41 },
+        {
+          vendor: "NVIDIA",
+          model: "NVIDIA GeForce RTX 4070",
+          vram: 12282,
+          driverVersion: "550.54",
+          temperatureGpu: 41,
+        },
         { vendor: "Intel", model: "UHD Graphics 770", vram: 256 },
       ],
     }),
@@ -19,7 +25,11 @@ function sources(over: Partial<ProbeSources> = {}): ProbeSources {
     mem: async () => ({ total: 32 * GiB, available: 20 * GiB }),
     cpuTemperature: async () => ({ main: 55 }),
     osInfo: async () => ({ platform: "linux", arch: "x64", release: "6.8.0" }),
-    llama: async () => ({ gpu: "cuda", vram: { total: 12 * GiB, used: 1 * GiB, free: 11 * GiB }, deviceNames: ["NVIDIA GeForce RTX 4070"] }),
+    llama: async () => ({
+      gpu: "cuda",
+      vram: { total: 12 * GiB, used: 1 * GiB, free: 11 * GiB },
+      deviceNames: ["NVIDIA GeForce RTX 4070"],
+    }),
     ...over,
   };
 }
@@ -77,7 +87,14 @@ describe("probeHardwareFrom", () => {
   });
 
   it("every source failing at once still yields a valid probe", async () => {
-    const all = { graphics: fail("a"), cpu: fail("b"), mem: fail("c"), cpuTemperature: fail("d"), osInfo: fail("e"), llama: fail("f") };
+    const all = {
+      graphics: fail("a"),
+      cpu: fail("b"),
+      mem: fail("c"),
+      cpuTemperature: fail("d"),
+      osInfo: fail("e"),
+      llama: fail("f"),
+    };
     const p = await probeHardwareFrom(all);
     expect(HardwareProbe.safeParse(p).success).toBe(true);
     expect(p.errors).toHaveLength(6);

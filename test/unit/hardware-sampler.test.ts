@@ -1,7 +1,12 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { HardwareSample } from "../../src-shared/hardware.js";
-import { createHardwareSampler, createSampler, sampleHardware, type SamplerSources } from "../../src-worker/hardware/sampler.js";
+import {
+  createHardwareSampler,
+  createSampler,
+  sampleHardware,
+  type SamplerSources,
+} from "../../src-worker/hardware/sampler.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -15,7 +20,14 @@ function fakeSources(over: Partial<SamplerSources> = {}): Partial<SamplerSources
     graphics: async () => ({
       controllers: [
         { vendor: "Intel", model: "iGPU" },
-        { vendor: "NVIDIA", model: "RTX", utilizationGpu: (gpuLoad += 10), memoryUsed: 2048, temperatureGpu: 60, powerDraw: 120 },
+        {
+          vendor: "NVIDIA",
+          model: "RTX",
+          utilizationGpu: (gpuLoad += 10),
+          memoryUsed: 2048,
+          temperatureGpu: 60,
+          powerDraw: 120,
+        },
       ],
     }),
     ...over,
@@ -31,18 +43,28 @@ describe("createHardwareSampler", () => {
     expect(samples.map((s) => s.gpuPercent)).toEqual([20, 20, 20, 30, 30, 30]);
     for (const s of samples) {
       expect(HardwareSample.safeParse(s).success).toBe(true);
-      expect(s).toMatchObject({ cpuPercent: 37.5, ramUsedBytes: 10 * GiB, ramTotalBytes: 16 * GiB, vramUsedBytes: 2048 * MiB, powerW: 120 });
+      expect(s).toMatchObject({
+        cpuPercent: 37.5,
+        ramUsedBytes: 10 * GiB,
+        ramTotalBytes: 16 * GiB,
+        vramUsedBytes: 2048 * MiB,
+        powerW: 120,
+      });
       // No CPU sensor: the GPU's temperature is the one worth showing.
       expect(s.temperatureC).toBe(60);
     }
   });
 
   it("leaves GPU fields out when graphics fails, and fails the sample when CPU load cannot be read", async () => {
-    const noGpu = createHardwareSampler({ sources: fakeSources({ graphics: () => Promise.reject(new Error("no smi")) }) });
+    const noGpu = createHardwareSampler({
+      sources: fakeSources({ graphics: () => Promise.reject(new Error("no smi")) }),
+    });
     const s = await noGpu.sample();
     expect(s.gpuPercent).toBeUndefined();
     expect(s.powerW).toBeUndefined();
-    const noLoad = createHardwareSampler({ sources: fakeSources({ currentLoad: () => Promise.reject(new Error("no /proc")) }) });
+    const noLoad = createHardwareSampler({
+      sources: fakeSources({ currentLoad: () => Promise.reject(new Error("no /proc")) }),
+    });
     await expect(noLoad.sample()).rejects.toThrow("no /proc");
   });
 });
@@ -50,7 +72,9 @@ describe("createHardwareSampler", () => {
 describe("createSampler", () => {
   it("delivers samples on an interval until stopped", async () => {
     const got: number[] = [];
-    const stop = createSampler(10, (s) => got.push(s.at), { sampler: createHardwareSampler({ sources: fakeSources() }) });
+    const stop = createSampler(10, (s) => got.push(s.at), {
+      sampler: createHardwareSampler({ sources: fakeSources() }),
+    });
     await new Promise((r) => setTimeout(r, 120));
     stop();
     const count = got.length;

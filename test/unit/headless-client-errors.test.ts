@@ -28,14 +28,20 @@ afterAll(async () => {
 });
 
 const invoke = async (method: string, body: unknown) => {
-  const res = await fetch(base + headlessPaths.invoke(method), { method: "POST", headers: { "content-type": "application/json", [TOKEN_HEADER]: server.token }, body: JSON.stringify(body) });
+  const res = await fetch(base + headlessPaths.invoke(method), {
+    method: "POST",
+    headers: { "content-type": "application/json", [TOKEN_HEADER]: server.token },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string } } };
 };
 
 /** Sends one raw request line (what fetch would normalise away) and returns the status line's code. */
 function rawStatus(port: number, target: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+    const socket = net.connect(port, "127.0.0.1", () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+    );
     let text = "";
     socket.on("data", (d: Buffer) => (text += d.toString()));
     socket.on("end", () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1] ?? 0)));
@@ -46,14 +52,26 @@ function rawStatus(port: number, target: string): Promise<number> {
 describe("the headless server answers client errors as 4xx with the error's code", () => {
   it("a wrong wallet password is 403 WRONG_PASSWORD, an unknown model 404 UNKNOWN_MODEL", async () => {
     expect((await invoke("createWallet", { password: "a long enough password" })).status).toBe(200);
-    expect(await invoke("unlockWallet", { password: "not the password" })).toMatchObject({ status: 403, body: { ok: false, error: { code: "WRONG_PASSWORD" } } });
-    expect(await invoke("downloadModel", { id: "no-such-model" })).toMatchObject({ status: 404, body: { ok: false, error: { code: "UNKNOWN_MODEL" } } });
+    expect(await invoke("unlockWallet", { password: "not the password" })).toMatchObject({
+      status: 403,
+      body: { ok: false, error: { code: "WRONG_PASSWORD" } },
+    });
+    expect(await invoke("downloadModel", { id: "no-such-model" })).toMatchObject({
+      status: 404,
+      body: { ok: false, error: { code: "UNKNOWN_MODEL" } },
+    });
   });
 
   it("a malformed %-escape is 400, in a method name and in a dashboard path, never a URIError 500", async () => {
-    const method = await fetch(`${base}${headlessPaths.invokePrefix}%E0%A4%A`, { method: "POST", headers: { [TOKEN_HEADER]: server.token } });
+    const method = await fetch(`${base}${headlessPaths.invokePrefix}%E0%A4%A`, {
+      method: "POST",
+      headers: { [TOKEN_HEADER]: server.token },
+    });
     expect(method.status).toBe(400);
-    expect(await method.json()).toMatchObject({ ok: false, error: { code: "BAD_USAGE", message: expect.stringMatching(/%-escape/) } });
+    expect(await method.json()).toMatchObject({
+      ok: false,
+      error: { code: "BAD_USAGE", message: expect.stringMatching(/%-escape/) },
+    });
     const page = await fetch(`${base}/assets/%E0%A4%A.js`);
     expect(page.status).toBe(400);
     expect(await page.text()).not.toContain("URIError");

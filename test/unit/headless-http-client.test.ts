@@ -40,13 +40,19 @@ describe("headless HTTP client", () => {
 
   it("turns an error envelope into a PouwError with main's code", async () => {
     const c = client();
-    await expect(c.invoke("updateSettings", { idleMinutes: 0 })).rejects.toMatchObject({ name: "PouwError", code: "INVALID_PARAMS" });
+    await expect(c.invoke("updateSettings", { idleMinutes: 0 })).rejects.toMatchObject({
+      name: "PouwError",
+      code: "INVALID_PARAMS",
+    });
     c.close();
   });
 
   it("rejects with a clear error when the token is wrong", async () => {
     const c = client("nope");
-    await expect(c.invoke("stopMining", {})).rejects.toMatchObject({ code: "BAD_USAGE", message: expect.stringContaining("token") });
+    await expect(c.invoke("stopMining", {})).rejects.toMatchObject({
+      code: "BAD_USAGE",
+      message: expect.stringContaining("token"),
+    });
     c.close();
   });
 
@@ -65,7 +71,10 @@ describe("headless HTTP client", () => {
 
   it("takes the launch token from the URL fragment and keeps it for reloads", () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     const replaced: string[] = [];
     const history = { replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) };
     expect(takeLaunchToken({ hash: "#token=abc", pathname: "/", search: "" }, storage, history)).toBe("abc");

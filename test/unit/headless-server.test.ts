@@ -64,10 +64,16 @@ describe("headless server", () => {
   it("rejects a foreign Host header (DNS rebinding) and a foreign Origin", async () => {
     const http = await import("node:http");
     const status = await new Promise<number>((resolve) => {
-      http.get({ host: "127.0.0.1", port: server.port, path: headlessPaths.status, headers: { host: "evil.example" } }, (res) => resolve(res.statusCode ?? 0));
+      http.get(
+        { host: "127.0.0.1", port: server.port, path: headlessPaths.status, headers: { host: "evil.example" } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
     });
     expect(status).toBe(403);
-    const cross = await fetch(base + headlessPaths.invoke("stopMining"), { method: "POST", headers: { [TOKEN_HEADER]: server.token, origin: "http://evil.example" } });
+    const cross = await fetch(base + headlessPaths.invoke("stopMining"), {
+      method: "POST",
+      headers: { [TOKEN_HEADER]: server.token, origin: "http://evil.example" },
+    });
     expect(cross.status).toBe(401);
   });
 

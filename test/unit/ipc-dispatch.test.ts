@@ -50,7 +50,10 @@ describe("dispatchInvoke", () => {
     const patches: PatchMessage[] = [];
     core.onPatch((p) => patches.push(p));
     expect(await dispatchInvoke(core, "startMining", {})).toMatchObject({ ok: true, result: { state: "mining" } });
-    expect(await dispatchInvoke(core, "updateSettings", { theme: "dark" })).toMatchObject({ ok: true, result: { theme: "dark" } });
+    expect(await dispatchInvoke(core, "updateSettings", { theme: "dark" })).toMatchObject({
+      ok: true,
+      result: { theme: "dark" },
+    });
     expect(await dispatchInvoke(core, "stopMining", {})).toMatchObject({ ok: true, result: { state: "stopped" } });
     expect(patches.map((p) => p.rev)).toEqual([1, 2, 3, 4]);
     const replayed = patches.reduce((doc, p) => applyPatch(doc, p.ops), start.snapshot);
@@ -63,7 +66,10 @@ describe("dispatchInvoke", () => {
     // One wrong call per method (an unknown key is refused by every strict schema).
     for (const method of invokeMethodNames) {
       const answer = await dispatchInvoke(core, method, { notAParam: 1 });
-      expect(answer, method).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS", message: expect.stringContaining(`${method}:`) } });
+      expect(answer, method).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_PARAMS", message: expect.stringContaining(`${method}:`) },
+      });
     }
     const cases: Array<[string, unknown]> = [
       ["createWallet", { password: "short" }],
@@ -77,20 +83,35 @@ describe("dispatchInvoke", () => {
       ["stopMining", { force: "yes" }],
     ];
     for (const [method, params] of cases) {
-      expect(await dispatchInvoke(core, method, params), method).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
+      expect(await dispatchInvoke(core, method, params), method).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_PARAMS" },
+      });
     }
   });
 
   it("passes parsed params with defaults applied and answers each method", async () => {
     const created = await dispatchInvoke(core, "createWallet", { password: "correct horse battery" });
     expect(created).toMatchObject({ ok: true, result: { address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/) } });
-    expect(await dispatchInvoke(core, "unlockWallet", { password: "wrong password" })).toMatchObject({ ok: false, error: { code: "WRONG_PASSWORD" } });
+    expect(await dispatchInvoke(core, "unlockWallet", { password: "wrong password" })).toMatchObject({
+      ok: false,
+      error: { code: "WRONG_PASSWORD" },
+    });
     const words = await dispatchInvoke(core, "revealRecoveryPhrase", { password: "correct horse battery" });
     expect(words.ok && (words.result as { words: string[] }).words).toHaveLength(12);
-    expect(await dispatchInvoke(core, "revealRecoveryPhrase", { password: "correct horse battery" })).toMatchObject({ ok: false, error: { code: "INVALID_PARAMS" } });
+    expect(await dispatchInvoke(core, "revealRecoveryPhrase", { password: "correct horse battery" })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_PARAMS" },
+    });
     expect(await dispatchInvoke(core, "listTasks", {})).toEqual({ ok: true, result: { total: 0, rows: [] } });
-    expect(await dispatchInvoke(core, "getTask", { id: "1#0" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    expect(await dispatchInvoke(core, "estimateAction", { action: "register" })).toMatchObject({ ok: false, error: { code: "CHAIN_ERROR" } });
+    expect(await dispatchInvoke(core, "getTask", { id: "1#0" })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
+    expect(await dispatchInvoke(core, "estimateAction", { action: "register" })).toMatchObject({
+      ok: false,
+      error: { code: "CHAIN_ERROR" },
+    });
     const logs = await dispatchInvoke(core, "getLogs", { level: "info", limit: 1 });
     expect(logs).toMatchObject({ ok: true, result: [{ level: "info", message: expect.stringContaining("wallet") }] });
   });
@@ -105,7 +126,10 @@ describe("dispatchInvoke", () => {
 
   it("says plainly that the in-memory core only simulates mining", async () => {
     const answer = await dispatchInvoke(core, "startMining", {});
-    expect(answer).toMatchObject({ ok: true, result: { state: "mining", reason: expect.stringMatching(/simulated/i) } });
+    expect(answer).toMatchObject({
+      ok: true,
+      result: { state: "mining", reason: expect.stringMatching(/simulated/i) },
+    });
   });
 });
 

@@ -13,7 +13,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const intent = (taskId: string) => ({ kind: "intent", taskId, action: "precommit", data: { output: "x".repeat(200), nonce: 1 } }) as const;
+const intent = (taskId: string) =>
+  ({ kind: "intent", taskId, action: "precommit", data: { output: "x".repeat(200), nonce: 1 } }) as const;
 
 async function lines(): Promise<string[]> {
   return (await readFile(file, "utf8")).split("\n");
@@ -25,14 +26,20 @@ describe("Journal on a full disk", () => {
     const j = await Journal.open(file, { files: disk.files });
     await j.append(intent("1"));
     disk.freeBytes = 40;
-    await expect(j.append(intent("2"))).rejects.toMatchObject({ code: "DISK_FULL", message: expect.stringMatching(/disk is full/) });
+    await expect(j.append(intent("2"))).rejects.toMatchObject({
+      code: "DISK_FULL",
+      message: expect.stringMatching(/disk is full/),
+    });
     expect(await lines()).toHaveLength(2); // one line and the final newline: the 40 bytes were taken back
     disk.freeBytes = undefined;
     await j.append(intent("2"));
     await j.close();
 
     const again = await Journal.open(file);
-    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([[0, "1"], [1, "2"]]);
+    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([
+      [0, "1"],
+      [1, "2"],
+    ]);
     expect(again.repairs).toEqual([]);
     await again.close();
   });
@@ -56,7 +63,10 @@ describe("Journal on a full disk", () => {
     await j.append(intent("3"));
     await j.close();
     const again = await Journal.open(file);
-    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([[0, "1"], [1, "3"]]);
+    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([
+      [0, "1"],
+      [1, "3"],
+    ]);
     await again.close();
   });
 
@@ -68,7 +78,9 @@ describe("Journal on a full disk", () => {
     disk.failTruncate = 2;
     await expect(j.append(intent("2"))).rejects.toMatchObject({ code: "DISK_FULL" });
     disk.freeBytes = undefined;
-    await expect(j.append(intent("3"))).rejects.toMatchObject({ message: expect.stringMatching(/could not be written: EIO/) });
+    await expect(j.append(intent("3"))).rejects.toMatchObject({
+      message: expect.stringMatching(/could not be written: EIO/),
+    });
     expect((await lines()).at(-1)).toHaveLength(10);
     await j.append(intent("3"));
     await j.close();
@@ -88,7 +100,11 @@ describe("Journal on a full disk", () => {
     await writeFile(file, `${first}\n${second!.slice(0, 80)}${second}\n${third}\n`);
 
     const again = await Journal.open(file);
-    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([[0, "1"], [1, "2"], [2, "3"]]);
+    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([
+      [0, "1"],
+      [1, "2"],
+      [2, "3"],
+    ]);
     expect(again.repairs).toEqual([expect.stringMatching(/line 2: dropped a fragment/)]);
     await again.append(intent("4"));
     await again.close();

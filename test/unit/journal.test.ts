@@ -12,7 +12,12 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const precommit = { kind: "intent", taskId: "7", action: "precommit", data: { output: "Once upon a time", salt: "0xabc", nonce: 4 } } as const;
+const precommit = {
+  kind: "intent",
+  taskId: "7",
+  action: "precommit",
+  data: { output: "Once upon a time", salt: "0xabc", nonce: 4 },
+} as const;
 
 describe("Journal", () => {
   it("replays what was appended, across a reopen", async () => {
@@ -65,10 +70,16 @@ describe("Journal", () => {
 
   it("keeps appends made side by side in order, each with its own seq", async () => {
     const j = await Journal.open(file);
-    await Promise.all(["1", "2", "3"].map((taskId) => j.append({ kind: "confirmed", taskId, action: "assigned", data: {} })));
+    await Promise.all(
+      ["1", "2", "3"].map((taskId) => j.append({ kind: "confirmed", taskId, action: "assigned", data: {} })),
+    );
     await j.close();
     const again = await Journal.open(file);
-    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([[0, "1"], [1, "2"], [2, "3"]]);
+    expect(again.all().map((r) => [r.seq, r.taskId])).toEqual([
+      [0, "1"],
+      [1, "2"],
+      [2, "3"],
+    ]);
     await again.close();
   });
 
@@ -79,7 +90,9 @@ describe("Journal", () => {
     expect(j.pending()).toEqual([]);
     // The chain was rewound past block 9: the action is sent again.
     await j.append({ ...precommit, data: { ...precommit.data, nonce: 3 } });
-    expect(j.pending().map((a) => [a.action, a.intent?.data.nonce, a.confirmed])).toEqual([["precommit", 3, undefined]]);
+    expect(j.pending().map((a) => [a.action, a.intent?.data.nonce, a.confirmed])).toEqual([
+      ["precommit", 3, undefined],
+    ]);
     await j.append({ kind: "abandoned", taskId: "7", action: "precommit", data: { reason: "nonce used" } });
     await j.append(precommit);
     expect(j.pending().map((a) => [a.action, a.abandoned])).toEqual([["precommit", undefined]]);

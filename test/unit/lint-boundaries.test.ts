@@ -70,7 +70,9 @@ describe("import boundaries", () => {
     expect(fromApp[0]).toContain("only through src-network/host");
     expect(await restrictedImports("src-main/session/open-network.ts", intoNetwork)).toHaveLength(0);
     expect(await restrictedImports("src-main/cli/commands/ok.ts", intoNetwork)).toHaveLength(0);
-    expect(await restrictedImports("src-worker/leak.ts", 'export { startDevnet } from "../src-network/devnet/devnet.js";\n')).toHaveLength(1);
+    expect(
+      await restrictedImports("src-worker/leak.ts", 'export { startDevnet } from "../src-network/devnet/devnet.js";\n'),
+    ).toHaveLength(1);
   });
 
   it("keeps electron inside the Electron shell", async () => {
@@ -133,7 +135,10 @@ describe("import boundaries", () => {
     const builtin = 'import path from "node:path";\nexport const join = path.join;\n';
     expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/leak.ts", builtin)).toHaveLength(1);
     expect(await messagesOf("import-x/no-nodejs-modules", "src-shared/node/file-hash.ts", builtin)).toHaveLength(0);
-    const nodeOnly = await restrictedImports("src-shared/leak.ts", 'export { sha256File } from "./node/file-hash.js";\n');
+    const nodeOnly = await restrictedImports(
+      "src-shared/leak.ts",
+      'export { sha256File } from "./node/file-hash.js";\n',
+    );
     expect(nodeOnly).toHaveLength(1);
     expect(nodeOnly[0]).toContain("Node-only part of src-shared");
     const global = await messagesOf("no-restricted-globals", "src-shared/leak.ts", "export const pid = process.pid;\n");

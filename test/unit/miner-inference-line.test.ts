@@ -33,7 +33,11 @@ describe("InferenceLine", () => {
 
   it("a failed generation rejects its caller and frees the line", async () => {
     const line = new InferenceLine();
-    await expect(line.run({ taskId: "a", background: false, priority: 0, deadline: 1 }, async () => Promise.reject(new Error("worker crashed")))).rejects.toThrow(/worker crashed/);
+    await expect(
+      line.run({ taskId: "a", background: false, priority: 0, deadline: 1 }, async () =>
+        Promise.reject(new Error("worker crashed")),
+      ),
+    ).rejects.toThrow(/worker crashed/);
     expect(await line.run({ taskId: "a", background: false, priority: 0, deadline: 1 }, async () => 7)).toBe(7);
   });
 });

@@ -14,7 +14,14 @@ afterEach(async () => {
 });
 
 const fresh = (taskId: string, slot: number): TaskRecord => ({
-  taskId, slot, kind: "user", modelId: "0x01", priority: 2, states: [], reward: "0", gasSpent: "0",
+  taskId,
+  slot,
+  kind: "user",
+  modelId: "0x01",
+  priority: 2,
+  states: [],
+  reward: "0",
+  gasSpent: "0",
 });
 
 describe("RecordsStore", () => {
@@ -24,7 +31,9 @@ describe("RecordsStore", () => {
     await store.upsert("1", 0, (r) => withState(r ?? fresh("1", 0), { state: "Start", at: 10, txHash: "0xa" }));
     await store.upsert("1", 1, (r) => r ?? fresh("1", 1));
     const text = await readFile(file, "utf8");
-    const same = await store.upsert("1", 0, (r) => withState(r ?? fresh("1", 0), { state: "Start", at: 99, txHash: "0xa" }));
+    const same = await store.upsert("1", 0, (r) =>
+      withState(r ?? fresh("1", 0), { state: "Start", at: 99, txHash: "0xa" }),
+    );
     expect(same.states).toEqual([{ state: "Start", at: 10, txHash: "0xa" }]);
     expect(await readFile(file, "utf8")).toBe(text);
     const reopened = await RecordsStore.open(file);
@@ -53,7 +62,12 @@ describe("RecordsStore", () => {
   it("serialises concurrent updates of one record", async () => {
     const store = await RecordsStore.open(path.join(dir, "records.json"));
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => store.upsert("3", 0, (r) => ({ ...(r ?? fresh("3", 0)), reward: String(BigInt((r ?? fresh("3", 0)).reward) + BigInt(i)) }))),
+      Array.from({ length: 10 }, (_, i) =>
+        store.upsert("3", 0, (r) => ({
+          ...(r ?? fresh("3", 0)),
+          reward: String(BigInt((r ?? fresh("3", 0)).reward) + BigInt(i)),
+        })),
+      ),
     );
     expect(store.get("3", 0)?.reward).toBe("45");
   });

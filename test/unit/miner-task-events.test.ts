@@ -1,6 +1,13 @@
 import { getAddress, zeroPadValue, toBeHex } from "ethers";
 import { describe, expect, it } from "vitest";
-import { decodeTaskLog, eventKey, eventTopics, MINER_INDEXED_EVENTS, TASK_EVENT_NAMES, tasksInterface } from "../../src-main/miner/task-events.js";
+import {
+  decodeTaskLog,
+  eventKey,
+  eventTopics,
+  MINER_INDEXED_EVENTS,
+  TASK_EVENT_NAMES,
+  tasksInterface,
+} from "../../src-main/miner/task-events.js";
 
 const MINER = getAddress("0x00000000000000000000000000000000000000aa");
 const OTHER = getAddress("0x00000000000000000000000000000000000000bb");
@@ -16,7 +23,11 @@ describe("decodeTaskLog", () => {
   it("decodes every PouwTasks event into its typed variant", () => {
     const spec = [HASH, HASH, "Once upon a time", 64, 700, 42n, 3, 2];
     const cases: Array<[string, unknown[], Record<string, unknown>]> = [
-      ["TaskRequested", [5n, OTHER, HASH, false, spec, 10n ** 19n], { requester: OTHER, background: false, payment: 10n ** 19n }],
+      [
+        "TaskRequested",
+        [5n, OTHER, HASH, false, spec, 10n ** 19n],
+        { requester: OTHER, background: false, payment: 10n ** 19n },
+      ],
       ["StateChanged", [5n, 3, 4, 1_000], { from: "Start", to: "Precommit", deadline: 1_000 }],
       ["CreatorAssigned", [5n, MINER, 2], { miner: MINER, topicIndex: 2 }],
       ["SeedCreated", [5n, MINER, HASH, "a cat"], { seed: "a cat", seedHash: HASH }],
@@ -39,9 +50,20 @@ describe("decodeTaskLog", () => {
     }
     const req = decodeTaskLog(logOf("TaskRequested", [5n, OTHER, HASH, false, spec, 1n]));
     expect(req?.name === "TaskRequested" && req.spec).toEqual({
-      modelId: HASH, promptHash: HASH, promptUri: "Once upon a time", maxTokens: 64, temperatureMilli: 700, seed: 42n, k: 3, priority: 2,
+      modelId: HASH,
+      promptHash: HASH,
+      promptUri: "Once upon a time",
+      maxTokens: 64,
+      temperatureMilli: 700,
+      seed: 42n,
+      k: 3,
+      priority: 2,
     });
-    expect(decodeTaskLog(logOf("Withdrawn", [MINER, 9n]))).toMatchObject({ name: "Withdrawn", account: MINER, amount: 9n });
+    expect(decodeTaskLog(logOf("Withdrawn", [MINER, 9n]))).toMatchObject({
+      name: "Withdrawn",
+      account: MINER,
+      amount: 9n,
+    });
   });
 
   it("returns undefined for logs of other contracts and keys replays alike", () => {
@@ -58,8 +80,13 @@ describe("decodeTaskLog", () => {
     expect(new Set(TASK_EVENT_NAMES).size).toBe(tasksInterface.fragments.filter((f) => f.type === "event").length);
     const minerTopic = zeroPadValue(MINER, 32).toLowerCase();
     const args: Record<string, unknown[]> = {
-      CreatorAssigned: [1n, MINER, 0], MinerAssigned: [1n, MINER, 0, 1], Acked: [1n, MINER, 0], Precommitted: [1n, MINER, 0, HASH],
-      Revealed: [1n, MINER, 0, HASH, true, "0x"], SlotDropped: [1n, MINER, 0, 3], Credited: [1n, MINER, 1n, 0],
+      CreatorAssigned: [1n, MINER, 0],
+      MinerAssigned: [1n, MINER, 0, 1],
+      Acked: [1n, MINER, 0],
+      Precommitted: [1n, MINER, 0, HASH],
+      Revealed: [1n, MINER, 0, HASH, true, "0x"],
+      SlotDropped: [1n, MINER, 0, 3],
+      Credited: [1n, MINER, 1n, 0],
     };
     const topics = eventTopics(MINER_INDEXED_EVENTS);
     for (const [i, name] of MINER_INDEXED_EVENTS.entries()) {

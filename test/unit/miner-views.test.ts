@@ -41,7 +41,9 @@ afterEach(() => stop?.());
 
 describe("MinerViews: the miner's records written straight into the snapshot", () => {
   it("shows the history it starts from, with model names, and no reward of it counts as this session's", async () => {
-    const { hub, views, reads } = setup([record("1", [{ state: "End", at: 10 }], { reward: "7", outcome: "Completed" })]);
+    const { hub, views, reads } = setup([
+      record("1", [{ state: "End", at: 10 }], { reward: "7", outcome: "Completed" }),
+    ]);
     views.start(60_000);
     stop = () => views.stop();
     await flush();
@@ -62,7 +64,16 @@ describe("MinerViews: the miner's records written straight into the snapshot", (
     expect(hub.current().tasks[0]).toMatchObject({ id: "2#0", deadlineAt: 5_002 });
     expect(views.deadlineOf("2")).toBe(5_002);
 
-    change(record("2", [{ state: "Start", at: 20 }, { state: "End", at: 30 }], { reward: "9", tokens: 12 }));
+    change(
+      record(
+        "2",
+        [
+          { state: "Start", at: 20 },
+          { state: "End", at: 30 },
+        ],
+        { reward: "9", tokens: 12 },
+      ),
+    );
     await flush();
     expect(ended).toHaveBeenCalledTimes(1);
     expect(hub.current().tasks[0]).toMatchObject({ id: "2#0", stage: "End" });

@@ -10,14 +10,28 @@ describe("workerInference", () => {
     const supervisor = {
       call: async (method: string, params: unknown, opts: unknown) => {
         seen.push({ method, params, opts });
-        return { text: "Lily smiled.", tokens: 3, finishReason: "eos", timings: { promptTokens: 4, promptMs: 1, ttftMs: 2, tokensPerSecond: 900, totalMs: 7.5 } };
+        return {
+          text: "Lily smiled.",
+          tokens: 3,
+          finishReason: "eos",
+          timings: { promptTokens: 4, promptMs: 1, ttftMs: 2, tokensPerSecond: 900, totalMs: 7.5 },
+        };
       },
     } as unknown as Pick<WorkerSupervisor, "call">;
     const controller = new AbortController();
     const inference = workerInference(supervisor, { timeoutMs: 9_000 });
-    const out = await inference.generate({ prompt: "Once", seed: 42, temperature: 0.7, maxTokens: 16 }, controller.signal);
+    const out = await inference.generate(
+      { prompt: "Once", seed: 42, temperature: 0.7, maxTokens: 16 },
+      controller.signal,
+    );
     expect(out).toEqual({ text: "Lily smiled.", tokens: 3, ms: 7.5 });
-    expect(seen).toEqual([{ method: "generate", params: { prompt: "Once", seed: 42, temperature: 0.7, maxTokens: 16 }, opts: { signal: controller.signal, timeoutMs: 9_000 } }]);
+    expect(seen).toEqual([
+      {
+        method: "generate",
+        params: { prompt: "Once", seed: 42, temperature: 0.7, maxTokens: 16 },
+        opts: { signal: controller.signal, timeoutMs: 9_000 },
+      },
+    ]);
   });
 
   it("task seeds keep their low 32 bits", () => {

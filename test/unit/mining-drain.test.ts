@@ -2,9 +2,22 @@ import { describe, expect, it } from "vitest";
 import type { MiningStatus } from "../../src-shared/app-contract.js";
 import { MiningDrain, type HeldTask } from "../../src-main/miner/mining-drain.js";
 import type { ActionState, JournalRecord } from "../../src-main/tx/journal.js";
-import { abandonedReason, drainingReason, gaveUpReason, lastNeededAt, owesSteps } from "../../src-main/miner/drain-plan.js";
+import {
+  abandonedReason,
+  drainingReason,
+  gaveUpReason,
+  lastNeededAt,
+  owesSteps,
+} from "../../src-main/miner/drain-plan.js";
 
-const rec = (action: string, kind: JournalRecord["kind"], data: Record<string, unknown> = {}): JournalRecord => ({ seq: 0, at: "2026-01-01T00:00:00Z", kind, taskId: "1", action, data });
+const rec = (action: string, kind: JournalRecord["kind"], data: Record<string, unknown> = {}): JournalRecord => ({
+  seq: 0,
+  at: "2026-01-01T00:00:00Z",
+  kind,
+  taskId: "1",
+  action,
+  data,
+});
 /** The journal's latest record per action, from (action, kind) pairs in order. */
 function actions(...pairs: Array<[string, JournalRecord["kind"]]>): ActionState[] {
   const byAction = new Map<string, ActionState>();
@@ -20,14 +33,34 @@ describe("owesSteps: what a draining stop waits for", () => {
   it("a miner slot is in flight from its ack's intent until the task ends", () => {
     expect(owesSteps("miner", actions(["assigned", "confirmed"]))).toBe(false);
     expect(owesSteps("miner", actions(["assigned", "confirmed"], ["ack", "intent"]))).toBe(true);
-    expect(owesSteps("miner", actions(["ack", "intent"], ["ack", "confirmed"], ["output", "confirmed"], ["precommit", "intent"]))).toBe(true);
-    expect(owesSteps("miner", actions(["ack", "intent"], ["ack", "confirmed"], ["precommit", "confirmed"], ["reveal", "intent"], ["reveal", "confirmed"]))).toBe(true);
+    expect(
+      owesSteps(
+        "miner",
+        actions(["ack", "intent"], ["ack", "confirmed"], ["output", "confirmed"], ["precommit", "intent"]),
+      ),
+    ).toBe(true);
+    expect(
+      owesSteps(
+        "miner",
+        actions(
+          ["ack", "intent"],
+          ["ack", "confirmed"],
+          ["precommit", "confirmed"],
+          ["reveal", "intent"],
+          ["reveal", "confirmed"],
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("a declined or given-up miner slot owes nothing more", () => {
     expect(owesSteps("miner", actions(["assigned", "confirmed"], ["ack", "abandoned"]))).toBe(false);
-    expect(owesSteps("miner", actions(["ack", "intent"], ["ack", "confirmed"], ["precommit", "abandoned"]))).toBe(false);
-    expect(owesSteps("miner", actions(["ack", "confirmed"], ["precommit", "confirmed"], ["reveal", "abandoned"]))).toBe(false);
+    expect(owesSteps("miner", actions(["ack", "intent"], ["ack", "confirmed"], ["precommit", "abandoned"]))).toBe(
+      false,
+    );
+    expect(owesSteps("miner", actions(["ack", "confirmed"], ["precommit", "confirmed"], ["reveal", "abandoned"]))).toBe(
+      false,
+    );
   });
 
   it("a creator is in flight until its prompt is mined or it gave up", () => {
@@ -42,8 +75,12 @@ describe("lastNeededAt: the drain's upper bound per task", () => {
   // Request, Create, Prepare, Start, Precommit, Commit, End
   const w = { windows: [600, 300, 300, 60, 300, 120, 0], poiWindow: 200 };
   it("adds the windows still ahead of a miner, through the PoI", () => {
-    expect(lastNeededAt({ state: "Start", deadline: 1_000, revealsClosed: false }, "miner", w)).toBe(1_000 + 300 + 120 + 200);
-    expect(lastNeededAt({ state: "Precommit", deadline: 1_000, revealsClosed: false }, "miner", w)).toBe(1_000 + 120 + 200);
+    expect(lastNeededAt({ state: "Start", deadline: 1_000, revealsClosed: false }, "miner", w)).toBe(
+      1_000 + 300 + 120 + 200,
+    );
+    expect(lastNeededAt({ state: "Precommit", deadline: 1_000, revealsClosed: false }, "miner", w)).toBe(
+      1_000 + 120 + 200,
+    );
     expect(lastNeededAt({ state: "Commit", deadline: 1_000, revealsClosed: false }, "miner", w)).toBe(1_000 + 200);
     // Once reveals closed, the deadline is the PoI window's own end.
     expect(lastNeededAt({ state: "Commit", deadline: 1_000, revealsClosed: true }, "miner", w)).toBe(1_000);

@@ -69,13 +69,24 @@ describe("MiningGateRunner", () => {
     expect(runner.evaluate().allowed).toBe(true);
     expect(seen).toHaveLength(1);
     runner.stop();
-    const headless = new MiningGateRunner({ settings: () => ({ idleOnly: true, idleMinutes: 240, schedule: [] }), idleSource: alwaysIdle });
+    const headless = new MiningGateRunner({
+      settings: () => ({ idleOnly: true, idleMinutes: 240, schedule: [] }),
+      idleSource: alwaysIdle,
+    });
     expect(headless.current().allowed).toBe(true);
   });
 
   it("maps the decision onto the dashboard's mining status", () => {
-    expect(gatedMiningStatus({ allowed: true, reason: "mining" }, "Serving m")).toEqual({ state: "mining", reason: "Serving m" });
-    expect(gatedMiningStatus({ allowed: false, code: "USER_ACTIVE", reason: "paused: you are using this computer" }, "Serving m")).toEqual({
+    expect(gatedMiningStatus({ allowed: true, reason: "mining" }, "Serving m")).toEqual({
+      state: "mining",
+      reason: "Serving m",
+    });
+    expect(
+      gatedMiningStatus(
+        { allowed: false, code: "USER_ACTIVE", reason: "paused: you are using this computer" },
+        "Serving m",
+      ),
+    ).toEqual({
       state: "paused",
       reason: "paused: you are using this computer",
     });

@@ -30,6 +30,8 @@ describe("what a Models row says", () => {
 
   it("says when a speed is not known or the model cannot run", () => {
     expect(modelSpeed({ fit: "gpu" })).toMatch(/not measured yet/);
-    expect(modelSpeed({ fit: "too-large", expectedSpeed: { tokensPerSecond: 1, source: "estimated" } })).toBe("does not run here");
+    expect(modelSpeed({ fit: "too-large", expectedSpeed: { tokensPerSecond: 1, source: "estimated" } })).toBe(
+      "does not run here",
+    );
   });
 });

@@ -46,7 +46,14 @@ const probe: HardwareProbe = {
 let dir: string;
 let modelsDir: string;
 const logs: string[] = [];
-const actions = () => new ModelActions({ catalogue, modelsDir, onDownload: () => undefined, onInstalled: () => undefined, log: (_l, m) => logs.push(m) });
+const actions = () =>
+  new ModelActions({
+    catalogue,
+    modelsDir,
+    onDownload: () => undefined,
+    onInstalled: () => undefined,
+    log: (_l, m) => logs.push(m),
+  });
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "pouw-import-list-"));
@@ -61,7 +68,14 @@ describe("importing a GGUF of one's own", () => {
     const src = await writeTinyLlamaModel(path.join(dir, "elsewhere", "My-Model-Q8.gguf"));
     const models = actions();
     const row = await models.importFile(src.path, { probe });
-    expect(row).toMatchObject({ id: "My-Model-Q8", installed: true, active: false, role: "chat", sizeBytes: src.bytes, fit: "cpu" });
+    expect(row).toMatchObject({
+      id: "My-Model-Q8",
+      installed: true,
+      active: false,
+      role: "chat",
+      sizeBytes: src.bytes,
+      fit: "cpu",
+    });
     expect(row.fitReason).toMatch(/estimated from the file's size/);
     expect(row.license).toMatch(/your own file/);
     expect(row.quantization).toEqual(expect.any(String));
@@ -69,7 +83,11 @@ describe("importing a GGUF of one's own", () => {
     expect(await readRecordedSha256(copy)).toBe(src.sha256);
     expect(models.importedModel("My-Model-Q8")).toEqual({ id: "My-Model-Q8", name: row.name, path: copy });
 
-    const listed = await models.list({ active: models.importedModel("My-Model-Q8"), report: { probe, fit: [] }, benchmarks: new Map() });
+    const listed = await models.list({
+      active: models.importedModel("My-Model-Q8"),
+      report: { probe, fit: [] },
+      benchmarks: new Map(),
+    });
     expect(listed.filter((r) => r.id === "My-Model-Q8")).toEqual([{ ...row, active: true }]);
   });
 

@@ -54,7 +54,9 @@ describe("importModelFile", () => {
   });
 
   it("fails with MODEL_FILE_MISSING for a path that does not exist", async () => {
-    await expect(importModelFile(path.join(dir, "nope.gguf"), { modelsDir })).rejects.toMatchObject({ code: "MODEL_FILE_MISSING" });
+    await expect(importModelFile(path.join(dir, "nope.gguf"), { modelsDir })).rejects.toMatchObject({
+      code: "MODEL_FILE_MISSING",
+    });
   });
 
   it("refuses to overwrite a different model of the same name, but re-importing the same file is fine", async () => {
@@ -65,12 +67,16 @@ describe("importModelFile", () => {
     await importModelFile(a.path, { modelsDir });
     await expect(importModelFile(a.path, { modelsDir })).resolves.toMatchObject({ sha256: a.sha256 });
     await expect(importModelFile(b.path, { modelsDir })).rejects.toMatchObject({ code: "INVALID_PARAMS" });
-    await expect(importModelFile(b.path, { modelsDir, fileName: "model-b.gguf" })).resolves.toMatchObject({ sha256: b.sha256 });
+    await expect(importModelFile(b.path, { modelsDir, fileName: "model-b.gguf" })).resolves.toMatchObject({
+      sha256: b.sha256,
+    });
   });
 
   it("checks an expected sha256 and leaves nothing behind on mismatch", async () => {
     const written = await writeTinyLlamaModel(path.join(dir, "m.gguf"));
-    await expect(importModelFile(written.path, { modelsDir, expectedSha256: "0".repeat(64) })).rejects.toMatchObject({ code: "CHECKSUM_MISMATCH" });
+    await expect(importModelFile(written.path, { modelsDir, expectedSha256: "0".repeat(64) })).rejects.toMatchObject({
+      code: "CHECKSUM_MISMATCH",
+    });
     expect(await fs.readdir(modelsDir)).toEqual([]);
   });
 });

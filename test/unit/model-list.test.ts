@@ -30,7 +30,13 @@ const catalogue = parseCatalogue({
   models: [
     entry("small", 1e9, { description: "the small one" }),
     entry("big", 4e9, { license: "Qwen Research License" }),
-    entry("embed", 1e8, { embeddings: true, role: "embedding", proofOfInference: true, chatTemplate: "none", quantization: "Q8_0" }),
+    entry("embed", 1e8, {
+      embeddings: true,
+      role: "embedding",
+      proofOfInference: true,
+      chatTemplate: "none",
+      quantization: "Q8_0",
+    }),
   ],
 });
 const report = (fits: Record<string, "gpu" | "cpu" | "too-large">): HardwareReport => ({
@@ -54,14 +60,29 @@ afterEach(async () => {
 });
 
 describe("the Models page's list", () => {
-  const actions = () => new ModelActions({ catalogue, modelsDir: dir, onDownload: () => undefined, onInstalled: () => undefined, log: () => undefined });
+  const actions = () =>
+    new ModelActions({
+      catalogue,
+      modelsDir: dir,
+      onDownload: () => undefined,
+      onInstalled: () => undefined,
+      log: () => undefined,
+    });
 
   it("carries each entry's quantization, licence, description and the speed expected here", async () => {
     const benchmarks = new Map([["small", { modelId: "small", tokensPerSecond: 20, at: 0 }]]);
     const rows = await actions().list({ report: report({ small: "cpu", big: "cpu", embed: "too-large" }), benchmarks });
     const byId = new Map(rows.map((r) => [r.id, r]));
-    expect(byId.get("small")).toMatchObject({ quantization: "Q4_K_M", license: "Apache-2.0", description: "the small one", expectedSpeed: { tokensPerSecond: 20, source: "measured" } });
-    expect(byId.get("big")).toMatchObject({ license: "Qwen Research License", expectedSpeed: { tokensPerSecond: 5, source: "estimated" } });
+    expect(byId.get("small")).toMatchObject({
+      quantization: "Q4_K_M",
+      license: "Apache-2.0",
+      description: "the small one",
+      expectedSpeed: { tokensPerSecond: 20, source: "measured" },
+    });
+    expect(byId.get("big")).toMatchObject({
+      license: "Qwen Research License",
+      expectedSpeed: { tokensPerSecond: 5, source: "estimated" },
+    });
     expect(byId.get("embed")?.quantization).toBe("Q8_0");
     expect(byId.get("embed")?.expectedSpeed).toBeUndefined();
   });
@@ -70,6 +91,13 @@ describe("the Models page's list", () => {
     const benchmarks = new Map([["mine", { modelId: "mine", tokensPerSecond: 7, at: 0 }]]);
     const rows = await actions().list({ active: { id: "mine", name: "Mine", path: "/x/mine.gguf" }, benchmarks });
     const mine = rows.find((r) => r.id === "mine");
-    expect(mine).toEqual({ id: "mine", name: "Mine", installed: true, active: true, benchmark: benchmarks.get("mine"), expectedSpeed: { tokensPerSecond: 7, source: "measured" } });
+    expect(mine).toEqual({
+      id: "mine",
+      name: "Mine",
+      installed: true,
+      active: true,
+      benchmark: benchmarks.get("mine"),
+      expectedSpeed: { tokensPerSecond: 7, source: "measured" },
+    });
   });
 });

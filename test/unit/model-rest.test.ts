@@ -38,7 +38,11 @@ function setup(opts: { minutes?: number } = {}) {
     },
     onChange: changes,
     checkMs: 1_000,
-    clock: { now: () => Date.now(), setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+    clock: {
+      now: () => Date.now(),
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+    },
   });
   rest.start();
   return { world, calls, pending, changes, rest };
@@ -96,13 +100,19 @@ describe("ModelRest: the model leaves GPU memory after N minutes of rest", () =>
     await vi.advanceTimersByTimeAsync(0);
     expect(rest.loaded).toBe(false);
     // Resting: nothing holds (the gate or the stop already does) and nothing reloads.
-    expect(rest.status({ state: "paused", reason: "paused: on battery power" })).toEqual({ state: "paused", reason: "paused: on battery power" });
+    expect(rest.status({ state: "paused", reason: "paused: on battery power" })).toEqual({
+      state: "paused",
+      reason: "paused: on battery power",
+    });
     world.resting = false;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(calls).toEqual(["unload", "load"]);
     expect(changes).toHaveBeenCalledTimes(1);
     expect(rest.holdReason()).toBe(LOADING_MODEL_REASON);
-    expect(rest.status({ state: "mining", reason: "Serving m" })).toEqual({ state: "starting", reason: "Loading model…" });
+    expect(rest.status({ state: "mining", reason: "Serving m" })).toEqual({
+      state: "starting",
+      reason: "Loading model…",
+    });
     pending.load!.resolve();
     await vi.advanceTimersByTimeAsync(0);
     expect(changes).toHaveBeenCalledTimes(2);
@@ -119,7 +129,10 @@ describe("ModelRest: the model leaves GPU memory after N minutes of rest", () =>
     await vi.advanceTimersByTimeAsync(0);
     rest.stop();
     world.resting = false;
-    expect(rest.status({ state: "mining", reason: "Serving m" })).toEqual({ state: "starting", reason: LOADING_MODEL_REASON });
+    expect(rest.status({ state: "mining", reason: "Serving m" })).toEqual({
+      state: "starting",
+      reason: LOADING_MODEL_REASON,
+    });
     expect(calls).toEqual(["unload", "load"]);
     expect(rest.holdReason()).toBe(LOADING_MODEL_REASON);
     expect(calls).toEqual(["unload", "load"]);
@@ -129,7 +142,9 @@ describe("ModelRest: the model leaves GPU memory after N minutes of rest", () =>
     const { calls, pending, rest } = setup({ minutes: 1 });
     await vi.advanceTimersByTimeAsync(MIN + 1_000);
     const generated: string[] = [];
-    const inner: Inference = { generate: async (req) => (generated.push(req.prompt), { text: "ok", tokens: 1, ms: 1 }) };
+    const inner: Inference = {
+      generate: async (req) => (generated.push(req.prompt), { text: "ok", tokens: 1, ms: 1 }),
+    };
     // Asked while the unload is still under way: it waits for it, then loads.
     const answer = rest.wrap(inner).generate({ prompt: "p", seed: 1, temperature: 0, maxTokens: 4 });
     pending.unload!.resolve();

@@ -18,7 +18,12 @@ describe("money that means something", () => {
   });
 
   it("sums the rewards of the buckets, user-paid and network-paid", () => {
-    expect(earnedWei([{ userWei: "5", backgroundWei: "1" }, { userWei: "0", backgroundWei: "4" }])).toBe(10n);
+    expect(
+      earnedWei([
+        { userWei: "5", backgroundWei: "1" },
+        { userWei: "0", backgroundWei: "4" },
+      ]),
+    ).toBe(10n);
     expect(earnedWei([])).toBe(0n);
   });
 
@@ -28,7 +33,12 @@ describe("money that means something", () => {
   });
 
   it("turns the last 24 hours into money per hour and day, net of electricity, with a projection", () => {
-    const view = moneyView({ last24hWei: 48n * E18, pricePerToken: 0.5, electricityPricePerKwh: 0.25, power: { watts: 200, source: "measured" } });
+    const view = moneyView({
+      last24hWei: 48n * E18,
+      pricePerToken: 0.5,
+      electricityPricePerKwh: 0.25,
+      power: { watts: 200, source: "measured" },
+    });
     expect(view.tokensPerDay).toBe(48);
     expect(view.perDay).toBe(24);
     expect(view.perHour).toBe(1);
@@ -44,11 +54,20 @@ describe("money that means something", () => {
     const onlyTokenPrice = moneyView({ last24hWei: E18, pricePerToken: 2, power: { watts: 65, source: "estimated" } });
     expect(onlyTokenPrice).toMatchObject({ perDay: 2, netPerDay: 2 });
     expect(onlyTokenPrice.electricityPerDay).toBeUndefined();
-    const onlyPower = moneyView({ last24hWei: E18, electricityPricePerKwh: 1, power: { watts: 1000, source: "set by you" } });
+    const onlyPower = moneyView({
+      last24hWei: E18,
+      electricityPricePerKwh: 1,
+      power: { watts: 1000, source: "set by you" },
+    });
     expect(onlyPower.perDay).toBeUndefined();
     expect(onlyPower.netPerDay).toBeUndefined();
     expect(onlyPower.projection?.week).toBe(-168);
-    const losing = moneyView({ last24hWei: 0n, pricePerToken: 1, electricityPricePerKwh: 0.5, power: { watts: 100, source: "measured" } });
+    const losing = moneyView({
+      last24hWei: 0n,
+      pricePerToken: 1,
+      electricityPricePerKwh: 0.5,
+      power: { watts: 100, source: "measured" },
+    });
     expect(losing.netPerDay).toBeCloseTo(-1.2);
   });
 });

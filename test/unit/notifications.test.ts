@@ -11,14 +11,33 @@ const pouw = (tenths: number) => ((BigInt(tenths) * E18) / 10n).toString();
 const ADDRESS = "0x" + "3".repeat(40);
 
 const snapshot = appSnapshot;
-const task = (id: string, stage: TaskState, rewardTenths = 0): TaskSummary => ({ id, stage, modelId: "0x01", updatedAt: 1, kind: "user", states: [], rewardWei: pouw(rewardTenths) });
-const wallet = (nativeWei: string) => ({ address: ADDRESS, nativeWei, tokenWei: "0", stakeWei: "0", claimableWei: "0", backedUp: true, updatedAt: 1 });
+const task = (id: string, stage: TaskState, rewardTenths = 0): TaskSummary => ({
+  id,
+  stage,
+  modelId: "0x01",
+  updatedAt: 1,
+  kind: "user",
+  states: [],
+  rewardWei: pouw(rewardTenths),
+});
+const wallet = (nativeWei: string) => ({
+  address: ADDRESS,
+  nativeWei,
+  tokenWei: "0",
+  stakeWei: "0",
+  claimableWei: "0",
+  backedUp: true,
+  updatedAt: 1,
+});
 const registration = { registered: true, stakeWei: "1", minStakeWei: "1", models: [], speed: 1 };
 
 /** A core made of the real snapshot hub: every change becomes the patch the app would send. */
 function hubCore(initial: AppSnapshot) {
   const hub = new SnapshotHub(initial);
-  return { hub, core: { getSnapshot: () => hub.message(), onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l) } };
+  return {
+    hub,
+    core: { getSnapshot: () => hub.message(), onPatch: (l: (p: PatchMessage) => void) => hub.subscribe(l) },
+  };
 }
 
 let shown: Notice[];
@@ -40,7 +59,9 @@ const watch = (initial: AppSnapshot) => {
 
 describe("notifier", () => {
   it("starts from the snapshot: old rewards and an old error are not news, a new reward is", () => {
-    const hub = watch(snapshot({ mining: { state: "error", reason: "old" }, tasks: [task("1#0", "End", 15), task("2#0", "Commit")] }));
+    const hub = watch(
+      snapshot({ mining: { state: "error", reason: "old" }, tasks: [task("1#0", "End", 15), task("2#0", "Commit")] }),
+    );
     hub.update((s) => ({ ...s, mining: { state: "error", reason: "still old" } }));
     expect(shown).toEqual([]);
     hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 15), task("2#0", "End", 22)] }));
@@ -82,7 +103,8 @@ describe("notifier", () => {
 
   it("tells when mining enters the error state, with its reason, once per entry", () => {
     const hub = watch(snapshot());
-    const mining = (state: AppSnapshot["mining"]["state"], reason: string) => hub.update((s) => ({ ...s, mining: { state, reason } }));
+    const mining = (state: AppSnapshot["mining"]["state"], reason: string) =>
+      hub.update((s) => ({ ...s, mining: { state, reason } }));
     mining("error", "Could not start mining: worker crashed");
     mining("error", "Could not start mining: worker crashed again");
     mining("starting", "Catching up with the chain");
@@ -121,7 +143,11 @@ describe("notifier", () => {
   it("shows nothing while notifications are off, and saves nothing up for later", () => {
     const off = { ...defaultSettings(), notifications: false };
     const hub = watch(snapshot({ settings: off, tasks: [task("1#0", "Commit"), task("2#0", "Commit")] }));
-    hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "Commit")], mining: { state: "error", reason: "x" } }));
+    hub.update((s) => ({
+      ...s,
+      tasks: [task("1#0", "End", 10), task("2#0", "Commit")],
+      mining: { state: "error", reason: "x" },
+    }));
     hub.update((s) => ({ ...s, settings: defaultSettings() }));
     expect(shown).toEqual([]);
     hub.update((s) => ({ ...s, tasks: [task("1#0", "End", 10), task("2#0", "End", 5)] }));
@@ -141,7 +167,10 @@ describe("notifier", () => {
     let current = { rev: 3, snapshot: snapshot({ tasks: [task("1#0", "Commit")] }) };
     let listener: ((p: PatchMessage) => void) | undefined;
     const getSnapshot = vi.fn(() => current);
-    stop = watchForNotices({ getSnapshot, onPatch: (l) => ((listener = l), () => (listener = undefined)) }, { show: (n) => shown.push(n) });
+    stop = watchForNotices(
+      { getSnapshot, onPatch: (l) => ((listener = l), () => (listener = undefined)) },
+      { show: (n) => shown.push(n) },
+    );
     current = { rev: 5, snapshot: snapshot({ tasks: [task("1#0", "End", 10)] }) };
     listener?.({ rev: 5, ops: [{ op: "replace", path: "/appVersion", value: "gap" }] });
     expect(getSnapshot).toHaveBeenCalledTimes(2);
@@ -153,7 +182,7 @@ describe("notifier", () => {
   });
 
   it("formats amounts short and never as a bare zero", () => {
-    expect(formatAmount(228n * E18 / 10n)).toBe("22.8");
+    expect(formatAmount((228n * E18) / 10n)).toBe("22.8");
     expect(formatAmount(3n * E18)).toBe("3");
     expect(formatAmount(123_456_789n * 10n ** 10n)).toBe("1.2345");
     expect(formatAmount(1n)).toBe("less than 0.0001");

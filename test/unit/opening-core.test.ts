@@ -53,7 +53,10 @@ describe("openingCore: a core that answers while the real one opens", () => {
     const first = SnapshotMessage.parse(core.getSnapshot());
     expect(first.snapshot.mining).toEqual({ state: "starting", reason: "Starting the local network…" });
     expect(first.snapshot.network).toEqual({ name: "devnet", connected: false });
-    expect(await dispatchInvoke(core, "getSnapshot", {})).toMatchObject({ ok: true, result: { snapshot: { mining: { state: "starting" } } } });
+    expect(await dispatchInvoke(core, "getSnapshot", {})).toMatchObject({
+      ok: true,
+      result: { snapshot: { mining: { state: "starting" } } },
+    });
 
     stageFn("Unlocking the wallet…");
     expect(core.getSnapshot().snapshot.mining.reason).toBe("Unlocking the wallet…");
@@ -79,8 +82,14 @@ describe("openingCore: a core that answers while the real one opens", () => {
       throw new PouwError("WRONG_PASSWORD", "wrong wallet password");
     });
     await expect(core.opened).rejects.toThrow("wrong wallet password");
-    expect(core.getSnapshot().snapshot.mining).toEqual({ state: "error", reason: "the miner did not start: wrong wallet password" });
-    expect(await dispatchInvoke(core, "listModels", {})).toEqual({ ok: false, error: { code: "WRONG_PASSWORD", message: "the miner did not start: wrong wallet password" } });
+    expect(core.getSnapshot().snapshot.mining).toEqual({
+      state: "error",
+      reason: "the miner did not start: wrong wallet password",
+    });
+    expect(await dispatchInvoke(core, "listModels", {})).toEqual({
+      ok: false,
+      error: { code: "WRONG_PASSWORD", message: "the miner did not start: wrong wallet password" },
+    });
     await core.close();
   });
 });

@@ -33,7 +33,9 @@ const APP_FILES = [
   "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil",
 ];
 
-async function builtApp(opts: { leave?: string[]; unpack?: string; extra?: Record<string, string> } = {}): Promise<string> {
+async function builtApp(
+  opts: { leave?: string[]; unpack?: string; extra?: Record<string, string> } = {},
+): Promise<string> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "pouw-pkg-"));
   dirs.push(tmp);
   const src = path.join(tmp, "app");
@@ -44,7 +46,9 @@ async function builtApp(opts: { leave?: string[]; unpack?: string; extra?: Recor
   chmodSync(path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), 0o755);
   const out = path.join(tmp, "linux-unpacked");
   mkdirSync(path.join(out, "resources"), { recursive: true });
-  await createPackageWithOptions(src, path.join(out, "resources", "app.asar"), { unpack: opts.unpack ?? "{**/*.node,**/*.so,**/anvil}" });
+  await createPackageWithOptions(src, path.join(out, "resources", "app.asar"), {
+    unpack: opts.unpack ?? "{**/*.node,**/*.so,**/anvil}",
+  });
   return out;
 }
 
@@ -53,7 +57,9 @@ describe("package check: the built layout", () => {
     const ok = await builtApp();
     expect(verifyLayout(ok, path.join(ok, "resources", "app.asar"), "linux", "x64")).toEqual([]);
     const broken = await builtApp({ leave: ["dist/peer/main.js"] });
-    expect(verifyLayout(broken, path.join(broken, "resources", "app.asar"), "linux", "x64")).toEqual([expect.stringMatching(/^missing in app\.asar: dist\/peer\/main\.js /)]);
+    expect(verifyLayout(broken, path.join(broken, "resources", "app.asar"), "linux", "x64")).toEqual([
+      expect.stringMatching(/^missing in app\.asar: dist\/peer\/main\.js /),
+    ]);
   });
 
   it("fires for native code left in the archive, a missing backend and another platform's backend", async () => {
@@ -62,9 +68,15 @@ describe("package check: the built layout", () => {
       extra: { "node_modules/@node-llama-cpp/linux-arm64/bins/linux-arm64/llama-addon.node": "x" },
     });
     const problems = verifyLayout(out, path.join(out, "resources", "app.asar"), "linux", "x64");
-    expect(problems).toContain("executed or loaded natively but inside app.asar: node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node");
-    expect(problems).toContain("missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/linux-x64 (no native library)");
-    const withForeign = await builtApp({ extra: { "node_modules/@node-llama-cpp/linux-arm64/bins/linux-arm64/llama-addon.node": "x" } });
+    expect(problems).toContain(
+      "executed or loaded natively but inside app.asar: node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node",
+    );
+    expect(problems).toContain(
+      "missing inference backend: app.asar.unpacked/node_modules/@node-llama-cpp/linux-x64 (no native library)",
+    );
+    const withForeign = await builtApp({
+      extra: { "node_modules/@node-llama-cpp/linux-arm64/bins/linux-arm64/llama-addon.node": "x" },
+    });
     expect(verifyLayout(withForeign, path.join(withForeign, "resources", "app.asar"), "linux", "x64")).toEqual([
       "another platform's backend shipped: app.asar.unpacked/node_modules/@node-llama-cpp/linux-arm64",
     ]);
@@ -88,6 +100,8 @@ describe("package check: the built layout", () => {
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
     });
     expect(await verifyFuses(exe, wanted)).toEqual([]);
-    expect(await verifyFuses(exe, { runAsNod: false })).toEqual(["electronFuses.runAsNod: not a fuse @electron/fuses knows"]);
+    expect(await verifyFuses(exe, { runAsNod: false })).toEqual([
+      "electronFuses.runAsNod: not a fuse @electron/fuses knows",
+    ]);
   });
 });

@@ -20,14 +20,26 @@ describe("computePoi", () => {
   });
 
   it("rounds to the score step so tiny numeric differences between oracles agree", () => {
-    const one = computePoi([[1, 0], [0.8, 0.6]]).scoresBps;
-    const jittered = computePoi([[1, 1e-9], [0.8 + 1e-9, 0.6]]).scoresBps;
+    const one = computePoi([
+      [1, 0],
+      [0.8, 0.6],
+    ]).scoresBps;
+    const jittered = computePoi([
+      [1, 1e-9],
+      [0.8 + 1e-9, 0.6],
+    ]).scoresBps;
     expect(jittered).toEqual(one);
     for (const s of one) expect(s % SCORE_STEP_BPS).toBe(0);
     expect(one).toEqual([10_000, 8_000]);
   });
 
   it("never scores below zero for opposite outputs", () => {
-    expect(computePoi([[1, 0], [1, 0], [-1, 0]]).scoresBps).toEqual([10_000, 10_000, 0]);
+    expect(
+      computePoi([
+        [1, 0],
+        [1, 0],
+        [-1, 0],
+      ]).scoresBps,
+    ).toEqual([10_000, 10_000, 0]);
   });
 });

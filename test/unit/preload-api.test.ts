@@ -28,7 +28,8 @@ describe("buildPreloadApi", () => {
   it("exposes exactly the contract's functions and nothing else", () => {
     const api = buildPreloadApi(fakeIpc().ipc);
     expect(Object.keys(api).sort()).toEqual([...bridgeFunctionNames].sort());
-    for (const name of bridgeFunctionNames) expect(typeof (api as unknown as Record<string, unknown>)[name]).toBe("function");
+    for (const name of bridgeFunctionNames)
+      expect(typeof (api as unknown as Record<string, unknown>)[name]).toBe("function");
     expect(Object.isFrozen(api)).toBe(true);
     expect(api).not.toHaveProperty("invoke");
     expect(api).not.toHaveProperty("send");

@@ -39,7 +39,10 @@ interface Step {
 }
 interface Workflow {
   on: { push: { tags: string[] }; workflow_dispatch: unknown };
-  jobs: Record<string, { needs?: string; "runs-on": string; strategy?: { matrix: { include: MatrixEntry[] } }; steps: Step[] }>;
+  jobs: Record<
+    string,
+    { needs?: string; "runs-on": string; strategy?: { matrix: { include: MatrixEntry[] } }; steps: Step[] }
+  >;
 }
 interface MatrixEntry {
   name: string;
@@ -68,7 +71,10 @@ describe("release workflow", () => {
     const broken = "on: push\njobs:\n  build:\n    steps:\n      - run: echo hi\n    timeout: 5\n";
     const errors = await workflowErrors(broken);
     expect(errors).toEqual(
-      expect.arrayContaining([expect.stringMatching(/Unexpected value 'timeout'/), expect.stringMatching(/Required property is missing: runs-on/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/Unexpected value 'timeout'/),
+        expect.stringMatching(/Required property is missing: runs-on/),
+      ]),
     );
   });
 
@@ -82,7 +88,12 @@ describe("release workflow", () => {
 
   it("builds each platform on a native runner of the arch electron-builder.yml targets", () => {
     // What GitHub's hosted runner labels are (docs.github.com, "GitHub-hosted runners").
-    const runnerArch: Record<string, string> = { "windows-latest": "x64", "macos-14": "arm64", "ubuntu-22.04": "x64", "ubuntu-24.04": "x64" };
+    const runnerArch: Record<string, string> = {
+      "windows-latest": "x64",
+      "macos-14": "arm64",
+      "ubuntu-22.04": "x64",
+      "ubuntu-24.04": "x64",
+    };
     const include = build.strategy!.matrix.include;
     expect(build["runs-on"]).toBe("${{ matrix.os }}");
     expect(include.map((entry) => entry.platform).sort()).toEqual(["linux", "mac", "win"]);
@@ -106,9 +117,14 @@ describe("release workflow", () => {
     expect(pack.run).toContain("--config electron-builder.yml");
     expect(pack.run).toContain('"--$PLATFORM"');
     expect(pack.run).toContain('--publish "$PUBLISH"');
-    expect(pack.env).toMatchObject({ PLATFORM: "${{ matrix.platform }}", PUBLISH: "${{ needs.draft.outputs.publish }}" });
+    expect(pack.env).toMatchObject({
+      PLATFORM: "${{ matrix.platform }}",
+      PUBLISH: "${{ needs.draft.outputs.publish }}",
+    });
     const upload = build.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
-    expect(String(upload.with?.path).split("\n")).toEqual(expect.arrayContaining(["out/*.exe", "out/*.dmg", "out/*.AppImage", "out/*.deb", "out/latest*.yml"]));
+    expect(String(upload.with?.path).split("\n")).toEqual(
+      expect.arrayContaining(["out/*.exe", "out/*.dmg", "out/*.AppImage", "out/*.deb", "out/latest*.yml"]),
+    );
   });
 
   it("maps every secret to the environment variable electron-builder reads under the same name", () => {
@@ -160,7 +176,10 @@ describe("release workflow", () => {
     const script = build.steps.find((s) => s.name === "Signing and notarization credentials")!.run!;
 
     /** Runs the step as GitHub would (absent secrets are ""); returns what it put into $GITHUB_ENV. */
-    function credentials(platform: string, secrets: Record<string, string>): { env: Record<string, string>; temp: string } {
+    function credentials(
+      platform: string,
+      secrets: Record<string, string>,
+    ): { env: Record<string, string>; temp: string } {
       const temp = fs.mkdtempSync(path.join(os.tmpdir(), "release-env-"));
       const githubEnv = path.join(temp, "github-env");
       const names = Object.keys(build.steps.find((s) => s.name === "Signing and notarization credentials")!.env!);
@@ -204,8 +223,12 @@ describe("release workflow", () => {
     });
 
     it("Windows signs only with WIN_CSC_LINK, never with the Apple certificate", () => {
-      expect(credentials("win", { CSC_LINK: "apple p12", CSC_KEY_PASSWORD: "x" }).env).toEqual({ CSC_IDENTITY_AUTO_DISCOVERY: "false" });
-      expect(credentials("win", { WIN_CSC_LINK: "pfx", WIN_CSC_KEY_PASSWORD: "pw", CSC_LINK: "apple p12" }).env).toEqual({
+      expect(credentials("win", { CSC_LINK: "apple p12", CSC_KEY_PASSWORD: "x" }).env).toEqual({
+        CSC_IDENTITY_AUTO_DISCOVERY: "false",
+      });
+      expect(
+        credentials("win", { WIN_CSC_LINK: "pfx", WIN_CSC_KEY_PASSWORD: "pw", CSC_LINK: "apple p12" }).env,
+      ).toEqual({
         WIN_CSC_LINK: "pfx",
         WIN_CSC_KEY_PASSWORD: "pw",
       });
@@ -229,7 +252,10 @@ function builderErrors(config: unknown): string[] {
     .filter((error) => !["anyOf", "oneOf", "if"].includes(error.keyword))
     .map((error: ErrorObject) => {
       const extra = error.keyword === "additionalProperties" ? `/${String(error.params.additionalProperty)}` : "";
-      return { at: `${error.instancePath}${extra}` || "/", problem: extra ? "unknown key" : error.message ?? error.keyword };
+      return {
+        at: `${error.instancePath}${extra}` || "/",
+        problem: extra ? "unknown key" : (error.message ?? error.keyword),
+      };
     });
   // A complaint about a section is noise when something inside it is named.
   const specific = lines.filter((line) => !lines.some((other) => other.at.startsWith(`${line.at}/`)));
@@ -244,12 +270,21 @@ describe("electron-builder.yml against electron-builder's scheme.json", () => {
   it("reports a misspelled key and a wrong type with their exact paths", () => {
     expect(builderErrors({ ...builderConfig, nsiss: { oneClick: true } })).toEqual(["/nsiss: unknown key"]);
     const nsis = builderConfig.nsis as object;
-    expect(builderErrors({ ...builderConfig, nsis: { ...nsis, oneClick: "sometimes" } })).toEqual(["/nsis/oneClick: must be boolean"]);
-    expect(builderErrors({ ...builderConfig, publish: { ...builderConfig.publish, releseType: "draft" } })).toContain("/publish/releseType: unknown key");
+    expect(builderErrors({ ...builderConfig, nsis: { ...nsis, oneClick: "sometimes" } })).toEqual([
+      "/nsis/oneClick: must be boolean",
+    ]);
+    expect(builderErrors({ ...builderConfig, publish: { ...builderConfig.publish, releseType: "draft" } })).toContain(
+      "/publish/releseType: unknown key",
+    );
   });
 
   it("publishes drafts to a GitHub repository, which the installed app's updater then reads", () => {
-    expect(builderConfig.publish).toEqual({ provider: "github", owner: expect.stringMatching(/\S/), repo: expect.stringMatching(/\S/), releaseType: "draft" });
+    expect(builderConfig.publish).toEqual({
+      provider: "github",
+      owner: expect.stringMatching(/\S/),
+      repo: expect.stringMatching(/\S/),
+      releaseType: "draft",
+    });
     // notarize: false would switch notarization off even when the APPLE_* secrets are set.
     expect((builderConfig.mac as { notarize?: boolean }).notarize).not.toBe(false);
   });

@@ -8,7 +8,12 @@ interface Axis {
   grid: { stroke?: () => string };
 }
 interface Record {
-  opts: { legend: { live: boolean }; axes: Axis[]; series: { paths?: unknown }[]; scales: { x: { range?: () => number[] } } };
+  opts: {
+    legend: { live: boolean };
+    axes: Axis[];
+    series: { paths?: unknown }[];
+    scales: { x: { range?: () => number[] } };
+  };
   data: unknown[];
   setData: unknown[][];
   redraws: number;
@@ -47,7 +52,9 @@ vi.mock("../../src-renderer/src/lib/charts/uplot-loader.js", () => {
 };
 
 // The root tsconfig type-checks tests without the DOM library: the few DOM globals used are typed here.
-const html = () => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement;
+const html = () =>
+  (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document
+    .documentElement;
 
 afterEach(() => {
   made.length = 0;
@@ -61,8 +68,20 @@ describe("Chart", () => {
     const { rerender } = render(Chart, { label: "CPU over time", series, data: [[], []] });
     await waitFor(() => expect(made).toHaveLength(1));
     expect(made[0]!.data).toEqual([[], []]);
-    await rerender({ label: "CPU over time", series, data: [[1, 2], [40, 60]] });
-    await waitFor(() => expect(made[0]!.setData.at(-1)).toEqual([[1, 2], [40, 60]]));
+    await rerender({
+      label: "CPU over time",
+      series,
+      data: [
+        [1, 2],
+        [40, 60],
+      ],
+    });
+    await waitFor(() =>
+      expect(made[0]!.setData.at(-1)).toEqual([
+        [1, 2],
+        [40, 60],
+      ]),
+    );
   });
 
   it("draws two bar series side by side over a fixed x range, with a legend of labels only", async () => {
@@ -80,7 +99,11 @@ describe("Chart", () => {
   });
 
   it("reads its axis colours again and redraws when the theme changes", async () => {
-    const { container } = render(Chart, { label: "CPU over time", series: [{ label: "CPU", color: "#d97706" }], data: [[1], [5]] });
+    const { container } = render(Chart, {
+      label: "CPU over time",
+      series: [{ label: "CPU", color: "#d97706" }],
+      data: [[1], [5]],
+    });
     await waitFor(() => expect(made).toHaveLength(1));
     const plot = container.querySelector(".plot") as unknown as { style: { color: string } };
     const axis = made[0]!.opts.axes[1]!;

@@ -18,7 +18,9 @@ describe("app shell and dashboard", () => {
     render(App, { client });
     expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Main" });
-    const names = within(nav).getAllByRole("link").map((a) => a.textContent);
+    const names = within(nav)
+      .getAllByRole("link")
+      .map((a) => a.textContent);
     expect(names).toEqual(["Dashboard", "Tasks", "Models", "Wallet", "Settings", "Logs"]);
     expect(within(nav).getByRole("link", { name: "Dashboard" }).getAttribute("aria-current")).toBe("page");
     expect(screen.getByText("No tasks yet", { exact: false })).toBeTruthy();
@@ -39,12 +41,24 @@ describe("app shell and dashboard", () => {
     const client = createMemoryClient({ getSnapshot: () => ({ rev: 0, snapshot: previewSnapshot({ tasks }) }) });
     render(App, { client });
     const region = await screen.findByRole("region", { name: "Live tasks" });
-    const items = within(region).getAllByRole("listitem").filter((li) => li.parentElement?.tagName === "UL");
+    const items = within(region)
+      .getAllByRole("listitem")
+      .filter((li) => li.parentElement?.tagName === "UL");
     expect(items.map((li) => within(li).getByRole("link").textContent)).toEqual(["7#0", "8#1"]);
     const stepper = screen.getByRole("list", { name: "PoUW states of task 7#0" });
     const steps = within(stepper).getAllByRole("listitem");
-    expect(steps.map((s) => s.textContent?.trim())).toEqual(["Request", "Create", "Prepare", "Start", "Precommit", "Commit", "End"]);
-    expect(steps.filter((s) => s.getAttribute("aria-current") === "step").map((s) => s.textContent?.trim())).toEqual(["Precommit"]);
+    expect(steps.map((s) => s.textContent?.trim())).toEqual([
+      "Request",
+      "Create",
+      "Prepare",
+      "Start",
+      "Precommit",
+      "Commit",
+      "End",
+    ]);
+    expect(steps.filter((s) => s.getAttribute("aria-current") === "step").map((s) => s.textContent?.trim())).toEqual([
+      "Precommit",
+    ]);
     expect(within(items[0]!).getByText(/Deadline in/).textContent).toMatch(/2:0[45]/);
 
     client.emit("patch", { rev: 1, ops: [{ op: "replace", path: "/tasks/0/stage", value: "Commit" }] });
@@ -55,11 +69,17 @@ describe("app shell and dashboard", () => {
   });
 
   it("shows earnings by period, user-paid against network-paid, gas and the projection", async () => {
-    const client = createMemoryClient({ getSnapshot: () => ({ rev: 0, snapshot: previewSnapshot({ earnings: previewEarnings() }) }) });
+    const client = createMemoryClient({
+      getSnapshot: () => ({ rev: 0, snapshot: previewSnapshot({ earnings: previewEarnings() }) }),
+    });
     render(App, { client });
     const region = await screen.findByRole("region", { name: "Earnings" });
     const row = (name: string) => within(region).getByRole("row", { name: new RegExp(`^${name}`) });
-    expect(within(row("Rewards")).getAllByRole("cell").map((c) => c.textContent)).toEqual(["2 POUW", "8 POUW", "12 POUW"]);
+    expect(
+      within(row("Rewards"))
+        .getAllByRole("cell")
+        .map((c) => c.textContent),
+    ).toEqual(["2 POUW", "8 POUW", "12 POUW"]);
     expect(within(row("User-paid")).getAllByRole("cell")[0]!.textContent).toBe("1.5 POUW");
     expect(within(row("Network-paid")).getAllByRole("cell")[0]!.textContent).toBe("0.5 POUW");
     expect(within(row("Gas spent")).getAllByRole("cell")[0]!.textContent).toBe("0.002 ETH");

@@ -27,7 +27,13 @@ const models: ModelListEntry[] = [
     expectedSpeed: { tokensPerSecond: 80, source: "estimated" },
   },
   // A model file given on the command line: nothing known but its name and its benchmark.
-  { id: "my-file", name: "My File", installed: true, active: true, expectedSpeed: { tokensPerSecond: 42, source: "measured" } },
+  {
+    id: "my-file",
+    name: "My File",
+    installed: true,
+    active: true,
+    expectedSpeed: { tokensPerSecond: 42, source: "measured" },
+  },
 ];
 
 describe("pages at a glance", () => {
@@ -45,18 +51,28 @@ describe("pages at a glance", () => {
     expect(text("Speed here")).toMatch(/about 80.0 tokens\/s/);
     expect(screen.getByText("Fits on GPU")).toBeTruthy();
 
-    const active = screen.getAllByText("My File").map((e) => e.closest("li")).find((li) => li !== null)!;
+    const active = screen
+      .getAllByText("My File")
+      .map((e) => e.closest("li"))
+      .find((li) => li !== null)!;
     expect(within(active).getByText("Active")).toBeTruthy();
     expect(within(active).getByText("42.0 tokens/s measured")).toBeTruthy();
     expect(active.textContent).not.toContain("–");
   });
 
   it("labels the creator's share of a background task 'creator' in the live list and the history", async () => {
-    const tasks = [previewTask("16#255", "Commit", { kind: "background" }), previewTask("16#0", "Commit", { kind: "background", updatedAt: 1 })];
+    const tasks = [
+      previewTask("16#255", "Commit", { kind: "background" }),
+      previewTask("16#0", "Commit", { kind: "background", updatedAt: 1 }),
+    ];
     const main = fakeMain({ tasks }, () => ({ listTasks: () => ({ total: 2, rows: tasks }) }));
     render(App, { client: main.client });
     const region = await screen.findByRole("region", { name: "Live tasks" });
-    expect(within(region).getAllByRole("link").map((a) => a.textContent)).toEqual(["16 · creator", "16#0"]);
+    expect(
+      within(region)
+        .getAllByRole("link")
+        .map((a) => a.textContent),
+    ).toEqual(["16 · creator", "16#0"]);
     expect(screen.getByRole("list", { name: "PoUW states of task 16 · creator" })).toBeTruthy();
     loc().hash = "#/tasks";
     await screen.findByRole("heading", { name: "Tasks", level: 1 });

@@ -10,7 +10,17 @@ import { fakeMain } from "./renderer-fake-main.js";
 // Issue 17 item 5: import a local GGUF from the Models page — a typed path (headless) or the desktop
 // app's file dialog (window.pouwShell.chooseModelFile); main validates either.
 const g = globalThis as unknown as { location: { hash: string }; pouwShell?: unknown };
-const mine: ModelListEntry = { id: "mine", name: "My Model", installed: true, active: false, role: "chat", sizeBytes: 5_000_000, fit: "cpu", fitReason: "runs here (estimated from the file's size)", license: "your own file: check its licence allows paid use" };
+const mine: ModelListEntry = {
+  id: "mine",
+  name: "My Model",
+  installed: true,
+  active: false,
+  role: "chat",
+  sizeBytes: 5_000_000,
+  fit: "cpu",
+  fitReason: "runs here (estimated from the file's size)",
+  license: "your own file: check its licence allows paid use",
+};
 
 function mainWithImport() {
   let models = previewModels();
@@ -42,18 +52,27 @@ describe("importing a model from the Models page", () => {
     render(App, { client: main.client });
     const card = await openModels();
     expect(within(card).queryByRole("button", { name: "Choose a GGUF file…" })).toBeNull();
-    await fireEvent.input(within(card).getByLabelText("Path of a .gguf file on this computer"), { target: { value: "/tmp/notes.txt" } });
+    await fireEvent.input(within(card).getByLabelText("Path of a .gguf file on this computer"), {
+      target: { value: "/tmp/notes.txt" },
+    });
     await fireEvent.click(within(card).getByRole("button", { name: "Import" }));
     expect((await within(card).findByRole("alert")).textContent).toBe("/tmp/notes.txt is not a GGUF file");
 
-    await fireEvent.input(within(card).getByLabelText("Path of a .gguf file on this computer"), { target: { value: " /home/me/mine.gguf " } });
+    await fireEvent.input(within(card).getByLabelText("Path of a .gguf file on this computer"), {
+      target: { value: " /home/me/mine.gguf " },
+    });
     await fireEvent.click(within(card).getByRole("button", { name: "Import" }));
     const done = await within(card).findByText(/Imported/);
     expect(done.textContent).toMatch(/Imported My Model\s*Runs on CPU/);
-    expect(main.client.calls.filter((c) => c.method === "importModel").map((c) => c.params)).toEqual([{ path: "/tmp/notes.txt" }, { path: "/home/me/mine.gguf" }]);
+    expect(main.client.calls.filter((c) => c.method === "importModel").map((c) => c.params)).toEqual([
+      { path: "/tmp/notes.txt" },
+      { path: "/home/me/mine.gguf" },
+    ]);
     // The catalogue is asked for again and lists it.
     expect(await screen.findByRole("button", { name: "Use My Model" })).toBeTruthy();
-    expect(within(screen.getByLabelText("About My Model")).getByText("Licence").nextElementSibling?.textContent).toMatch(/your own file/);
+    expect(
+      within(screen.getByLabelText("About My Model")).getByText("Licence").nextElementSibling?.textContent,
+    ).toMatch(/your own file/);
   });
 
   it("in the desktop app: the native dialog's path goes to importModel; a cancel imports nothing", async () => {

@@ -18,7 +18,10 @@ function renderStopping() {
   const client = createMemoryClient({
     getSnapshot: () => ({ rev: 0, snapshot: previewSnapshot({ mining: stopping }) }),
     startMining: () => ({ state: "mining", reason: "Serving stories260K" }),
-    stopMining: (p) => ({ state: "stopped", reason: p.force ? "Stopped by you: 1 task in flight was abandoned" : "Stopped by you" }),
+    stopMining: (p) => ({
+      state: "stopped",
+      reason: p.force ? "Stopped by you: 1 task in flight was abandoned" : "Stopped by you",
+    }),
   });
   render(App, { client });
   return client;
@@ -38,7 +41,9 @@ describe("the mining status while stopping", () => {
     const client = renderStopping();
     await fireEvent.click(await screen.findByRole("button", { name: "Start mining" }));
     await fireEvent.click(screen.getByRole("button", { name: "Stop now" }));
-    await waitFor(() => expect(client.calls.filter((c) => c.method === "startMining" || c.method === "stopMining").length).toBe(2));
+    await waitFor(() =>
+      expect(client.calls.filter((c) => c.method === "startMining" || c.method === "stopMining").length).toBe(2),
+    );
     expect(client.calls.filter((c) => c.method === "startMining" || c.method === "stopMining")).toEqual([
       { method: "startMining", params: {} },
       { method: "stopMining", params: { force: true } },

@@ -46,7 +46,9 @@ describe("money on the dashboard", () => {
 
   it("shows earnings per hour and day, electricity from the measured draw, net and the projection", async () => {
     const settings = { ...defaultSettings(), pricePerToken: 0.5, electricityPricePerKwh: 0.25 };
-    const main = fakeMain({ earnings, settings }, () => ({ getSamples: () => [previewSample(1, { powerW: 150 }), previewSample(2, { powerW: 250 })] }));
+    const main = fakeMain({ earnings, settings }, () => ({
+      getSamples: () => [previewSample(1, { powerW: 150 }), previewSample(2, { powerW: 250 })],
+    }));
     render(App, { client: main.client });
     const card = await screen.findByRole("region", { name: "Money" });
     const value = (label: string) => within(card).getByText(label).nextElementSibling?.textContent ?? "";
@@ -59,7 +61,13 @@ describe("money on the dashboard", () => {
   });
 
   it("estimates the draw when none is measured, and marks a day that loses money", async () => {
-    const settings = { ...defaultSettings(), currency: "EUR", pricePerToken: 0.001, electricityPricePerKwh: 0.4, powerDrawWatts: 300 };
+    const settings = {
+      ...defaultSettings(),
+      currency: "EUR",
+      pricePerToken: 0.001,
+      electricityPricePerKwh: 0.4,
+      powerDrawWatts: 300,
+    };
     const main = fakeMain({ earnings, settings }, () => ({ getSamples: () => [] }));
     render(App, { client: main.client });
     const card = await screen.findByRole("region", { name: "Money" });
@@ -74,13 +82,17 @@ describe("money on the dashboard", () => {
 describe("money settings", () => {
   it("saves the currency and prices typed by hand, clears a price to unset, and refuses a bad currency in one line", async () => {
     const settings = { ...defaultSettings(), powerDrawWatts: 120 };
-    const main = fakeMain({ settings }, (m) => ({ updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never }));
+    const main = fakeMain({ settings }, (m) => ({
+      updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never,
+    }));
     render(App, { client: main.client });
     g.location.hash = "#/settings";
     await screen.findByRole("heading", { name: "Settings", level: 1 });
     await type("Currency", "EU");
     await click("Save prices");
-    expect((await screen.findByRole("alert")).textContent).toBe("currency: currency must be a three-letter code such as USD or EUR");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "currency: currency must be a three-letter code such as USD or EUR",
+    );
     await type("Currency", "eur");
     await type("Price per POUW", "0.5");
     await type("Electricity price per kWh", "0.3");
@@ -96,8 +108,13 @@ describe("while you were away", () => {
   it("shows what was earned since the dashboard was last seen, after a return", async () => {
     const start = 1_800_000_000_000;
     const now = vi.spyOn(Date, "now").mockReturnValue(start);
-    g.localStorage.setItem(SEEN_KEY, JSON.stringify({ at: start - 2 * 3_600_000, totalWei: wei(10), tasksCompleted: 7 }));
-    const main = fakeMain({ earnings: previewEarnings({ totalWei: wei(12), tasksCompleted: 9 }) }, () => ({ getSamples: () => [] }));
+    g.localStorage.setItem(
+      SEEN_KEY,
+      JSON.stringify({ at: start - 2 * 3_600_000, totalWei: wei(10), tasksCompleted: 7 }),
+    );
+    const main = fakeMain({ earnings: previewEarnings({ totalWei: wei(12), tasksCompleted: 9 }) }, () => ({
+      getSamples: () => [],
+    }));
     render(App, { client: main.client });
     const card = await screen.findByRole("region", { name: "While you were away" });
     expect(card.textContent).toMatch(/In 2 h this miner earned 2 POUW from 2 completed tasks/);

@@ -5,7 +5,12 @@ import type { TaskFilter } from "../../src-shared/app-views.js";
 import { PouwError } from "../../src-shared/errors.js";
 import { defaultSettings } from "../../src-shared/settings-schema.js";
 import App from "../../src-renderer/src/App.svelte";
-import { previewModels, previewTask, previewTaskDetail, wei } from "../../src-renderer/src/lib/client/preview-fixtures.js";
+import {
+  previewModels,
+  previewTask,
+  previewTaskDetail,
+  wei,
+} from "../../src-renderer/src/lib/client/preview-fixtures.js";
 import { fakeMain } from "./renderer-fake-main.js";
 
 // The root tsconfig type-checks tests without the DOM library: the few DOM globals used are typed here.
@@ -32,7 +37,12 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe("tasks page", () => {
-  const rows = Array.from({ length: 60 }, (_, i) => previewTask(`${100 - i}#0`, "End", { outcome: i % 2 ? "Completed" : "Failed", kind: i % 3 ? "user" : "background" }));
+  const rows = Array.from({ length: 60 }, (_, i) =>
+    previewTask(`${100 - i}#0`, "End", {
+      outcome: i % 2 ? "Completed" : "Failed",
+      kind: i % 3 ? "user" : "background",
+    }),
+  );
   const listTasks = (f: TaskFilter) => {
     const match = rows.filter((r) => (!f.kind || r.kind === f.kind) && (!f.outcome || r.outcome === f.outcome));
     const offset = f.offset ?? 0;
@@ -121,8 +131,22 @@ describe("models page", () => {
 });
 
 describe("wallet page", () => {
-  const wallet = { address: ADDRESS, nativeWei: wei(0.5), tokenWei: wei(40), stakeWei: wei(100), claimableWei: wei(2.5), backedUp: false, updatedAt: Date.now() };
-  const registration = { registered: true, stakeWei: wei(100), minStakeWei: wei(100), models: ["tiny-test"], speed: 10 };
+  const wallet = {
+    address: ADDRESS,
+    nativeWei: wei(0.5),
+    tokenWei: wei(40),
+    stakeWei: wei(100),
+    claimableWei: wei(2.5),
+    backedUp: false,
+    updatedAt: Date.now(),
+  };
+  const registration = {
+    registered: true,
+    stakeWei: wei(100),
+    minStakeWei: wei(100),
+    models: ["tiny-test"],
+    speed: 10,
+  };
 
   it("copies the address, claims with an estimate, tops up the stake and reminds about the back-up", async () => {
     const main = fakeMain({ wallet, registration }, () => ({
@@ -141,11 +165,22 @@ describe("wallet page", () => {
     await fireEvent.click(within(rewards).getByRole("button", { name: "Claim rewards" }));
     expect(await within(rewards).findByText(/Claimed in transaction/)).toBeTruthy();
     await type("Top up amount", "5");
-    await waitFor(() => expect(main.client.calls.some((c) => c.method === "estimateAction" && (c.params as { action: string }).action === "topUp")).toBe(true));
+    await waitFor(() =>
+      expect(
+        main.client.calls.some(
+          (c) => c.method === "estimateAction" && (c.params as { action: string }).action === "topUp",
+        ),
+      ).toBe(true),
+    );
     await waitFor(() => expect(isDisabled("Top up stake")).toBe(false));
     await click("Top up stake");
-    await waitFor(() => expect(main.client.calls.find((c) => c.method === "topUpStake")?.params).toEqual({ amountWei: wei(5) }));
-    expect(main.client.calls.filter((c) => c.method === "estimateAction").map((c) => c.params)).toContainEqual({ action: "topUp", amountWei: wei(5) });
+    await waitFor(() =>
+      expect(main.client.calls.find((c) => c.method === "topUpStake")?.params).toEqual({ amountWei: wei(5) }),
+    );
+    expect(main.client.calls.filter((c) => c.method === "estimateAction").map((c) => c.params)).toContainEqual({
+      action: "topUp",
+      amountWei: wei(5),
+    });
   });
 
   it("exports the keystore as a file only after the password", async () => {
@@ -210,19 +245,26 @@ describe("settings page", () => {
 
   it("sends the data folder only when changed and says the old data stays where it is", async () => {
     const settings = { ...defaultSettings(), dataDir: "/data/old" };
-    const main = fakeMain({ settings }, (m) => ({ updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never }));
+    const main = fakeMain({ settings }, (m) => ({
+      updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never,
+    }));
     render(App, { client: main.client });
     await open("#/settings", "Settings");
-    expect(screen.getByText(/a change takes effect after a restart\.$/).id).toBe(screen.getByLabelText("Data folder").getAttribute("aria-describedby"));
+    expect(screen.getByText(/a change takes effect after a restart\.$/).id).toBe(
+      screen.getByLabelText("Data folder").getAttribute("aria-describedby"),
+    );
     await click("Save settings");
     await screen.findByText("Saved");
-    const updates = () => main.client.calls.filter((c) => c.method === "updateSettings").map((c) => c.params as Record<string, unknown>);
+    const updates = () =>
+      main.client.calls.filter((c) => c.method === "updateSettings").map((c) => c.params as Record<string, unknown>);
     expect(updates()[0]).not.toHaveProperty("dataDir");
     expect(screen.queryByText(/your existing data stays/)).toBeNull();
     await type("Data folder", " /data/new ");
     await click("Save settings");
     expect(
-      await screen.findByText("Takes effect after restart; your existing data stays in /data/old — move it yourself or start fresh."),
+      await screen.findByText(
+        "Takes effect after restart; your existing data stays in /data/old — move it yourself or start fresh.",
+      ),
     ).toBeTruthy();
     expect(updates()[1]).toMatchObject({ dataDir: "/data/new" });
     await click("Save settings");
@@ -234,10 +276,18 @@ describe("settings page", () => {
     const main = fakeMain({});
     render(App, { client: main.client });
     await open("#/settings", "Settings");
-    const box = screen.getByLabelText("Oracle duty") as unknown as { disabled: boolean; checked: boolean; getAttribute(n: string): string | null };
+    const box = screen.getByLabelText("Oracle duty") as unknown as {
+      disabled: boolean;
+      checked: boolean;
+      getAttribute(n: string): string | null;
+    };
     expect(box.disabled).toBe(true);
     expect(box.checked).toBe(false);
-    expect(screen.getByText(/^Oracle duty needs a separate oracle registration; on the embedded devnet an oracle already runs\.$/).id).toBe(box.getAttribute("aria-describedby"));
+    expect(
+      screen.getByText(
+        /^Oracle duty needs a separate oracle registration; on the embedded devnet an oracle already runs\.$/,
+      ).id,
+    ).toBe(box.getAttribute("aria-describedby"));
   });
 
   it("shows main's refusal as one line", async () => {

@@ -13,7 +13,8 @@ const open = async () => {
   return screen.findByRole("heading", { name: "Settings", level: 1 });
 };
 type Box = { checked: boolean; getAttribute(n: string): string | null };
-const updates = (main: ReturnType<typeof fakeMain>) => main.client.calls.filter((c) => c.method === "updateSettings").map((c) => c.params as Record<string, unknown>);
+const updates = (main: ReturnType<typeof fakeMain>) =>
+  main.client.calls.filter((c) => c.method === "updateSettings").map((c) => c.params as Record<string, unknown>);
 
 beforeEach(() => {
   g.location.hash = "";
@@ -26,8 +27,12 @@ describe("settings page: battery and model unloading", () => {
     await open();
     const box = screen.getByLabelText("Pause on battery") as unknown as Box;
     expect(box.checked).toBe(true);
-    expect(screen.getByText(/^No new work while the computer runs on battery; tasks already taken finish\.$/).id).toBe(box.getAttribute("aria-describedby"));
-    const minutes = screen.getByLabelText("Unload the model after a pause of (minutes)") as unknown as { value: string };
+    expect(screen.getByText(/^No new work while the computer runs on battery; tasks already taken finish\.$/).id).toBe(
+      box.getAttribute("aria-describedby"),
+    );
+    const minutes = screen.getByLabelText("Unload the model after a pause of (minutes)") as unknown as {
+      value: string;
+    };
     expect(minutes.value).toBe("10");
     await fireEvent.click(screen.getByLabelText("Pause on battery"));
     await type("Unload the model after a pause of (minutes)", "0");
@@ -38,14 +43,20 @@ describe("settings page: battery and model unloading", () => {
 
   it("shows the stored values and refuses an empty or out-of-range minutes field in one line", async () => {
     const settings = { ...defaultSettings(), pauseOnBattery: false, unloadAfterPauseMinutes: 45 };
-    const main = fakeMain({ settings }, (m) => ({ updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never }));
+    const main = fakeMain({ settings }, (m) => ({
+      updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never,
+    }));
     render(App, { client: main.client });
     await open();
     expect((screen.getByLabelText("Pause on battery") as unknown as Box).checked).toBe(false);
-    expect((screen.getByLabelText("Unload the model after a pause of (minutes)") as unknown as { value: string }).value).toBe("45");
+    expect(
+      (screen.getByLabelText("Unload the model after a pause of (minutes)") as unknown as { value: string }).value,
+    ).toBe("45");
     await type("Unload the model after a pause of (minutes)", "");
     await click("Save settings");
-    expect((await screen.findByRole("alert")).textContent).toBe("unloadAfterPauseMinutes: enter a number of minutes (0 = never)");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "unloadAfterPauseMinutes: enter a number of minutes (0 = never)",
+    );
     await type("Unload the model after a pause of (minutes)", "5000");
     await click("Save settings");
     expect((await screen.findByRole("alert")).textContent).toMatch(/^unloadAfterPauseMinutes: /);

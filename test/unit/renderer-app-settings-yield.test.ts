@@ -16,15 +16,23 @@ beforeEach(() => {
 describe("settings page: making way for the user", () => {
   it("shows the stored choices and saves the programs one per line, trimmed", async () => {
     const settings = { ...defaultSettings(), pauseOnGpuBusy: false, pauseForPrograms: ["steam.exe"] };
-    const main = fakeMain({ settings }, (m) => ({ updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never }));
+    const main = fakeMain({ settings }, (m) => ({
+      updateSettings: (u) => ({ ...m.snapshot().settings, ...u }) as never,
+    }));
     render(App, { client: main.client });
     g.location.hash = "#/settings";
     const form = await screen.findByRole("form", { name: "Make way for" });
-    expect((within(form).getByLabelText("Pause while a program runs full screen") as unknown as Box).checked).toBe(true);
-    expect((within(form).getByLabelText("Pause while another program uses the GPU") as unknown as Box).checked).toBe(false);
+    expect((within(form).getByLabelText("Pause while a program runs full screen") as unknown as Box).checked).toBe(
+      true,
+    );
+    expect((within(form).getByLabelText("Pause while another program uses the GPU") as unknown as Box).checked).toBe(
+      false,
+    );
     const list = within(form).getByLabelText("Programs to make way for (one per line)") as unknown as { value: string };
     expect(list.value).toBe("steam.exe");
-    await fireEvent.input(within(form).getByLabelText("Programs to make way for (one per line)"), { target: { value: " steam.exe \n\nBlender\n" } });
+    await fireEvent.input(within(form).getByLabelText("Programs to make way for (one per line)"), {
+      target: { value: " steam.exe \n\nBlender\n" },
+    });
     await fireEvent.click(within(form).getByLabelText("Pause while another program uses the GPU"));
     await fireEvent.input(within(form).getByLabelText("GPU use that counts as busy (%)"), { target: { value: "50" } });
     await fireEvent.click(within(form).getByRole("button", { name: "Save" }));

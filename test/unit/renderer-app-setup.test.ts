@@ -44,7 +44,9 @@ describe("first run", () => {
   });
 
   it("creates a wallet only when both passwords match, then moves on to the back-up", async () => {
-    const main = fakeMain({ setup: setupState(["hardware"], "none") }, () => ({ createWallet: () => ({ address: ADDRESS }) }));
+    const main = fakeMain({ setup: setupState(["hardware"], "none") }, () => ({
+      createWallet: () => ({ address: ADDRESS }),
+    }));
     render(App, { client: main.client });
     await heading("Your wallet");
     await click("Create a new wallet");
@@ -60,7 +62,9 @@ describe("first run", () => {
   });
 
   it("imports a wallet from the chosen source", async () => {
-    const main = fakeMain({ setup: setupState(["hardware"], "none") }, () => ({ importWallet: () => ({ address: ADDRESS }) }));
+    const main = fakeMain({ setup: setupState(["hardware"], "none") }, () => ({
+      importWallet: () => ({ address: ADDRESS }),
+    }));
     render(App, { client: main.client });
     await heading("Your wallet");
     await click("Import a wallet");
@@ -69,7 +73,11 @@ describe("first run", () => {
     await type("Password", "long enough");
     await click("Import wallet");
     await heading("Back up your recovery phrase");
-    expect(main.client.calls.find((c) => c.method === "importWallet")?.params).toEqual({ source: "privateKey", secret: "0xabc", password: "long enough" });
+    expect(main.client.calls.find((c) => c.method === "importWallet")?.params).toEqual({
+      source: "privateKey",
+      secret: "0xabc",
+      password: "long enough",
+    });
   });
 
   it("unlocks a locked wallet and says why when the password is wrong", async () => {
@@ -109,8 +117,14 @@ describe("first run", () => {
     await type("Password", "correct horse");
     await click("Show recovery phrase");
     const phrase = await screen.findByRole("list", { name: "Recovery phrase" });
-    expect(within(phrase).getAllByRole("listitem").map((li) => li.textContent)).toEqual(WORDS);
-    expect(main.client.calls.find((c) => c.method === "revealRecoveryPhrase")?.params).toEqual({ password: "correct horse" });
+    expect(
+      within(phrase)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(WORDS);
+    expect(main.client.calls.find((c) => c.method === "revealRecoveryPhrase")?.params).toEqual({
+      password: "correct horse",
+    });
     await click("I have written it down");
     await heading("Choose a model");
     expect(main.client.calls.some((c) => c.method === "confirmBackup")).toBe(true);
@@ -144,7 +158,14 @@ describe("first run", () => {
     expect(main.client.calls.find((c) => c.method === "downloadModel")?.params).toEqual({ id: "qwen-small" });
     expect(isDisabled("Download Llama Huge")).toBe(true);
 
-    main.update({ downloads: { "qwen-small": { state: "running", progress: { stage: "download", fraction: 0.42, speed: 1024 ** 2, unit: "bytes", etaSeconds: 30 } } } });
+    main.update({
+      downloads: {
+        "qwen-small": {
+          state: "running",
+          progress: { stage: "download", fraction: 0.42, speed: 1024 ** 2, unit: "bytes", etaSeconds: 30 },
+        },
+      },
+    });
     const bar = await screen.findByRole("progressbar", { name: "Download progress Qwen Small" });
     expect(bar.getAttribute("aria-valuenow")).toBe("42");
     expect(bar.getAttribute("aria-valuetext")).toBe("42% · 1.0 MiB/s · 30 s left");
@@ -186,7 +207,15 @@ describe("first run", () => {
     const main = fakeMain(
       {
         setup: setupState(["hardware", "wallet", "backup", "model", "benchmark"]),
-        wallet: { address: ADDRESS, nativeWei: wei(1), tokenWei: wei(500), stakeWei: "0", claimableWei: "0", backedUp: true, updatedAt: 0 },
+        wallet: {
+          address: ADDRESS,
+          nativeWei: wei(1),
+          tokenWei: wei(500),
+          stakeWei: "0",
+          claimableWei: "0",
+          backedUp: true,
+          updatedAt: 0,
+        },
         registration: { registered: false, stakeWei: "0", minStakeWei: wei(100), models: [], speed: 0 },
       },
       (m) => ({
@@ -202,7 +231,10 @@ describe("first run", () => {
     await heading("Register and stake");
     await waitFor(() => expect(valueOf("Stake")).toBe("100"));
     expect((await screen.findByText(/Estimated fee/)).textContent).toMatch(/Estimated fee: 0.0021 ETH/);
-    expect(main.client.calls.find((c) => c.method === "estimateAction")?.params).toEqual({ action: "register", amountWei: wei(100) });
+    expect(main.client.calls.find((c) => c.method === "estimateAction")?.params).toEqual({
+      action: "register",
+      amountWei: wei(100),
+    });
     await type("Stake", "600");
     expect((await screen.findByRole("alert")).textContent).toMatch(/the wallet holds 500 POUW, less than the stake/);
     expect(isDisabled("Register")).toBe(true);
@@ -219,8 +251,19 @@ describe("first run", () => {
 
   it("explains an unaffordable registration fee and blocks the button", async () => {
     const main = fakeMain(
-      { setup: setupState(["hardware", "wallet", "backup", "model", "benchmark"]), registration: { registered: false, stakeWei: "0", minStakeWei: wei(1), models: [], speed: 0 } },
-      () => ({ estimateAction: ({ action }) => ({ action, gasLimit: "1", feeWei: wei(0.01), affordable: false, message: "the wallet needs 0.01 ETH for gas and has 0" }) }),
+      {
+        setup: setupState(["hardware", "wallet", "backup", "model", "benchmark"]),
+        registration: { registered: false, stakeWei: "0", minStakeWei: wei(1), models: [], speed: 0 },
+      },
+      () => ({
+        estimateAction: ({ action }) => ({
+          action,
+          gasLimit: "1",
+          feeWei: wei(0.01),
+          affordable: false,
+          message: "the wallet needs 0.01 ETH for gas and has 0",
+        }),
+      }),
     );
     render(App, { client: main.client });
     await heading("Register and stake");

@@ -3,7 +3,12 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TaskFilter } from "../../src-shared/app-views.js";
 import App from "../../src-renderer/src/App.svelte";
-import { previewSample, previewTask, previewTaskDetail, wei } from "../../src-renderer/src/lib/client/preview-fixtures.js";
+import {
+  previewSample,
+  previewTask,
+  previewTaskDetail,
+  wei,
+} from "../../src-renderer/src/lib/client/preview-fixtures.js";
 import { fakeMain } from "./renderer-fake-main.js";
 
 // Review fixes that jsdom can see: model names and sub-second times on a task, the stepper's kinds,
@@ -22,8 +27,17 @@ afterEach(() => vi.useRealTimers());
 
 describe("task detail", () => {
   it("names the model (the id stays in the title), shows a fast inference in ms and marks the states by kind", async () => {
-    const stamps = (["Start", "Precommit", "Commit", "End"] as const).map((state, i) => ({ state, at: 1_700_000_000_000 + i }));
-    const detail = previewTaskDetail("1#0", { modelId: MODEL_ID, modelName: "Tiny Llama", tokens: 32, inferenceMs: 17, states: stamps });
+    const stamps = (["Start", "Precommit", "Commit", "End"] as const).map((state, i) => ({
+      state,
+      at: 1_700_000_000_000 + i,
+    }));
+    const detail = previewTaskDetail("1#0", {
+      modelId: MODEL_ID,
+      modelName: "Tiny Llama",
+      tokens: 32,
+      inferenceMs: 17,
+      states: stamps,
+    });
     const main = fakeMain({}, () => ({ getTask: () => detail }));
     render(App, { client: main.client });
     await open("#/tasks/1%230", "Task 1#0");
@@ -31,15 +45,11 @@ describe("task detail", () => {
     expect(model.getAttribute("title")).toBe(MODEL_ID);
     expect(screen.getByText("32 in 17 ms")).toBeTruthy();
     const steps = within(screen.getByRole("list", { name: "PoUW states of task 1#0" })).getAllByRole("listitem");
-    expect(steps.map((s) => s.className.split(" ").find((c: string) => ["before", "done", "current", "complete", "pending"].includes(c)))).toEqual([
-      "before",
-      "before",
-      "before",
-      "done",
-      "done",
-      "done",
-      "complete",
-    ]);
+    expect(
+      steps.map((s) =>
+        s.className.split(" ").find((c: string) => ["before", "done", "current", "complete", "pending"].includes(c)),
+      ),
+    ).toEqual(["before", "before", "before", "done", "done", "done", "complete"]);
     expect(steps.at(-1)!.getAttribute("aria-current")).toBe("step");
     expect(steps[0]!.getAttribute("title")).toMatch(/before this miner was assigned/);
   });
@@ -56,7 +66,10 @@ describe("tasks page", () => {
   it("asks for the same page and filter again when the snapshot's tasks change", async () => {
     const rows = Array.from({ length: 30 }, (_, i) => previewTask(`${100 - i}#0`, "End", { outcome: "Completed" }));
     const main = fakeMain({}, () => ({
-      listTasks: (f: TaskFilter) => ({ total: rows.length, rows: rows.slice(f.offset ?? 0, (f.offset ?? 0) + (f.limit ?? 25)) }),
+      listTasks: (f: TaskFilter) => ({
+        total: rows.length,
+        rows: rows.slice(f.offset ?? 0, (f.offset ?? 0) + (f.limit ?? 25)),
+      }),
     }));
     render(App, { client: main.client });
     await open("#/tasks", "Tasks");
@@ -94,18 +107,30 @@ describe("hardware panel", () => {
 });
 
 describe("fee estimates", () => {
-  const wallet = { address: "0x" + "2".repeat(40), nativeWei: wei(0.5), tokenWei: wei(40), stakeWei: wei(100), claimableWei: "0", backedUp: true, updatedAt: Date.now() };
+  const wallet = {
+    address: "0x" + "2".repeat(40),
+    nativeWei: wei(0.5),
+    tokenWei: wei(40),
+    stakeWei: wei(100),
+    claimableWei: "0",
+    backedUp: true,
+    updatedAt: Date.now(),
+  };
   const registration = { registered: true, stakeWei: wei(100), minStakeWei: wei(100), models: [], speed: 10 };
 
   it("settles on a one-line error when main never answers", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const main = fakeMain({ wallet, registration }, () => ({ estimateAction: () => new Promise<never>(() => undefined) }));
+    const main = fakeMain({ wallet, registration }, () => ({
+      estimateAction: () => new Promise<never>(() => undefined),
+    }));
     render(App, { client: main.client });
     await open("#/wallet", "Wallet");
     const stake = screen.getByRole("region", { name: "Stake" });
     expect(within(stake).getByText("Estimating the fee…")).toBeTruthy();
     // The first estimate is asked for at once, not after the typing pause.
-    expect(main.client.calls.filter((c) => c.method === "estimateAction").map((c) => c.params)).toEqual([{ action: "unbond" }]);
+    expect(main.client.calls.filter((c) => c.method === "estimateAction").map((c) => c.params)).toEqual([
+      { action: "unbond" },
+    ]);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(await within(stake).findByText(/Estimated fee unavailable: the miner did not answer in time/)).toBeTruthy();
     expect(within(stake).queryByText("Estimating the fee…")).toBeNull();

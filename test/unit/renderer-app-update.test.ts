@@ -12,7 +12,14 @@ const open = async (hash: string, heading: string) => {
 };
 const downloading: UpdateView = {
   currentVersion: "1.0.0",
-  status: { state: "downloading", version: "1.1.0", percent: 42, bytesPerSecond: 2 * 1024 * 1024, transferred: 42, total: 100 },
+  status: {
+    state: "downloading",
+    version: "1.1.0",
+    percent: 42,
+    bytesPerSecond: 2 * 1024 * 1024,
+    transferred: 42,
+    total: 100,
+  },
 };
 
 beforeEach(() => {
@@ -23,7 +30,10 @@ describe("the update card and notice", () => {
   it("shows the download's progress in Settings, then Restart to update, which asks main to install", async () => {
     const main = fakeMain({ update: downloading }, (m) => ({
       installUpdate: () => {
-        const update: UpdateView = { ...m.snapshot().update!, status: { state: "installing", version: "1.1.0", waitingFor: 1 } };
+        const update: UpdateView = {
+          ...m.snapshot().update!,
+          status: { state: "installing", version: "1.1.0", waitingFor: 1 },
+        };
         m.update({ update });
         return update;
       },
@@ -38,13 +48,27 @@ describe("the update card and notice", () => {
     expect(within(card).queryByRole("button", { name: "Restart to update" })).toBeNull();
     expect(within(card).getByRole("button", { name: "Check for updates" }).hasAttribute("disabled")).toBe(true);
 
-    main.update({ update: { currentVersion: "1.0.0", status: { state: "downloaded", version: "1.1.0" }, ready: { version: "1.1.0" } } });
+    main.update({
+      update: {
+        currentVersion: "1.0.0",
+        status: { state: "downloaded", version: "1.1.0" },
+        ready: { version: "1.1.0" },
+      },
+    });
     const restart = await within(card).findByRole("button", { name: "Restart to update" });
-    expect(within(card).getByTestId("update-line").textContent).toBe("Version 1.1.0 is ready: it installs when you quit, or restart now.");
+    expect(within(card).getByTestId("update-line").textContent).toBe(
+      "Version 1.1.0 is ready: it installs when you quit, or restart now.",
+    );
     expect(within(card).queryByRole("progressbar")).toBeNull();
     await fireEvent.click(restart);
-    await waitFor(() => expect(within(card).getByTestId("update-line").textContent).toBe("Restarting into 1.1.0 once 1 task in flight finishes…"));
-    expect(main.client.calls.filter((c) => c.method === "installUpdate")).toEqual([{ method: "installUpdate", params: {} }]);
+    await waitFor(() =>
+      expect(within(card).getByTestId("update-line").textContent).toBe(
+        "Restarting into 1.1.0 once 1 task in flight finishes…",
+      ),
+    );
+    expect(main.client.calls.filter((c) => c.method === "installUpdate")).toEqual([
+      { method: "installUpdate", params: {} },
+    ]);
     expect(within(card).queryByRole("button", { name: "Restart to update" })).toBeNull();
   });
 
@@ -53,7 +77,11 @@ describe("the update card and notice", () => {
       checkForUpdate: () => {
         const update: UpdateView = {
           currentVersion: "1.0.0",
-          status: { state: "error", code: "CHECKSUM_MISMATCH", message: "update 1.2.0 refused: the download does not match the feed's sha512" },
+          status: {
+            state: "error",
+            code: "CHECKSUM_MISMATCH",
+            message: "update 1.2.0 refused: the download does not match the feed's sha512",
+          },
           ready: { version: "1.1.0" },
         };
         m.update({ update });
@@ -65,7 +93,9 @@ describe("the update card and notice", () => {
     const card = await screen.findByRole("region", { name: "Updates" });
     expect(within(card).getByTestId("update-line").textContent).toBe("Up to date.");
     await fireEvent.click(within(card).getByRole("button", { name: "Check for updates" }));
-    expect((await within(card).findByRole("alert")).textContent).toBe("update 1.2.0 refused: the download does not match the feed's sha512");
+    expect((await within(card).findByRole("alert")).textContent).toBe(
+      "update 1.2.0 refused: the download does not match the feed's sha512",
+    );
     expect(within(card).getByTestId("update-line").textContent).toBe("Version 1.1.0 is still ready to install.");
     expect(within(card).getByRole("button", { name: "Restart to update" })).toBeTruthy();
   });
@@ -80,11 +110,19 @@ describe("the update card and notice", () => {
       update: {
         currentVersion: "1.1.0",
         status: { state: "idle" },
-        rollback: { version: "1.1.0", previousVersion: "1.0.0", message: "Version 1.1.0 failed to open its session twice in a row; reinstall 1.0.0 from https://updates.example.", url: "https://updates.example" },
+        rollback: {
+          version: "1.1.0",
+          previousVersion: "1.0.0",
+          message:
+            "Version 1.1.0 failed to open its session twice in a row; reinstall 1.0.0 from https://updates.example.",
+          url: "https://updates.example",
+        },
       },
     });
     const notice = await screen.findByRole("region", { name: "Updates" });
-    expect(within(notice).getByRole("alert").textContent).toMatch(/^Version 1\.1\.0 failed to open its session twice in a row/);
+    expect(within(notice).getByRole("alert").textContent).toMatch(
+      /^Version 1\.1\.0 failed to open its session twice in a row/,
+    );
     expect(within(notice).queryByRole("button", { name: "Check for updates" })).toBeNull();
 
     main.update({ update: downloading });

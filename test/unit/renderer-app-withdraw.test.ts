@@ -13,7 +13,15 @@ const g = globalThis as unknown as { location: { hash: string } };
 const ADDRESS = "0x" + "2".repeat(40);
 const DEST = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 const TOKEN_CONTRACT = "0x" + "7".repeat(40);
-const wallet = { address: ADDRESS, nativeWei: wei(0.5), tokenWei: wei(40), stakeWei: wei(100), claimableWei: "0", backedUp: true, updatedAt: Date.now() };
+const wallet = {
+  address: ADDRESS,
+  nativeWei: wei(0.5),
+  tokenWei: wei(40),
+  stakeWei: wei(100),
+  claimableWei: "0",
+  backedUp: true,
+  updatedAt: Date.now(),
+};
 const type = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
 const isDisabled = (name: string) => screen.getByRole("button", { name }).hasAttribute("disabled");
 
@@ -22,14 +30,21 @@ beforeEach(() => {
 });
 
 function mainWith(settings = defaultSettings()) {
-  return fakeMain({ wallet, walletAddress: ADDRESS, settings, setup: { done: [], complete: true, wallet: "unlocked" } }, () => ({
-    estimateAction: ({ action, to }) => {
-      if (action !== "withdrawTo") return { action, gasLimit: "21000", feeWei: wei(0.0001), affordable: true };
-      if (to === TOKEN_CONTRACT) throw new PouwError("INVALID_PARAMS", "that is the protocol's token contract, not a wallet: tokens sent there are lost");
-      return { action, gasLimit: "52000", feeWei: wei(0.0002), affordable: true };
-    },
-    withdrawTo: ({ amountWei }) => ({ txHash: "0x" + "d".repeat(64), amountWei }),
-  }));
+  return fakeMain(
+    { wallet, walletAddress: ADDRESS, settings, setup: { done: [], complete: true, wallet: "unlocked" } },
+    () => ({
+      estimateAction: ({ action, to }) => {
+        if (action !== "withdrawTo") return { action, gasLimit: "21000", feeWei: wei(0.0001), affordable: true };
+        if (to === TOKEN_CONTRACT)
+          throw new PouwError(
+            "INVALID_PARAMS",
+            "that is the protocol's token contract, not a wallet: tokens sent there are lost",
+          );
+        return { action, gasLimit: "52000", feeWei: wei(0.0002), affordable: true };
+      },
+      withdrawTo: ({ amountWei }) => ({ txHash: "0x" + "d".repeat(64), amountWei }),
+    }),
+  );
 }
 
 async function openWallet() {
@@ -59,7 +74,10 @@ describe("sending POUW to another wallet", () => {
     expect(main.client.calls.some((c) => c.method === "withdrawTo")).toBe(false);
     await fireEvent.click(within(confirm).getByRole("button", { name: "Confirm and send" }));
     expect(await screen.findByText(/Sent in transaction/)).toBeTruthy();
-    expect(main.client.calls.find((c) => c.method === "withdrawTo")?.params).toEqual({ to: DEST, amountWei: wei(12.5) });
+    expect(main.client.calls.find((c) => c.method === "withdrawTo")?.params).toEqual({
+      to: DEST,
+      amountWei: wei(12.5),
+    });
   });
 
   it("says what is wrong with an address in one line and never offers to send there", async () => {
@@ -68,11 +86,19 @@ describe("sending POUW to another wallet", () => {
     const card = await openWallet();
     await type("Address to send to", "0x1234");
     await type("Amount to send", "1");
-    expect(within(card).getByRole("alert").textContent).toBe("the address must be 0x followed by 40 hexadecimal digits");
-    expect(main.client.calls.some((c) => c.method === "estimateAction" && (c.params as { action: string }).action === "withdrawTo")).toBe(false);
+    expect(within(card).getByRole("alert").textContent).toBe(
+      "the address must be 0x followed by 40 hexadecimal digits",
+    );
+    expect(
+      main.client.calls.some(
+        (c) => c.method === "estimateAction" && (c.params as { action: string }).action === "withdrawTo",
+      ),
+    ).toBe(false);
 
     await type("Address to send to", TOKEN_CONTRACT);
-    await waitFor(() => expect(card.textContent).toMatch(/Estimated fee unavailable: that is the protocol's token contract/));
+    await waitFor(() =>
+      expect(card.textContent).toMatch(/Estimated fee unavailable: that is the protocol's token contract/),
+    );
     expect(isDisabled("Review")).toBe(true);
     await fireEvent.submit(screen.getByLabelText("Address to send to").closest("form")!);
     expect(screen.queryByRole("group", { name: "Confirm sending" })).toBeNull();

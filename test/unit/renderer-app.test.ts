@@ -70,7 +70,9 @@ describe("App", () => {
       },
     });
     render(App, { client });
-    expect((await screen.findByRole("alert")).textContent).toMatch(/Could not reach the miner: miner core is not running/);
+    expect((await screen.findByRole("alert")).textContent).toMatch(
+      /Could not reach the miner: miner core is not running/,
+    );
     await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     expect((await screen.findByTestId("mining-state")).textContent).toBe("Stopped");
   });

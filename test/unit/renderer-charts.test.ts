@@ -48,11 +48,27 @@ describe("task stepper kinds", () => {
   const stamps = (...states: TaskState[]) => states.map((state) => ({ state }));
 
   it("marks states before the miner's first record as passed before assignment, End as complete", () => {
-    expect(stepKinds("End", stamps("Start", "Precommit", "Commit", "End"))).toEqual(["before", "before", "before", "done", "done", "done", "complete"]);
+    expect(stepKinds("End", stamps("Start", "Precommit", "Commit", "End"))).toEqual([
+      "before",
+      "before",
+      "before",
+      "done",
+      "done",
+      "done",
+      "complete",
+    ]);
   });
 
   it("keeps done / current / pending apart while a task runs", () => {
-    expect(stepKinds("Precommit", stamps("Start", "Precommit"))).toEqual(["before", "before", "before", "done", "current", "pending", "pending"]);
+    expect(stepKinds("Precommit", stamps("Start", "Precommit"))).toEqual([
+      "before",
+      "before",
+      "before",
+      "done",
+      "current",
+      "pending",
+      "pending",
+    ]);
     // Without stamps every passed state is simply done.
     expect(stepKinds("Commit")).toEqual(["done", "done", "done", "done", "done", "current", "pending"]);
     expect(stepKinds("Request", [])).toEqual(["current", ...Array(TASK_STATES.length - 1).fill("pending")]);

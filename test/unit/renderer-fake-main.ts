@@ -1,7 +1,11 @@
 import type { AppSnapshot } from "../../src-shared/app-contract.js";
 import type { SetupState } from "../../src-shared/app-views.js";
 import { diff } from "../../src-shared/json-patch.js";
-import { createMemoryClient, type MemoryClient, type MemoryHandlers } from "../../src-renderer/src/lib/client/memory-client.js";
+import {
+  createMemoryClient,
+  type MemoryClient,
+  type MemoryHandlers,
+} from "../../src-renderer/src/lib/client/memory-client.js";
 import { previewSnapshot } from "../../src-renderer/src/lib/client/preview-snapshot.js";
 
 /**
@@ -15,7 +19,10 @@ export interface FakeMain {
   setSetup(change: Partial<SetupState>): SetupState;
 }
 
-export function fakeMain(initial: Partial<AppSnapshot>, handlers: (main: FakeMain) => MemoryHandlers = () => ({})): FakeMain {
+export function fakeMain(
+  initial: Partial<AppSnapshot>,
+  handlers: (main: FakeMain) => MemoryHandlers = () => ({}),
+): FakeMain {
   let rev = 0;
   let snap = previewSnapshot(initial);
   const main: FakeMain = {
@@ -38,4 +45,8 @@ export function fakeMain(initial: Partial<AppSnapshot>, handlers: (main: FakeMai
   return main;
 }
 
-export const setupState = (done: SetupState["done"], wallet: SetupState["wallet"] = "unlocked"): SetupState => ({ done, complete: false, wallet });
+export const setupState = (done: SetupState["done"], wallet: SetupState["wallet"] = "unlocked"): SetupState => ({
+  done,
+  complete: false,
+  wallet,
+});

@@ -32,7 +32,7 @@ describe("renderer formatting helpers", () => {
   });
 
   it("reads typed amounts back into wei without floating point", () => {
-    expect(parseUnits("1.5")).toBe((15n * E18 / 10n).toString());
+    expect(parseUnits("1.5")).toBe(((15n * E18) / 10n).toString());
     expect(parseUnits(" 100 ")).toBe((100n * E18).toString());
     expect(parseUnits("0.000000000000000001")).toBe("1");
     expect(() => parseUnits("1,5")).toThrow(/not an amount/);

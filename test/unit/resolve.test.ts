@@ -37,12 +37,18 @@ describe("resolveModel", () => {
   it("accepts a path to an existing file, anywhere", async () => {
     await fs.mkdir(path.join(modelsDir, "sub"));
     const elsewhere = await writeTinyLlamaModel(path.join(modelsDir, "sub", "x.gguf"));
-    await expect(resolveModel(elsewhere.path, modelsDir, { catalogue })).resolves.toEqual({ path: elsewhere.path, entry: undefined });
+    await expect(resolveModel(elsewhere.path, modelsDir, { catalogue })).resolves.toEqual({
+      path: elsewhere.path,
+      entry: undefined,
+    });
   });
 
   it("finds a bare file name in the models folder and links it to its catalogue entry", async () => {
     await writeTinyLlamaModel(path.join(modelsDir, "tiny.gguf"));
-    await expect(resolveModel("tiny.gguf", modelsDir, { catalogue })).resolves.toEqual({ path: path.join(modelsDir, "tiny.gguf"), entry });
+    await expect(resolveModel("tiny.gguf", modelsDir, { catalogue })).resolves.toEqual({
+      path: path.join(modelsDir, "tiny.gguf"),
+      entry,
+    });
   });
 
   it("resolves a catalogue id once its file is downloaded and verified", async () => {
@@ -68,10 +74,14 @@ describe("resolveModel", () => {
       code: "UNKNOWN_MODEL",
       message: "unknown model gpt-9 (see pouw-miner models)",
     });
-    await expect(resolveModel("./missing.gguf", modelsDir, { catalogue })).rejects.toMatchObject({ code: "MODEL_FILE_MISSING" });
+    await expect(resolveModel("./missing.gguf", modelsDir, { catalogue })).rejects.toMatchObject({
+      code: "MODEL_FILE_MISSING",
+    });
   });
 
   it("uses the shipped catalogue when none is passed", async () => {
-    await expect(resolveModel("qwen2.5-0.5b-instruct", modelsDir)).rejects.toMatchObject({ code: "MODEL_FILE_MISSING" });
+    await expect(resolveModel("qwen2.5-0.5b-instruct", modelsDir)).rejects.toMatchObject({
+      code: "MODEL_FILE_MISSING",
+    });
   });
 });

@@ -22,7 +22,17 @@ beforeAll(async () => {
       models: ["m"],
       infer: (ask) => {
         asked.push(ask);
-        return Promise.resolve({ text: "ok", pouw: { taskId: "1", k: 1, states: [], consensusSlot: 0, scoresBps: [10_000], poiTxHash: `0x${"0".repeat(64)}` } });
+        return Promise.resolve({
+          text: "ok",
+          pouw: {
+            taskId: "1",
+            k: 1,
+            states: [],
+            consensusSlot: 0,
+            scoresBps: [10_000],
+            poiTxHash: `0x${"0".repeat(64)}`,
+          },
+        });
       },
     },
     { keys: await ApiKeyStore.open(file) },
@@ -46,11 +56,20 @@ function raw(request: string): Promise<number> {
 
 describe("the router's front door", () => {
   const body = JSON.stringify({ model: "m", prompt: "hi" });
-  const post = (headers: Record<string, string>) => fetch(`${router.url}/completions`, { method: "POST", headers, body });
+  const post = (headers: Record<string, string>) =>
+    fetch(`${router.url}/completions`, { method: "POST", headers, body });
 
   it("lets through only application/json with a key, from no foreign origin", async () => {
     expect((await post({ "content-type": "text/plain", authorization: `Bearer ${key}` })).status).toBe(415);
-    expect((await post({ "content-type": "application/json", authorization: `Bearer ${key}`, origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (
+        await post({
+          "content-type": "application/json",
+          authorization: `Bearer ${key}`,
+          origin: "https://evil.example",
+        })
+      ).status,
+    ).toBe(403);
     expect((await post({ "content-type": "application/json" })).status).toBe(401);
     expect((await fetch(`${router.url}/models`)).status).toBe(401);
     expect(asked).toEqual([]);
@@ -61,7 +80,11 @@ describe("the router's front door", () => {
 
   it("answers a request target that is not a URL with 400 and goes on serving", async () => {
     const port = new URL(router.url).port;
-    expect(await raw(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`)).toBe(400);
+    expect(
+      await raw(
+        `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`,
+      ),
+    ).toBe(400);
     expect((await fetch(`${router.url}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
   });
 });

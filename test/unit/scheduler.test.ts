@@ -45,10 +45,17 @@ describe("miningGate", () => {
   });
   it("pauses on battery power unless pauseOnBattery is off, after the schedule and before idleness", () => {
     const d = miningGate({ ...base, idleOnly: false, pauseOnBattery: true }, 0, at(3, 12), true);
-    expect(d).toEqual({ allowed: false, code: "ON_BATTERY", reason: "paused: on battery power (mining resumes when the computer is plugged in)" });
+    expect(d).toEqual({
+      allowed: false,
+      code: "ON_BATTERY",
+      reason: "paused: on battery power (mining resumes when the computer is plugged in)",
+    });
     // The schema's default (on) when the setting is not given.
     expect(miningGate({ ...base, idleOnly: false }, 0, at(3, 12), true)).toMatchObject({ code: "ON_BATTERY" });
-    expect(miningGate({ ...base, idleOnly: false, pauseOnBattery: false }, 0, at(3, 12), true)).toEqual({ allowed: true, reason: "mining" });
+    expect(miningGate({ ...base, idleOnly: false, pauseOnBattery: false }, 0, at(3, 12), true)).toEqual({
+      allowed: true,
+      reason: "mining",
+    });
     expect(miningGate({ ...base, idleOnly: false, pauseOnBattery: true }, 0, at(3, 12), false).allowed).toBe(true);
     expect(miningGate({ ...base, pauseOnBattery: true }, 10, at(3, 12), true)).toMatchObject({ code: "ON_BATTERY" });
     const outside = { ...base, pauseOnBattery: true, schedule: [{ days: [3], start: "12:00", end: "13:00" }] };
@@ -70,7 +77,14 @@ describe("admission", () => {
 });
 
 describe("TaskQueue", () => {
-  const task = (taskId: string, o: Partial<QueuedTask> = {}): QueuedTask => ({ taskId, modelId: "m", background: false, priority: 0, deadline: 100, ...o });
+  const task = (taskId: string, o: Partial<QueuedTask> = {}): QueuedTask => ({
+    taskId,
+    modelId: "m",
+    background: false,
+    priority: 0,
+    deadline: 100,
+    ...o,
+  });
   it("serves user tasks before background ones, then priority, then deadline", () => {
     const q = new TaskQueue();
     q.add(task("bg", { background: true, priority: 9 }));

@@ -11,7 +11,9 @@ const probs: Array<[number, number]> = [
 describe("seeded sampling in JavaScript", () => {
   it("draws the same uniforms for the same seed and position, fixed forever (platform-independent integer mixing)", () => {
     // Pinned values: a change here changes every verifiable task's tokens, on every platform.
-    expect([uniformAt(0, 0), uniformAt(1, 0), uniformAt(1, 1), uniformAt(0xffff_ffff, 1234)].map((u) => u.toFixed(12))).toMatchSnapshot();
+    expect(
+      [uniformAt(0, 0), uniformAt(1, 0), uniformAt(1, 1), uniformAt(0xffff_ffff, 1234)].map((u) => u.toFixed(12)),
+    ).toMatchSnapshot();
     expect(uniformAt(42, 7)).toBe(uniformAt(42, 7));
     expect(uniformAt(42, 7)).not.toBe(uniformAt(42, 8));
     expect(uniformAt(42, 7)).not.toBe(uniformAt(43, 7));
@@ -55,7 +57,9 @@ describe("seeded sampling in JavaScript", () => {
     for (const temperature of [0.5, 0.8, 1.2]) {
       for (let trial = 0; trial < 200; trial++) {
         const base: Array<[number, number]> = Array.from({ length: 12 }, (_, i) => [i, 0.01 + rand(trial * 100 + i)]);
-        const moved = base.map(([t, p], i) => [t, p * Math.exp(eps * (2 * rand(trial * 100 + 50 + i) - 1))] as [number, number]);
+        const moved = base.map(
+          ([t, p], i) => [t, p * Math.exp(eps * (2 * rand(trial * 100 + 50 + i) - 1))] as [number, number],
+        );
         const u = rand(trial * 100 + 99);
         for (const [t] of base) {
           const a = drawOf(base, u, { temperature }, t).margin;

@@ -23,7 +23,9 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   return { promise, resolve };
 }
 
-async function stateReading(blocks: Array<Promise<number>>): Promise<{ state: SessionState; hub: SnapshotHub; reads: () => number }> {
+async function stateReading(
+  blocks: Array<Promise<number>>,
+): Promise<{ state: SessionState; hub: SnapshotHub; reads: () => number }> {
   dir = await mkdtemp(path.join(os.tmpdir(), "pouw-refresh-"));
   const hub = new SnapshotHub({ network: { name: "devnet", connected: true } } as unknown as AppSnapshot);
   let reads = 0;
@@ -39,7 +41,11 @@ async function stateReading(blocks: Array<Promise<number>>): Promise<{ state: Se
     benchmarkFile: path.join(dir, "benchmarks.json"),
     report: () => undefined,
   };
-  return { state: new SessionState(deps as unknown as ConstructorParameters<typeof SessionState>[0]), hub, reads: () => reads };
+  return {
+    state: new SessionState(deps as unknown as ConstructorParameters<typeof SessionState>[0]),
+    hub,
+    reads: () => reads,
+  };
 }
 
 describe("SessionState.refresh", () => {

@@ -86,7 +86,14 @@ describe("task queries", () => {
     rec("1", 1_000, "user", "10"),
     rec("2", 2_000, "background", "20", { outcome: "TimedOut" }),
     rec("3", 3_000, "user", "30"),
-    TaskRecord.parse({ taskId: "4", slot: 1, kind: "user", modelId: "m", priority: 0, states: [{ state: "Start", at: 4_000 }] }),
+    TaskRecord.parse({
+      taskId: "4",
+      slot: 1,
+      kind: "user",
+      modelId: "m",
+      priority: 0,
+      states: [{ state: "Start", at: 4_000 }],
+    }),
   ];
 
   it("filters by kind, outcome and in-flight, newest first, with a total before paging", () => {
@@ -100,7 +107,10 @@ describe("task queries", () => {
   });
 
   it("pages with offset and limit", () => {
-    expect(queryTasks(records, parsedFilter({ offset: 1, limit: 2 }))).toMatchObject({ total: 4, rows: [{ id: "3#0" }, { id: "2#0" }] });
+    expect(queryTasks(records, parsedFilter({ offset: 1, limit: 2 }))).toMatchObject({
+      total: 4,
+      rows: [{ id: "3#0" }, { id: "2#0" }],
+    });
     expect(queryTasks(records, parsedFilter({ offset: 4 }))).toEqual({ total: 4, rows: [] });
   });
 
@@ -128,7 +138,8 @@ describe("task queries", () => {
 describe("log buffer", () => {
   it("keeps the newest lines in order once full, filtered by level and limited", () => {
     const buf = new LogBuffer(3);
-    for (const [i, level] of (["info", "debug", "error", "warn", "info"] as const).entries()) buf.push({ at: i, level, message: `m${i}` });
+    for (const [i, level] of (["info", "debug", "error", "warn", "info"] as const).entries())
+      buf.push({ at: i, level, message: `m${i}` });
     expect(buf.size).toBe(3);
     expect(buf.lines().map((l) => l.message)).toEqual(["m2", "m3", "m4"]);
     expect(buf.lines({ level: "warn" }).map((l) => l.message)).toEqual(["m2", "m3"]);
@@ -170,13 +181,19 @@ describe("set-up progress", () => {
     expect(await p.mark("hardware")).toBe(false);
     const again = await SetupProgress.open(dir);
     expect(again.done).toEqual(["hardware", "backup"]);
-    expect(JSON.parse(await readFile(setupFilePath(dir), "utf8"))).toEqual({ version: 1, done: ["hardware", "backup"] });
+    expect(JSON.parse(await readFile(setupFilePath(dir), "utf8"))).toEqual({
+      version: 1,
+      done: ["hardware", "backup"],
+    });
   });
 
   it("is complete only when the facts say so, whatever the steps", async () => {
     const p = await SetupProgress.open(dir);
     await p.mark("hardware", "wallet", "backup", "model", "benchmark", "register");
-    expect(p.view({ wallet: "locked", modelInstalled: true, registered: true })).toMatchObject({ complete: false, wallet: "locked" });
+    expect(p.view({ wallet: "locked", modelInstalled: true, registered: true })).toMatchObject({
+      complete: false,
+      wallet: "locked",
+    });
     expect(p.view({ wallet: "unlocked", modelInstalled: false, registered: true }).complete).toBe(false);
     expect(p.view({ wallet: "unlocked", modelInstalled: true, registered: true }).complete).toBe(true);
   });
@@ -196,7 +213,8 @@ describe("log buffer coalescing", () => {
     const shown: string[] = [];
     // 17 failures a second for two minutes, interleaved with a second fault.
     for (let t = 1; t <= 120_000; t += 59) {
-      for (const l of buf.record({ at: t, level: "error", message: "chain sync: cannot reach the node" })) shown.push(l.message);
+      for (const l of buf.record({ at: t, level: "error", message: "chain sync: cannot reach the node" }))
+        shown.push(l.message);
       for (const l of buf.record({ at: t, level: "warn", message: "task 7: retrying" })) shown.push(l.message);
     }
     expect(shown).toEqual([
@@ -217,8 +235,13 @@ describe("log buffer coalescing, when the flood stops", () => {
     const buf = new LogBuffer(50);
     for (let t = 0; t < 5_000; t += 100) buf.record({ at: t, level: "error", message: "write failed: ENOSPC" });
     expect(buf.flushRepeats(30_000)).toEqual([]); // the minute is not over yet
-    expect(buf.flushRepeats(61_000)).toEqual([{ at: 61_000, level: "error", message: "… repeated 49 times in 61 s: write failed: ENOSPC" }]);
+    expect(buf.flushRepeats(61_000)).toEqual([
+      { at: 61_000, level: "error", message: "… repeated 49 times in 61 s: write failed: ENOSPC" },
+    ]);
     expect(buf.flushRepeats(200_000)).toEqual([]);
-    expect(buf.lines().map((l) => l.message)).toEqual(["write failed: ENOSPC", "… repeated 49 times in 61 s: write failed: ENOSPC"]);
+    expect(buf.lines().map((l) => l.message)).toEqual([
+      "write failed: ENOSPC",
+      "… repeated 49 times in 61 s: write failed: ENOSPC",
+    ]);
   });
 });

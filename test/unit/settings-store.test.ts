@@ -50,7 +50,12 @@ describe("openSettings", () => {
   it("rejects an invalid update with one line and keeps the file unchanged", () => {
     const store = openSettings({ cwd: dir });
     const before = fs.readFileSync(file(), "utf8");
-    for (const bad of [{ idleMinutes: 0 }, { theme: "purple" }, { colour: "red" }, { schedule: [{ days: [1], start: "25:00", end: "06:00" }] }]) {
+    for (const bad of [
+      { idleMinutes: 0 },
+      { theme: "purple" },
+      { colour: "red" },
+      { schedule: [{ days: [1], start: "25:00", end: "06:00" }] },
+    ]) {
       let caught: unknown;
       try {
         store.update(bad);
@@ -70,7 +75,12 @@ describe("openSettings", () => {
   it("migrates a version-0 file on open and says so", () => {
     fs.writeFileSync(file(), JSON.stringify({ threads: 2, idle: true, network: "localhost" }));
     const store = openSettings({ cwd: dir });
-    expect(store.get()).toMatchObject({ maxThreads: 2, idleOnly: true, network: "devnet", schemaVersion: SETTINGS_SCHEMA_VERSION });
+    expect(store.get()).toMatchObject({
+      maxThreads: 2,
+      idleOnly: true,
+      network: "devnet",
+      schemaVersion: SETTINGS_SCHEMA_VERSION,
+    });
     expect(store.notices).toEqual([`settings migrated from schema 0 to ${SETTINGS_SCHEMA_VERSION}`]);
     expect(readFile()).toMatchObject({ schemaVersion: SETTINGS_SCHEMA_VERSION, maxThreads: 2 });
     expect(backups()).toEqual([]);
@@ -83,7 +93,9 @@ describe("openSettings", () => {
     expect(backups()).toEqual(["settings.json.bak-2026-01-02T03-04-05-678Z"]);
     expect(fs.readFileSync(path.join(dir, backups()[0] ?? ""), "utf8")).toBe("{ not json");
     expect(store.notices).toHaveLength(1);
-    expect(store.notices[0]).toMatch(/settings file was invalid .*kept it as settings\.json\.bak-2026-01-02T03-04-05-678Z/);
+    expect(store.notices[0]).toMatch(
+      /settings file was invalid .*kept it as settings\.json\.bak-2026-01-02T03-04-05-678Z/,
+    );
     expect(readFile()).toEqual(defaultSettings());
   });
 

@@ -48,22 +48,32 @@ describe("similarity", () => {
     expect(medoidIndex([outlier, ...cluster])).toBe(3);
     expect(medoidIndex([[3, 4]])).toBe(0);
     // ties go to the lowest index, so every miner picks the same consensus
-    expect(medoidIndex([[1, 0], [1, 0]])).toBe(0);
+    expect(
+      medoidIndex([
+        [1, 0],
+        [1, 0],
+      ]),
+    ).toBe(0);
     expect(() => medoidIndex([])).toThrow(/at least one/);
   });
 
   it("medoid does not depend on vector scale", () => {
     fc.assert(
-      fc.property(fc.array(vec(4), { minLength: 2, maxLength: 6 }), fc.double({ min: 0.1, max: 50, noNaN: true }), (vs, k) => {
-        const scaled = vs.map((v) => v.map((x) => x * k));
-        const a = medoidIndex(vs);
-        const b = medoidIndex(scaled);
-        if (a !== b) {
-          // Only float ties may differ; their totals must then be equal within rounding.
-          const total = (i: number) => vs.reduce((s, v, j) => (j === i ? s : s + cosineSimilarity(vs[i] as number[], v)), 0);
-          expect(total(a)).toBeCloseTo(total(b), 9);
-        }
-      }),
+      fc.property(
+        fc.array(vec(4), { minLength: 2, maxLength: 6 }),
+        fc.double({ min: 0.1, max: 50, noNaN: true }),
+        (vs, k) => {
+          const scaled = vs.map((v) => v.map((x) => x * k));
+          const a = medoidIndex(vs);
+          const b = medoidIndex(scaled);
+          if (a !== b) {
+            // Only float ties may differ; their totals must then be equal within rounding.
+            const total = (i: number) =>
+              vs.reduce((s, v, j) => (j === i ? s : s + cosineSimilarity(vs[i] as number[], v)), 0);
+            expect(total(a)).toBeCloseTo(total(b), 9);
+          }
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,9 @@ const base = {
   earnings: { totalWei: "0", sessionWei: "0", tasksCompleted: 0 },
 } as unknown as AppSnapshot;
 
-const reason = (r: string) => (s: AppSnapshot): AppSnapshot => ({ ...s, mining: { ...s.mining, reason: r } });
+const reason =
+  (r: string) =>
+  (s: AppSnapshot): AppSnapshot => ({ ...s, mining: { ...s.mining, reason: r } });
 
 describe("SnapshotHub", () => {
   it("numbers each change that changed something, and sends its ops to every listener", () => {
@@ -35,7 +37,11 @@ describe("SnapshotHub", () => {
     outer.update((s) => ({ ...s, network: { ...s.network, connected: false } }));
     inner.update(reason("inner again"));
     expect(seen.map((p) => p.rev)).toEqual([11, 12, 13]);
-    expect(outer.current()).toMatchObject({ appVersion: "wrapped", mining: { reason: "inner again" }, network: { connected: false } });
+    expect(outer.current()).toMatchObject({
+      appVersion: "wrapped",
+      mining: { reason: "inner again" },
+      network: { connected: false },
+    });
   });
 });
 
@@ -53,7 +59,10 @@ describe("SnapshotCopy", () => {
 
   it("holds patches until the first snapshot, ignores old ones, and is stale after a gap or a bad patch", () => {
     const copy = new SnapshotCopy();
-    const set = (rev: number, r: string): PatchMessage => ({ rev, ops: [{ op: "replace", path: "/mining/reason", value: r }] });
+    const set = (rev: number, r: string): PatchMessage => ({
+      rev,
+      ops: [{ op: "replace", path: "/mining/reason", value: r }],
+    });
     expect(copy.apply(set(3, "three"))).toBe("ignored");
     expect(copy.apply(set(2, "two"))).toBe("ignored");
     expect(copy.take({ rev: 1, snapshot: base })).toBe("applied");

@@ -31,7 +31,8 @@ async function flood(port: number, count: number): Promise<net.Socket[]> {
   return sockets;
 }
 
-const serverConnections = (server: Server) => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+const serverConnections = (server: Server) =>
+  new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
 
 let dir: string;
 let core: MainCore;
@@ -54,7 +55,8 @@ describe("a flood of idle sockets", () => {
       const res = await fetch(`http://127.0.0.1:${headless.port}${headlessPaths.status}`);
       expect(res.status).toBe(200);
       // The server closes what it will not hold; the test times out if it holds more than its cap.
-      while (sockets.filter((s) => !s.closed).length > limits.maxConnections) await new Promise((r) => setTimeout(r, 10));
+      while (sockets.filter((s) => !s.closed).length > limits.maxConnections)
+        await new Promise((r) => setTimeout(r, 10));
       expect(sockets.filter((s) => !s.closed).length).toBeGreaterThan(0);
     } finally {
       sockets.forEach((s) => s.destroy());
@@ -63,9 +65,15 @@ describe("a flood of idle sockets", () => {
 
   it("leaves the router answering, holding no more than its cap", async () => {
     const keysFile = path.join(dir, "router-keys.json");
-    const { key } = await createApiKey(keysFile, { account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", limitWei: 1n });
+    const { key } = await createApiKey(keysFile, {
+      account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      limitWei: 1n,
+    });
     const keys = await ApiKeyStore.open(keysFile);
-    const router = await serveRouter({ models: ["stories260K"], infer: () => Promise.reject(new Error("no chain in this test")) }, { keys, connectionLimits: limits });
+    const router = await serveRouter(
+      { models: ["stories260K"], infer: () => Promise.reject(new Error("no chain in this test")) },
+      { keys, connectionLimits: limits },
+    );
     const sockets = await flood(Number(new URL(router.url).port), FLOOD);
     try {
       const res = await fetch(`${router.url}/models`, { headers: { authorization: `Bearer ${key}` } });

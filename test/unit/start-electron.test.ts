@@ -22,8 +22,11 @@ async function listen(onConnection: (s: Socket) => void): Promise<number> {
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["scripts/start-electron.js"], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, _out, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+    execFile(
+      process.execPath,
+      ["scripts/start-electron.js"],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
     );
   });
 }

@@ -5,7 +5,16 @@ import { TaskDetail, TaskSummary } from "../../src-shared/app-views.js";
 import { TaskRecord } from "../../src-shared/task-record.js";
 
 const record = (taskId: string, modelId: string) =>
-  TaskRecord.parse({ taskId, slot: 0, kind: "user", modelId, priority: 0, states: [{ state: "End", at: 100 }], reward: "1", gasSpent: "0" });
+  TaskRecord.parse({
+    taskId,
+    slot: 0,
+    kind: "user",
+    modelId,
+    priority: 0,
+    states: [{ state: "End", at: 100 }],
+    reward: "1",
+    gasSpent: "0",
+  });
 
 describe("task views name their model", () => {
   // Records carry the on-chain id: keccak256 of the model's on-chain name (the file's base name).

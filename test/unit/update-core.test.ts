@@ -63,25 +63,45 @@ describe("withUpdates", () => {
     const last = core.getSnapshot();
     expect(last.rev).toBe(patches.at(-1)!.rev);
     expect(copy).toEqual(last.snapshot);
-    expect(AppSnapshot.parse(last.snapshot).update).toMatchObject({ status: { state: "downloaded", version: "1.1.0" }, ready: { version: "1.1.0" } });
-    expect(patches.some((p) => p.ops.some((op) => op.path === "/update/status/percent" || (op.path === "/update/status" && (op as { value: { percent?: number } }).value.percent === 30)))).toBe(true);
+    expect(AppSnapshot.parse(last.snapshot).update).toMatchObject({
+      status: { state: "downloaded", version: "1.1.0" },
+      ready: { version: "1.1.0" },
+    });
+    expect(
+      patches.some((p) =>
+        p.ops.some(
+          (op) =>
+            op.path === "/update/status/percent" ||
+            (op.path === "/update/status" && (op as { value: { percent?: number } }).value.percent === 30),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("routes checkForUpdate and installUpdate to the updater through the contract's dispatch", async () => {
     const backend = scripted();
     const updater = new Updater({ backend, currentVersion: "1.0.0", session: sessionGate(inner) });
     const core = withUpdates(inner, updater);
-    expect(await dispatchInvoke(core, "checkForUpdate", {})).toMatchObject({ ok: true, result: { status: { state: "downloading", version: "1.1.0" } } });
+    expect(await dispatchInvoke(core, "checkForUpdate", {})).toMatchObject({
+      ok: true,
+      result: { status: { state: "downloading", version: "1.1.0" } },
+    });
     backend.finish("/data/updates/1.1.0/app");
     await updater.settled();
-    expect(await dispatchInvoke(core, "installUpdate", {})).toMatchObject({ ok: true, result: { status: { state: "installing", version: "1.1.0" } } });
+    expect(await dispatchInvoke(core, "installUpdate", {})).toMatchObject({
+      ok: true,
+      result: { status: { state: "installing", version: "1.1.0" } },
+    });
     await vi.waitFor(() => expect(backend.installs).toEqual(["/data/updates/1.1.0/app"]));
     await core.close();
   });
 
   it("leaves a core without an updater saying so, with no update in its snapshot", async () => {
     expect(inner.getSnapshot().snapshot.update).toBeUndefined();
-    expect(await dispatchInvoke(inner, "checkForUpdate", {})).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/^this miner has no updater/) } });
+    expect(await dispatchInvoke(inner, "checkForUpdate", {})).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND", message: expect.stringMatching(/^this miner has no updater/) },
+    });
     expect(await dispatchInvoke(inner, "installUpdate", {})).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
 });

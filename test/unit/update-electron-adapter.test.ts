@@ -43,8 +43,10 @@ class FakeNotification extends EventEmitter {
 let tmp: string;
 let withAutoUpdate: (open: () => Promise<MainCore>) => Promise<MainCore>;
 const data = () => path.join(tmp, "data");
-const launches = () => JSON.parse(fs.readFileSync(path.join(data(), "updates", "launches.json"), "utf8")) as Record<string, unknown>;
-const memoryCore = (version: string) => createMemoryCore({ appVersion: version, settings: openSettings({ cwd: path.join(tmp, "settings") }) });
+const launches = () =>
+  JSON.parse(fs.readFileSync(path.join(data(), "updates", "launches.json"), "utf8")) as Record<string, unknown>;
+const memoryCore = (version: string) =>
+  createMemoryCore({ appVersion: version, settings: openSettings({ cwd: path.join(tmp, "settings") }) });
 const launch = (version: string, open: () => Promise<MainCore>) => {
   world.app.version = version;
   return withAutoUpdate(open);
@@ -54,13 +56,24 @@ beforeAll(async () => {
   const cache = path.join(process.cwd(), "node_modules", ".cache");
   fs.mkdirSync(cache, { recursive: true });
   tmp = fs.mkdtempSync(path.join(cache, "pouw-auto-update-"));
-  (globalThis as Record<string, unknown>).__pouwFakes = { app: world.app, Notification: FakeNotification, shell: world.shell, autoUpdater: world.updater, CancellationToken: class {} };
+  (globalThis as Record<string, unknown>).__pouwFakes = {
+    app: world.app,
+    Notification: FakeNotification,
+    shell: world.shell,
+    autoUpdater: world.updater,
+    CancellationToken: class {},
+  };
   const outfile = path.join(tmp, "auto-update.js");
-  ({ withAutoUpdate } = await importWithFakes<{ withAutoUpdate: typeof withAutoUpdate }>("src-main/electron/auto-update.ts", outfile, {
-    electron: "const f = globalThis.__pouwFakes; export const app = f.app, Notification = f.Notification, shell = f.shell;",
-    "electron-updater":
-      "const f = globalThis.__pouwFakes; export default { get autoUpdater() { if (f.broken) throw new Error('no net session'); return f.autoUpdater; }, CancellationToken: f.CancellationToken };",
-  }));
+  ({ withAutoUpdate } = await importWithFakes<{ withAutoUpdate: typeof withAutoUpdate }>(
+    "src-main/electron/auto-update.ts",
+    outfile,
+    {
+      electron:
+        "const f = globalThis.__pouwFakes; export const app = f.app, Notification = f.Notification, shell = f.shell;",
+      "electron-updater":
+        "const f = globalThis.__pouwFakes; export default { get autoUpdater() { if (f.broken) throw new Error('no net session'); return f.autoUpdater; }, CancellationToken: f.CancellationToken };",
+    },
+  ));
   process.env.POUW_DATA_DIR = data();
 }, 60_000);
 afterAll(() => {
@@ -79,7 +92,11 @@ beforeEach(() => {
 });
 const fakes = () => (globalThis as unknown as { __pouwFakes: { broken?: boolean } }).__pouwFakes;
 
-const withFeed = () => fs.writeFileSync(path.join(tmp, "resources", "app-update.yml"), "provider: generic\nurl: https://updates.example/pouw\n");
+const withFeed = () =>
+  fs.writeFileSync(
+    path.join(tmp, "resources", "app-update.yml"),
+    "provider: generic\nurl: https://updates.example/pouw\n",
+  );
 
 describe("the Electron auto-update adapter (fake electron and electron-updater)", () => {
   it("records the opening, wraps the session with the updater and checks at once", async () => {
@@ -111,7 +128,9 @@ describe("the Electron auto-update adapter (fake electron and electron-updater)"
       (err: unknown) => err,
     )) as { code?: string; message: string };
     expect(second).toMatchObject({ code: "INTERNAL" });
-    expect(second.message).toBe(`the worker did not start — Version 1.1.0 failed to open its session twice in a row; the installer of 1.0.0 is kept at ${installer}: run it to go back.`);
+    expect(second.message).toBe(
+      `the worker did not start — Version 1.1.0 failed to open its session twice in a row; the installer of 1.0.0 is kept at ${installer}: run it to go back.`,
+    );
     expect(world.notices).toHaveLength(1);
     world.notices[0]!.click();
     expect(world.shell.showItemInFolder).toHaveBeenCalledWith(installer);
@@ -135,11 +154,16 @@ describe("the Electron auto-update adapter (fake electron and electron-updater)"
   });
 
   it("names the GitHub releases page when no installer was kept", async () => {
-    fs.writeFileSync(path.join(tmp, "resources", "app-update.yml"), "owner: pouw-network\nrepo: pouw-miner\nprovider: github\n");
+    fs.writeFileSync(
+      path.join(tmp, "resources", "app-update.yml"),
+      "owner: pouw-network\nrepo: pouw-miner\nprovider: github\n",
+    );
     await (await launch("1.0.0", async () => memoryCore("1.0.0"))).close();
     const broken = async (): Promise<MainCore> => Promise.reject(new Error("the worker did not start"));
     await launch("1.1.0", broken).catch(() => undefined);
-    await expect(launch("1.1.0", broken)).rejects.toThrow(/reinstall 1\.0\.0 from https:\/\/github\.com\/pouw-network\/pouw-miner\/releases\.$/);
+    await expect(launch("1.1.0", broken)).rejects.toThrow(
+      /reinstall 1\.0\.0 from https:\/\/github\.com\/pouw-network\/pouw-miner\/releases\.$/,
+    );
     world.notices[0]!.click();
     expect(world.shell.openExternal).toHaveBeenCalledWith("https://github.com/pouw-network/pouw-miner/releases");
   });

@@ -26,7 +26,10 @@ interface Token {
 }
 
 class FakeAutoUpdater extends EventEmitter implements AutoUpdaterLike {
-  check: () => Promise<{ isUpdateAvailable: boolean; updateInfo: UpdateInfo } | null> = async () => ({ isUpdateAvailable: true, updateInfo: info });
+  check: () => Promise<{ isUpdateAvailable: boolean; updateInfo: UpdateInfo } | null> = async () => ({
+    isUpdateAvailable: true,
+    updateInfo: info,
+  });
   download: (token: Token) => Promise<string[]> = async () => [];
   quits: Array<[boolean | undefined, boolean | undefined]> = [];
   checkForUpdates() {
@@ -76,7 +79,10 @@ describe("electron-updater behind the UpdateBackend interface", () => {
     fake.check = async () => null;
     expect(await backend.check()).toBeUndefined();
     fake.check = async () => Promise.reject(new Error("net::ERR_INTERNET_DISCONNECTED\n    at stack"));
-    await expect(backend.check()).rejects.toMatchObject({ code: "DOWNLOAD_FAILED", message: "could not check for updates: net::ERR_INTERNET_DISCONNECTED" });
+    await expect(backend.check()).rejects.toMatchObject({
+      code: "DOWNLOAD_FAILED",
+      message: "could not check for updates: net::ERR_INTERNET_DISCONNECTED",
+    });
   });
 
   it("forwards download progress, keeps a copy of the verified installer, and stops listening after", async () => {
@@ -102,11 +108,21 @@ describe("electron-updater behind the UpdateBackend interface", () => {
   it("refuses a download that fails its sha512 or its publisher signature, on one line", async () => {
     const backend = electronUpdaterBackend(fake, store);
     const release = (await backend.check())!;
-    const failing = (code: string, message: string) => async () => Promise.reject(Object.assign(new Error(message), { code }));
+    const failing = (code: string, message: string) => async () =>
+      Promise.reject(Object.assign(new Error(message), { code }));
     fake.download = failing("ERR_CHECKSUM_MISMATCH", "sha512 checksum mismatch, expected abc==, got def==");
-    await expect(backend.download(release, () => undefined, new AbortController().signal)).rejects.toMatchObject({ code: "CHECKSUM_MISMATCH", message: expect.stringMatching(/^update 1\.1\.0 refused: .*sha512/) });
-    fake.download = failing("ERR_UPDATER_INVALID_SIGNATURE", "New version 1.1.0 is not signed by the application owner: publisherNames: PoUW");
-    await expect(backend.download(release, () => undefined, new AbortController().signal)).rejects.toMatchObject({ code: "CHECKSUM_MISMATCH", message: expect.stringMatching(/not signed by this app's publisher/) });
+    await expect(backend.download(release, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: "CHECKSUM_MISMATCH",
+      message: expect.stringMatching(/^update 1\.1\.0 refused: .*sha512/),
+    });
+    fake.download = failing(
+      "ERR_UPDATER_INVALID_SIGNATURE",
+      "New version 1.1.0 is not signed by the application owner: publisherNames: PoUW",
+    );
+    await expect(backend.download(release, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: "CHECKSUM_MISMATCH",
+      message: expect.stringMatching(/not signed by this app's publisher/),
+    });
     expect(store.installerOf("1.1.0")).toBeUndefined();
   });
 

@@ -17,7 +17,8 @@ import { Updater } from "../../src-main/update/updater.js";
  * latest-linux.yml as electron-builder writes it, and the installer beside it.
  */
 const sha512 = (bytes: Buffer) => createHash("sha512").update(bytes).digest("base64");
-const payloadOf = (version: string) => Buffer.from(`#!/bin/sh\n# PoUW Miner ${version} AppImage stand-in\n`.repeat(4000));
+const payloadOf = (version: string) =>
+  Buffer.from(`#!/bin/sh\n# PoUW Miner ${version} AppImage stand-in\n`.repeat(4000));
 
 interface Release {
   version: string;
@@ -85,7 +86,12 @@ async function startFeed(): Promise<Feed> {
 }
 
 /** A session with nothing in flight: installs go ahead at once. */
-const idleSession: SessionGate = { miningState: () => "stopped", tasksInFlight: () => 0, drain: async () => undefined, onChange: () => () => undefined };
+const idleSession: SessionGate = {
+  miningState: () => "stopped",
+  tasksInFlight: () => 0,
+  drain: async () => undefined,
+  onChange: () => () => undefined,
+};
 
 let feed: Feed;
 let dataDir: string;
@@ -93,7 +99,14 @@ let store: UpdateStore;
 const installed: Array<{ file: string; version: string }> = [];
 
 function backend(currentVersion = "1.0.0"): FeedBackend {
-  return new FeedBackend({ feedUrl: feed.url, currentVersion, store, platform: "linux", arch: "x64", install: (file, r) => void installed.push({ file, version: r.version }) });
+  return new FeedBackend({
+    feedUrl: feed.url,
+    currentVersion,
+    store,
+    platform: "linux",
+    arch: "x64",
+    install: (file, r) => void installed.push({ file, version: r.version }),
+  });
 }
 
 function updater(currentVersion = "1.0.0"): { updater: Updater; views: UpdateView[] } {
@@ -103,7 +116,8 @@ function updater(currentVersion = "1.0.0"): { updater: Updater; views: UpdateVie
   return { updater: u, views };
 }
 
-const filesIn = (version: string) => (fs.existsSync(path.join(store.dir, version)) ? fs.readdirSync(path.join(store.dir, version)) : []);
+const filesIn = (version: string) =>
+  fs.existsSync(path.join(store.dir, version)) ? fs.readdirSync(path.join(store.dir, version)) : [];
 
 beforeEach(async () => {
   feed = await startFeed();
@@ -130,7 +144,11 @@ describe("the update feed on 127.0.0.1", () => {
     expect(u.current().ready).toEqual({ version: "1.1.0" });
     const downloading = views.map((v) => v.status).filter((s) => s.state === "downloading");
     // Progress between the two halves (builder-util-runtime reports once a second), then 100%.
-    expect(downloading.some((s) => s.state === "downloading" && s.percent > 0 && s.percent < 100 && s.transferred < bytes.length)).toBe(true);
+    expect(
+      downloading.some(
+        (s) => s.state === "downloading" && s.percent > 0 && s.percent < 100 && s.transferred < bytes.length,
+      ),
+    ).toBe(true);
     expect(downloading.at(-1)).toMatchObject({ percent: 100, transferred: bytes.length, total: bytes.length });
     expect(filesIn("1.1.0")).toEqual([fileName("1.1.0")]);
     const file = path.join(store.dir, "1.1.0", fileName("1.1.0"));
@@ -219,16 +237,33 @@ describe("the update feed on 127.0.0.1", () => {
   });
 
   it("names the channel file per platform and refuses a plain-http feed off this computer", async () => {
-    const of = (platform: "linux" | "win32" | "darwin", arch = "x64") => new FeedBackend({ feedUrl: feed.url, currentVersion: "1.0.0", store, platform, arch, install: () => undefined }).channelFile;
-    expect([of("linux"), of("linux", "arm64"), of("win32"), of("darwin")]).toEqual(["latest-linux.yml", "latest-linux-arm64.yml", "latest.yml", "latest-mac.yml"]);
-    expect(() => new FeedBackend({ feedUrl: "http://updates.example/feed", currentVersion: "1.0.0", store, install: () => undefined })).toThrow(/must be https/);
+    const of = (platform: "linux" | "win32" | "darwin", arch = "x64") =>
+      new FeedBackend({ feedUrl: feed.url, currentVersion: "1.0.0", store, platform, arch, install: () => undefined })
+        .channelFile;
+    expect([of("linux"), of("linux", "arm64"), of("win32"), of("darwin")]).toEqual([
+      "latest-linux.yml",
+      "latest-linux-arm64.yml",
+      "latest.yml",
+      "latest-mac.yml",
+    ]);
+    expect(
+      () =>
+        new FeedBackend({
+          feedUrl: "http://updates.example/feed",
+          currentVersion: "1.0.0",
+          store,
+          install: () => undefined,
+        }),
+    ).toThrow(/must be https/);
   });
 
   it("reports a feed it cannot use on one line, and a missing feed file", async () => {
     const { updater: u } = updater();
     const missing = (await u.check()).status;
     expect(missing).toMatchObject({ state: "error", code: "DOWNLOAD_FAILED" });
-    expect(missing.state === "error" && missing.message).toMatch(/^could not check for updates \(latest-linux\.yml\): /);
+    expect(missing.state === "error" && missing.message).toMatch(
+      /^could not check for updates \(latest-linux\.yml\): /,
+    );
     expect(missing.state === "error" && missing.message.includes("\n")).toBe(false);
 
     feed.publish({ version: "not a version", bytes: payloadOf("x") });

@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const launch = (version: string, releaseUrl?: string) => LaunchRecord.begin(store, version, releaseUrl ? { releaseUrl } : {});
+const launch = (version: string, releaseUrl?: string) =>
+  LaunchRecord.begin(store, version, releaseUrl ? { releaseUrl } : {});
 const keepInstaller = (version: string) => {
   const file = store.fileFor(version, `PoUW-Miner-Setup-${version}.exe`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -39,7 +40,13 @@ describe("launch record and rollback offer", () => {
       message: `Version 1.1.0 failed to open its session twice in a row; the installer of 1.0.0 is kept at ${installer}: run it to go back.`,
     });
     expect(offer?.message.includes("\n")).toBe(false);
-    expect(JSON.parse(fs.readFileSync(store.launchFile, "utf8"))).toMatchObject({ version: "1.1.0", state: "failed", failedOpens: 2, previous: "1.0.0", lastGood: "1.0.0" });
+    expect(JSON.parse(fs.readFileSync(store.launchFile, "utf8"))).toMatchObject({
+      version: "1.1.0",
+      state: "failed",
+      failedOpens: 2,
+      previous: "1.0.0",
+      lastGood: "1.0.0",
+    });
   });
 
   it("counts a launch that never reached 'opened' (a crash) as a failure, and offers at the next start", () => {
@@ -77,7 +84,9 @@ describe("launch record and rollback offer", () => {
     const offer = launch("1.1.0", "https://updates.example/pouw").failed();
     expect(offer).toMatchObject({ previousVersion: "1.0.0", url: "https://updates.example/pouw" });
     expect(offer?.installerPath).toBeUndefined();
-    expect(offer?.message).toBe("Version 1.1.0 failed to open its session twice in a row; reinstall 1.0.0 from https://updates.example/pouw.");
+    expect(offer?.message).toBe(
+      "Version 1.1.0 failed to open its session twice in a row; reinstall 1.0.0 from https://updates.example/pouw.",
+    );
   });
 
   it("goes back to the last version that opened, past one that never did", () => {
@@ -91,7 +100,11 @@ describe("launch record and rollback offer", () => {
     fs.mkdirSync(store.dir, { recursive: true });
     fs.writeFileSync(store.launchFile, "{ not json");
     const record = launch("1.0.0");
-    expect(JSON.parse(fs.readFileSync(store.launchFile, "utf8"))).toEqual({ version: "1.0.0", state: "opening", failedOpens: 0 });
+    expect(JSON.parse(fs.readFileSync(store.launchFile, "utf8"))).toEqual({
+      version: "1.0.0",
+      state: "opening",
+      failedOpens: 0,
+    });
     expect(record.failed()).toBeUndefined();
   });
 
@@ -101,7 +114,12 @@ describe("launch record and rollback offer", () => {
     launch("0.9.0").opened();
     const record = launch("1.1.0");
     store.prune("1.1.0", record.keepVersions());
-    expect(fs.readdirSync(store.dir).filter((n) => n !== "launches.json").sort()).toEqual(["0.9.0", "1.1.0", "1.2.0"]);
+    expect(
+      fs
+        .readdirSync(store.dir)
+        .filter((n) => n !== "launches.json")
+        .sort(),
+    ).toEqual(["0.9.0", "1.1.0", "1.2.0"]);
     expect(fs.readdirSync(path.join(store.dir, "1.2.0"))).toEqual(["PoUW-Miner-Setup-1.2.0.exe"]);
     expect(store.installerOf("0.9.0")).toBe(path.join(store.dir, "0.9.0", "PoUW-Miner-Setup-0.9.0.exe"));
   });

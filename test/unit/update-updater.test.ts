@@ -9,14 +9,25 @@ import { sessionGate } from "../../src-main/update/session-gate.js";
 import { CHECK_EVERY_MS, Updater } from "../../src-main/update/updater.js";
 
 /** The Updater's decisions against a scripted backend and a session whose mining state the test drives. */
-const release = (version: string): UpdateRelease => ({ version, files: [{ url: `https://feed.example/${version}.AppImage`, sha512: "x" }], url: `https://feed.example/${version}.AppImage`, sha512: "x" });
+const release = (version: string): UpdateRelease => ({
+  version,
+  files: [{ url: `https://feed.example/${version}.AppImage`, sha512: "x" }],
+  url: `https://feed.example/${version}.AppImage`,
+  sha512: "x",
+});
 
 class FakeBackend implements UpdateBackend {
   keepsEarlierDownload = true;
   latest: UpdateRelease | undefined;
   checks = 0;
   checkError: Error | undefined;
-  downloads: Array<{ release: UpdateRelease; signal: AbortSignal; onProgress: (p: DownloadProgress) => void; resolve: (file: string) => void; reject: (err: unknown) => void }> = [];
+  downloads: Array<{
+    release: UpdateRelease;
+    signal: AbortSignal;
+    onProgress: (p: DownloadProgress) => void;
+    resolve: (file: string) => void;
+    reject: (err: unknown) => void;
+  }> = [];
   installs: string[] = [];
   restarts: boolean[] = [];
 
@@ -39,7 +50,15 @@ class FakeBackend implements UpdateBackend {
 
 /** A session's snapshot and its draining stop: stopMining goes to "stopping" while tasks are in flight. */
 function fakeSession(mining: MiningStatus, inFlight: number) {
-  const task = (i: number): TaskSummary => ({ id: `${i}#0`, stage: "Commit", modelId: "0x01", updatedAt: 0, kind: "user", states: [], rewardWei: "0" });
+  const task = (i: number): TaskSummary => ({
+    id: `${i}#0`,
+    stage: "Commit",
+    modelId: "0x01",
+    updatedAt: 0,
+    kind: "user",
+    states: [],
+    rewardWei: "0",
+  });
   const snapshot: AppSnapshot = {
     appVersion: "1.0.0",
     mining,
@@ -56,7 +75,13 @@ function fakeSession(mining: MiningStatus, inFlight: number) {
     stopMining: async (params?: { force?: boolean }) => {
       stops.push(params);
       const left = hub.current().tasks.length;
-      hub.update((s) => ({ ...s, mining: left > 0 && !params?.force ? { state: "stopping", reason: `Stopping: finishing ${left}` } : { state: "stopped", reason: "Stopped by you" } }));
+      hub.update((s) => ({
+        ...s,
+        mining:
+          left > 0 && !params?.force
+            ? { state: "stopping", reason: `Stopping: finishing ${left}` }
+            : { state: "stopped", reason: "Stopped by you" },
+      }));
       return hub.current().mining;
     },
   } as unknown as MiningCore;
@@ -88,7 +113,12 @@ describe("Updater", () => {
   it("checks at start and then every six hours (fake time)", async () => {
     vi.useFakeTimers({ now: 1_000 });
     const session = fakeSession({ state: "stopped", reason: "" }, 0);
-    const u = new Updater({ backend, currentVersion: "1.0.0", session: session.gate, timers: { setInterval, clearInterval: (h) => clearInterval(h as NodeJS.Timeout) } });
+    const u = new Updater({
+      backend,
+      currentVersion: "1.0.0",
+      session: session.gate,
+      timers: { setInterval, clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+    });
     u.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.checks).toBe(1);
@@ -112,17 +142,30 @@ describe("Updater", () => {
     await u.check();
     const d = backend.downloads[0]!;
     d.onProgress({ percent: 40, bytesPerSecond: 2_000_000, transferred: 400, total: 1_000 });
-    expect(u.current().status).toEqual({ state: "downloading", version: "1.1.0", percent: 40, bytesPerSecond: 2_000_000, transferred: 400, total: 1_000 });
+    expect(u.current().status).toEqual({
+      state: "downloading",
+      version: "1.1.0",
+      percent: 40,
+      bytesPerSecond: 2_000_000,
+      transferred: 400,
+      total: 1_000,
+    });
     // A check meanwhile asks nothing and starts no second download.
     await u.check();
     expect(backend.checks).toBe(1);
     d.resolve("/data/updates/1.1.0/app");
     await u.settled();
-    expect(u.current()).toMatchObject({ status: { state: "downloaded", version: "1.1.0" }, ready: { version: "1.1.0" } });
+    expect(u.current()).toMatchObject({
+      status: { state: "downloaded", version: "1.1.0" },
+      ready: { version: "1.1.0" },
+    });
 
     backend.checkError = new PouwError("DOWNLOAD_FAILED", "could not check for updates: offline");
     await u.check();
-    expect(u.current()).toMatchObject({ status: { state: "error", code: "DOWNLOAD_FAILED", message: "could not check for updates: offline" }, ready: { version: "1.1.0" } });
+    expect(u.current()).toMatchObject({
+      status: { state: "error", code: "DOWNLOAD_FAILED", message: "could not check for updates: offline" },
+      ready: { version: "1.1.0" },
+    });
     // Mining was never touched: nothing installs without the user's click.
     expect(session.stops).toEqual([]);
     expect(backend.installs).toEqual([]);
@@ -228,7 +271,10 @@ describe("Updater", () => {
     backend.latest = release("1.2.0");
     await u.check();
     expect(backend.downloads).toHaveLength(1);
-    expect(u.current()).toMatchObject({ status: { state: "available", version: "1.2.0" }, ready: { version: "1.1.0" } });
+    expect(u.current()).toMatchObject({
+      status: { state: "available", version: "1.2.0" },
+      ready: { version: "1.1.0" },
+    });
   });
 
   it("refuses to install with nothing downloaded; stop() cancels a download", async () => {

@@ -15,9 +15,19 @@ import {
 } from "../../src-main/verify/tolerances.js";
 
 const sha = "ab".repeat(32);
-const key = { modelSha256: sha, modelFile: "m.gguf", quantization: "Q8_0", backend: "cpu", temperature: 0, sampler: "native" as const };
+const key = {
+  modelSha256: sha,
+  modelFile: "m.gguf",
+  quantization: "Q8_0",
+  backend: "cpu",
+  temperature: 0,
+  sampler: "native" as const,
+};
 const first = { logProb: -0.2, rank: 0, topLogProb: -0.2 };
-const tolerances = deriveTolerances(key, [{ positions: Array.from({ length: 500 }, () => first) }], { topK: 1, alpha: 0.001 });
+const tolerances = deriveTolerances(key, [{ positions: Array.from({ length: 500 }, () => first) }], {
+  topK: 1,
+  alpha: 0.001,
+});
 const miner = "0x1111111111111111111111111111111111111111";
 
 /** A verifier whose model ranks every token first and decodes ids as letters; it records its calls. */
@@ -79,11 +89,25 @@ describe("checking a reveal", () => {
   });
 
   it("fails tokens the verifier's model rejects (vocabulary, context) but calls its own crash an error", async () => {
-    const vocab = await checkReveal(input(), verifier({ throws: new PouwError("INVALID_PARAMS", "token id 9999 at position 2 is outside the model's vocabulary of 512") }).verify);
-    expect(vocab).toEqual({ status: "fail", reason: "token id 9999 at position 2 is outside the model's vocabulary of 512" });
-    const overflow = await checkReveal(input(), verifier({ throws: new PouwError("CONTEXT_OVERFLOW", "need 300 positions but the context holds 256") }).verify);
+    const vocab = await checkReveal(
+      input(),
+      verifier({
+        throws: new PouwError("INVALID_PARAMS", "token id 9999 at position 2 is outside the model's vocabulary of 512"),
+      }).verify,
+    );
+    expect(vocab).toEqual({
+      status: "fail",
+      reason: "token id 9999 at position 2 is outside the model's vocabulary of 512",
+    });
+    const overflow = await checkReveal(
+      input(),
+      verifier({ throws: new PouwError("CONTEXT_OVERFLOW", "need 300 positions but the context holds 256") }).verify,
+    );
     expect(overflow.status).toBe("fail");
-    const crash = await checkReveal(input(), verifier({ throws: new PouwError("WORKER_CRASHED", "the worker exited") }).verify);
+    const crash = await checkReveal(
+      input(),
+      verifier({ throws: new PouwError("WORKER_CRASHED", "the worker exited") }).verify,
+    );
     expect(crash).toEqual({ status: "error", reason: "the verifier failed: the worker exited" });
   });
 
@@ -96,7 +120,10 @@ describe("checking a reveal", () => {
 
   it("asks for the end to be scored when the reveal says the model stopped", async () => {
     const v = verifier();
-    const verdict = await checkReveal(input({ reveal: { ...reveal, tokenIds: [0, 1], finish: "eos", text: "ab" } }), v.verify);
+    const verdict = await checkReveal(
+      input({ reveal: { ...reveal, tokenIds: [0, 1], finish: "eos", text: "ab" } }),
+      v.verify,
+    );
     expect(verdict.status).toBe("pass");
     expect(v.calls[0]?.scoreEnd).toBe(true);
   });
@@ -115,7 +142,10 @@ describe("checking a reveal", () => {
     ];
     expect(new Set([hash, ...others]).size).toBe(6);
     // A reveal replayed under another miner's commitment does not match it.
-    const replay = await checkReveal(input({ commitment: { binding: { ...binding, miner: "0x2222222222222222222222222222222222222222" }, hash } }), verifier().verify);
+    const replay = await checkReveal(
+      input({ commitment: { binding: { ...binding, miner: "0x2222222222222222222222222222222222222222" }, hash } }),
+      verifier().verify,
+    );
     expect(replay).toEqual({ status: "fail", reason: "the revealed tokens do not match the miner's commitment" });
   });
 });
@@ -132,7 +162,11 @@ describe("calibration file", () => {
     const file = join(dir, "verify-tolerances.json");
     expect(await readCalibrationFile(file)).toEqual({ version: 1, entries: [] });
     let cal = withEntry({ version: 1, entries: [] }, tolerances);
-    const sampled = deriveTolerances({ ...key, temperature: 0.8 }, [{ positions: [first, { logProb: -2, rank: 3, topLogProb: -0.5 }] }], { topK: 1, alpha: 0.001 });
+    const sampled = deriveTolerances(
+      { ...key, temperature: 0.8 },
+      [{ positions: [first, { logProb: -2, rank: 3, topLogProb: -0.5 }] }],
+      { topK: 1, alpha: 0.001 },
+    );
     cal = withEntry(cal, sampled);
     cal = withEntry(cal, { ...tolerances, runs: 9 });
     expect(cal.entries).toHaveLength(2);
@@ -153,12 +187,16 @@ describe("calibration file", () => {
     await expect(readCalibrationFile(file)).rejects.toThrow(/entries\.0\.alpha/);
     await writeFile(file, "{not json");
     await expect(readCalibrationFile(file)).rejects.toThrow(/is not JSON/);
-    expect(CalibrationFile.safeParse({ version: 1, entries: [{ ...tolerances, modelSha256: "xyz" }] }).success).toBe(false);
+    expect(CalibrationFile.safeParse({ version: 1, entries: [{ ...tolerances, modelSha256: "xyz" }] }).success).toBe(
+      false,
+    );
     expect(CalibrationFile.safeParse({ version: 1, entries: [{ ...tolerances, extra: 1 }] }).success).toBe(false);
     expect(CalibrationFile.safeParse({ version: 2, entries: [] }).success).toBe(false);
   });
 
   it("refuses to calibrate from no honest tokens", () => {
-    expect(() => deriveTolerances(key, [{ positions: [] }], { topK: 1, alpha: 0.001 })).toThrow(/at least one honest run/);
+    expect(() => deriveTolerances(key, [{ positions: [] }], { topK: 1, alpha: 0.001 })).toThrow(
+      /at least one honest run/,
+    );
   });
 });

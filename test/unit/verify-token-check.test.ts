@@ -6,7 +6,14 @@ import { deriveTolerances, type ToleranceEntry } from "../../src-main/verify/tol
 
 const first = (logProb = -0.5): TokenScore => ({ logProb, rank: 0, topLogProb: logProb });
 const off = (rank: number, gap: number): TokenScore => ({ logProb: -1 - gap, rank, topLogProb: -1 });
-const key = { modelSha256: "a".repeat(64), modelFile: "m.gguf", quantization: "F32", backend: "cpu", temperature: 0, sampler: "native" as const };
+const key = {
+  modelSha256: "a".repeat(64),
+  modelFile: "m.gguf",
+  quantization: "F32",
+  backend: "cpu",
+  temperature: 0,
+  sampler: "native" as const,
+};
 
 /** Deterministic pseudo-random draws, so the sampled-like runs are the same on every run of the test. */
 function lcg(seed: number): () => number {
@@ -43,7 +50,13 @@ describe("token statistics", () => {
       }
       return sum;
     };
-    for (const [x, n, p] of [[1, 10, 0.1], [3, 40, 0.05], [0, 5, 0.5], [20, 60, 0.02], [90, 100, 0.5]] as const) {
+    for (const [x, n, p] of [
+      [1, 10, 0.1],
+      [3, 40, 0.05],
+      [0, 5, 0.5],
+      [20, 60, 0.02],
+      [90, 100, 0.5],
+    ] as const) {
       expect(binomialUpperTail(x, n, p)).toBeCloseTo(exact(x, n, p), 10);
     }
     expect(binomialUpperTail(5000, 20_000, 0.01)).toBeLessThan(1e-300 + 1e-200);
@@ -61,10 +74,21 @@ describe("token statistics", () => {
 
 describe("verdict against calibrated tolerances", () => {
   // Noise as measured on stories260K on the CPU: about 1e-3 between one-at-a-time and batched evaluation.
-  const greedy = deriveTolerances(key, [{ positions: Array.from({ length: 2000 }, () => first()), noise: 1e-3 }], { topK: 1, alpha: 0.001 });
+  const greedy = deriveTolerances(key, [{ positions: Array.from({ length: 2000 }, () => first()), noise: 1e-3 }], {
+    topK: 1,
+    alpha: 0.001,
+  });
 
   it("derives greedy tolerances from honest runs: no spread, none outside", () => {
-    expect(greedy).toMatchObject({ runs: 1, tokens: 2000, outside: 0, gapMean: 0, gapSd: 0, maxOutsideGap: 0, noise: 1e-3 });
+    expect(greedy).toMatchObject({
+      runs: 1,
+      tokens: 2000,
+      outside: 0,
+      gapMean: 0,
+      gapSd: 0,
+      maxOutsideGap: 0,
+      noise: 1e-3,
+    });
   });
 
   it("greedy: fails one token beyond what numerical noise can flip, however long the output", () => {
@@ -73,7 +97,10 @@ describe("verdict against calibrated tolerances", () => {
     expect(judgeTokens({ positions: noiseFlip }, greedy).status).toBe("pass");
     const wrong = [...long, off(1, 2.1e-3)];
     const v = judgeTokens({ positions: wrong }, greedy);
-    expect(v).toMatchObject({ status: "fail", reason: expect.stringMatching(/^token 1001 is the model's choice 2 .*numerical noise/) });
+    expect(v).toMatchObject({
+      status: "fail",
+      reason: expect.stringMatching(/^token 1001 is the model's choice 2 .*numerical noise/),
+    });
     // Sampled tasks are not held to the first choice.
     expect(judgeTokens({ positions: wrong }, { ...greedy, temperature: 0.8 }).status).toBe("pass");
   });
@@ -116,19 +143,31 @@ describe("verdict against calibrated tolerances", () => {
 
   it("seeded tasks: counts tokens the redone draw does not give, and refuses to judge without redone draws", () => {
     const drawn = (ok: boolean): TokenScore => ({ ...off(2, 0.7), sampled: ok });
-    const tol = deriveTolerances({ ...key, temperature: 0.8, sampler: "seeded" }, [{ positions: Array.from({ length: 3000 }, () => drawn(true)), noise: 1e-3 }], { topK: 10, alpha: 0.001 });
+    const tol = deriveTolerances(
+      { ...key, temperature: 0.8, sampler: "seeded" },
+      [{ positions: Array.from({ length: 3000 }, () => drawn(true)), noise: 1e-3 }],
+      { topK: 10, alpha: 0.001 },
+    );
     expect(tol).toMatchObject({ sampler: "seeded", offSample: 0 });
     const honest = [...Array.from({ length: 63 }, () => drawn(true)), drawn(false)];
     expect(judgeTokens({ positions: honest }, tol).status).toBe("pass");
     // Another model's tokens agree with the seeded draw only now and then.
     const impostor = Array.from({ length: 64 }, (_, i) => drawn(i % 3 === 0));
-    expect(judgeTokens({ positions: impostor }, tol)).toMatchObject({ status: "fail", reason: expect.stringMatching(/not what the seeded draw gives/) });
-    expect(judgeTokens({ positions: honest.map((p) => ({ ...p, sampled: undefined })) }, tol)).toMatchObject({ status: "error" });
+    expect(judgeTokens({ positions: impostor }, tol)).toMatchObject({
+      status: "fail",
+      reason: expect.stringMatching(/not what the seeded draw gives/),
+    });
+    expect(judgeTokens({ positions: honest.map((p) => ({ ...p, sampled: undefined })) }, tol)).toMatchObject({
+      status: "error",
+    });
     // One draw that lands further from the claimed token's share than noise can move it: not honest.
     const nearMiss = [...Array.from({ length: 63 }, () => drawn(true)), { ...drawn(false), drawMargin: 0.002 }];
     expect(judgeTokens({ positions: nearMiss }, tol).status).toBe("pass");
     const farMiss = [...Array.from({ length: 63 }, () => drawn(true)), { ...drawn(false), drawMargin: 0.003 }];
-    expect(judgeTokens({ positions: farMiss }, tol)).toMatchObject({ status: "fail", reason: expect.stringMatching(/^token 64 is 0.00300 away from where the seeded draw lands/) });
+    expect(judgeTokens({ positions: farMiss }, tol)).toMatchObject({
+      status: "fail",
+      reason: expect.stringMatching(/^token 64 is 0.00300 away from where the seeded draw lands/),
+    });
   });
 
   it("fails an output that claims to end where the model would not stop", () => {

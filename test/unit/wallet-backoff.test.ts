@@ -16,12 +16,19 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? "?");
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (err: { code?: string }) => err.code ?? "?",
+  );
 
 describe("wallet password checks back off after wrong passwords", () => {
   it("allows three wrong passwords, then refuses every attempt (even the right one) for a doubling wait", async () => {
     for (let i = 0; i < 3; i++) expect(await code(wallet.unlock(`guess ${i}`))).toBe("WRONG_PASSWORD");
-    await expect(wallet.unlock(RIGHT)).rejects.toMatchObject({ code: "TOO_MANY_ATTEMPTS", message: "too many wrong passwords: try again in 1 s" });
+    await expect(wallet.unlock(RIGHT)).rejects.toMatchObject({
+      code: "TOO_MANY_ATTEMPTS",
+      message: "too many wrong passwords: try again in 1 s",
+    });
     expect(await code(wallet.recoveryWords(RIGHT))).toBe("TOO_MANY_ATTEMPTS");
     expect(await code(wallet.exportKeystore(RIGHT))).toBe("TOO_MANY_ATTEMPTS");
 
@@ -40,7 +47,12 @@ describe("wallet password checks back off after wrong passwords", () => {
 
   it("hears attempts fired at once one after another, so a burst gains nothing", async () => {
     const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => code(wallet.unlock(`burst ${i}`))));
-    expect(burst).toEqual(["WRONG_PASSWORD", "WRONG_PASSWORD", "WRONG_PASSWORD", ...Array(5).fill("TOO_MANY_ATTEMPTS")]);
+    expect(burst).toEqual([
+      "WRONG_PASSWORD",
+      "WRONG_PASSWORD",
+      "WRONG_PASSWORD",
+      ...Array(5).fill("TOO_MANY_ATTEMPTS"),
+    ]);
   });
 
   it("never waits longer than a minute", async () => {
@@ -48,6 +60,8 @@ describe("wallet password checks back off after wrong passwords", () => {
       clock += 60_000;
       expect(await code(wallet.unlock(`guess ${i}`))).toBe("WRONG_PASSWORD");
     }
-    await expect(wallet.unlock(RIGHT)).rejects.toMatchObject({ message: "too many wrong passwords: try again in 60 s" });
+    await expect(wallet.unlock(RIGHT)).rejects.toMatchObject({
+      message: "too many wrong passwords: try again in 60 s",
+    });
   });
 });

@@ -35,7 +35,10 @@ describe("WalletStore", () => {
   it("rejects a wrong password with a clear error", async () => {
     const store = new WalletStore(dir, FAST);
     await store.create(PASSWORD);
-    await expect(store.unlock("not the password")).rejects.toMatchObject({ code: "WRONG_PASSWORD", message: "wrong wallet password" });
+    await expect(store.unlock("not the password")).rejects.toMatchObject({
+      code: "WRONG_PASSWORD",
+      message: "wrong wallet password",
+    });
     await expect(store.exportKeystore("not the password")).rejects.toMatchObject({ code: "WRONG_PASSWORD" });
   });
 
@@ -46,24 +49,34 @@ describe("WalletStore", () => {
     const phrase = await store.revealMnemonic(PASSWORD);
     expect(phrase.split(" ")).toHaveLength(12);
     expect(Wallet.fromPhrase(phrase).address).toBe(address);
-    await expect(store.revealMnemonic(PASSWORD)).rejects.toMatchObject({ message: expect.stringContaining("already shown") });
+    await expect(store.revealMnemonic(PASSWORD)).rejects.toMatchObject({
+      message: expect.stringContaining("already shown"),
+    });
   });
 
   it("imports a private key, a mnemonic and a keystore to the same address", async () => {
     const original = Wallet.createRandom();
     const byKey = new WalletStore(path.join(dir, "key"), FAST);
-    expect((await byKey.import({ kind: "privateKey", privateKey: original.privateKey.slice(2) }, PASSWORD)).address).toBe(original.address);
+    expect(
+      (await byKey.import({ kind: "privateKey", privateKey: original.privateKey.slice(2) }, PASSWORD)).address,
+    ).toBe(original.address);
 
     const byPhrase = new WalletStore(path.join(dir, "phrase"), FAST);
     const phrase = original.mnemonic!.phrase.toUpperCase().replace(/ /g, "  ");
-    await expect(byPhrase.import({ kind: "mnemonic", phrase: phrase.toLowerCase() }, PASSWORD)).resolves.toEqual({ address: original.address });
+    await expect(byPhrase.import({ kind: "mnemonic", phrase: phrase.toLowerCase() }, PASSWORD)).resolves.toEqual({
+      address: original.address,
+    });
 
     const exported = await byKey.exportKeystore(PASSWORD);
     const byKeystore = new WalletStore(path.join(dir, "ks"), FAST);
-    await expect(byKeystore.import({ kind: "keystore", json: exported, keystorePassword: "wrong password" }, PASSWORD)).rejects.toMatchObject({
+    await expect(
+      byKeystore.import({ kind: "keystore", json: exported, keystorePassword: "wrong password" }, PASSWORD),
+    ).rejects.toMatchObject({
       code: "WRONG_PASSWORD",
     });
-    await expect(byKeystore.import({ kind: "keystore", json: exported, keystorePassword: PASSWORD }, "another password")).resolves.toEqual({
+    await expect(
+      byKeystore.import({ kind: "keystore", json: exported, keystorePassword: PASSWORD }, "another password"),
+    ).resolves.toEqual({
       address: original.address,
     });
     expect((await byKeystore.unlock("another password")).address).toBe(original.address);
@@ -71,10 +84,19 @@ describe("WalletStore", () => {
 
   it("rejects bad input without writing anything", async () => {
     const store = new WalletStore(dir, FAST);
-    await expect(store.import({ kind: "privateKey", privateKey: "0x1234" }, PASSWORD)).rejects.toMatchObject({ code: "INVALID_PARAMS" });
-    await expect(store.import({ kind: "mnemonic", phrase: "not a real phrase at all" }, PASSWORD)).rejects.toMatchObject({ code: "INVALID_PARAMS" });
-    await expect(store.import({ kind: "keystore", json: "{}", keystorePassword: "x" }, PASSWORD)).rejects.toMatchObject({ code: "INVALID_PARAMS" });
-    await expect(store.create("short")).rejects.toMatchObject({ code: "INVALID_PARAMS", message: expect.stringContaining("at least 8") });
+    await expect(store.import({ kind: "privateKey", privateKey: "0x1234" }, PASSWORD)).rejects.toMatchObject({
+      code: "INVALID_PARAMS",
+    });
+    await expect(
+      store.import({ kind: "mnemonic", phrase: "not a real phrase at all" }, PASSWORD),
+    ).rejects.toMatchObject({ code: "INVALID_PARAMS" });
+    await expect(store.import({ kind: "keystore", json: "{}", keystorePassword: "x" }, PASSWORD)).rejects.toMatchObject(
+      { code: "INVALID_PARAMS" },
+    );
+    await expect(store.create("short")).rejects.toMatchObject({
+      code: "INVALID_PARAMS",
+      message: expect.stringContaining("at least 8"),
+    });
     expect(await store.exists()).toBe(false);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -82,12 +104,17 @@ describe("WalletStore", () => {
   it("never overwrites an existing wallet", async () => {
     const store = new WalletStore(dir, FAST);
     const { address } = await store.create(PASSWORD);
-    await expect(store.create(PASSWORD)).rejects.toMatchObject({ message: expect.stringContaining("never overwritten") });
+    await expect(store.create(PASSWORD)).rejects.toMatchObject({
+      message: expect.stringContaining("never overwritten"),
+    });
     expect((await store.unlock(PASSWORD)).address).toBe(address);
   });
 
   it("says plainly when there is no wallet yet", async () => {
     const store = new WalletStore(dir, FAST);
-    await expect(store.address()).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("create or import") });
+    await expect(store.address()).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringContaining("create or import"),
+    });
   });
 });

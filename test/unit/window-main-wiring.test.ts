@@ -111,7 +111,12 @@ function fakeElectronWorld() {
       },
     },
     shell: { openExternal: vi.fn(async () => {}) },
-    dialog: { showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: false, filePaths: ["/home/me/models/mine.gguf"] })) },
+    dialog: {
+      showOpenDialog: vi.fn(async (..._args: unknown[]) => ({
+        canceled: false,
+        filePaths: ["/home/me/models/mine.gguf"],
+      })),
+    },
     Tray: class extends Emitter {
       setImage(): void {}
       setToolTip(text: string): void {
@@ -175,7 +180,10 @@ const win = () => {
   return w;
 };
 const rendererIndex = () => path.join(tmp, "dist", "renderer", "index.html");
-const ourEvent = (url = pathToFileURL(rendererIndex()).href) => ({ sender: win().webContents, senderFrame: { url, parent: null } });
+const ourEvent = (url = pathToFileURL(rendererIndex()).href) => ({
+  sender: win().webContents,
+  senderFrame: { url, parent: null },
+});
 
 describe("Electron shell wiring (fake electron)", () => {
   it("shows the window before the core has opened; invokes wait for the core", async () => {
@@ -191,13 +199,19 @@ describe("Electron shell wiring (fake electron)", () => {
   });
 
   it("creates one locked-down window showing the built renderer", () => {
-    expect(win().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(win().options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
     expect(win().options.webPreferences?.preload).toBe(path.join(tmp, "dist", "electron", "preload.cjs"));
     expect(win().loadedFile).toBe(rendererIndex());
   });
 
   it("handles exactly the contract's invoke channels and the shell's named ones", () => {
-    expect([...handlers.keys()].sort()).toEqual([...invokeMethodNames.map((m) => ipcChannels.invoke[m]), ...Object.values(shellChannels)].sort());
+    expect([...handlers.keys()].sort()).toEqual(
+      [...invokeMethodNames.map((m) => ipcChannels.invoke[m]), ...Object.values(shellChannels)].sort(),
+    );
   });
 
   it("answers chooseModelFile with the path picked in a native .gguf dialog, only to our page", async () => {
@@ -215,8 +229,14 @@ describe("Electron shell wiring (fake electron)", () => {
 
   it("answers our page and refuses other senders", async () => {
     const getSnapshot = handlers.get(ipcChannels.invoke.getSnapshot);
-    expect(await getSnapshot?.(ourEvent(), {})).toMatchObject({ ok: true, result: { rev: 0, snapshot: { appVersion: "0.0.0-test" } } });
-    expect(await getSnapshot?.(ourEvent("https://evil.example/"), {})).toMatchObject({ ok: false, error: { code: "UNTRUSTED_SENDER" } });
+    expect(await getSnapshot?.(ourEvent(), {})).toMatchObject({
+      ok: true,
+      result: { rev: 0, snapshot: { appVersion: "0.0.0-test" } },
+    });
+    expect(await getSnapshot?.(ourEvent("https://evil.example/"), {})).toMatchObject({
+      ok: false,
+      error: { code: "UNTRUSTED_SENDER" },
+    });
     const stranger = { sender: new FakeWebContents(), senderFrame: ourEvent().senderFrame };
     expect(await getSnapshot?.(stranger, {})).toMatchObject({ ok: false, error: { code: "UNTRUSTED_SENDER" } });
     const iframe = { sender: win().webContents, senderFrame: { url: ourEvent().senderFrame.url, parent: {} } };
@@ -261,7 +281,9 @@ describe("Electron shell wiring (fake electron)", () => {
   it("adds the CSP header and refuses permissions", () => {
     let headers: unknown;
     session.headerListener?.({ responseHeaders: { "X-A": ["1"] } }, (r) => (headers = r));
-    expect(headers).toMatchObject({ responseHeaders: { "X-A": ["1"], "Content-Security-Policy": [expect.stringContaining("default-src 'none'")] } });
+    expect(headers).toMatchObject({
+      responseHeaders: { "X-A": ["1"], "Content-Security-Policy": [expect.stringContaining("default-src 'none'")] },
+    });
     let granted: boolean | undefined;
     session.permissionHandler?.({}, "media", (ok) => (granted = ok));
     expect(granted).toBe(false);
@@ -285,10 +307,22 @@ describe("Electron shell whose core cannot open (fake electron)", () => {
   });
 
   it("keeps the window and answers every invoke with the failure on one line", async () => {
-    const event = { sender: failing.windows[0]!.webContents, senderFrame: { url: pathToFileURL(path.join(tmp, "failing", "dist", "renderer", "index.html")).href, parent: null } };
+    const event = {
+      sender: failing.windows[0]!.webContents,
+      senderFrame: {
+        url: pathToFileURL(path.join(tmp, "failing", "dist", "renderer", "index.html")).href,
+        parent: null,
+      },
+    };
     for (const method of ["getSnapshot", "startMining", "listModels"] as const) {
-      const answer = (await failing.handlers.get(ipcChannels.invoke[method])?.(event, {})) as { ok: boolean; error?: { code: string; message: string } };
-      expect(answer).toMatchObject({ ok: false, error: { code: "INTERNAL", message: expect.stringMatching(/^the miner did not start: ENOTDIR/) } });
+      const answer = (await failing.handlers.get(ipcChannels.invoke[method])?.(event, {})) as {
+        ok: boolean;
+        error?: { code: string; message: string };
+      };
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { code: "INTERNAL", message: expect.stringMatching(/^the miner did not start: ENOTDIR/) },
+      });
       expect(answer.error?.message).not.toContain("\n");
     }
     expect(failing.app.exit).not.toHaveBeenCalled();

@@ -52,7 +52,7 @@ describe("buildCsp", () => {
 
   it("is the same policy index.html carries as a <meta>", () => {
     const html = fs.readFileSync(path.resolve("src-renderer/index.html"), "utf8");
-    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
     expect(meta?.[1]).toBe(buildCsp());
   });
 });

@@ -27,7 +27,9 @@ describe("tray state", () => {
 
   it("writes a short one-line tooltip with the reason", () => {
     expect(trayTooltip("paused", "Computer in use")).toBe("PoUW Miner — Paused: Computer in use");
-    expect(trayTooltip("stopping", "Stopping: finishing 1 task in flight")).toBe("PoUW Miner — Stopping: Stopping: finishing 1 task in flight");
+    expect(trayTooltip("stopping", "Stopping: finishing 1 task in flight")).toBe(
+      "PoUW Miner — Stopping: Stopping: finishing 1 task in flight",
+    );
     const long = trayTooltip("error", "x".repeat(500));
     expect(long.length).toBe(120);
     expect(long.endsWith("…")).toBe(true);

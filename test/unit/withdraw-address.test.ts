@@ -22,8 +22,16 @@ describe("the address rewards are sent to", () => {
   });
 
   it("refuses what is not an address at all, in one line", () => {
-    for (const bad of ["", "0x123", "52908400098527886e0f7030069857d2e4169ee7", `${dest}00`, "0xZZ08400098527886e0f7030069857d2e4169ee7"]) {
-      expect(() => checkWithdrawAddress(bad, { own, protocol })).toThrow(/^the address must be 0x followed by 40 hexadecimal digits$/);
+    for (const bad of [
+      "",
+      "0x123",
+      "52908400098527886e0f7030069857d2e4169ee7",
+      `${dest}00`,
+      "0xZZ08400098527886e0f7030069857d2e4169ee7",
+    ]) {
+      expect(() => checkWithdrawAddress(bad, { own, protocol })).toThrow(
+        /^the address must be 0x followed by 40 hexadecimal digits$/,
+      );
     }
   });
 

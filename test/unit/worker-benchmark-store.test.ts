@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { canFinishInTime, estimateTaskMs, latestBenchmark, readBenchmarks, saveBenchmark } from "../../src-main/worker-client/benchmark-store.js";
+import {
+  canFinishInTime,
+  estimateTaskMs,
+  latestBenchmark,
+  readBenchmarks,
+  saveBenchmark,
+} from "../../src-main/worker-client/benchmark-store.js";
 import type { BenchmarkResult } from "../../src-shared/worker-contract.js";
 
 let dir: string;
@@ -39,7 +45,11 @@ describe("benchmark store", () => {
   it("keeps one entry per model and settings, newest wins, and finds the latest per model", async () => {
     await saveBenchmark(result({ tokensPerSecond: 10 }), { at: new Date("2026-01-01T00:00:00Z") }, file);
     await saveBenchmark(result({ tokensPerSecond: 20 }), { at: new Date("2026-01-02T00:00:00Z") }, file);
-    await saveBenchmark(result({ threads: 2, tokensPerSecond: 5 }), { at: new Date("2026-01-03T00:00:00Z"), modelSha256: "ab".repeat(32) }, file);
+    await saveBenchmark(
+      result({ threads: 2, tokensPerSecond: 5 }),
+      { at: new Date("2026-01-03T00:00:00Z"), modelSha256: "ab".repeat(32) },
+      file,
+    );
     await saveBenchmark(result({ modelPath: "/models/b.gguf" }), {}, file);
     const all = await readBenchmarks(file);
     expect(all).toHaveLength(3);

@@ -36,7 +36,9 @@ describe("worker contract", () => {
   });
 
   it("checks model load params: path required, sha256 is 64 hex digits, gpuLayers a count or auto", () => {
-    expect(LoadModelParams.safeParse({ path: "/m.gguf", gpuLayers: "auto", sha256: "a".repeat(64) }).success).toBe(true);
+    expect(LoadModelParams.safeParse({ path: "/m.gguf", gpuLayers: "auto", sha256: "a".repeat(64) }).success).toBe(
+      true,
+    );
     expect(LoadModelParams.safeParse({ path: "" }).success).toBe(false);
     expect(LoadModelParams.safeParse({ path: "/m.gguf", sha256: "xyz" }).success).toBe(false);
     expect(LoadModelParams.safeParse({ path: "/m.gguf", gpuLayers: "max" }).success).toBe(false);
@@ -44,8 +46,12 @@ describe("worker contract", () => {
   });
 
   it("parses every envelope kind and rejects unknown methods and kinds", () => {
-    expect(ToWorkerMessage.safeParse({ kind: "request", id: 1, method: "generate", params: validGenerate }).success).toBe(true);
-    expect(ToWorkerMessage.safeParse({ kind: "request", id: 1, method: "format-disk", params: {} }).success).toBe(false);
+    expect(
+      ToWorkerMessage.safeParse({ kind: "request", id: 1, method: "generate", params: validGenerate }).success,
+    ).toBe(true);
+    expect(ToWorkerMessage.safeParse({ kind: "request", id: 1, method: "format-disk", params: {} }).success).toBe(
+      false,
+    );
     expect(ToWorkerMessage.safeParse({ kind: "cancel", id: 3 }).success).toBe(true);
     expect(ToWorkerMessage.safeParse({ kind: "heartbeat", at: 1 }).success).toBe(true);
     expect(ToWorkerMessage.safeParse({ kind: "shutdown" }).success).toBe(false);
@@ -81,12 +87,21 @@ describe("worker contract", () => {
 
   it("checks verify params (claimed token ids) and per-position scores", () => {
     expect(parseParams("verify", { prompt: "Once", tokenIds: [1, 2], scoreEnd: true }).success).toBe(true);
-    for (const bad of [{ prompt: "", tokenIds: [1] }, { prompt: "Once", tokenIds: [] }, { prompt: "Once", tokenIds: [1.5] }, { prompt: "Once", tokenIds: [-3] }]) {
+    for (const bad of [
+      { prompt: "", tokenIds: [1] },
+      { prompt: "Once", tokenIds: [] },
+      { prompt: "Once", tokenIds: [1.5] },
+      { prompt: "Once", tokenIds: [-3] },
+    ]) {
       expect(parseParams("verify", bad).success, JSON.stringify(bad)).toBe(false);
     }
     const score = { logProb: -1.2, rank: 0, topLogProb: -1.2 };
-    expect(parseResult("verify", { positions: [score], end: score, text: "x", promptTokens: 2, evalMs: 1 }).success).toBe(true);
-    expect(parseResult("verify", { positions: [{ ...score, rank: -1 }], text: "x", promptTokens: 2, evalMs: 1 }).success).toBe(false);
+    expect(
+      parseResult("verify", { positions: [score], end: score, text: "x", promptTokens: 2, evalMs: 1 }).success,
+    ).toBe(true);
+    expect(
+      parseResult("verify", { positions: [{ ...score, rank: -1 }], text: "x", promptTokens: 2, evalMs: 1 }).success,
+    ).toBe(false);
   });
 
   it("describes every method with params, result and event schemas", () => {
@@ -95,11 +110,30 @@ describe("worker contract", () => {
       expect(typeof m.result.safeParse, name).toBe("function");
       expect(typeof m.event.safeParse, name).toBe("function");
     }
-    expect(Object.keys(WorkerMethods).sort()).toEqual(["benchmark", "embed", "generate", "loadModel", "probe", "sample", "status", "unloadModel", "verify"]);
+    expect(Object.keys(WorkerMethods).sort()).toEqual([
+      "benchmark",
+      "embed",
+      "generate",
+      "loadModel",
+      "probe",
+      "sample",
+      "status",
+      "unloadModel",
+      "verify",
+    ]);
   });
 
   it("stored benchmarks need an ISO timestamp", () => {
-    const b = { tokensPerSecond: 10, ttftMs: 5, promptMs: 2, rounds: 3, threads: 1, gpuLayers: 0, contextSize: 512, modelPath: "/m" };
+    const b = {
+      tokensPerSecond: 10,
+      ttftMs: 5,
+      promptMs: 2,
+      rounds: 3,
+      threads: 1,
+      gpuLayers: 0,
+      contextSize: 512,
+      modelPath: "/m",
+    };
     expect(StoredBenchmark.safeParse({ ...b, at: new Date(0).toISOString() }).success).toBe(true);
     expect(StoredBenchmark.safeParse({ ...b, at: "yesterday" }).success).toBe(false);
   });

@@ -57,7 +57,16 @@ const okResult: Record<string, unknown> = {
   unloadModel: { unloaded: true },
   embed: { vectors: [[1, 0]], dims: 2 },
   loadModel: {
-    model: { path: "/m.gguf", sizeBytes: 1, trainContextSize: 8, contextSize: 8, threads: 1, gpuLayers: 0, backend: "cpu", embeddingDims: 2 },
+    model: {
+      path: "/m.gguf",
+      sizeBytes: 1,
+      trainContextSize: 8,
+      contextSize: 8,
+      threads: 1,
+      gpuLayers: 0,
+      backend: "cpu",
+      embeddingDims: 2,
+    },
     loadMs: 1,
     reused: false,
   },
@@ -71,7 +80,10 @@ function healthy(hold: string[] = []) {
   };
 }
 
-function fakeSpawner(behaviours: Array<(msg: ToWorkerMessage, child: FakeChild) => void>, opts: { ready?: boolean } = {}) {
+function fakeSpawner(
+  behaviours: Array<(msg: ToWorkerMessage, child: FakeChild) => void>,
+  opts: { ready?: boolean } = {},
+) {
   const children: FakeChild[] = [];
   const spawner: WorkerSpawner = {
     spawn() {
@@ -124,32 +136,50 @@ describe("WorkerSupervisor", () => {
   it("fails start with a clear error when the worker never says ready, and kills it", async () => {
     const { spawner, children } = fakeSpawner([healthy()], { ready: false });
     const s = supervise(spawner, { startTimeoutMs: 50 });
-    await expect(s.start()).rejects.toMatchObject({ code: "WORKER_UNAVAILABLE", message: expect.stringMatching(/did not become ready within/) });
+    await expect(s.start()).rejects.toMatchObject({
+      code: "WORKER_UNAVAILABLE",
+      message: expect.stringMatching(/did not become ready within/),
+    });
     expect(children[0]?.killed).toContain("SIGKILL");
   });
 
   it("rejects bad params before sending, and a malformed result as INTERNAL", async () => {
     const { spawner, children } = fakeSpawner([
       (msg, child) => {
-        if (msg.kind === "request") child.reply({ kind: "response", id: msg.id, ok: true, result: { vectors: "nope" } });
+        if (msg.kind === "request")
+          child.reply({ kind: "response", id: msg.id, ok: true, result: { vectors: "nope" } });
       },
     ]);
     const s = supervise(spawner);
     await s.start();
-    await expect(s.call("generate", { prompt: "", seed: 1, temperature: 0, maxTokens: 1 })).rejects.toMatchObject({ code: "INVALID_PARAMS" });
+    await expect(s.call("generate", { prompt: "", seed: 1, temperature: 0, maxTokens: 1 })).rejects.toMatchObject({
+      code: "INVALID_PARAMS",
+    });
     expect(children[0]?.requests("generate")).toHaveLength(0);
-    await expect(s.call("embed", { texts: ["a"] })).rejects.toMatchObject({ code: "INTERNAL", message: expect.stringMatching(/malformed embed result/) });
+    await expect(s.call("embed", { texts: ["a"] })).rejects.toMatchObject({
+      code: "INTERNAL",
+      message: expect.stringMatching(/malformed embed result/),
+    });
   });
 
   it("passes typed worker errors through with their code", async () => {
     const { spawner } = fakeSpawner([
       (msg, child) => {
-        if (msg.kind === "request") child.reply({ kind: "response", id: msg.id, ok: false, error: { code: "CONTEXT_OVERFLOW", message: "prompt too long" } });
+        if (msg.kind === "request")
+          child.reply({
+            kind: "response",
+            id: msg.id,
+            ok: false,
+            error: { code: "CONTEXT_OVERFLOW", message: "prompt too long" },
+          });
       },
     ]);
     const s = supervise(spawner);
     await s.start();
-    await expect(s.call("embed", { texts: ["x"] })).rejects.toMatchObject({ code: "CONTEXT_OVERFLOW", message: "prompt too long" });
+    await expect(s.call("embed", { texts: ["x"] })).rejects.toMatchObject({
+      code: "CONTEXT_OVERFLOW",
+      message: "prompt too long",
+    });
   });
 
   it("on a crash fails in-flight calls with WORKER_CRASHED and the reason, restarts, restores the model, serves the next call", async () => {
@@ -179,7 +209,10 @@ describe("WorkerSupervisor", () => {
     await new Promise((r) => setTimeout(r, 5));
     children[0]?.stderr("ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size 40000000000");
     children[0]?.exit(null, "SIGKILL");
-    await expect(load).rejects.toMatchObject({ code: "WORKER_CRASHED", message: expect.stringMatching(/out of memory while loading huge-70b\.gguf/) });
+    await expect(load).rejects.toMatchObject({
+      code: "WORKER_CRASHED",
+      message: expect.stringMatching(/out of memory while loading huge-70b\.gguf/),
+    });
     await once(s, "restarted");
     expect(children[1]?.requests("loadModel")).toHaveLength(0);
   });
@@ -189,7 +222,10 @@ describe("WorkerSupervisor", () => {
     const s = supervise(spawner, { heartbeatTimeoutMs: 80 });
     await s.start();
     const call = s.call("embed", { texts: ["x"] });
-    await expect(call).rejects.toMatchObject({ code: "WORKER_CRASHED", message: expect.stringMatching(/stopped responding/) });
+    await expect(call).rejects.toMatchObject({
+      code: "WORKER_CRASHED",
+      message: expect.stringMatching(/stopped responding/),
+    });
     expect(children[0]?.killed).toContain("SIGKILL");
     await once(s, "restarted");
     expect(children).toHaveLength(2);
@@ -215,7 +251,9 @@ describe("WorkerSupervisor", () => {
     await expect(s.call("embed", { texts: ["x"] }, { timeoutMs: 30 })).rejects.toMatchObject({ code: "TIMEOUT" });
     expect(children[0]?.sent.filter((m) => m.kind === "cancel")).toHaveLength(2);
     // Aborted before it could be sent: refused at once, nothing reaches the worker.
-    await expect(s.call("embed", { texts: ["x"] }, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "CANCELLED" });
+    await expect(s.call("embed", { texts: ["x"] }, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "CANCELLED",
+    });
     expect(children[0]?.requests("embed")).toHaveLength(2);
   });
 
@@ -228,7 +266,11 @@ describe("WorkerSupervisor", () => {
     const delays: number[] = [];
     s.on("crashed", (e) => delays.push(e.restartInMs));
     await s.start();
-    for (let i = 0; i < 3; i++) await expect(s.call("status", {})).rejects.toMatchObject({ code: "WORKER_CRASHED", message: expect.stringMatching(/exited with code 1/) });
+    for (let i = 0; i < 3; i++)
+      await expect(s.call("status", {})).rejects.toMatchObject({
+        code: "WORKER_CRASHED",
+        message: expect.stringMatching(/exited with code 1/),
+      });
     expect(delays).toEqual([5, 10, 20]);
   });
 
@@ -248,10 +290,18 @@ describe("WorkerSupervisor", () => {
 describe("crash reasons", () => {
   it("names the cause as precisely as the facts allow", () => {
     expect(describeExit({ code: 1, signal: null, stderr: [] })).toBe("exited with code 1");
-    expect(describeExit({ code: null, signal: "SIGKILL", stderr: [], loadingModel: "/m/big.gguf" })).toBe("out of memory while loading big.gguf (killed by SIGKILL)");
-    expect(describeExit({ code: 134, signal: null, stderr: ["FATAL ERROR: Reached heap limit Allocation failed"] })).toMatch(/^out of memory/);
-    expect(describeExit({ code: 1, signal: null, stderr: ["Error: boom", ""] })).toBe("exited with code 1: Error: boom");
-    expect(describeExit({ code: null, signal: "SIGKILL", stderr: [], killedBecause: "no heartbeat" })).toBe("no heartbeat");
+    expect(describeExit({ code: null, signal: "SIGKILL", stderr: [], loadingModel: "/m/big.gguf" })).toBe(
+      "out of memory while loading big.gguf (killed by SIGKILL)",
+    );
+    expect(
+      describeExit({ code: 134, signal: null, stderr: ["FATAL ERROR: Reached heap limit Allocation failed"] }),
+    ).toMatch(/^out of memory/);
+    expect(describeExit({ code: 1, signal: null, stderr: ["Error: boom", ""] })).toBe(
+      "exited with code 1: Error: boom",
+    );
+    expect(describeExit({ code: null, signal: "SIGKILL", stderr: [], killedBecause: "no heartbeat" })).toBe(
+      "no heartbeat",
+    );
   });
   it("doubles the restart delay up to the cap", () => {
     expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 500, 5_000))).toEqual([500, 1000, 2000, 4000, 5000]);

@@ -9,8 +9,13 @@ const game: ActivitySnapshot = { fullscreenApp: "Elden Ring" };
 
 describe("yielding to the user: the pure decision", () => {
   it("names a fullscreen program, another process busy on the GPU, and a listed program in words", () => {
-    expect(yieldReason({}, game)).toEqual({ code: "FULLSCREEN_APP", reason: "paused: Elden Ring is running full screen" });
-    expect(yieldReason({}, { gpuProcesses: [{ pid: 7, name: "C:\\Games\\Cyberpunk2077.exe", gpuPercent: 91 }] })).toEqual({
+    expect(yieldReason({}, game)).toEqual({
+      code: "FULLSCREEN_APP",
+      reason: "paused: Elden Ring is running full screen",
+    });
+    expect(
+      yieldReason({}, { gpuProcesses: [{ pid: 7, name: "C:\\Games\\Cyberpunk2077.exe", gpuPercent: 91 }] }),
+    ).toEqual({
       code: "GPU_BUSY",
       reason: "paused: cyberpunk2077 is using the GPU (91%)",
     });
@@ -21,7 +26,11 @@ describe("yielding to the user: the pure decision", () => {
   });
 
   it("puts the user's own list first, then fullscreen, then the GPU", () => {
-    const all: ActivitySnapshot = { ...game, gpuProcesses: [{ pid: 7, name: "game", gpuPercent: 99 }], runningPrograms: ["obs64.exe"] };
+    const all: ActivitySnapshot = {
+      ...game,
+      gpuProcesses: [{ pid: 7, name: "game", gpuPercent: 99 }],
+      runningPrograms: ["obs64.exe"],
+    };
     expect(yieldReason({ pauseForPrograms: ["obs64"] }, all)?.code).toBe("USER_PROGRAM");
     expect(yieldReason({}, all)?.code).toBe("FULLSCREEN_APP");
     expect(yieldReason({ pauseOnFullscreen: false }, all)?.code).toBe("GPU_BUSY");
@@ -37,7 +46,9 @@ describe("yielding to the user: the pure decision", () => {
       ],
     };
     expect(yieldReason({}, seen, new Set([1]))).toBeUndefined();
-    expect(yieldReason({ gpuBusyPercent: 10 }, seen, new Set([1]))?.reason).toBe("paused: firefox is using the GPU (12%)");
+    expect(yieldReason({ gpuBusyPercent: 10 }, seen, new Set([1]))?.reason).toBe(
+      "paused: firefox is using the GPU (12%)",
+    );
     expect(yieldReason({}, {})).toBeUndefined();
     expect(yieldReason({ pauseForPrograms: [" ", ""] }, { runningPrograms: [""] })).toBeUndefined();
   });
@@ -51,9 +62,16 @@ describe("yielding to the user: the pure decision", () => {
   it("closes the mining gate with the reason, after the schedule and battery rules", () => {
     const settings = { idleOnly: false, idleMinutes: 5, schedule: [] };
     const now = new Date(2026, 10, 25, 12, 0);
-    expect(miningGate(settings, 0, now, false, game)).toEqual({ allowed: false, code: "FULLSCREEN_APP", reason: "paused: Elden Ring is running full screen" });
+    expect(miningGate(settings, 0, now, false, game)).toEqual({
+      allowed: false,
+      code: "FULLSCREEN_APP",
+      reason: "paused: Elden Ring is running full screen",
+    });
     expect(miningGate(settings, 0, now, true, game)).toMatchObject({ code: "ON_BATTERY" });
-    expect(miningGate({ ...settings, pauseOnFullscreen: false }, 0, now, false, game)).toEqual({ allowed: true, reason: "mining" });
+    expect(miningGate({ ...settings, pauseOnFullscreen: false }, 0, now, false, game)).toEqual({
+      allowed: true,
+      reason: "mining",
+    });
   });
 });
 
@@ -95,14 +113,22 @@ describe("the gate runner with an activity source", () => {
     const runner = new MiningGateRunner({
       settings: () => ({ idleOnly: false, idleMinutes: 5, schedule: [] }),
       idleSource: { idleSeconds: () => 0 },
-      activitySource: { current: () => seen, ownPids: () => new Set([1000]), watch: (l) => ((notify = l), () => (notify = undefined)) },
+      activitySource: {
+        current: () => seen,
+        ownPids: () => new Set([1000]),
+        watch: (l) => ((notify = l), () => (notify = undefined)),
+      },
       intervalMs: 60_000,
     });
     const decisions: GateDecision[] = [];
     runner.listen((d) => decisions.push(d));
     runner.start();
     expect(runner.current().allowed).toBe(true);
-    seen = { gpuProcesses: parsePmon("# gpu pid type sm mem enc dec command\n 0 4242 G 87 40 - - game.exe\n 0 1000 C 99 9 - - worker") };
+    seen = {
+      gpuProcesses: parsePmon(
+        "# gpu pid type sm mem enc dec command\n 0 4242 G 87 40 - - game.exe\n 0 1000 C 99 9 - - worker",
+      ),
+    };
     notify?.();
     expect(decisions).toEqual([{ allowed: false, code: "GPU_BUSY", reason: "paused: game is using the GPU (87%)" }]);
     seen = {};
@@ -136,7 +162,10 @@ describe("the polled activity source", () => {
     expect(programsAsked).toBe(1);
     gpu = [{ pid: 9, name: "game", gpuPercent: 80 }];
     await source.poll();
-    expect(changes.at(-1)).toEqual({ gpuProcesses: [{ pid: 9, name: "game", gpuPercent: 80 }], runningPrograms: ["steam.exe"] });
+    expect(changes.at(-1)).toEqual({
+      gpuProcesses: [{ pid: 9, name: "game", gpuPercent: 80 }],
+      runningPrograms: ["steam.exe"],
+    });
     await source.poll();
     expect(changes).toHaveLength(2);
     // The process list is read again on the third poll only, and kept in between.

@@ -2,7 +2,13 @@ import { ensureTinyLlamaModel } from "../../../src-shared/node/gguf/tiny-llama.j
 import type { StoredBenchmark } from "../../../src-shared/worker-contract.js";
 import { appDataDir } from "../../paths.js";
 import { saveBenchmark } from "../../worker-client/benchmark-store.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import {
+  loadModelWithProgress,
+  loadParamsFromArgs,
+  modelOptionHelp,
+  modelOptions,
+  resolveModelArg,
+} from "../../worker-client/model-arg.js";
 import { withWorker } from "../../worker-client/with-worker.js";
 import path from "node:path";
 import { numberOpt, UsageError, type CommandSpec } from "../command.js";
@@ -18,7 +24,11 @@ export const benchCommand: CommandSpec = {
     "built-in model, which checks the pipeline but says little about your GPU.",
   ].join("\n"),
   options: { ...modelOptions, rounds: { type: "string" }, "max-tokens": { type: "string" } },
-  optionHelp: { ...modelOptionHelp, rounds: "measured runs, median kept (default 3)", "max-tokens": "tokens per run (default 128)" },
+  optionHelp: {
+    ...modelOptionHelp,
+    rounds: "measured runs, median kept (default 3)",
+    "max-tokens": "tokens per run (default 128)",
+  },
   allowPositionals: true,
   async run(args, ctx) {
     const [target, ...extra] = args.positionals;

@@ -21,16 +21,21 @@ export async function runLoadCommand(args: ParsedCommandArgs, ctx: CliContext): 
   const model = stringOpt(args, "model");
   let routerUrl = stringOpt(args, "router-url");
   let apiKey = stringOpt(args, "api-key") ?? secretEnv(ROUTER_KEY_ENV);
-  if (routerUrl !== undefined && args.values["data-dir"] !== undefined) throw new UsageError("give --router-url or --data-dir, not both");
+  if (routerUrl !== undefined && args.values["data-dir"] !== undefined)
+    throw new UsageError("give --router-url or --data-dir, not both");
   if (routerUrl === undefined) {
     const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
     const info = await readDevnetInfo(deploymentFile(dataDir));
-    if (!info.routerUrl) throw new PouwError("NOT_FOUND", `the devnet in ${dataDir} runs no router (was it started with --chain-only?)`);
+    if (!info.routerUrl)
+      throw new PouwError("NOT_FOUND", `the devnet in ${dataDir} runs no router (was it started with --chain-only?)`);
     routerUrl = info.routerUrl;
     // Our own devnet: a key of its own for this run, limited to the run's tasks.
     apiKey ??= (await createDevnetRouterKey(info, { tasks: requests, label: "devnet load" })).key;
   }
-  if (!apiKey) throw new UsageError(`give the router's API key with --api-key or ${ROUTER_KEY_ENV} (create one with pouw-miner router keys create)`);
+  if (!apiKey)
+    throw new UsageError(
+      `give the router's API key with --api-key or ${ROUTER_KEY_ENV} (create one with pouw-miner router keys create)`,
+    );
   const report = await runLoad({
     routerUrl,
     apiKey,
@@ -39,7 +44,8 @@ export async function runLoadCommand(args: ParsedCommandArgs, ctx: CliContext): 
     ...(model ? { model } : {}),
     ...(maxTokens ? { maxTokens } : {}),
     signal: ctx.signal,
-    onProgress: (done, total) => writeProgress(ctx, { done, total, fraction: done / total }, () => `load: ${done}/${total} requests`),
+    onProgress: (done, total) =>
+      writeProgress(ctx, { done, total, fraction: done / total }, () => `load: ${done}/${total} requests`),
   });
   endProgress(ctx);
   writeResult(ctx, report, reportText);
@@ -51,7 +57,10 @@ export async function readDevnetInfo(file: string): Promise<DevnetInfo> {
   try {
     raw = await readFile(file, "utf8");
   } catch {
-    throw new PouwError("NOT_FOUND", `no devnet deployment at ${file}: start one with pouw-miner devnet, or give --router-url`);
+    throw new PouwError(
+      "NOT_FOUND",
+      `no devnet deployment at ${file}: start one with pouw-miner devnet, or give --router-url`,
+    );
   }
   const parsed = DevnetInfo.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new PouwError("INVALID_PARAMS", `${file} is not a devnet deployment file`);
@@ -60,7 +69,9 @@ export async function readDevnetInfo(file: string): Promise<DevnetInfo> {
 
 function reportText(r: LoadReport): string {
   const pct = (p: Percentiles) => `p50 ${ms(p.p50)}  p90 ${ms(p.p90)}  p99 ${ms(p.p99)}  max ${ms(p.max)}`;
-  const failures = Object.entries(r.failures).map(([code, n]) => `${code} ×${n} (${r.failureMessages[code] ?? ""})`).join(", ");
+  const failures = Object.entries(r.failures)
+    .map(([code, n]) => `${code} ×${n} (${r.failureMessages[code] ?? ""})`)
+    .join(", ");
   return [
     `${r.ok}/${r.requests} requests answered by ${r.routerUrl} (${r.model}), ${r.concurrency} at a time, in ${(r.wallMs / 1000).toFixed(1)} s`,
     `  throughput     ${r.tasksPerSecond.toFixed(2)} tasks/s`,

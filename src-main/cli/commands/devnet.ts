@@ -7,7 +7,14 @@ import { deploymentFile, startDevnet, type RunningDevnet } from "../../../src-ne
 import type { ServiceRecord } from "../../../src-network/devnet/services.js";
 import { appDataDir } from "../../paths.js";
 import { readSecretFile } from "../../wallet/password-source.js";
-import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
+import {
+  UsageError,
+  numberOpt,
+  stringOpt,
+  type CliContext,
+  type CommandSpec,
+  type ParsedCommandArgs,
+} from "../command.js";
 import { endProgress, writeProgress, writeResult } from "../output.js";
 import { runLoadCommand } from "./devnet-load.js";
 
@@ -77,7 +84,9 @@ export const devnetCommand: CommandSpec = {
   async run(args, ctx) {
     const [action, ...extra] = args.positionals;
     if (extra.length > 0 || (action !== undefined && action !== "deploy" && action !== "load")) {
-      throw new UsageError(`devnet takes no arguments other than the actions "deploy" and "load" (got "${args.positionals.join(" ")}")`);
+      throw new UsageError(
+        `devnet takes no arguments other than the actions "deploy" and "load" (got "${args.positionals.join(" ")}")`,
+      );
     }
     if (action === "deploy") return deploy(args, ctx);
     if (action === "load") {
@@ -96,14 +105,23 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
   const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true }) ?? DEFAULT_PEERS;
   const model = stringOpt(args, "model");
   const chainOnly = args.values["chain-only"] === true;
-  if (chainOnly && (args.values.peers !== undefined || model !== undefined)) throw new UsageError("--peers and --model do not apply with --chain-only");
+  if (chainOnly && (args.values.peers !== undefined || model !== undefined))
+    throw new UsageError("--peers and --model do not apply with --chain-only");
 
   let devnet: RunningDevnet;
   try {
     devnet = await startDevnet({
       dataDir,
       port,
-      ...(chainOnly ? {} : { network: { peers, ...(model ? { modelPath: path.resolve(model) } : {}), onLog: (line: string) => logLine(ctx, line) } }),
+      ...(chainOnly
+        ? {}
+        : {
+            network: {
+              peers,
+              ...(model ? { modelPath: path.resolve(model) } : {}),
+              onLog: (line: string) => logLine(ctx, line),
+            },
+          }),
       signal: ctx.signal,
       onProgress: (p) => writeProgress(ctx, p, () => `${p.stage}: ${p.message ?? ""}`),
       onWarning: (message) => ctx.stderr.write(`pouw-miner: warning: ${message}\n`),
@@ -122,7 +140,8 @@ async function runDevnet(args: ParsedCommandArgs, ctx: CliContext): Promise<numb
 
   const failure = await Promise.race([aborted(ctx.signal).then(() => undefined), devnet.failed]);
   await devnet.stop();
-  if (failure) throw new PouwError("INTERNAL", `${failure.message}; the devnet stopped (its state is kept in ${dataDir})`);
+  if (failure)
+    throw new PouwError("INTERNAL", `${failure.message}; the devnet stopped (its state is kept in ${dataDir})`);
   if (!ctx.json) ctx.stderr.write("devnet stopped\n");
   return 0;
 }
@@ -149,7 +168,12 @@ async function deploy(args: ParsedCommandArgs, ctx: CliContext): Promise<void> {
   });
   endProgress(ctx);
   const file = path.resolve(out);
-  writeResult(ctx, { ...deployment, file }, (d) => `Deployed to chain ${d.chainId} at block ${d.deployedAtBlock}\n${contractLines(d.contracts)}\nWrote ${d.file}`);
+  writeResult(
+    ctx,
+    { ...deployment, file },
+    (d) =>
+      `Deployed to chain ${d.chainId} at block ${d.deployedAtBlock}\n${contractLines(d.contracts)}\nWrote ${d.file}`,
+  );
 }
 
 // Service logs are diagnostics: stderr, so that with --json stdout keeps only JSON lines.

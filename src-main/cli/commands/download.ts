@@ -40,7 +40,8 @@ export const downloadCommand: CommandSpec = {
     await checkDiskSpace(entry, modelsDir);
 
     const resumeFrom = await partialBytes(modelsDir, entry.file);
-    if (resumeFrom > 0 && !ctx.json) ctx.stderr.write(`resuming ${entry.file} (${formatBytes(resumeFrom)} already here)\n`);
+    if (resumeFrom > 0 && !ctx.json)
+      ctx.stderr.write(`resuming ${entry.file} (${formatBytes(resumeFrom)} already here)\n`);
     const report = progressReporter(ctx, entry);
     let result: DownloadResult;
     try {
@@ -74,7 +75,10 @@ async function checkDiskSpace(entry: CatalogueEntry, modelsDir: string): Promise
   const free = stats.bavail * stats.bsize;
   const missing = entry.sizeBytes - (await partialBytes(modelsDir, entry.file));
   if (missing > free) {
-    throw new PouwError("DOWNLOAD_FAILED", `not enough disk space for ${entry.id}: needs ${formatBytes(missing)}, ${formatBytes(free)} free in ${modelsDir}`);
+    throw new PouwError(
+      "DOWNLOAD_FAILED",
+      `not enough disk space for ${entry.id}: needs ${formatBytes(missing)}, ${formatBytes(free)} free in ${modelsDir}`,
+    );
   }
 }
 
@@ -92,9 +96,11 @@ function progressReporter(ctx: CliContext, entry: CatalogueEntry): (p: Progress)
 
 export function humanLine(entry: CatalogueEntry, p: Progress): string {
   const parts = [`${p.stage === "verify" ? "verifying " : "downloading"} ${entry.id}`, progressBar(p.fraction ?? 0)];
-  if (p.bytes !== undefined) parts.push(p.totalBytes ? `${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}` : formatBytes(p.bytes));
+  if (p.bytes !== undefined)
+    parts.push(p.totalBytes ? `${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}` : formatBytes(p.bytes));
   if (p.speed) parts.push(`${formatBytes(p.speed)}/s`);
-  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds) && p.fraction !== 1) parts.push(`ETA ${formatEta(p.etaSeconds)}`);
+  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds) && p.fraction !== 1)
+    parts.push(`ETA ${formatEta(p.etaSeconds)}`);
   return parts.join("  ");
 }
 

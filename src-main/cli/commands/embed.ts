@@ -1,6 +1,12 @@
 import { UsageError, type CommandSpec } from "../command.js";
 import { writeResult } from "../output.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import {
+  loadModelWithProgress,
+  loadParamsFromArgs,
+  modelOptionHelp,
+  modelOptions,
+  resolveModelArg,
+} from "../../worker-client/model-arg.js";
 import { withWorker } from "../../worker-client/with-worker.js";
 
 export const embedCommand: CommandSpec = {
@@ -22,7 +28,13 @@ export const embedCommand: CommandSpec = {
     });
     writeResult(ctx, result, (r) =>
       r.vectors
-        .map((v, i) => `${JSON.stringify(texts[i])}: [${v.slice(0, 4).map((x) => x.toFixed(4)).join(", ")}, …] (${r.dims} dims)`)
+        .map(
+          (v, i) =>
+            `${JSON.stringify(texts[i])}: [${v
+              .slice(0, 4)
+              .map((x) => x.toFixed(4))
+              .join(", ")}, …] (${r.dims} dims)`,
+        )
         .join("\n"),
     );
   },

@@ -8,13 +8,21 @@ import { appDataDir } from "../../paths.js";
 import { runtimeFiles } from "../../runtime/runtime-files.js";
 import { secretEnv } from "../../runtime/secret-env.js";
 import { PASSWORD_ENV } from "../../wallet/password-source.js";
-import { UsageError, numberOpt, stringOpt, type CliContext, type CommandSpec, type ParsedCommandArgs } from "../command.js";
+import {
+  UsageError,
+  numberOpt,
+  stringOpt,
+  type CliContext,
+  type CommandSpec,
+  type ParsedCommandArgs,
+} from "../command.js";
 import { writeResult } from "../output.js";
 
 export const headlessCommand: CommandSpec = {
   name: "headless",
   summary: "run the miner without a window and serve the dashboard on 127.0.0.1",
-  usage: "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F | --setup-in-browser] [--model FILE] [--threads N] [--peers N | --chain-only] [--json]",
+  usage:
+    "[--network devnet|<deployment.json>] [--data-dir DIR] [--port N] [--password-file F | --setup-in-browser] [--model FILE] [--threads N] [--peers N | --chain-only] [--json]",
   details: [
     "Starts the miner core (on the embedded devnet unless --network names a deployment file),",
     "creates the wallet on first launch, funds it on the devnet, registers as a miner, starts",
@@ -58,7 +66,10 @@ export const headlessCommand: CommandSpec = {
     const setupInBrowser = args.values["setup-in-browser"] === true;
     const devnetServices = devnetServicesOf(args, network);
     // Set-up mode only when asked: an unattended miner whose password went missing must fail loudly.
-    const password = setupInBrowser && !passwordFile && !secretEnv(PASSWORD_ENV) ? undefined : await headlessPassword(passwordFile ? { passwordFile } : {});
+    const password =
+      setupInBrowser && !passwordFile && !secretEnv(PASSWORD_ENV)
+        ? undefined
+        : await headlessPassword(passwordFile ? { passwordFile } : {});
     // Built first when missing or older than its sources: never a "not built" page.
     const staticDir = await ensureDashboard(runtimeFiles(), {
       signal: ctx.signal,
@@ -109,7 +120,8 @@ export const headlessCommand: CommandSpec = {
 function devnetServicesOf(args: ParsedCommandArgs, network: NetworkChoice): DevnetServicesChoice | undefined {
   const peers = numberOpt(args, "peers", { min: 0, max: 64, integer: true });
   const chainOnly = args.values["chain-only"] === true;
-  if ((peers !== undefined || chainOnly) && network !== "devnet") throw new UsageError("--peers and --chain-only only apply to the embedded devnet (--network devnet)");
+  if ((peers !== undefined || chainOnly) && network !== "devnet")
+    throw new UsageError("--peers and --chain-only only apply to the embedded devnet (--network devnet)");
   if (chainOnly && peers !== undefined) throw new UsageError("--peers does not apply with --chain-only");
   if (chainOnly) return false;
   return peers === undefined ? undefined : { ...APP_DEVNET_SERVICES, peers };
@@ -123,13 +135,11 @@ function startupTiming(ctx: CliContext, what: string): void {
 function readyText(r: HeadlessReady): string {
   const who = r.setup
     ? [`Set-up mode on ${r.network} (chain ${r.chainId}, ${r.rpcUrl}): open the dashboard to finish the first run`]
-    : [`Mining as ${r.address ?? "?"} on ${r.network} (chain ${r.chainId}, ${r.rpcUrl})`, `Model id: ${r.modelId ?? "(starting)"}`];
-  return [
-    `Dashboard: ${r.dashboardUrl}`,
-    ...who,
-    `Data: ${r.dataDir}`,
-    "Press Ctrl-C to stop.",
-  ].join("\n");
+    : [
+        `Mining as ${r.address ?? "?"} on ${r.network} (chain ${r.chainId}, ${r.rpcUrl})`,
+        `Model id: ${r.modelId ?? "(starting)"}`,
+      ];
+  return [`Dashboard: ${r.dashboardUrl}`, ...who, `Data: ${r.dataDir}`, "Press Ctrl-C to stop."].join("\n");
 }
 
 async function packageVersion(): Promise<string> {

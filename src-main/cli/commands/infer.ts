@@ -1,5 +1,11 @@
 import type { GenerateParams, GenerateResult, ModelInfo } from "../../../src-shared/worker-contract.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import {
+  loadModelWithProgress,
+  loadParamsFromArgs,
+  modelOptionHelp,
+  modelOptions,
+  resolveModelArg,
+} from "../../worker-client/model-arg.js";
 import { withWorker } from "../../worker-client/with-worker.js";
 import { numberOpt, stringOpt, type CommandSpec, type ParsedCommandArgs } from "../command.js";
 import { writeResult } from "../output.js";

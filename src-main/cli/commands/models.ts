@@ -55,7 +55,11 @@ export const modelsCommand: CommandSpec = {
         };
       }),
     );
-    const out: ModelsOutput = { backend: probe.backend, ...(report.recommended ? { recommended: report.recommended } : {}), models };
+    const out: ModelsOutput = {
+      backend: probe.backend,
+      ...(report.recommended ? { recommended: report.recommended } : {}),
+      models,
+    };
     writeResult(ctx, out, describeModels);
   },
 };
@@ -72,6 +76,8 @@ function describeModels(out: ModelsOutput): string {
     const have = m.downloaded ? "downloaded" : "";
     return `${mark} ${m.id.padEnd(idWidth)}  ${formatBytes(m.sizeBytes).padStart(8)}  ${m.fit.padEnd(9)}  ${have.padEnd(10)}  ${m.reason}`;
   });
-  const footer = out.recommended ? `* recommended for this machine (${out.backend})` : `no chat model fits this machine (${out.backend})`;
+  const footer = out.recommended
+    ? `* recommended for this machine (${out.backend})`
+    : `no chat model fits this machine (${out.backend})`;
   return [...lines, "", footer].join("\n");
 }

@@ -45,10 +45,16 @@ export async function openOperator(args: ParsedCommandArgs, role: string): Promi
   const deployment = { ...read.deployment, rpcUrl };
   const store = new WalletStore(path.join(dataDir, "wallet"));
   if (!(await store.exists())) {
-    throw new PouwError("NOT_FOUND", `no wallet in ${dataDir}: create one with pouw-miner wallet create --data-dir ${dataDir}, then fund it`);
+    throw new PouwError(
+      "NOT_FOUND",
+      `no wallet in ${dataDir}: create one with pouw-miner wallet create --data-dir ${dataDir}, then fund it`,
+    );
   }
   const wallet = await store.unlock(await readPassword({ ...optionalFile(args) }));
-  const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], { chainId: deployment.chainId, pollingInterval: 250 });
+  const provider = createProvider([rpcUrl, ...(deployment.rpcUrls ?? [])], {
+    chainId: deployment.chainId,
+    pollingInterval: 250,
+  });
   try {
     await verifyNetwork(provider, deployment, rpcUrl);
   } catch (err) {

@@ -27,7 +27,9 @@ export const oracleCommand: CommandSpec = {
     const { dataDir, deployment, provider, wallet } = await openOperator(args, "oracle");
     provider.destroy();
     const given = stringOpt(args, "embedding-model");
-    const embeddingModelPath = given ? path.resolve(given) : (await ensureTinyLlamaModel(path.join(dataDir, "models"))).meanPool.path;
+    const embeddingModelPath = given
+      ? path.resolve(given)
+      : (await ensureTinyLlamaModel(path.join(dataDir, "models"))).meanPool.path;
     const service = await startOracleService({
       dataDir,
       info: deployment,

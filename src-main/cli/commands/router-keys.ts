@@ -42,64 +42,71 @@ export const routerKeysOptionHelp: Record<string, string> = {
 
 /** `pouw-miner router keys <create|list|revoke> …`; DIR is the router's (or the devnet's) folder. */
 export async function runRouterKeys(args: ParsedCommandArgs, ctx: CliContext): Promise<void> {
-    const [, action, ...rest] = args.positionals;
-    if (!action || !(ACTIONS as readonly string[]).includes(action)) {
-      throw new UsageError(`usage: pouw-miner router keys <${ACTIONS.join("|")}>`);
+  const [, action, ...rest] = args.positionals;
+  if (!action || !(ACTIONS as readonly string[]).includes(action)) {
+    throw new UsageError(`usage: pouw-miner router keys <${ACTIONS.join("|")}>`);
+  }
+  const { file, dataDir } = keysFileOf(args);
+  switch (action) {
+    case "create": {
+      const limitText = stringOpt(args, "limit", true);
+      let limitWei: bigint;
+      try {
+        limitWei = parseEther(limitText);
+      } catch {
+        throw new UsageError(`--limit must be an amount of POUW, got "${limitText}"`);
+      }
+      if (limitWei <= 0n) throw new UsageError("--limit must be more than 0");
+      const account = stringOpt(args, "account") ?? (dataDir ? await devnetRequester(dataDir) : undefined);
+      if (!account) throw new UsageError("--account is required with --file");
+      if (!isAddress(account)) throw new UsageError(`--account must be an address, got "${account}"`);
+      const label = stringOpt(args, "label");
+      const { key, entry } = await createApiKey(file, { account, limitWei, ...(label ? { label } : {}) });
+      writeResult(
+        ctx,
+        { key, id: entry.id, account: entry.account, limit: formatEther(limitWei), file },
+        (r) =>
+          `Created router key ${r.id} (paid by ${r.account}, limit ${r.limit} POUW):\n\n  ${r.key}\n\nIt is shown only now.`,
+      );
+      return;
     }
-    const { file, dataDir } = keysFileOf(args);
-    switch (action) {
-      case "create": {
-        const limitText = stringOpt(args, "limit", true);
-        let limitWei: bigint;
-        try {
-          limitWei = parseEther(limitText);
-        } catch {
-          throw new UsageError(`--limit must be an amount of POUW, got "${limitText}"`);
-        }
-        if (limitWei <= 0n) throw new UsageError("--limit must be more than 0");
-        const account = stringOpt(args, "account") ?? (dataDir ? await devnetRequester(dataDir) : undefined);
-        if (!account) throw new UsageError("--account is required with --file");
-        if (!isAddress(account)) throw new UsageError(`--account must be an address, got "${account}"`);
-        const label = stringOpt(args, "label");
-        const { key, entry } = await createApiKey(file, { account, limitWei, ...(label ? { label } : {}) });
-        writeResult(
-          ctx,
-          { key, id: entry.id, account: entry.account, limit: formatEther(limitWei), file },
-          (r) => `Created router key ${r.id} (paid by ${r.account}, limit ${r.limit} POUW):\n\n  ${r.key}\n\nIt is shown only now.`,
-        );
-        return;
-      }
-      case "list": {
-        const spent = await readSpent(file);
-        const keys = (await readKeys(file)).map((k) => ({
-          id: k.id,
-          account: k.account,
-          limit: formatEther(BigInt(k.limitWei)),
-          spent: formatEther(spent.get(k.id) ?? 0n),
-          label: k.label,
-          revoked: k.revoked,
-          createdAt: k.createdAt,
-        }));
-        writeResult(ctx, { file, keys }, (r) =>
-          r.keys.length === 0
-            ? `No router keys in ${r.file}`
-            : r.keys.map((k) => `${k.id}  ${k.account}  spent ${k.spent} of ${k.limit} POUW${k.revoked ? "  (revoked)" : ""}${k.label ? `  ${k.label}` : ""}`).join("\n"),
-        );
-        return;
-      }
-      case "revoke": {
-        const id = rest[0];
-        if (!id) throw new UsageError("revoke needs the key's id (see pouw-miner router keys list)");
-        const entry = await revokeApiKey(file, id);
-        writeResult(ctx, { id: entry.id, revoked: true }, (r) => `Revoked router key ${r.id}`);
-        return;
-      }
+    case "list": {
+      const spent = await readSpent(file);
+      const keys = (await readKeys(file)).map((k) => ({
+        id: k.id,
+        account: k.account,
+        limit: formatEther(BigInt(k.limitWei)),
+        spent: formatEther(spent.get(k.id) ?? 0n),
+        label: k.label,
+        revoked: k.revoked,
+        createdAt: k.createdAt,
+      }));
+      writeResult(ctx, { file, keys }, (r) =>
+        r.keys.length === 0
+          ? `No router keys in ${r.file}`
+          : r.keys
+              .map(
+                (k) =>
+                  `${k.id}  ${k.account}  spent ${k.spent} of ${k.limit} POUW${k.revoked ? "  (revoked)" : ""}${k.label ? `  ${k.label}` : ""}`,
+              )
+              .join("\n"),
+      );
+      return;
     }
+    case "revoke": {
+      const id = rest[0];
+      if (!id) throw new UsageError("revoke needs the key's id (see pouw-miner router keys list)");
+      const entry = await revokeApiKey(file, id);
+      writeResult(ctx, { id: entry.id, revoked: true }, (r) => `Revoked router key ${r.id}`);
+      return;
+    }
+  }
 }
 
 function keysFileOf(args: ParsedCommandArgs): { file: string; dataDir?: string } {
   const file = stringOpt(args, "file");
-  if (file !== undefined && args.values["data-dir"] !== undefined) throw new UsageError("give --file or --data-dir, not both");
+  if (file !== undefined && args.values["data-dir"] !== undefined)
+    throw new UsageError("give --file or --data-dir, not both");
   if (file !== undefined) return { file: path.resolve(file) };
   const dataDir = path.resolve(stringOpt(args, "data-dir") ?? path.join(appDataDir(), "devnet"));
   return { file: routerKeysFile(dataDir), dataDir };

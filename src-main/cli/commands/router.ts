@@ -3,12 +3,21 @@ import { startRouterService } from "../../../src-network/devnet/router-service.j
 import { UsageError, numberOpt, stringOpt, type CommandSpec } from "../command.js";
 import { endProgress, writeResult } from "../output.js";
 import { OPERATOR_OPTIONS, openOperator, operatorOptionHelp, untilStopped } from "./operator.js";
-import { ROUTER_KEYS_DETAILS, ROUTER_KEYS_OPTIONS, ROUTER_KEYS_USAGE, routerKeysOptionHelp, runRouterKeys } from "./router-keys.js";
+import {
+  ROUTER_KEYS_DETAILS,
+  ROUTER_KEYS_OPTIONS,
+  ROUTER_KEYS_USAGE,
+  routerKeysOptionHelp,
+  runRouterKeys,
+} from "./router-keys.js";
 
 export const routerCommand: CommandSpec = {
   name: "router",
   summary: "run an OpenAI-compatible router for a network, and manage its API keys",
-  usage: ["--network FILE --models NAME[,NAME…] [--data-dir DIR] [--password-file F] [--port N] [--json]", ...ROUTER_KEYS_USAGE].join("\n"),
+  usage: [
+    "--network FILE --models NAME[,NAME…] [--data-dir DIR] [--password-file F] [--port N] [--json]",
+    ...ROUTER_KEYS_USAGE,
+  ].join("\n"),
   details: [
     "Serves /v1/chat/completions and /v1/completions on 127.0.0.1: each request becomes a task on",
     "the network, paid from the wallet in DIR (it must hold network tokens and gas money), and is",
@@ -27,7 +36,8 @@ export const routerCommand: CommandSpec = {
   },
   async run(args, ctx) {
     if (args.positionals[0] === "keys") return runRouterKeys(args, ctx);
-    if (args.positionals.length > 0) throw new UsageError(`router takes no arguments other than "keys" (got "${args.positionals.join(" ")}")`);
+    if (args.positionals.length > 0)
+      throw new UsageError(`router takes no arguments other than "keys" (got "${args.positionals.join(" ")}")`);
     const models = stringOpt(args, "models", true)
       .split(",")
       .map((m) => m.trim())
@@ -47,8 +57,16 @@ export const routerCommand: CommandSpec = {
     endProgress(ctx);
     writeResult(
       ctx,
-      { role: "router", address: wallet.address, chainId: deployment.chainId, url: service.url ?? null, models, dataDir },
-      (r) => `Router at ${r.url} for ${r.models.join(", ")} on chain ${r.chainId}, paid by ${r.address}. Press Ctrl-C to stop.`,
+      {
+        role: "router",
+        address: wallet.address,
+        chainId: deployment.chainId,
+        url: service.url ?? null,
+        models,
+        dataDir,
+      },
+      (r) =>
+        `Router at ${r.url} for ${r.models.join(", ")} on chain ${r.chainId}, paid by ${r.address}. Press Ctrl-C to stop.`,
     );
     await untilStopped(ctx);
     await service.stop();

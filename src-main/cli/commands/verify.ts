@@ -5,7 +5,13 @@ import type { GenerateParams, VerifyParams } from "../../../src-shared/worker-co
 import { appDataDir } from "../../paths.js";
 import { calibrate } from "../../verify/calibrate.js";
 import { readCalibrationFile, withEntry, writeCalibrationFile, type ToleranceEntry } from "../../verify/tolerances.js";
-import { loadModelWithProgress, loadParamsFromArgs, modelOptionHelp, modelOptions, resolveModelArg } from "../../worker-client/model-arg.js";
+import {
+  loadModelWithProgress,
+  loadParamsFromArgs,
+  modelOptionHelp,
+  modelOptions,
+  resolveModelArg,
+} from "../../worker-client/model-arg.js";
 import { withWorker } from "../../worker-client/with-worker.js";
 import { numberOpt, stringOpt, UsageError, type CommandSpec } from "../command.js";
 import { endProgress, progressBar, writeProgress, writeResult } from "../output.js";
@@ -20,7 +26,8 @@ export function defaultTolerancesPath(): string {
 export const verifyCommand: CommandSpec = {
   name: "verify",
   summary: "token-level verification: calibrate tolerances from honest runs",
-  usage: "calibrate --model <file|id> [--runs N] [--temperature T] [--sampler native|seeded] [--max-tokens N] [--top-k K] [--alpha A] [--out FILE] [--json]",
+  usage:
+    "calibrate --model <file|id> [--runs N] [--temperature T] [--sampler native|seeded] [--max-tokens N] [--top-k K] [--alpha A] [--out FILE] [--json]",
   details: [
     "calibrate  generates --runs honest outputs with the model, re-scores each one as a verifier",
     "           would (teacher forcing), and writes the measured tolerances for this model file,",
@@ -49,11 +56,13 @@ export const verifyCommand: CommandSpec = {
   allowPositionals: true,
   async run(args, ctx) {
     const action = args.positionals[0];
-    if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`verify needs an action: ${ACTIONS.join(", ")}`);
+    if (!action || !(ACTIONS as readonly string[]).includes(action))
+      throw new UsageError(`verify needs an action: ${ACTIONS.join(", ")}`);
     const runs = numberOpt(args, "runs", { min: 1, max: 10_000, integer: true }) ?? 24;
     const temperature = numberOpt(args, "temperature", { min: 0, max: 5 }) ?? 0;
     const sampler = stringOpt(args, "sampler") ?? "native";
-    if (sampler !== "native" && sampler !== "seeded") throw new UsageError(`--sampler must be native or seeded, got "${sampler}"`);
+    if (sampler !== "native" && sampler !== "seeded")
+      throw new UsageError(`--sampler must be native or seeded, got "${sampler}"`);
     const maxTokens = numberOpt(args, "max-tokens", { min: 1, max: 65_536, integer: true }) ?? 128;
     const topK = numberOpt(args, "top-k", { min: 1, integer: true });
     const alpha = numberOpt(args, "alpha", { min: 1e-12, max: 0.49 }) ?? 0.001;
@@ -61,7 +70,10 @@ export const verifyCommand: CommandSpec = {
     // Read first: a damaged file is reported before minutes of calibration, not after.
     const existing = await readCalibrationFile(out);
     const load = await loadParamsFromArgs(args, resolveModelArg);
-    const [{ sha256 }, header] = await Promise.all([sha256File(load.path, { signal: ctx.signal }), readGgufHeader(load.path)]);
+    const [{ sha256 }, header] = await Promise.all([
+      sha256File(load.path, { signal: ctx.signal }),
+      readGgufHeader(load.path),
+    ]);
 
     const entry = await withWorker(async (worker) => {
       const loaded = await loadModelWithProgress(worker, { ...load, sha256 }, ctx);
@@ -72,7 +84,12 @@ export const verifyCommand: CommandSpec = {
       try {
         return await calibrate(
           port,
-          { modelSha256: sha256, modelFile: path.basename(load.path), quantization: header.quantization ?? "unknown", backend: loaded.model.backend },
+          {
+            modelSha256: sha256,
+            modelFile: path.basename(load.path),
+            quantization: header.quantization ?? "unknown",
+            backend: loaded.model.backend,
+          },
           {
             runs,
             temperature,
@@ -81,7 +98,12 @@ export const verifyCommand: CommandSpec = {
             alpha,
             ...(topK !== undefined ? { topK } : {}),
             signal: ctx.signal,
-            onRun: (done, total) => writeProgress(ctx, { stage: "calibrate", fraction: done / total }, () => `calibrating ${progressBar(done / total)}`),
+            onRun: (done, total) =>
+              writeProgress(
+                ctx,
+                { stage: "calibrate", fraction: done / total },
+                () => `calibrating ${progressBar(done / total)}`,
+              ),
           },
         );
       } finally {

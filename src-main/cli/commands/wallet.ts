@@ -52,7 +52,11 @@ export const walletCommand: CommandSpec = {
     switch (action) {
       case "create": {
         const { address } = await store.create(await password());
-        writeResult(ctx, { address, dir: store.dir }, (r) => `Created wallet ${r.address}\nBack up its recovery phrase now: pouw-miner wallet backup`);
+        writeResult(
+          ctx,
+          { address, dir: store.dir },
+          (r) => `Created wallet ${r.address}\nBack up its recovery phrase now: pouw-miner wallet backup`,
+        );
         return;
       }
       case "import": {
@@ -77,7 +81,11 @@ export const walletCommand: CommandSpec = {
       }
       case "backup": {
         const phrase = await store.revealMnemonic(await password());
-        writeResult(ctx, { mnemonic: phrase }, (r) => `Recovery phrase (write it down; it will not be shown again):\n\n  ${r.mnemonic}\n`);
+        writeResult(
+          ctx,
+          { mnemonic: phrase },
+          (r) => `Recovery phrase (write it down; it will not be shown again):\n\n  ${r.mnemonic}\n`,
+        );
         return;
       }
     }

@@ -152,7 +152,12 @@ export function formatCountdown(deadline: number, now: number): string {
 }
 
 const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
-const timeOnly = new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+const timeOnly = new Intl.DateTimeFormat(LOCALE, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
 
 export function formatDateTime(at: number | undefined): string {
   return at === undefined ? "–" : dateTime.format(new Date(at));
@@ -185,7 +190,11 @@ function pad(n: number): string {
 export function formatMoney(value: number | undefined, currency: string): string {
   if (value === undefined || !Number.isFinite(value)) return "–";
   try {
-    return new Intl.NumberFormat(LOCALE, { style: "currency", currency, maximumFractionDigits: Math.abs(value) < 1 ? 4 : 2 }).format(value);
+    return new Intl.NumberFormat(LOCALE, {
+      style: "currency",
+      currency,
+      maximumFractionDigits: Math.abs(value) < 1 ? 4 : 2,
+    }).format(value);
   } catch {
     return `${value.toFixed(2)} ${currency}`;
   }

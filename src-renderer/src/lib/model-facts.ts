@@ -35,6 +35,7 @@ export function modelFacts(model: ModelListEntry): ModelFact[] {
   if (model.quantization) facts.push({ label: "Quantization", value: model.quantization });
   if (model.sizeBytes !== undefined) facts.push({ label: "Size", value: formatBytes(model.sizeBytes) });
   if (model.license) facts.push({ label: "Licence", value: model.license });
-  if (model.fit !== undefined || model.expectedSpeed !== undefined) facts.push({ label: "Speed here", value: modelSpeed(model) });
+  if (model.fit !== undefined || model.expectedSpeed !== undefined)
+    facts.push({ label: "Speed here", value: modelSpeed(model) });
   return facts;
 }

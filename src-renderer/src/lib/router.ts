@@ -43,9 +43,12 @@ export function navigate(route: Route): void {
 }
 
 /** The current route, following `hashchange` (links, back and forward). */
-export const route: Readable<Route> = readable(parseRoute(typeof location === "undefined" ? "" : location.hash), (set) => {
-  const update = () => set(parseRoute(location.hash));
-  update();
-  window.addEventListener("hashchange", update);
-  return () => window.removeEventListener("hashchange", update);
-});
+export const route: Readable<Route> = readable(
+  parseRoute(typeof location === "undefined" ? "" : location.hash),
+  (set) => {
+    const update = () => set(parseRoute(location.hash));
+    update();
+    window.addEventListener("hashchange", update);
+    return () => window.removeEventListener("hashchange", update);
+  },
+);

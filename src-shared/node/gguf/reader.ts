@@ -99,7 +99,8 @@ function parseGgufHeader(source: ByteSource, label: string): GgufHeader {
     const tensors: GgufTensorInfo[] = [];
     for (let i = 0; i < tensorCount; i++) tensors.push(readTensorInfo(cursor, source.size, invalid));
 
-    const alignment = typeof metadata["general.alignment"] === "number" ? metadata["general.alignment"] : GGUF_DEFAULT_ALIGNMENT;
+    const alignment =
+      typeof metadata["general.alignment"] === "number" ? metadata["general.alignment"] : GGUF_DEFAULT_ALIGNMENT;
     if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
       throw invalid(`has an invalid general.alignment (${alignment})`);
     }
@@ -110,9 +111,20 @@ function parseGgufHeader(source: ByteSource, label: string): GgufHeader {
     if (source.size < expected) {
       throw invalid(`is truncated — expected ${expected} bytes, found ${source.size}`);
     }
-    return { ...describe(metadata, tensors), version, metadata, tensors, tensorCount, alignment, dataOffset, totalDataBytes, fileBytes: source.size };
+    return {
+      ...describe(metadata, tensors),
+      version,
+      metadata,
+      tensors,
+      tensorCount,
+      alignment,
+      dataOffset,
+      totalDataBytes,
+      fileBytes: source.size,
+    };
   } catch (err) {
-    if (err instanceof EndOfData) throw invalid(`is truncated — its header runs past the end of the file (${err.position} bytes)`);
+    if (err instanceof EndOfData)
+      throw invalid(`is truncated — its header runs past the end of the file (${err.position} bytes)`);
     throw err;
   }
 }
@@ -133,18 +145,30 @@ function readString(cursor: ByteCursor, fileBytes: number, invalid: Invalid): st
 function readValue(cursor: ByteCursor, typeCode: number, fileBytes: number, invalid: Invalid): GgufValue {
   const type = GGUF_VALUE_TYPES[typeCode];
   switch (type) {
-    case "uint8": return cursor.u8();
-    case "int8": return cursor.i8();
-    case "uint16": return cursor.u16();
-    case "int16": return cursor.i16();
-    case "uint32": return cursor.u32();
-    case "int32": return cursor.i32();
-    case "float32": return cursor.f32();
-    case "bool": return cursor.u8() !== 0;
-    case "string": return readString(cursor, fileBytes, invalid);
-    case "uint64": return cursor.u64();
-    case "int64": return cursor.i64();
-    case "float64": return cursor.f64();
+    case "uint8":
+      return cursor.u8();
+    case "int8":
+      return cursor.i8();
+    case "uint16":
+      return cursor.u16();
+    case "int16":
+      return cursor.i16();
+    case "uint32":
+      return cursor.u32();
+    case "int32":
+      return cursor.i32();
+    case "float32":
+      return cursor.f32();
+    case "bool":
+      return cursor.u8() !== 0;
+    case "string":
+      return readString(cursor, fileBytes, invalid);
+    case "uint64":
+      return cursor.u64();
+    case "int64":
+      return cursor.i64();
+    case "float64":
+      return cursor.f64();
     case "array": {
       const itemType = cursor.u32();
       const count = safeCount(cursor.u64(), fileBytes, "array length", invalid);
@@ -152,7 +176,8 @@ function readValue(cursor: ByteCursor, typeCode: number, fileBytes: number, inva
       for (let i = 0; i < count; i++) items[i] = readValue(cursor, itemType, fileBytes, invalid);
       return items;
     }
-    default: throw invalid(`has an unknown metadata value type ${typeCode}`);
+    default:
+      throw invalid(`has an unknown metadata value type ${typeCode}`);
   }
 }
 
@@ -165,12 +190,21 @@ function readTensorInfo(cursor: ByteCursor, fileBytes: number, invalid: Invalid)
   const ggmlType = cursor.u32();
   const offset = Number(cursor.u64());
   const elements = dims.reduce((a, b) => a * b, 1);
-  return { name, dims, ggmlType, typeName: ggmlTypeName(ggmlType), offset, bytes: ggmlTensorBytes(ggmlType, elements), elements };
+  return {
+    name,
+    dims,
+    ggmlType,
+    typeName: ggmlTypeName(ggmlType),
+    offset,
+    bytes: ggmlTensorBytes(ggmlType, elements),
+    elements,
+  };
 }
 
 function describe(metadata: Record<string, GgufValue>, tensors: GgufTensorInfo[]) {
   const architecture = asString(metadata["general.architecture"]);
-  const archNumber = (key: string) => (architecture === undefined ? undefined : asNumber(metadata[`${architecture}.${key}`]));
+  const archNumber = (key: string) =>
+    architecture === undefined ? undefined : asNumber(metadata[`${architecture}.${key}`]);
   const fileType = asNumber(metadata["general.file_type"]);
   const pooling = archNumber("pooling_type");
   return {

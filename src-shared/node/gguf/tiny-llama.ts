@@ -52,7 +52,10 @@ export function buildTinyLlamaModel(options: TinyLlamaOptions = {}): Buffer {
     ["tokenizer.ggml.add_eos_token", { type: "bool", value: false }],
   ];
   if (options.pooling === "mean") metadata.push(["llama.pooling_type", u32(1)]);
-  return encodeGguf({ metadata, tensors: tinyLlamaTensors(vocab.tokens.length, options.seed ?? TINY_LLAMA_DEFAULT_SEED) });
+  return encodeGguf({
+    metadata,
+    tensors: tinyLlamaTensors(vocab.tokens.length, options.seed ?? TINY_LLAMA_DEFAULT_SEED),
+  });
 }
 
 function tinyLlamaTensors(vocabSize: number, seed: number): GgufTensorInput[] {
@@ -64,7 +67,11 @@ function tinyLlamaTensors(vocabSize: number, seed: number): GgufTensorInput[] {
     for (let i = 0; i < data.length; i++) data[i] = (random() * 2 - 1) * halfWidth;
     return { name, dims, data };
   };
-  const ones = (name: string): GgufTensorInput => ({ name, dims: [DIMS.embd], data: new Float32Array(DIMS.embd).fill(1) });
+  const ones = (name: string): GgufTensorInput => ({
+    name,
+    dims: [DIMS.embd],
+    data: new Float32Array(DIMS.embd).fill(1),
+  });
   const { embd, ff } = DIMS;
   const kvDim = DIMS.kvHeads * HEAD_DIM;
   const inv = (fanIn: number) => 1 / Math.sqrt(fanIn);

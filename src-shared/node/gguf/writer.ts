@@ -107,17 +107,39 @@ class ChunkWriter {
     }
     const b = Buffer.alloc(FIXED_VALUE_WIDTH[type]);
     switch (type) {
-      case "uint8": b.writeUInt8(Number(value)); break;
-      case "int8": b.writeInt8(Number(value)); break;
-      case "uint16": b.writeUInt16LE(Number(value)); break;
-      case "int16": b.writeInt16LE(Number(value)); break;
-      case "uint32": b.writeUInt32LE(Number(value)); break;
-      case "int32": b.writeInt32LE(Number(value)); break;
-      case "float32": b.writeFloatLE(Number(value)); break;
-      case "float64": b.writeDoubleLE(Number(value)); break;
-      case "bool": b.writeUInt8(value ? 1 : 0); break;
-      case "uint64": b.writeBigUInt64LE(BigInt(value)); break;
-      case "int64": b.writeBigInt64LE(BigInt(value)); break;
+      case "uint8":
+        b.writeUInt8(Number(value));
+        break;
+      case "int8":
+        b.writeInt8(Number(value));
+        break;
+      case "uint16":
+        b.writeUInt16LE(Number(value));
+        break;
+      case "int16":
+        b.writeInt16LE(Number(value));
+        break;
+      case "uint32":
+        b.writeUInt32LE(Number(value));
+        break;
+      case "int32":
+        b.writeInt32LE(Number(value));
+        break;
+      case "float32":
+        b.writeFloatLE(Number(value));
+        break;
+      case "float64":
+        b.writeDoubleLE(Number(value));
+        break;
+      case "bool":
+        b.writeUInt8(value ? 1 : 0);
+        break;
+      case "uint64":
+        b.writeBigUInt64LE(BigInt(value));
+        break;
+      case "int64":
+        b.writeBigInt64LE(BigInt(value));
+        break;
     }
     this.raw(b);
   }

@@ -40,10 +40,14 @@ export async function startBrowserSession(name: string, opts: SessionOptions = {
   let catalogue: TinyCatalogue | undefined;
   const env = { ...opts.env };
   if (opts.catalogueBytesPerSecond !== undefined) {
-    catalogue = await serveTinyCatalogue(dir, opts.catalogueBytesPerSecond > 0 ? { bytesPerSecond: opts.catalogueBytesPerSecond } : {});
+    catalogue = await serveTinyCatalogue(
+      dir,
+      opts.catalogueBytesPerSecond > 0 ? { bytesPerSecond: opts.catalogueBytesPerSecond } : {},
+    );
     Object.assign(env, { POUW_CATALOGUE: catalogue.cataloguePath, POUW_MODELS_DIR: path.join(dir, "models") });
   }
-  const launch = () => launchHeadlessProcess({ args: ["--data-dir", dataDir, "--threads", "1", ...(opts.args ?? [])], env });
+  const launch = () =>
+    launchHeadlessProcess({ args: ["--data-dir", dataDir, "--threads", "1", ...(opts.args ?? [])], env });
   const [minerResult, browserResult] = await Promise.allSettled([launch(), launchChromium()]);
   if (minerResult.status === "rejected" || browserResult.status === "rejected") {
     if (minerResult.status === "fulfilled") await minerResult.value.stop(5_000);
@@ -63,7 +67,10 @@ export async function startBrowserSession(name: string, opts: SessionOptions = {
     page,
     watch: watchPage(page),
     catalogue,
-    status: async () => SnapshotMessage.parse(await (await fetch(`http://127.0.0.1:${session.miner.ready.port}${headlessPaths.status}`)).json()).snapshot,
+    status: async () =>
+      SnapshotMessage.parse(
+        await (await fetch(`http://127.0.0.1:${session.miner.ready.port}${headlessPaths.status}`)).json(),
+      ).snapshot,
     restartMiner: async () => {
       const { code, leftovers } = await session.miner.stop();
       session.miner = await launch();

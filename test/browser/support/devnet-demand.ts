@@ -11,7 +11,8 @@ import { devAccount, requestTask, scoreWhenRevealed, type DevnetView } from "../
 /** How the ended task came about: the devnet's own demand, or the test stepping in. */
 export type DemandPath = "devnet demand" | "requested by the test" | "requested and scored by the test";
 
-const ended = (s: AppSnapshot): TaskSummary | undefined => s.tasks.find((t) => t.stage === "End" && t.rewardWei !== undefined && BigInt(t.rewardWei) > 0n);
+const ended = (s: AppSnapshot): TaskSummary | undefined =>
+  s.tasks.find((t) => t.stage === "End" && t.rewardWei !== undefined && BigInt(t.rewardWei) > 0n);
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -44,7 +45,9 @@ export async function ensureEndedTask(opts: {
     const net: DevnetView = { deployment: info, devAccounts: info.accounts, provider };
     const oracle = devAccount(net, "oracle");
     const devnetOracle = await oracle.c.nodePool.read("isActiveOracle", oracle.address);
-    opts.log?.(`devnet services: oracle ${devnetOracle ? "running" : "absent"}, ${info.peers} peer miners, router ${info.routerUrl ?? "absent"}`);
+    opts.log?.(
+      `devnet services: oracle ${devnetOracle ? "running" : "absent"}, ${info.peers} peer miners, router ${info.routerUrl ?? "absent"}`,
+    );
     if (devnetOracle) {
       const own = await until(check, opts.waitMs ?? 30_000);
       if (own) return { task: own, path: "devnet demand" };

@@ -20,7 +20,11 @@ export function earningsChartData(buckets: readonly EarningsBucket[]): EarningsC
   const first = starts[0] ?? 0;
   const last = starts.at(-1) ?? 0;
   return {
-    data: [starts.map((s) => s + width / 2), buckets.map((b) => unitsAsNumber(b.userWei)), buckets.map((b) => unitsAsNumber(b.backgroundWei))],
+    data: [
+      starts.map((s) => s + width / 2),
+      buckets.map((b) => unitsAsNumber(b.userWei)),
+      buckets.map((b) => unitsAsNumber(b.backgroundWei)),
+    ],
     xRange: [first, last + width],
   };
 }

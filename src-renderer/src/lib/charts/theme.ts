@@ -5,7 +5,8 @@
  */
 export function watchTheme(onChange: () => void): () => void {
   const stops: (() => void)[] = [];
-  const media = typeof globalThis.matchMedia === "function" ? globalThis.matchMedia("(prefers-color-scheme: dark)") : undefined;
+  const media =
+    typeof globalThis.matchMedia === "function" ? globalThis.matchMedia("(prefers-color-scheme: dark)") : undefined;
   if (media) {
     media.addEventListener("change", onChange);
     stops.push(() => media.removeEventListener("change", onChange));

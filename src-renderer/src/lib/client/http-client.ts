@@ -1,8 +1,18 @@
 import type { AppClient } from "../../../../src-shared/app-client.js";
 import { unwrapEnvelope } from "../../../../src-shared/app-client.js";
-import { InvokeEnvelopeShape, type InvokeEnvelope, type PushChannel, type PushPayload } from "../../../../src-shared/app-contract.js";
+import {
+  InvokeEnvelopeShape,
+  type InvokeEnvelope,
+  type PushChannel,
+  type PushPayload,
+} from "../../../../src-shared/app-contract.js";
 import { PouwError } from "../../../../src-shared/errors.js";
-import { TOKEN_FRAGMENT_KEY, TOKEN_HEADER, headlessPaths, parsePushFrame } from "../../../../src-shared/headless-protocol.js";
+import {
+  TOKEN_FRAGMENT_KEY,
+  TOKEN_HEADER,
+  headlessPaths,
+  parsePushFrame,
+} from "../../../../src-shared/headless-protocol.js";
 
 /** The subset of the browser WebSocket this client uses, so Node tests can pass the `ws` package. */
 interface SocketLike {

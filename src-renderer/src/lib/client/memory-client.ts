@@ -27,7 +27,8 @@ export function createMemoryClient(handlers: MemoryHandlers): MemoryClient {
     calls,
     async invoke<M extends InvokeMethod>(method: M, params: InvokeParams<M>): Promise<InvokeResult<M>> {
       calls.push({ method, params });
-      const handler = handlers[method] as ((p: InvokeParams<M>) => Promise<InvokeResult<M>> | InvokeResult<M>) | undefined;
+      const handler = handlers[method] as
+        ((p: InvokeParams<M>) => Promise<InvokeResult<M>> | InvokeResult<M>) | undefined;
       if (!handler) throw new PouwError("NOT_FOUND", `${method} is not handled by this memory client`);
       return handler(params);
     },

@@ -24,7 +24,11 @@ export function previewTask(id: string, stage: TaskState, overrides: Partial<Tas
     modelId: "tiny-test",
     updatedAt: at + upTo * 1000,
     kind: "user",
-    states: TASK_STATES.slice(0, upTo + 1).map((state, i) => ({ state, at: at + i * 1000, txHash: `0x${String(i).repeat(64)}` })),
+    states: TASK_STATES.slice(0, upTo + 1).map((state, i) => ({
+      state,
+      at: at + i * 1000,
+      txHash: `0x${String(i).repeat(64)}`,
+    })),
     rewardWei: "0",
     ...overrides,
   };
@@ -44,7 +48,12 @@ export function previewTaskDetail(id: string, overrides: Partial<TaskDetail> = {
 }
 
 export function previewEarnings(overrides: Partial<Earnings> = {}): Earnings {
-  const period = (user: number, network: number, tasks: number) => ({ userWei: wei(user), backgroundWei: wei(network), gasWei: wei(0.001 * tasks), tasks });
+  const period = (user: number, network: number, tasks: number) => ({
+    userWei: wei(user),
+    backgroundWei: wei(network),
+    gasWei: wei(0.001 * tasks),
+    tasks,
+  });
   return {
     totalWei: wei(12),
     sessionWei: wei(2),
@@ -60,14 +69,50 @@ export function previewEarnings(overrides: Partial<Earnings> = {}): Earnings {
 }
 
 export function previewSample(at: number, overrides: Partial<LiveSample> = {}): LiveSample {
-  return { at, cpuPercent: 37, ramUsedBytes: 6 * 1024 ** 3, ramTotalBytes: 16 * 1024 ** 3, temperatureC: 61, tokensPerSecond: 42, ...overrides };
+  return {
+    at,
+    cpuPercent: 37,
+    ramUsedBytes: 6 * 1024 ** 3,
+    ramTotalBytes: 16 * 1024 ** 3,
+    temperatureC: 61,
+    tokensPerSecond: 42,
+    ...overrides,
+  };
 }
 
 export function previewModels(): ModelListEntry[] {
   return [
-    { id: "tiny-test", name: "Tiny Test", installed: true, active: true, role: "chat", sizeBytes: 1_000_000, fit: "cpu", fitReason: "no usable GPU", recommended: true },
-    { id: "qwen-small", name: "Qwen Small", installed: false, active: false, role: "chat", sizeBytes: 400 * 1024 ** 2, fit: "cpu", fitReason: "no usable GPU" },
-    { id: "llama-huge", name: "Llama Huge", installed: false, active: false, role: "chat", sizeBytes: 40 * 1024 ** 3, fit: "too-large", fitReason: "needs 48 GiB RAM" },
+    {
+      id: "tiny-test",
+      name: "Tiny Test",
+      installed: true,
+      active: true,
+      role: "chat",
+      sizeBytes: 1_000_000,
+      fit: "cpu",
+      fitReason: "no usable GPU",
+      recommended: true,
+    },
+    {
+      id: "qwen-small",
+      name: "Qwen Small",
+      installed: false,
+      active: false,
+      role: "chat",
+      sizeBytes: 400 * 1024 ** 2,
+      fit: "cpu",
+      fitReason: "no usable GPU",
+    },
+    {
+      id: "llama-huge",
+      name: "Llama Huge",
+      installed: false,
+      active: false,
+      role: "chat",
+      sizeBytes: 40 * 1024 ** 3,
+      fit: "too-large",
+      fitReason: "needs 48 GiB RAM",
+    },
   ];
 }
 

@@ -4,9 +4,7 @@ import type { ModelListEntry } from "../../../../src-shared/app-views.js";
 import { toErrorShape } from "../../../../src-shared/errors.js";
 
 export type ModelsState =
-  | { status: "loading" }
-  | { status: "ready"; models: ModelListEntry[] }
-  | { status: "error"; message: string };
+  { status: "loading" } | { status: "ready"; models: ModelListEntry[] } | { status: "error"; message: string };
 
 export interface ModelsStore extends Readable<ModelsState> {
   /** Asks main for the catalogue again (after a download ends, a delete, a new active model). */
