@@ -5,7 +5,7 @@ import { runCli } from "../../src-main/cli/main.js";
 import { commands } from "../../src-main/cli/commands/index.js";
 import { Capture } from "../helpers/capture.js";
 
-const SUBCOMMANDS = ["probe", "models", "download", "infer", "embed", "bench", "devnet", "headless", "wallet"];
+const SUBCOMMANDS = ["probe", "models", "download", "infer", "embed", "bench", "devnet", "dataset", "headless", "wallet"];
 
 async function cli(...argv: string[]) {
   const stdout = new Capture();

@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { benchCommand } from "./bench.js";
+import { datasetCommand } from "./dataset.js";
 import { devnetCommand } from "./devnet.js";
 import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
@@ -18,6 +19,7 @@ export const commands: readonly CommandSpec[] = [
   embedCommand,
   benchCommand,
   devnetCommand,
+  datasetCommand,
   headlessCommand,
   walletCommand,
 ];
