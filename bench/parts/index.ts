@@ -6,6 +6,7 @@ import { uiPart } from "./ui.js";
 import { networkPart } from "./network.js";
 import { packagePart } from "./package.js";
 import { layoutPart } from "./layout.js";
+import { idlePart } from "./idle.js";
 
 /** Parts run in this order; each issue adds its own file here. */
-export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart, layoutPart];
+export const parts: BenchPart[] = [workerPart, protocolPart, minerPart, uiPart, networkPart, packagePart, layoutPart, idlePart];
