@@ -6,6 +6,7 @@ import { uiPart } from "./ui.js";
 import { networkPart } from "./network.js";
 import { packagePart } from "./package.js";
 import { layoutPart } from "./layout.js";
+import { idlePart } from "./idle.js";
 import { verifyPart } from "./verify.js";
 
 /** Parts run in this order; each issue adds its own file here. */
@@ -18,4 +19,5 @@ export const parts: BenchPart[] = [
   packagePart,
   layoutPart,
   verifyPart,
+  idlePart,
 ];

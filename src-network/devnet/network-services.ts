@@ -17,6 +17,7 @@ import { minStakeOf } from "../../src-main/miner/registration.js";
 import { modelNameOf } from "../../src-main/miner/model-name.js";
 import { startOracleService } from "./oracle-service.js";
 import { startPeerService } from "../peers/peer-service.js";
+import { startDatasetService } from "../dataset/dataset-service.js";
 import { startRouterService } from "./router-service.js";
 import type { ServiceGroup } from "./services.js";
 
@@ -99,6 +100,8 @@ export async function startNetworkServices(
         onLog: log,
       }),
     );
+    // What background tasks produce is kept: one dataset record per settled task (docs/idle-work.md).
+    if (bg) await group.start(() => startDatasetService({ dataDir: info.dataDir, info, pollMs, onLog: log }));
   }
 
   const deployment = {

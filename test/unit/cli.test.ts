@@ -13,6 +13,7 @@ const SUBCOMMANDS = [
   "embed",
   "bench",
   "devnet",
+  "dataset",
   "headless",
   "oracle",
   "router",

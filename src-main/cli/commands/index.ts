@@ -1,5 +1,6 @@
 import type { CommandSpec } from "../command.js";
 import { benchCommand } from "./bench.js";
+import { datasetCommand } from "./dataset.js";
 import { devnetCommand } from "./devnet.js";
 import { downloadCommand } from "./download.js";
 import { embedCommand } from "./embed.js";
@@ -22,6 +23,7 @@ export const commands: readonly CommandSpec[] = [
   verifyCommand,
   benchCommand,
   devnetCommand,
+  datasetCommand,
   headlessCommand,
   oracleCommand,
   routerCommand,
