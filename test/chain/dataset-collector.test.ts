@@ -8,10 +8,10 @@ import { memoryCursorStore } from "../../src-main/sync/cursor-store.js";
 import { loadTopics } from "../../src-network/demand/topic-catalogue.js";
 import { DatasetCollector } from "../../src-network/dataset/dataset-collector.js";
 import { DatasetStore } from "../../src-network/dataset/dataset-store.js";
-import { MODEL, type Chain } from "./fixture.js";
+import { MODEL, requestBackgroundTask, type Chain } from "./fixture.js";
 import { useMinerChain, waitFor } from "./miner-harness.js";
 
-const env = useMinerChain({ miners: 2, oracles: 1, requesters: 1, rigPerMiner: true });
+const env = useMinerChain({ miners: 3, oracles: 1, requesters: 1, rigPerMiner: true });
 let chain: Chain;
 let dir: string;
 beforeAll(async () => {
@@ -23,10 +23,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** One background task through to settlement: requested, answered by the rigs, PoI from the oracle. */
 async function settleBackgroundTask(): Promise<bigint> {
   const tasks = chain.owner.c.tasks;
-  await chain.oracles[0]!.c.incentivePool.send("requestBackgroundTask", MODEL, 1);
-  const taskId = await tasks.read("taskCount");
+  // Network-paid tasks go to k >= 3 distinct miners (protocol v2).
+  const taskId = await requestBackgroundTask(chain, chain.oracles[0]!, 3);
   await waitFor(`task ${taskId}'s reveals`, async () => (await readTask(tasks, taskId)).revealsClosed, 30_000);
-  await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [10_000]);
+  await chain.oracles[0]!.c.tasks.send("submitPoi", taskId, [10_000, 10_000, 10_000]);
   return taskId;
 }
 
@@ -58,11 +58,11 @@ describe("dataset collector", () => {
       const record = first.store.all().find((r) => r.taskId === id.toString())!;
       const [prepared] = await inputs.all("PromptPrepared", id);
       const [revealed] = await inputs.all("Revealed", id);
-      const [slot] = await readSlots(chain.owner.c.tasks, id, 1);
+      const slots = await readSlots(chain.owner.c.tasks, id, 3);
       expect(record.prompt).toBe(prepared?.prompt);
       expect(record.answer).toMatch(/\w/);
       expect(revealed?.inline).toBe(true);
-      expect(record.miners).toEqual([{ address: slot?.miner, scoreBps: 10_000 }]);
+      expect(record.miners).toEqual(slots.map((slot) => ({ address: slot.miner, scoreBps: 10_000 })));
       expect(record.topicId).toMatch(/^stories:/);
       expect(record.modelId).toBe(MODEL);
     }
