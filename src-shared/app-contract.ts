@@ -38,6 +38,17 @@ import { Settings, SettingsUpdate } from "./settings-schema.js";
 export const MiningStateName = z.enum(["stopped", "starting", "mining", "degraded", "paused", "stopping", "error"]);
 export type MiningStateName = z.infer<typeof MiningStateName>;
 
+/** Each mining state in words, as the dashboard, the tray and notifications show it. */
+export const MINING_STATE_LABELS: Readonly<Record<MiningStateName, string>> = {
+  stopped: "Stopped",
+  starting: "Starting",
+  mining: "Mining",
+  degraded: "Degraded",
+  paused: "Paused",
+  stopping: "Stopping",
+  error: "Error",
+};
+
 /** `reason` is always shown next to the state, so it is one line a person can act on. */
 export const MiningStatus = z.object({ state: MiningStateName, reason: z.string() }).strict();
 export type MiningStatus = z.infer<typeof MiningStatus>;

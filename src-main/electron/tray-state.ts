@@ -1,4 +1,4 @@
-import type { MiningStateName } from "../../src-shared/app-contract.js";
+import { MINING_STATE_LABELS, type MiningStateName } from "../../src-shared/app-contract.js";
 
 export type TrayIconName = "idle" | "mining" | "paused" | "error";
 
@@ -25,15 +25,7 @@ export function trayIconFile(state: MiningStateName): string {
 
 /** One line for the tray tooltip; tooltips are short on every platform, so the reason is clipped. */
 export function trayTooltip(state: MiningStateName, reason: string): string {
-  const label = {
-    stopped: "Stopped",
-    starting: "Starting",
-    mining: "Mining",
-    degraded: "Degraded",
-    paused: "Paused",
-    stopping: "Stopping",
-    error: "Error",
-  }[state];
+  const label = MINING_STATE_LABELS[state];
   const text = `PoUW Miner — ${label}: ${reason}`;
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
